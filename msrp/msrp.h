@@ -1,0 +1,79 @@
+/*
+ * msrp.h - MSRP sessions (RFC 4975, connection model RFC 6135) on libre's
+ * event loop.
+ *
+ * The library carries an opaque byte stream between two endpoints: what the
+ * bytes mean (RFB, chat, files) is the user's business.  Everything here runs
+ * on the thread that runs re_main(); no function may be called from another
+ * thread.
+ */
+#ifndef SIPVNC_MSRP_H
+#define SIPVNC_MSRP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sa;
+struct msrp_sock;
+struct msrp_session;
+
+/* Which side opens the TCP connection (RFC 6135 a=setup, resolved). */
+enum msrp_setup {
+	MSRP_SETUP_ACTIVE,  /* we connect to the first hop of the To-Path */
+	MSRP_SETUP_PASSIVE, /* we wait for the peer on our listening socket */
+};
+
+struct msrp_settings {
+	size_t chunk_size;        /* max body bytes per SEND (0: 8192, passes
+	                             Kamailio's relay) */
+	size_t txq_limit;         /* bytes queued for the socket before the
+	                             producer is held back (0: 256 KiB) */
+	const char *content_type; /* of every SEND we make, e.g.
+	                             "application/x-rfb"; also the only type we
+	                             accept (others get 415) */
+};
+
+/* The session is bound: the empty bind SEND and its 200 went through, in
+ * whichever direction; data may flow now. */
+typedef void (msrp_bound_h)(void *arg);
+/* Body bytes of the peer's SENDs, in order, without framing. */
+typedef void (msrp_recv_h)(const uint8_t *data, size_t len, void *arg);
+/* The send queue dropped below the limit after msrp_session_send() refused
+ * or msrp_session_writable() returned false. */
+typedef void (msrp_writable_h)(void *arg);
+/* The session ended: peer closed, protocol error, timeout.  err is an errno
+ * value (0 for an orderly close).  The session must still be mem_deref'd. */
+typedef void (msrp_close_h)(int err, void *arg);
+
+/* One listening TCP socket shared by all passive sessions; incoming
+ * connections are matched to sessions by the session id in the first
+ * request's To-Path (RFC 4975 section 7.2, "sessmatch"). */
+int msrp_sock_alloc(struct msrp_sock **sockp, const struct sa *laddr);
+int msrp_sock_local(const struct msrp_sock *sock, struct sa *laddr);
+
+/* Create a session with a fresh random session id.  Nothing goes on the
+ * wire until msrp_session_start(). */
+int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
+		       const struct msrp_settings *settings,
+		       msrp_bound_h *boundh, msrp_recv_h *recvh,
+		       msrp_writable_h *writableh, msrp_close_h *closeh,
+		       void *arg);
+
+/* Our path for the SDP a=path attribute, e.g.
+ * "msrp://127.0.0.1:2855/3kf9Qz1;tcp".  Valid for the session's life. */
+const char *msrp_session_local_path(const struct msrp_session *sess);
+
+/* Learn the peer's a=path (one or more URIs separated by spaces) and start:
+ * connect and send the bind SEND (active) or wait for the peer (passive). */
+int msrp_session_start(struct msrp_session *sess, const char *remote_path,
+		       enum msrp_setup setup);
+
+/* Queue bytes for the peer; they are cut into SENDs of at most chunk_size.
+ * Returns EAGAIN (queuing nothing) when the send queue is over the limit or
+ * the session is not bound yet: wait for writableh / boundh. */
+int msrp_session_send(struct msrp_session *sess, const uint8_t *data,
+		      size_t len);
+bool msrp_session_writable(const struct msrp_session *sess);
+
+#endif

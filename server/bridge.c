@@ -1,0 +1,252 @@
+/*
+ * bridge.c - local stream socket <-> MSRP session.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <re.h>
+
+#include "msrp/msrp.h"
+#include "server/bridge.h"
+
+/* One read from the socket; libvncserver writes updates in pieces of about
+ * this size, and the MSRP layer cuts them to its chunk size anyway. */
+enum { READ_SIZE = 64 * 1024 };
+
+struct bridge {
+	int fd;
+	struct msrp_session *sess;      /* not owned */
+	uint8_t *held;                  /* read but refused by the session */
+	size_t held_len;
+	struct mbuf *backlog;           /* from MSRP, not yet written */
+	bool reading;
+	bool closed;
+	bridge_closed_h *closedh;
+	void *arg;
+};
+
+static void watch(struct bridge *br);
+
+static void fail(struct bridge *br, int err)
+{
+	if (br->closed)
+		return;
+	br->closed = true;
+	fd_close(br->fd);
+	if (br->closedh)
+		br->closedh(err, br->arg);
+}
+
+/* Pass on what was held back; true when nothing is held any more. */
+static bool flush_held(struct bridge *br)
+{
+	int err;
+
+	if (!br->held_len)
+		return true;
+	err = msrp_session_send(br->sess, br->held, br->held_len);
+	if (err == EAGAIN)
+		return false;
+	if (err) {
+		fail(br, err);
+		return false;
+	}
+	br->held_len = 0;
+	return true;
+}
+
+static void read_socket(struct bridge *br)
+{
+	ssize_t n;
+	int err;
+
+	while (!br->closed && msrp_session_writable(br->sess)) {
+		n = read(br->fd, br->held, READ_SIZE);
+		if (n == 0) {
+			fail(br, 0);
+			return;
+		}
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				fail(br, errno);
+			return;
+		}
+		err = msrp_session_send(br->sess, br->held, (size_t)n);
+		if (err == EAGAIN) {
+			br->held_len = (size_t)n;
+			return;
+		}
+		if (err) {
+			fail(br, err);
+			return;
+		}
+	}
+}
+
+static bool write_backlog(struct bridge *br)
+{
+	struct mbuf *mb = br->backlog;
+
+	while (mbuf_get_left(mb)) {
+		ssize_t n = write(br->fd, mbuf_buf(mb), mbuf_get_left(mb));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				fail(br, errno);
+			return false;
+		}
+		mbuf_advance(mb, n);
+	}
+	mbuf_rewind(mb);
+	return true;
+}
+
+/* Append behind the unwritten rest, moved to the front first so that the
+ * buffer never holds more than the bound plus what was written. */
+static int append_backlog(struct mbuf *mb, const uint8_t *data, size_t len)
+{
+	int err;
+
+	size_t left = mbuf_get_left(mb);
+
+	if (mb->pos) {
+		memmove(mb->buf, mbuf_buf(mb), left);
+		mb->pos = 0;
+		mb->end = left;
+	}
+	mb->pos = mb->end;
+	err = mbuf_write_mem(mb, data, len);
+	mb->pos = 0;
+	return err;
+}
+
+static void on_fd(int flags, void *arg)
+{
+	struct bridge *br = arg;
+
+	if (flags & FD_WRITE)
+		write_backlog(br);
+	if (!br->closed && (flags & (FD_READ | FD_EXCEPT)) && br->reading)
+		read_socket(br);
+	if (!br->closed)
+		watch(br);
+}
+
+/* Listen for what we can act on now: reading only while the session takes
+ * data, writing only while a backlog waits. */
+static void watch(struct bridge *br)
+{
+	int flags = 0;
+
+	if (br->closed)
+		return;
+	br->reading = br->sess && !br->held_len &&
+		msrp_session_writable(br->sess);
+	if (br->reading)
+		flags |= FD_READ;
+	if (mbuf_get_left(br->backlog))
+		flags |= FD_WRITE;
+	if (flags)
+		fd_listen(br->fd, flags, on_fd, br);
+	else
+		fd_close(br->fd);
+}
+
+void bridge_from_msrp(struct bridge *br, const uint8_t *data, size_t len)
+{
+	if (!br || br->closed || !len)
+		return;
+
+	if (!mbuf_get_left(br->backlog)) {
+		ssize_t n = write(br->fd, data, len);
+		if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			fail(br, errno);
+			return;
+		}
+		if (n > 0) {
+			data += n;
+			len -= (size_t)n;
+		}
+		if (!len)
+			return;
+	}
+	if (mbuf_get_left(br->backlog) + len > BRIDGE_BACKLOG_MAX) {
+		re_fprintf(stderr, "sipvnc: local side stopped reading "
+			   "(%zu bytes waiting); closing\n",
+			   mbuf_get_left(br->backlog) + len);
+		fail(br, ENOBUFS);
+		return;
+	}
+	if (append_backlog(br->backlog, data, len)) {
+		fail(br, ENOMEM);
+		return;
+	}
+	watch(br);
+}
+
+void bridge_msrp_writable(struct bridge *br)
+{
+	if (!br || br->closed || !br->sess)
+		return;
+	if (flush_held(br)) {
+		read_socket(br);
+		watch(br);
+	}
+}
+
+int bridge_start(struct bridge *br, struct msrp_session *sess)
+{
+	if (!br || !sess)
+		return EINVAL;
+	br->sess = sess;
+	watch(br);
+	return 0;
+}
+
+static void destructor(void *data)
+{
+	struct bridge *br = data;
+
+	if (!br->closed)
+		fd_close(br->fd);
+	if (br->fd >= 0)
+		close(br->fd);
+	mem_deref(br->held);
+	mem_deref(br->backlog);
+}
+
+int bridge_alloc(struct bridge **brp, int fd, bridge_closed_h *closedh,
+		 void *arg)
+{
+	struct bridge *br;
+	int flags;
+
+	if (!brp || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		return EINVAL;
+	}
+	br = mem_zalloc(sizeof(*br), destructor);
+	if (!br) {
+		close(fd);
+		return ENOMEM;
+	}
+	br->fd = fd;
+	br->closedh = closedh;
+	br->arg = arg;
+	br->held = mem_alloc(READ_SIZE, NULL);
+	br->backlog = mbuf_alloc(4096);
+	flags = fcntl(fd, F_GETFL);
+	if (!br->held || !br->backlog || flags < 0 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+		mem_deref(br);
+		return ENOMEM;
+	}
+	*brp = br;
+	return 0;
+}

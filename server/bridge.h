@@ -1,0 +1,35 @@
+/*
+ * bridge.h - carry a byte stream between a local stream socket and an MSRP
+ * session, in both directions, with bounded memory.
+ *
+ * socket -> MSRP: read only while the session can take more, so a slow far
+ * end holds back whoever writes into the socket (libvncserver), instead of
+ * growing a queue.  MSRP -> socket: written as it arrives; what the socket
+ * cannot take at once waits in a buffer bounded by BRIDGE_BACKLOG_MAX, and
+ * the bridge fails rather than grow past it.
+ */
+#ifndef SIPVNC_BRIDGE_H
+#define SIPVNC_BRIDGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct bridge;
+struct msrp_session;
+
+enum { BRIDGE_BACKLOG_MAX = 32 * 1024 * 1024 };
+
+/* The local socket closed (err 0) or failed; the bridge is idle now. */
+typedef void (bridge_closed_h)(int err, void *arg);
+
+/* Takes fd, also when it fails (non-blocking from now on; closed with the
+ * bridge).  Nothing flows until bridge_start(). */
+int bridge_alloc(struct bridge **brp, int fd, bridge_closed_h *closedh,
+		 void *arg);
+/* The MSRP session is bound: start reading the socket into it. */
+int bridge_start(struct bridge *br, struct msrp_session *sess);
+/* Hand-offs from the session's handlers. */
+void bridge_from_msrp(struct bridge *br, const uint8_t *data, size_t len);
+void bridge_msrp_writable(struct bridge *br);
+
+#endif

@@ -1,0 +1,256 @@
+/*
+ * call.c - one call's media: the MSRP session, the bridge to a local
+ * socket, and (when we serve RFB) the libvncserver client behind it.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <re.h>
+
+#include "msrp/msrp.h"
+#include "server/app.h"
+#include "server/bridge.h"
+#include "server/desktop.h"
+
+struct call {
+	struct le le;
+	struct app *app;
+	struct sipua_call *sip;
+	struct msrp_session *msrp;
+	struct bridge *bridge;
+	struct desktop_client *rfb;
+	struct tmr teardown;
+	bool we_serve_rfb;
+	bool control;
+	bool ended;
+};
+
+static void on_bridge_closed(int err, void *arg)
+{
+	struct call *call = arg;
+
+	call_end(call, true, err ? "local socket failed" :
+		 call->we_serve_rfb ? "RFB client closed" : "viewer closed");
+}
+
+static void on_rfb_gone(void *arg)
+{
+	call_end(arg, true, "RFB client gone");
+}
+
+/* The bind is done (the peer saw our 200 or we saw its), so the RFB server
+ * may greet now: data during the bind makes Blink drop the session. */
+static void on_msrp_bound(void *arg)
+{
+	struct call *call = arg;
+	int err = 0;
+
+	if (call->we_serve_rfb) {
+		int viewer_fd;
+
+		err = desktop_attach(&call->rfb, call->app->desktop,
+				     call->control, on_rfb_gone, call,
+				     &viewer_fd);
+		if (!err)
+			err = bridge_alloc(&call->bridge, viewer_fd,
+					   on_bridge_closed, call);
+	}
+	if (!err)
+		err = bridge_start(call->bridge, call->msrp);
+	if (err) {
+		re_fprintf(stderr, "sipvnc: cannot start RFB for %s: %m\n",
+			   call->sip ? sipua_call_peer(call->sip) : "?", err);
+		call_end(call, true, "media setup failed");
+		return;
+	}
+	re_printf("sipvnc: media up with %s (%s)\n",
+		  call->sip ? sipua_call_peer(call->sip) : "?",
+		  call->we_serve_rfb ? (call->control ? "control" : "view only")
+		  : "viewer");
+}
+
+static void on_msrp_recv(const uint8_t *data, size_t len, void *arg)
+{
+	struct call *call = arg;
+
+	bridge_from_msrp(call->bridge, data, len);
+}
+
+static void on_msrp_writable(void *arg)
+{
+	struct call *call = arg;
+
+	bridge_msrp_writable(call->bridge);
+}
+
+static void on_msrp_close(int err, void *arg)
+{
+	struct call *call = arg;
+
+	re_fprintf(stderr, "sipvnc: MSRP session closed (%m)\n", err);
+	call_end(call, true, "MSRP session closed");
+}
+
+static void destructor(void *data)
+{
+	struct call *call = data;
+
+	tmr_cancel(&call->teardown);
+	list_unlink(&call->le);
+	if (call->sip)
+		sipua_hangup(call->sip, 0, NULL);
+	mem_deref(call->rfb);
+	mem_deref(call->bridge);
+	mem_deref(call->msrp);
+}
+
+int call_alloc(struct call **callp, struct app *app, bool we_serve_rfb,
+	       bool control, int local_fd)
+{
+	struct call *call;
+	int err;
+
+	call = mem_zalloc(sizeof(*call), destructor);
+	if (!call) {
+		if (local_fd >= 0)
+			close(local_fd);
+		return ENOMEM;
+	}
+	call->app = app;
+	call->we_serve_rfb = we_serve_rfb;
+	call->control = control;
+	tmr_init(&call->teardown);
+	list_append(&app->calls, &call->le, call);
+
+	if (local_fd >= 0) {
+		err = bridge_alloc(&call->bridge, local_fd, on_bridge_closed,
+				   call);
+		if (err)
+			goto out;
+	}
+	err = msrp_session_alloc(&call->msrp, app->msrp_sock, &app->msrp,
+				 on_msrp_bound, on_msrp_recv,
+				 on_msrp_writable, on_msrp_close, call);
+ out:
+	if (err)
+		mem_deref(call);
+	else
+		*callp = call;
+	return err;
+}
+
+const char *call_local_path(const struct call *call)
+{
+	return msrp_session_local_path(call->msrp);
+}
+
+void call_set_sip(struct call *call, struct sipua_call *sip)
+{
+	call->sip = sip;
+}
+
+int call_start_media(struct call *call, const struct sipua_media *media)
+{
+	return msrp_session_start(call->msrp, media->remote_path,
+				  media->we_connect ? MSRP_SETUP_ACTIVE
+				  : MSRP_SETUP_PASSIVE);
+}
+
+static void teardown(void *arg)
+{
+	struct call *call = arg;
+	struct app *app = call->app;
+	enum app_mode mode = app->mode;
+
+	mem_deref(call);
+	if (mode == APP_VIEW)
+		view_call_ended(app);
+	else if (mode == APP_SHARE)
+		re_cancel();
+}
+
+void call_end(struct call *call, bool hangup, const char *why)
+{
+	if (!call || call->ended)
+		return;
+	call->ended = true;
+	re_printf("sipvnc: call with %s ended: %s\n",
+		  call->sip ? sipua_call_peer(call->sip) : "?", why);
+	if (call->sip) {
+		if (hangup)
+			sipua_hangup(call->sip, 0, NULL);
+		call->sip = NULL;
+	}
+	tmr_start(&call->teardown, 0, teardown, call);
+}
+
+/* ---- SIP side: the calls sipua hands us ---- */
+
+static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
+		       enum sipua_rights rights, char *local_path,
+		       size_t local_path_size, void *arg)
+{
+	struct app *app = arg;
+	struct call *call;
+	int err;
+
+	if (!app->desktop || !media->we_serve_rfb)
+		return 488; /* we only serve; an incoming share has no viewer */
+
+	err = call_alloc(&call, app, true, rights == SIPUA_RIGHTS_CONTROL, -1);
+	if (err)
+		return 503;
+	if (re_snprintf(local_path, local_path_size, "%s",
+			call_local_path(call)) < 0) {
+		mem_deref(call);
+		return 500;
+	}
+	call_set_sip(call, sip);
+	sipua_call_set_arg(sip, call);
+	re_printf("sipvnc: call from %s accepted (%s)\n",
+		  sipua_call_peer(sip),
+		  rights == SIPUA_RIGHTS_CONTROL ? "control" : "view only");
+	return 0;
+}
+
+static void on_established(struct sipua_call *sip,
+			   const struct sipua_media *media, void *arg)
+{
+	struct call *call = sipua_call_arg(sip);
+	int err;
+
+	(void)arg;
+	if (!call)
+		return;
+	err = call_start_media(call, media);
+	if (err) {
+		re_fprintf(stderr, "sipvnc: MSRP start failed: %m\n", err);
+		call_end(call, true, "MSRP start failed");
+	}
+}
+
+static void on_closed(struct sipua_call *sip, int err, unsigned status,
+		      const char *reason, void *arg)
+{
+	struct call *call = sipua_call_arg(sip);
+	char why[128];
+
+	(void)arg;
+	if (!call)
+		return;
+	if (status)
+		re_snprintf(why, sizeof(why), "%u %s", status,
+			    reason ? reason : "");
+	else
+		re_snprintf(why, sizeof(why), "%s (%m)",
+			    reason ? reason : "hung up", err);
+	call->sip = NULL;   /* freed by sipua after this returns */
+	call_end(call, false, why);
+}
+
+const struct sipua_handlers app_sip_handlers = {
+	.incoming = on_incoming,
+	.established = on_established,
+	.closed = on_closed,
+};

@@ -1,0 +1,311 @@
+/*
+ * desktop.c - one libvncserver screen fed by the X capture.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* rfb.h brings zlib.h, whose crc32() libre would otherwise declare again
+ * with another type. */
+#define USE_ZLIB 1
+#include <re.h>
+#include <rfb/rfb.h>
+
+#include "capture/capture.h"
+#include "server/desktop.h"
+
+struct desktop {
+	struct capture *cap;
+	rfbScreenInfoPtr screen;
+	struct mqueue *gone_mq;   /* client-gone notices from RFB threads */
+	struct list clients;      /* struct desktop_client, attached ones */
+	int next_id;
+};
+
+struct desktop_client {
+	struct le le;
+	struct desktop *dt;
+	int id;
+	int rfb_fd;               /* our dup of the RFB end: shutdown() on it
+	                             ends the client's threads without racing
+	                             libvncserver's own close() of its copy */
+	bool gone;
+	desktop_client_gone_h *goneh;
+	void *arg;
+};
+
+/* Carried in rfbClient.clientData; owned by the RFB threads, so it holds
+ * no pointer into event-loop state, only the id to look it up by. */
+struct rfb_client_tag {
+	struct desktop *dt;
+	int id;
+};
+
+static void on_changed(int x, int y, int w, int h, void *arg)
+{
+	struct desktop *dt = arg;
+
+	rfbMarkRectAsModified(dt->screen, x, y, x + w, y + h);
+}
+
+static void on_x_readable(int flags, void *arg)
+{
+	struct desktop *dt = arg;
+	int err;
+
+	(void)flags;
+	err = capture_process(dt->cap, on_changed, dt);
+	if (err) {
+		re_fprintf(stderr, "sipvnc: lost the X display (%m); "
+			   "stopping\n", err);
+		fd_close(capture_fd(dt->cap));
+		re_cancel();
+	}
+}
+
+static void on_key(rfbBool down, rfbKeySym keysym, rfbClientPtr cl)
+{
+	const struct rfb_client_tag *tag = cl->clientData;
+
+	capture_key(tag->dt->cap, (uint32_t)keysym, down);
+}
+
+static void on_pointer(int mask, int x, int y, rfbClientPtr cl)
+{
+	const struct rfb_client_tag *tag = cl->clientData;
+
+	capture_pointer(tag->dt->cap, x, y, mask);
+	rfbDefaultPtrAddEvent(mask, x, y, cl);
+}
+
+/* On the client's RFB thread, just before libvncserver frees it. */
+static void on_rfb_client_gone(rfbClientPtr cl)
+{
+	struct rfb_client_tag *tag = cl->clientData;
+
+	if (!tag)
+		return;
+	cl->clientData = NULL;
+	mqueue_push(tag->dt->gone_mq, tag->id, NULL);
+	free(tag);
+}
+
+static struct desktop_client *client_find(const struct desktop *dt, int id)
+{
+	struct le *le;
+
+	for (le = dt->clients.head; le; le = le->next) {
+		struct desktop_client *dc = le->data;
+		if (dc->id == id)
+			return dc;
+	}
+	return NULL;
+}
+
+static void on_gone_notice(int id, void *data, void *arg)
+{
+	struct desktop *dt = arg;
+	struct desktop_client *dc = client_find(dt, id);
+
+	(void)data;
+	if (!dc || dc->gone)
+		return;
+	dc->gone = true;
+	list_unlink(&dc->le);
+	/* Keys the viewer held down must not stay pressed on the desktop. */
+	if (list_isempty(&dt->clients))
+		capture_release_all(dt->cap);
+	if (dc->goneh)
+		dc->goneh(dc->arg);
+}
+
+static void client_destructor(void *data)
+{
+	struct desktop_client *dc = data;
+
+	list_unlink(&dc->le);
+	if (dc->rfb_fd >= 0) {
+		shutdown(dc->rfb_fd, SHUT_RDWR);
+		close(dc->rfb_fd);
+	}
+	if (list_isempty(&dc->dt->clients))
+		capture_release_all(dc->dt->cap);
+}
+
+int desktop_attach(struct desktop_client **dcp, struct desktop *dt,
+		   bool control, desktop_client_gone_h *goneh, void *arg,
+		   int *viewer_fd)
+{
+	struct desktop_client *dc;
+	struct rfb_client_tag *tag;
+	rfbClientPtr cl;
+	int sv[2];
+
+	if (!dcp || !dt || !viewer_fd)
+		return EINVAL;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return errno;
+	/* libvncserver watches client sockets with select(). */
+	if (sv[0] >= FD_SETSIZE || sv[1] >= FD_SETSIZE) {
+		close(sv[0]);
+		close(sv[1]);
+		return EMFILE;
+	}
+
+	dc = mem_zalloc(sizeof(*dc), client_destructor);
+	tag = calloc(1, sizeof(*tag));
+	if (!dc || !tag) {
+		mem_deref(dc);
+		free(tag);
+		close(sv[0]);
+		close(sv[1]);
+		return ENOMEM;
+	}
+	dc->dt = dt;
+	dc->id = ++dt->next_id;
+	dc->goneh = goneh;
+	dc->arg = arg;
+	dc->rfb_fd = fcntl(sv[0], F_DUPFD_CLOEXEC, 0);
+	tag->dt = dt;
+	tag->id = dc->id;
+
+	cl = rfbNewClient(dt->screen, sv[0]);
+	if (!cl) {
+		free(tag);
+		close(sv[1]);
+		mem_deref(dc);
+		return ECONNREFUSED;
+	}
+	cl->clientData = tag;
+	cl->clientGoneHook = on_rfb_client_gone;
+	cl->viewOnly = control ? FALSE : TRUE;
+	list_append(&dt->clients, &dc->le, dc);
+	rfbStartOnHoldClient(cl);
+
+	*viewer_fd = sv[1];
+	*dcp = dc;
+	return 0;
+}
+
+static void silent_log(const char *format, ...)
+{
+	(void)format;
+}
+
+static void desktop_destructor(void *data)
+{
+	struct desktop *dt = data;
+
+	if (dt->screen) {
+		rfbShutdownServer(dt->screen, TRUE);
+		rfbScreenCleanup(dt->screen);
+	}
+	if (dt->cap) {
+		fd_close(capture_fd(dt->cap));
+		capture_close(dt->cap);
+	}
+	mem_deref(dt->gone_mq);
+}
+
+static int channel_shift(uint32_t mask)
+{
+	int shift = 0;
+
+	while (mask && !(mask & 1)) {
+		mask >>= 1;
+		shift++;
+	}
+	return shift;
+}
+
+/* The X pixel layout as it is: libvncserver translates per viewer, we never
+ * convert when capturing. */
+static void set_pixel_format(rfbScreenInfoPtr screen,
+			     const struct capture_format *fmt)
+{
+	rfbPixelFormat *pf = &screen->serverFormat;
+
+	pf->bitsPerPixel = (uint8_t)fmt->bits_per_pixel;
+	pf->depth = (uint8_t)fmt->depth;
+	pf->bigEndian = fmt->big_endian;
+	pf->trueColour = TRUE;
+	pf->redShift = (uint8_t)channel_shift(fmt->red_mask);
+	pf->greenShift = (uint8_t)channel_shift(fmt->green_mask);
+	pf->blueShift = (uint8_t)channel_shift(fmt->blue_mask);
+	pf->redMax = (uint16_t)(fmt->red_mask >> pf->redShift);
+	pf->greenMax = (uint16_t)(fmt->green_mask >> pf->greenShift);
+	pf->blueMax = (uint16_t)(fmt->blue_mask >> pf->blueShift);
+}
+
+int desktop_open(struct desktop **dtp, const char *display)
+{
+	const struct capture_format *fmt;
+	struct desktop *dt;
+	int argc = 1;
+	char *argv[] = {(char *)"sipvnc", NULL};
+	int err;
+
+	if (!dtp)
+		return EINVAL;
+	dt = mem_zalloc(sizeof(*dt), desktop_destructor);
+	if (!dt)
+		return ENOMEM;
+
+	err = mqueue_alloc(&dt->gone_mq, on_gone_notice, dt);
+	if (err)
+		goto out;
+	err = capture_open(&dt->cap, display);
+	if (err)
+		goto out;
+	fmt = capture_format(dt->cap);
+
+	if (!getenv("SIPVNC_RFB_LOG")) {
+		rfbLog = silent_log;
+		rfbErr = silent_log;
+	}
+	dt->screen = rfbGetScreen(&argc, argv, fmt->width, fmt->height, 8, 3,
+				  fmt->bits_per_pixel / 8);
+	if (!dt->screen) {
+		err = ENOMEM;
+		goto out;
+	}
+	dt->screen->desktopName = "sipvnc";
+	dt->screen->frameBuffer = (char *)capture_framebuffer(dt->cap);
+	dt->screen->paddedWidthInBytes = fmt->stride;
+	set_pixel_format(dt->screen, fmt);
+	dt->screen->port = 0;          /* no TCP listener: calls bring clients */
+	dt->screen->ipv6port = 0;
+	dt->screen->httpPort = 0;
+	dt->screen->alwaysShared = TRUE;
+	dt->screen->kbdAddEvent = on_key;
+	dt->screen->ptrAddEvent = on_pointer;
+	dt->screen->screenData = dt;
+	rfbInitServer(dt->screen);
+	/* Client threads without libvncserver's listener thread. */
+	dt->screen->backgroundLoop = TRUE;
+
+	err = capture_refresh(dt->cap, on_changed, dt);
+	if (err)
+		goto out;
+	err = fd_listen(capture_fd(dt->cap), FD_READ, on_x_readable, dt);
+
+ out:
+	if (err)
+		mem_deref(dt);
+	else
+		*dtp = dt;
+	return err;
+}
+
+void desktop_size(const struct desktop *dt, int *width, int *height)
+{
+	const struct capture_format *fmt = capture_format(dt->cap);
+
+	*width = fmt->width;
+	*height = fmt->height;
+}

@@ -1,0 +1,39 @@
+/*
+ * desktop.h - the screen being shared: the X capture mirrored into one
+ * libvncserver framebuffer, and the RFB clients attached to it.
+ *
+ * Threads: libvncserver runs one input and one output thread per RFB client
+ * (its "backgroundLoop" mode, without its listener).  They exist because
+ * libvncserver writes to a client with blocking select()/write() loops: run
+ * on the event loop, one slow viewer would stall SIP and every other call.
+ * They own only their client's RFB socket end and read the framebuffer;
+ * input reaches X through capture_key/capture_pointer, which serialise
+ * themselves.  Everything else, capture included, is on re_main's thread.
+ */
+#ifndef SIPVNC_DESKTOP_H
+#define SIPVNC_DESKTOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct desktop;
+struct desktop_client;
+
+/* The RFB client is gone (viewer closed, protocol error, socket closed).
+ * Called on the event loop thread. */
+typedef void (desktop_client_gone_h)(void *arg);
+
+/* A libre object: mem_deref disconnects every client and closes. */
+int desktop_open(struct desktop **dtp, const char *display);
+void desktop_size(const struct desktop *dt, int *width, int *height);
+
+/* Attach a new RFB client through an in-process stream socket pair: the
+ * client speaks RFB on one end, *viewer_fd (the caller's to close) carries
+ * the viewer's side.  control: the client's input reaches X; otherwise it
+ * is dropped.  The client is a libre object: mem_deref disconnects it, and
+ * goneh is not called after that. */
+int desktop_attach(struct desktop_client **dcp, struct desktop *dt,
+		   bool control, desktop_client_gone_h *goneh, void *arg,
+		   int *viewer_fd);
+
+#endif

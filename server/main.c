@@ -1,0 +1,279 @@
+/*
+ * main.c - sipvnc: this X desktop at a SIP address, RFB over MSRP.
+ *
+ *   sipvnc [serve] [-c FILE]              answer calls, share this screen
+ *   sipvnc view URI [--listen ADDR:PORT]  call a desktop, serve its RFB to
+ *                                         a local VNC viewer
+ *   sipvnc share URI [--control]          call out and share this screen
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <re.h>
+
+#include "server/app.h"
+#include "server/desktop.h"
+
+#define SIPVNC_VERSION "0.1.0"
+
+/* Used when no -c is given: loopback only, nobody allowed to call in. */
+static const char default_serve_conf[] =
+	"sip_listen\t127.0.0.1:5060\n";
+/* view/share place calls: any free port will do. */
+static const char default_client_conf[] =
+	"sip_listen\t127.0.0.1:0\n";
+
+static void usage(FILE *out)
+{
+	fputs("usage: sipvnc [serve] [-c FILE]\n"
+	      "       sipvnc view URI [--listen ADDR:PORT] [-c FILE]\n"
+	      "       sipvnc share URI [--control] [-c FILE]\n"
+	      "\n"
+	      "serve  answer RFB-over-MSRP calls and share this X display\n"
+	      "view   call URI and relay its screen to a local VNC viewer\n"
+	      "       (default --listen 127.0.0.1:5901)\n"
+	      "share  call URI and share this screen with it (view only\n"
+	      "       unless --control)\n"
+	      "-c     configuration file (see conf/sipvnc.conf)\n", out);
+}
+
+static struct app app;
+static bool stopping;
+
+static void on_stop_timeout(void *arg)
+{
+	(void)arg;
+	re_cancel();
+}
+
+static void on_signal(int sig)
+{
+	static struct tmr stop_tmr;
+
+	if (stopping) {
+		re_cancel();
+		return;
+	}
+	stopping = true;
+	re_printf("sipvnc: signal %d, stopping\n", sig);
+	list_flush(&app.calls);          /* hangs up every call */
+	if (app.ua)
+		sipua_shutdown(app.ua);  /* un-REGISTER */
+	tmr_init(&stop_tmr);
+	tmr_start(&stop_tmr, 500, on_stop_timeout, NULL);
+}
+
+static int load_conf(const char *path)
+{
+	int err;
+
+	if (path) {
+		err = conf_alloc(&app.conf, path);
+		if (err)
+			re_fprintf(stderr, "sipvnc: cannot read %s: %m\n",
+				   path, err);
+		return err;
+	}
+	if (app.mode == APP_SERVE)
+		return conf_alloc_buf(&app.conf,
+				      (const uint8_t *)default_serve_conf,
+				      sizeof(default_serve_conf) - 1);
+	return conf_alloc_buf(&app.conf, (const uint8_t *)default_client_conf,
+			      sizeof(default_client_conf) - 1);
+}
+
+/* Settings of the media side; the SIP side reads its own keys. */
+static int apply_media_conf(struct sa *msrp_laddr)
+{
+	char buf[256];
+	uint32_t num;
+
+	app.msrp.content_type = "application/x-rfb";
+	app.msrp.chunk_size = 8192;
+	if (!conf_get_u32(app.conf, "msrp_chunk_size", &num)) {
+		if (num < 256 || num > 1024 * 1024) {
+			re_fprintf(stderr, "sipvnc: msrp_chunk_size %u is out "
+				   "of range (256..1048576)\n", num);
+			return EINVAL;
+		}
+		app.msrp.chunk_size = num;
+	}
+	if (!conf_get_u32(app.conf, "msrp_txq_limit", &num))
+		app.msrp.txq_limit = num;
+
+	/* MSRP listens on the SIP address unless told otherwise. */
+	if (conf_get_str(app.conf, "msrp_listen", buf, sizeof(buf))) {
+		struct sa sip;
+
+		if (conf_get_str(app.conf, "sip_listen", buf, sizeof(buf)) ||
+		    sa_decode(&sip, buf, strlen(buf)))
+			str_ncpy(buf, "127.0.0.1:0", sizeof(buf));
+		else
+			re_snprintf(buf, sizeof(buf), "%j:0", &sip);
+	}
+	if (sa_decode(msrp_laddr, buf, strlen(buf))) {
+		re_fprintf(stderr, "sipvnc: msrp_listen wants ADDRESS:PORT, "
+			   "not '%s'\n", buf);
+		return EINVAL;
+	}
+	return 0;
+}
+
+static int start(const char *listen_addr)
+{
+	char display[128] = "";
+	struct sa msrp_laddr;
+	int err;
+
+	err = apply_media_conf(&msrp_laddr);
+	if (err)
+		return err;
+
+	if (app.mode != APP_VIEW) {
+		(void)conf_get_str(app.conf, "display", display,
+				   sizeof(display));
+		err = desktop_open(&app.desktop, display[0] ? display : NULL);
+		if (err) {
+			re_fprintf(stderr, "sipvnc: cannot share display "
+				   "'%s': %m\n", display[0] ? display :
+				   getenv("DISPLAY") ? getenv("DISPLAY") : "",
+				   err);
+			return err;
+		}
+	}
+
+	err = msrp_sock_alloc(&app.msrp_sock, &msrp_laddr);
+	if (err) {
+		re_fprintf(stderr, "sipvnc: cannot listen for MSRP on %J: %m\n",
+			   &msrp_laddr, err);
+		return err;
+	}
+	err = sipua_alloc(&app.ua, app.conf, &app_sip_handlers, &app);
+	if (err) {
+		re_fprintf(stderr, "sipvnc: SIP start failed: %m\n", err);
+		return err;
+	}
+
+	switch (app.mode) {
+
+	case APP_SERVE: {
+		int w, h;
+
+		desktop_size(app.desktop, &w, &h);
+		re_printf("sipvnc: sharing %s (%dx%d) at %s\n",
+			  display[0] ? display : getenv("DISPLAY"), w, h,
+			  sipua_contact_uri(app.ua));
+		re_printf("sipvnc: try: sipvnc view %s --listen "
+			  "127.0.0.1:5901  (then: vncviewer 127.0.0.1:5901)\n",
+			  sipua_contact_uri(app.ua));
+		return 0;
+	}
+
+	case APP_VIEW:
+		return view_start(&app, listen_addr);
+
+	case APP_SHARE: {
+		struct sipua_call *sip;
+		struct call *call;
+
+		err = call_alloc(&call, &app, true, app.share_control, -1);
+		if (!err)
+			err = sipua_connect(&sip, app.ua, app.target, true,
+					    call_local_path(call), call);
+		if (err) {
+			re_fprintf(stderr, "sipvnc: cannot call %s: %m\n",
+				   app.target, err);
+			return err;
+		}
+		call_set_sip(call, sip);
+		re_printf("sipvnc: calling %s to share this screen\n",
+			  app.target);
+		return 0;
+	}
+	}
+	return EINVAL;
+}
+
+int main(int argc, char *argv[])
+{
+	static const struct option options[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"listen", required_argument, NULL, 'l'},
+		{"control", no_argument, NULL, 'C'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *conf_path = NULL, *listen_addr = "127.0.0.1:5901";
+	int opt, err;
+
+	app.mode = APP_SERVE;
+	app.view_listen_fd = -1;
+	if (argc > 1 && argv[1][0] != '-') {
+		if (!strcmp(argv[1], "view"))
+			app.mode = APP_VIEW;
+		else if (!strcmp(argv[1], "share"))
+			app.mode = APP_SHARE;
+		else if (strcmp(argv[1], "serve")) {
+			fprintf(stderr, "sipvnc: unknown command '%s'\n",
+				argv[1]);
+			usage(stderr);
+			return 2;
+		}
+		argv++;
+		argc--;
+	}
+	while ((opt = getopt_long(argc, argv, "c:l:Chv", options, NULL)) != -1) {
+		switch (opt) {
+		case 'c': conf_path = optarg; break;
+		case 'l': listen_addr = optarg; break;
+		case 'C': app.share_control = true; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': puts("sipvnc " SIPVNC_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (app.mode != APP_SERVE) {
+		if (optind != argc - 1) {
+			fprintf(stderr, "sipvnc: %s needs one SIP URI\n",
+				app.mode == APP_VIEW ? "view" : "share");
+			usage(stderr);
+			return 2;
+		}
+		str_ncpy(app.target, argv[optind], sizeof(app.target));
+	}
+	else if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	err = libre_init();
+	if (err)
+		return 1;
+
+	err = load_conf(conf_path);
+	if (!err)
+		err = start(listen_addr);
+	if (!err)
+		err = re_main(on_signal);
+
+	list_flush(&app.calls);
+	app.ua = mem_deref(app.ua);
+	app.msrp_sock = mem_deref(app.msrp_sock);
+	app.desktop = mem_deref(app.desktop);
+	app.conf = mem_deref(app.conf);
+	if (app.view_listen_fd >= 0) {
+		fd_close(app.view_listen_fd);
+		close(app.view_listen_fd);
+	}
+	libre_close();
+	tmr_debug();
+	mem_debug();
+	return err ? 1 : 0;
+}

@@ -1,0 +1,88 @@
+/*
+ * view.c - `sipvnc view URI`: a local TCP port where any VNC viewer can
+ * connect; each connection places a call to URI as the RFB viewer and
+ * relays the stream.  One viewer at a time: a second connection while a
+ * call is up is refused, so one desktop is never fed two clients through
+ * one session.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <re.h>
+
+#include "server/app.h"
+
+static void on_local_viewer(int flags, void *arg)
+{
+	struct app *app = arg;
+	struct sipua_call *sip;
+	struct call *call;
+	int fd, err;
+
+	(void)flags;
+	fd = accept4(app->view_listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (app->view_call) {
+		re_fprintf(stderr, "sipvnc: a viewer is already connected; "
+			   "refusing another\n");
+		close(fd);
+		return;
+	}
+
+	err = call_alloc(&call, app, false, false, fd);
+	if (err) {
+		re_fprintf(stderr, "sipvnc: cannot set up a call: %m\n", err);
+		return;
+	}
+	err = sipua_connect(&sip, app->ua, app->target, false,
+			    call_local_path(call), call);
+	if (err) {
+		re_fprintf(stderr, "sipvnc: cannot call %s: %m\n",
+			   app->target, err);
+		mem_deref(call);
+		return;
+	}
+	call_set_sip(call, sip);
+	app->view_call = call;
+	re_printf("sipvnc: viewer connected; calling %s\n", app->target);
+}
+
+void view_call_ended(struct app *app)
+{
+	app->view_call = NULL;
+}
+
+int view_start(struct app *app, const char *listen_addr)
+{
+	struct sa laddr;
+	int fd, err, on = 1;
+
+	err = sa_decode(&laddr, listen_addr, strlen(listen_addr));
+	if (err) {
+		re_fprintf(stderr, "sipvnc: --listen wants ADDRESS:PORT, "
+			   "not '%s'\n", listen_addr);
+		return err;
+	}
+	fd = socket(sa_af(&laddr), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    0);
+	if (fd < 0)
+		return errno;
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (bind(fd, &laddr.u.sa, laddr.len) < 0 || listen(fd, 4) < 0) {
+		err = errno;
+		re_fprintf(stderr, "sipvnc: cannot listen on %s: %m\n",
+			   listen_addr, err);
+		close(fd);
+		return err;
+	}
+	app->view_listen_fd = fd;
+	err = fd_listen(fd, FD_READ, on_local_viewer, app);
+	if (err)
+		return err;
+	re_printf("sipvnc: connect a VNC viewer to %s to call %s\n",
+		  listen_addr, app->target);
+	return 0;
+}

@@ -1,0 +1,87 @@
+/*
+ * sipua.h - sipvnc's SIP user agent: accounts and registration, the caller
+ * policy, and calls whose media is RFB over MSRP.
+ *
+ * It negotiates the media (SDP, in Blink's dialect and in the original
+ * design's dialects) but carries none of it: for each call it hands the
+ * negotiated MSRP parameters to its user and takes back our MSRP path.
+ * Runs on libre's event loop.
+ */
+#ifndef SIPVNC_SIPUA_H
+#define SIPVNC_SIPUA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct conf;
+struct sipua;
+struct sipua_call;
+
+enum sipua_rights {
+	SIPUA_RIGHTS_VIEW,    /* sees the screen, input is dropped */
+	SIPUA_RIGHTS_CONTROL, /* sees the screen and may use keyboard/mouse */
+};
+
+/* How the offer spelled RFB over MSRP; the answer uses the same one. */
+enum sipua_dialect {
+	SIPUA_DIALECT_BLINK,       /* m=application TCP/MSRP *, a=rfbsetup */
+	SIPUA_DIALECT_RFB_PROTO,   /* transport TCP/TLS/MSRP/RFB, RFB role in
+	                              a=setup */
+	SIPUA_DIALECT_MESSAGE,     /* m=message ... accept-types x-rfb, RFB
+	                              role in a=setup */
+};
+
+/* The negotiated media of a call, from our point of view. */
+struct sipua_media {
+	enum sipua_dialect dialect;
+	bool tls;                  /* TCP/TLS/MSRP: msrps */
+	bool we_connect;           /* MSRP connection role (RFC 6135) */
+	bool we_serve_rfb;         /* we are the RFB server */
+	char remote_path[1024];    /* the peer's a=path, URIs space-separated */
+};
+
+struct sipua_handlers {
+	/* An INVITE passed the policy and carries an RFB-over-MSRP offer we
+	 * can serve (media filled in).  Fill local_path with our MSRP path and
+	 * return 0 to answer 200, or a SIP status (486, 503 ...) to reject.
+	 * The call's user argument may be set here. */
+	int (*incoming)(struct sipua_call *call, const struct sipua_media *media,
+			enum sipua_rights rights, char *local_path,
+			size_t local_path_size, void *arg);
+	/* The call is up (ACK received, or our INVITE answered 200): start the
+	 * media described by media. */
+	void (*established)(struct sipua_call *call,
+			    const struct sipua_media *media, void *arg);
+	/* The call ended (BYE, CANCEL, failure).  status is the SIP status of a
+	 * failed outgoing call, 0 otherwise.  The call object is freed right
+	 * after this returns. */
+	void (*closed)(struct sipua_call *call, int err, unsigned status,
+		       const char *reason, void *arg);
+};
+
+/* Read the SIP part of the configuration (sip_listen, account, allow,
+ * answermode, max_sessions ...), open the transports and start
+ * registering. */
+int sipua_alloc(struct sipua **uap, const struct conf *conf,
+		const struct sipua_handlers *handlers, void *arg);
+/* Un-REGISTER and close (libre objects: mem_deref(ua) afterwards). */
+void sipua_shutdown(struct sipua *ua);
+
+/* The URI at which this instance can be called, for the log and make run. */
+const char *sipua_contact_uri(const struct sipua *ua);
+
+/* Place a call to uri.  we_serve_rfb: true for `share`, false for `view`.
+ * local_path is our MSRP a=path. */
+int sipua_connect(struct sipua_call **callp, struct sipua *ua,
+		  const char *uri, bool we_serve_rfb, const char *local_path,
+		  void *call_arg);
+/* End a call (BYE, or CANCEL while it rings) and free it; closed() is not
+ * called for a call ended this way. */
+void sipua_hangup(struct sipua_call *call, unsigned status,
+		  const char *reason);
+
+void sipua_call_set_arg(struct sipua_call *call, void *call_arg);
+void *sipua_call_arg(const struct sipua_call *call);
+const char *sipua_call_peer(const struct sipua_call *call);
+
+#endif

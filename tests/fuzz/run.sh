@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Build each libFuzzer harness (tests/fuzz/fuzz_*.c) with the sources of the
+# folder it names, and run it FUZZ_SECONDS on its seed corpus.  A crash, a
+# leak or a sanitizer report fails the run; the input is kept in build/fuzz.
+set -eu
+cd "$(dirname "$0")/../.."
+secs=${FUZZ_SECONDS:-20}
+out=build/fuzz
+mkdir -p "$out"
+CFLAGS="-std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -I. $(pkg-config --cflags libre)"
+status=0
+for h in tests/fuzz/fuzz_*.c; do
+	name=$(basename "$h" .c)           # fuzz_msrp_parse -> folder msrp
+	folder=${name#fuzz_}; folder=${folder%%_*}
+	srcs=$(ls "$folder"/*.c)
+	clang $CFLAGS -o "$out/$name" "$h" $srcs $(pkg-config --libs libre) -lpthread
+	corpus="$out/corpus-$name"
+	mkdir -p "$corpus"
+	seeds="tests/fuzz/corpus/${name#fuzz_}"
+	[ -d "$seeds" ] && cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true
+	echo "== $name for $secs s"
+	if ! "$out/$name" -max_total_time="$secs" -timeout=5 -rss_limit_mb=1024 \
+		-artifact_prefix="$out/$name-" "$corpus" >"$out/$name.log" 2>&1; then
+		echo "$name FAILED:"; tail -40 "$out/$name.log"; status=1
+	else
+		grep -E '^#[0-9]+.*DONE|Done [0-9]+ runs' "$out/$name.log" | tail -1
+	fi
+done
+exit $status

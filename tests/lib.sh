@@ -1,0 +1,89 @@
+# tests/lib.sh - shared helpers for the integration tests (bash, sourced).
+#
+# Every test gets its own scratch folder ($T) and cleans up the processes it
+# started, whatever way it exits.
+
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+SIPVNC=${SIPVNC:-$BUILD/sipvnc}
+T=$(mktemp -d "${TMPDIR:-/tmp}/sipvnc-test.XXXXXX")
+PIDS=()
+passed=0
+failed=0
+
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do
+		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$p" 2>/dev/null
+	done
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+
+ok()   { passed=$((passed + 1)); echo "  ok   $*"; }
+bad()  { failed=$((failed + 1)); echo "  FAIL $*"; }
+check() { # check "description" command...
+	local what=$1; shift
+	if "$@"; then ok "$what"; else bad "$what"; fi
+}
+finish() { # finish NAME: the closing line, and the exit status
+	echo "$1: $passed passed, $failed failed"
+	[ "$failed" = 0 ]
+}
+
+# A free TCP+UDP port on 127.0.0.1 (the kernel picks it, we hand it on).
+free_port() {
+	python3 -c 'import socket
+s=socket.socket(); s.bind(("127.0.0.1",0)); p=s.getsockname()[1]
+u=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); u.bind(("127.0.0.1",p)); print(p)'
+}
+
+# wait_until SECONDS command...: poll until the command succeeds.
+wait_until() {
+	local limit=$1; shift
+	local end=$((SECONDS + limit))
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.05
+	done
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# start_xvfb [WxHxD]: a private X server; sets DISPLAY.
+start_xvfb() {
+	local geom=${1:-640x480x24} fifo="$T/displayfd"
+	mkfifo "$fifo"
+	Xvfb -displayfd 3 -screen 0 "$geom" -nolisten tcp -noreset 3>"$fifo" >"$T/xvfb.log" 2>&1 &
+	PIDS+=($!)
+	local num
+	read -r -t 10 num <"$fifo" || { echo "Xvfb did not start"; cat "$T/xvfb.log"; return 1; }
+	export DISPLAY=":$num"
+}
+
+# start_sipvnc NAME ARGS...: run sipvnc in the background, log in $T/NAME.log
+start_sipvnc() {
+	local name=$1; shift
+	${SIPVNC_WRAPPER:-} "$SIPVNC" "$@" >"$T/$name.log" 2>&1 &
+	PIDS+=($!)
+	eval "${name}_pid=$!"
+}
+
+# start_kamailio [-A DEFINE]...: registrar + proxy + MSRP relay on free
+# ports; sets KAM_SIP_PORT and KAM_MSRP_PORT.
+start_kamailio() {
+	KAM_SIP_PORT=$(free_port)
+	KAM_MSRP_PORT=$(free_port)
+	local d="$T/kamailio"
+	mkdir -p "$d/run"
+	sed -e "s|RUNDIR|$d|g; s|SIP_PORT|$KAM_SIP_PORT|g; s|MSRP_PORT|$KAM_MSRP_PORT|g" \
+		-e "s|SIPS_PORT|$(free_port)|g; s|MSRPS_PORT|$(free_port)|g" \
+		"$TOP/tests/integration/kamailio/kamailio.cfg" >"$d/kamailio.cfg"
+	kamailio -f "$d/kamailio.cfg" -DD -E -m 64 -M 8 -P "$d/run/kamailio.pid" \
+		-Y "$d/run" "$@" >"$T/kamailio.log" 2>&1 &
+	PIDS+=($!)
+	wait_until 10 port_open "$KAM_SIP_PORT" || { echo "kamailio did not start"; tail -20 "$T/kamailio.log"; return 1; }
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Every test sipvnc has, in stages; one closing line "N passed, N failed"
+# counting test programs.  Stages can be picked: tests/run.sh unit e2e ...
+#   unit         tests/unit/*_test.c binaries
+#   integration  tests/integration/*_test.sh against build/sipvnc
+#   asan         unit tests and integration tests built with ASan+UBSan
+#   valgrind     unit tests under valgrind (leaks and invalid accesses)
+#   fuzz         each libFuzzer harness for FUZZ_SECONDS (default 20)
+#   lint         cppcheck and clang-tidy
+set -u
+cd "$(dirname "$0")/.."
+stages=${*:-unit integration asan valgrind fuzz lint}
+passed=0
+failed=0
+failures=()
+
+run() { # run NAME command...
+	local name=$1; shift
+	local log; log=$(mktemp)
+	local t0=$SECONDS
+	if "$@" >"$log" 2>&1; then
+		passed=$((passed + 1))
+		echo "PASS $name ($((SECONDS - t0)) s): $(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)"
+	else
+		failed=$((failed + 1))
+		failures+=("$name")
+		echo "FAIL $name ($((SECONDS - t0)) s)"
+		tail -60 "$log" | sed 's/^/    /'
+	fi
+	rm -f "$log"
+}
+
+for stage in $stages; do
+	echo "== $stage"
+	case $stage in
+	unit)
+		for t in build/tests/*_test; do [ -x "$t" ] && run "$(basename "$t")" "$t"; done ;;
+	integration)
+		for t in tests/integration/*_test.sh; do run "$(basename "$t" .sh)" "$t"; done ;;
+	asan)
+		if make -s asan >/tmp/sipvnc-asan-build.log 2>&1; then
+			export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+			export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+			export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp
+			for t in build/asan/tests/*_test; do run "asan:$(basename "$t")" "$t"; done
+			for t in tests/integration/*_test.sh; do
+				run "asan:$(basename "$t" .sh)" env SIPVNC="$PWD/build/asan/sipvnc" "$t"
+			done
+			unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+		else
+			failed=$((failed + 1)); failures+=("asan build")
+			tail -30 /tmp/sipvnc-asan-build.log
+		fi ;;
+	valgrind)
+		for t in build/tests/*_test; do
+			run "valgrind:$(basename "$t")" valgrind -q --error-exitcode=99 \
+				--leak-check=full --errors-for-leak-kinds=definite \
+				--suppressions=tests/valgrind.supp "$t"
+		done ;;
+	fuzz)
+		run "fuzz" tests/fuzz/run.sh ;;
+	lint)
+		run "cppcheck+clang-tidy" make -s lint ;;
+	*)
+		echo "unknown stage $stage"; exit 2 ;;
+	esac
+done
+
+[ ${#failures[@]} = 0 ] || echo "failed: ${failures[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
