@@ -35,6 +35,7 @@ DEB_BUILD := build-essential pkg-config libre-dev libvncserver-dev \
              libxcb1-dev libxcb-shm0-dev libxcb-xtest0-dev \
              libxcb-damage0-dev libxcb-xfixes0-dev libxcb-randr0-dev \
              libxcb-keysyms1-dev libmbedtls-dev
+DEB_RUN   := xvfb x11-utils
 DEB_TEST  := xvfb x11-apps x11-utils xdotool kamailio sip-tester x11vnc \
              vncsnapshot libvncclient1 libvncserver-dev clang \
              libclang-rt-14-dev valgrind cppcheck clang-tidy iproute2 \
@@ -65,11 +66,14 @@ $(BUILD)/tools/%: tests/tools/%.c
 
 tools: $(TOOL_BIN)
 
-run: $(BUILD)/sipvnc
+# Recursive makes: pkg-config can only answer once deps has installed it.
+run: deps
+	$(MAKE) $(BUILD)/sipvnc $(BUILD)/tools/xdemo
 	./tests/run-demo.sh
 
 deps:
-	@missing=$$(for p in $(DEB_BUILD) $(if $(filter test,$(MAKECMDGOALS)),$(DEB_TEST)); do \
+	@missing=$$(for p in $(DEB_BUILD) $(if $(filter run,$(MAKECMDGOALS)),$(DEB_RUN)) \
+	    $(if $(filter test,$(MAKECMDGOALS)),$(DEB_TEST)); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	    echo "installing: $$missing"; \

@@ -218,7 +218,7 @@ int main(int argc, char *argv[])
 			app.mode = APP_VIEW;
 		else if (!strcmp(argv[1], "share"))
 			app.mode = APP_SHARE;
-		else if (strcmp(argv[1], "serve")) {
+		else if (strcmp(argv[1], "serve") != 0) {
 			fprintf(stderr, "sipvnc: unknown command '%s'\n",
 				argv[1]);
 			usage(stderr);

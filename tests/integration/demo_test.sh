@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The README's `make run`: with no $DISPLAY it starts a private Xvfb with
+# the demo client, prints the URI and the view line, and that line works.
+source "$(dirname "$0")/../lib.sh"
+
+if port_open 5060; then
+	echo "port 5060 is taken here; the demo's fixed port cannot be tested"
+	bad "demo: port 5060 free"
+	finish demo; exit
+fi
+env -u DISPLAY "$TOP/tests/run-demo.sh" >"$T/demo.log" 2>&1 &
+PIDS+=($!)
+demo_up() { grep -q "try: sipvnc view" "$T/demo.log"; }
+check "make run prints the URI and the view line" wait_until 15 demo_up
+uri=$(sed -n 's/.*try: sipvnc view \(sip:[^ ]*\).*/\1/p' "$T/demo.log" | head -1)
+check "the URI is the loopback default" test "$uri" = "sip:sipvnc@127.0.0.1:5060"
+
+view_port=$(free_port)
+start_sipvnc view view "$uri" --listen "127.0.0.1:$view_port"
+wait_until 10 port_open "$view_port"
+if "$BUILD/tools/vncgrab" "127.0.0.1:$view_port" "$T/demo.ppm" >"$T/grab.log" 2>&1; then
+	ok "a VNC viewer through 'sipvnc view' gets the demo screen ($(head -1 "$T/grab.log"))"
+else
+	bad "no frame through the view line ($(tail -1 "$T/grab.log"))"
+	tail -20 "$T/demo.log" "$T/view.log"
+fi
+# The demo paints many colours; a blank or black frame would be a failure.
+colours=$(tail -c +16 "$T/demo.ppm" 2>/dev/null | od -An -v -tx1 -w3 | sort -u | wc -l)
+check "the frame shows the demo pattern ($colours colours)" test "$colours" -gt 50
+# Ctrl-C equivalent: the demo must stop with its Xvfb.
+pkill -INT -f "build/sipvnc -c conf/demo.conf" || true
+finish demo
