@@ -1,0 +1,309 @@
+/*
+ * sdp_rfb.c - parse offers/answers for RFB over MSRP and write ours.
+ *
+ * The input is untrusted bytes of a given length, never assumed to be
+ * NUL-terminated; all output goes through a bounded writer.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "sip/sdp_rfb.h"
+#include "sip/sdp_parse.h"
+
+#define RFB_TYPE "application/x-rfb"
+
+static bool is_msrp_proto(struct span proto, bool *tls, bool *rfb_proto)
+{
+	*tls = sdp_span_starts(proto, "TCP/TLS/");
+	if (sdp_span_eq(proto, "TCP/MSRP") || sdp_span_eq(proto, "TCP/TLS/MSRP")) {
+		*rfb_proto = false;
+		return true;
+	}
+	if (sdp_span_eq(proto, "TCP/MSRP/RFB") ||
+	    sdp_span_eq(proto, "TCP/TLS/MSRP/RFB")) {
+		*rfb_proto = true;
+		return true;
+	}
+	return false;
+}
+
+/* Which dialect a media line speaks, false if it is not RFB over MSRP. */
+static bool media_dialect(const struct media_desc *m,
+			  enum sipua_dialect *dialect, bool *tls)
+{
+	bool rfb_proto;
+
+	if (m->port == 0 || !is_msrp_proto(m->proto, tls, &rfb_proto))
+		return false;
+	if (rfb_proto)
+		*dialect = SIPUA_DIALECT_RFB_PROTO;
+	else if (m->accepts_rfb && sdp_span_eq(m->name, "application"))
+		*dialect = SIPUA_DIALECT_BLINK;
+	else if (m->accepts_rfb && sdp_span_eq(m->name, "message"))
+		*dialect = SIPUA_DIALECT_MESSAGE;
+	else
+		return false;
+	return true;
+}
+
+static const char *role_name(bool active)
+{
+	return active ? "active" : "passive";
+}
+
+/* Fill media from the offer's RFB line; 0 or 488 with *why. */
+static unsigned negotiate(struct sipua_media *media,
+			  const struct media_desc *m,
+			  const struct sdp_rfb_local *local, const char **why)
+{
+	if (!m->has_path || !sdp_path_ok(m->path)) {
+		*why = "missing or invalid a=path";
+		return 488;
+	}
+	memcpy(media->remote_path, m->path.p, m->path.n);
+	media->remote_path[m->path.n] = '\0';
+
+	if (m->setup == ROLE_OTHER) {
+		*why = "unsupported a=setup";
+		return 488;
+	}
+	if (media->dialect != SIPUA_DIALECT_BLINK) {
+		/* legacy: a=setup is the offerer's RFB role, and the MSRP
+		 * role goes with it (the viewer connects) */
+		media->we_serve_rfb = m->setup != ROLE_PASSIVE;
+		media->we_connect = !media->we_serve_rfb;
+		return 0;
+	}
+	/* Blink: a=setup is the MSRP role alone (RFC 6135), and the offerer
+	 * connects when it says nothing (RFC 4975) */
+	if (m->setup == ROLE_PASSIVE)
+		media->we_connect = true;
+	else if (m->setup == ROLE_ACTPASS)
+		media->we_connect = local->connect_on_actpass;
+	else
+		media->we_connect = false;
+
+	if (m->rfbsetup == ROLE_OTHER || m->rfbsetup == ROLE_ACTPASS) {
+		*why = "unsupported a=rfbsetup";
+		return 488;
+	}
+	media->we_serve_rfb = m->rfbsetup != ROLE_PASSIVE;
+	return 0;
+}
+
+struct writer {
+	char *buf;
+	size_t size, len;
+	bool overflow;
+};
+
+/* Record what snprintf did; the first overflow sticks. */
+static void put_result(struct writer *w, int n)
+{
+	if (w->overflow)
+		return;
+	if (n < 0 || (size_t)n >= w->size - w->len)
+		w->overflow = true;
+	else
+		w->len += (size_t)n;
+}
+
+/* Append to the writer (a macro so that -Wformat sees the arguments). */
+#define put(w, ...) put_result((w), snprintf((w)->buf + (w)->len, \
+	(w)->size - (w)->len, __VA_ARGS__))
+
+static void put_session(struct writer *w, const struct sdp_rfb_local *local)
+{
+	const char *family = strchr(local->ip, ':') ? "IP6" : "IP4";
+
+	put(w, "v=0\r\no=sipvnc %llu %llu IN %s %s\r\ns=sipvnc\r\n"
+	    "c=IN %s %s\r\nt=0 0\r\n",
+	    (unsigned long long)local->sess_id,
+	    (unsigned long long)local->sess_id, family, local->ip,
+	    family, local->ip);
+}
+
+static bool local_ok(const struct sdp_rfb_local *local)
+{
+	return local && local->path && local->ip && *local->ip &&
+		!strpbrk(local->ip, " \r\n") &&
+		!strpbrk(local->path, "\r\n") &&
+		sdp_rfb_path_port(local->path) != 0;
+}
+
+unsigned sdp_rfb_path_port(const char *path)
+{
+	const char *auth, *end, *colon;
+	unsigned port = 0;
+
+	if (!path)
+		return 0;
+	if (!strncasecmp(path, "msrp://", 7))
+		auth = path + 7;
+	else if (!strncasecmp(path, "msrps://", 8))
+		auth = path + 8;
+	else
+		return 0;
+	end = auth + strcspn(auth, "/; ");
+	colon = NULL;
+	for (const char *p = auth; p < end; p++) {
+		if (*p == ':')
+			colon = p;
+		else if (*p == ']')
+			colon = NULL;   /* colons inside [v6] are not the port */
+	}
+	if (!colon || colon + 1 == end || end - colon > 6)
+		return 0;
+	for (const char *p = colon + 1; p < end; p++) {
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		port = port * 10 + (unsigned)(*p - '0');
+	}
+	return port <= 65535 ? port : 0;
+}
+
+unsigned sdp_rfb_answer(struct sipua_media *media, char *answer,
+			size_t answer_size, const char *offer,
+			size_t offer_len, const struct sdp_rfb_local *local,
+			const char **why)
+{
+	struct sdp_desc d;
+	struct writer w = {answer, answer_size, 0, false};
+	const char *dummy;
+	unsigned status, i, chosen = SDP_RFB_MAX_MEDIA;
+
+	if (!why)
+		why = &dummy;
+	if (!media || !answer || answer_size == 0 || !local_ok(local)) {
+		*why = "internal error";
+		return 500;
+	}
+	answer[0] = '\0';
+	memset(media, 0, sizeof(*media));
+	status = sdp_parse(&d, offer, offer_len, why);
+	if (status)
+		return status;
+
+	for (i = 0; i < d.n_media; i++) {
+		if (media_dialect(&d.media[i], &media->dialect, &media->tls)) {
+			chosen = i;
+			break;
+		}
+	}
+	if (chosen == SDP_RFB_MAX_MEDIA) {
+		*why = "no RFB over MSRP media offered";
+		return 488;
+	}
+	status = negotiate(media, &d.media[chosen], local, why);
+	if (status)
+		return status;
+
+	put_session(&w, local);
+	for (i = 0; i < d.n_media; i++) {
+		const struct media_desc *m = &d.media[i];
+
+		if (i != chosen) {
+			put(&w, "m=%.*s 0 %.*s %.*s\r\n", (int)m->name.n,
+			    m->name.p, (int)m->proto.n, m->proto.p,
+			    (int)m->fmts.n, m->fmts.p);
+			continue;
+		}
+		put(&w, "m=%.*s %u %.*s %.*s\r\n", (int)m->name.n, m->name.p,
+		    sdp_rfb_path_port(local->path), (int)m->proto.n,
+		    m->proto.p, (int)m->fmts.n, m->fmts.p);
+		put(&w, "a=path:%s\r\na=accept-types:" RFB_TYPE "\r\n",
+		    local->path);
+		if (media->dialect == SIPUA_DIALECT_BLINK) {
+			put(&w, "a=setup:%s\r\na=rfbsetup:%s\r\n",
+			    role_name(media->we_connect),
+			    media->we_serve_rfb ? "passive" : "active");
+		}
+		else {
+			/* legacy: our RFB role, the server being passive */
+			put(&w, "a=setup:%s\r\n",
+			    role_name(!media->we_serve_rfb));
+		}
+	}
+	if (w.overflow) {
+		answer[0] = '\0';
+		*why = "answer too large";
+		return 500;
+	}
+	return 0;
+}
+
+int sdp_rfb_offer(char *out, size_t size, const struct sdp_rfb_local *local,
+		  bool we_serve_rfb)
+{
+	struct writer w = {out, size, 0, false};
+
+	if (!out || size == 0 || !local_ok(local))
+		return EINVAL;
+	put_session(&w, local);
+	put(&w, "m=application %u %s *\r\n", sdp_rfb_path_port(local->path),
+	    !strncasecmp(local->path, "msrps:", 6) ? "TCP/TLS/MSRP"
+						    : "TCP/MSRP");
+	put(&w, "a=path:%s\r\na=accept-types:" RFB_TYPE "\r\n"
+	    "a=setup:actpass\r\na=rfbsetup:%s\r\n", local->path,
+	    we_serve_rfb ? "passive" : "active");
+	if (w.overflow) {
+		out[0] = '\0';
+		return ENOMEM;
+	}
+	return 0;
+}
+
+int sdp_rfb_parse_answer(struct sipua_media *media, const char *answer,
+			 size_t answer_len, bool we_serve_rfb,
+			 const char **why)
+{
+	struct sdp_desc d;
+	const struct media_desc *m = NULL;
+	const char *dummy;
+	unsigned i;
+
+	if (!why)
+		why = &dummy;
+	if (!media)
+		return EINVAL;
+	memset(media, 0, sizeof(*media));
+	if (sdp_parse(&d, answer, answer_len, why))
+		return EBADMSG;
+	/* we offered one media line, so the answer has it first */
+	for (i = 0; i < d.n_media && !m; i++) {
+		if (media_dialect(&d.media[i], &media->dialect, &media->tls))
+			m = &d.media[i];
+	}
+	if (!m || media->dialect != SIPUA_DIALECT_BLINK) {
+		*why = "answer refused the RFB media";
+		return EPROTO;
+	}
+	if (!m->has_path || !sdp_path_ok(m->path)) {
+		*why = "answer without a valid a=path";
+		return EPROTO;
+	}
+	memcpy(media->remote_path, m->path.p, m->path.n);
+	media->remote_path[m->path.n] = '\0';
+
+	/* we said actpass: the answerer picks; RFC 4975 default is that the
+	 * offerer (we) connects */
+	if (m->setup == ROLE_ACTIVE)
+		media->we_connect = false;
+	else if (m->setup == ROLE_PASSIVE || m->setup == ROLE_ABSENT)
+		media->we_connect = true;
+	else {
+		*why = "answer with an invalid a=setup";
+		return EPROTO;
+	}
+	/* the answerer must take the other RFB role, if it says any */
+	if ((m->rfbsetup == ROLE_PASSIVE && we_serve_rfb) ||
+	    (m->rfbsetup == ROLE_ACTIVE && !we_serve_rfb) ||
+	    m->rfbsetup == ROLE_ACTPASS || m->rfbsetup == ROLE_OTHER) {
+		*why = "answer with a conflicting a=rfbsetup";
+		return EPROTO;
+	}
+	media->we_serve_rfb = we_serve_rfb;
+	return 0;
+}

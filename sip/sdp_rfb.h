@@ -1,0 +1,47 @@
+/*
+ * sdp_rfb.h - private to sip/: the SDP we speak, RFB over MSRP in three
+ * dialects (see sipua.h), parsed and written by hand so that every dialect
+ * quirk is explicit and the parser can be fuzzed on its own (no libre).
+ */
+#ifndef SIPVNC_SDP_RFB_H
+#define SIPVNC_SDP_RFB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "sip/sipua.h"
+
+/* Hostile input is refused above this size rather than parsed. */
+#define SDP_RFB_MAX_SIZE   16384
+#define SDP_RFB_MAX_MEDIA  16
+
+struct sdp_rfb_local {
+	const char *path;       /* our MSRP a=path (one URI) */
+	const char *ip;         /* address for c= and o= (IPv4 or IPv6) */
+	bool connect_on_actpass;/* msrp_setup active: we connect if free */
+	uint64_t sess_id;       /* o= session id and version */
+};
+
+/* Read an offer and write the answer into answer (NUL-terminated).
+ * Returns 0 with media filled in, or the SIP status to reject with
+ * (400 malformed, 488 no usable RFB-over-MSRP media, 500 our side);
+ * *why then says why in a few words (for a Warning header or the log). */
+unsigned sdp_rfb_answer(struct sipua_media *media, char *answer,
+			size_t answer_size, const char *offer,
+			size_t offer_len, const struct sdp_rfb_local *local,
+			const char **why);
+
+/* Write our offer (Blink dialect, a=setup:actpass).  0 or an errno. */
+int sdp_rfb_offer(char *out, size_t size, const struct sdp_rfb_local *local,
+		  bool we_serve_rfb);
+
+/* Read the answer to our offer.  0 with media filled in, or EPROTO /
+ * EBADMSG with *why set. */
+int sdp_rfb_parse_answer(struct sipua_media *media, const char *answer,
+			 size_t answer_len, bool we_serve_rfb,
+			 const char **why);
+
+/* The port of an msrp:// or msrps:// URI (0 if there is none). */
+unsigned sdp_rfb_path_port(const char *path);
+
+#endif
