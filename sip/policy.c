@@ -1,0 +1,133 @@
+/*
+ * policy.c - allow/deny rules matched on user@host of sip:/sips: URIs.
+ */
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+#include "sip/policy.h"
+
+/* user and host of a sip:/sips: URI, display name, <>, port and
+ * parameters dropped.  false if it is not such a URI or a part is too
+ * long. */
+static bool split_uri(const char *uri, char *user, size_t user_size,
+		      char *host, size_t host_size)
+{
+	const char *p = uri, *at, *host_end;
+	size_t len;
+
+	const char *lt = strchr(uri, '<');
+	if (lt)
+		p = lt + 1;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!strncasecmp(p, "sip:", 4))
+		p += 4;
+	else if (!strncasecmp(p, "sips:", 5))
+		p += 5;
+	else
+		return false;
+
+	at = p + strcspn(p, "@;>?");
+	if (*at != '@' || at == p)
+		return false;
+	len = (size_t)(at - p);
+	if (len >= user_size || memchr(p, ':', len))
+		return false;   /* user:password is not an identity */
+	memcpy(user, p, len);
+	user[len] = '\0';
+
+	p = at + 1;
+	if (*p == '[') {
+		host_end = strchr(p, ']');
+		if (!host_end)
+			return false;
+		host_end++;
+	}
+	else {
+		host_end = p + strcspn(p, ":;>? \t");
+	}
+	len = (size_t)(host_end - p);
+	if (len == 0 || len >= host_size)
+		return false;
+	memcpy(host, p, len);
+	host[len] = '\0';
+	return true;
+}
+
+int policy_add(struct policy *policy, bool deny, const char *value)
+{
+	struct policy_rule rule;
+	const char *rights;
+	char uri[300];
+	size_t len;
+
+	if (!policy || !value)
+		return EINVAL;
+	memset(&rule, 0, sizeof(rule));
+	while (*value == ' ' || *value == '\t')
+		value++;
+	len = strcspn(value, " \t");
+	if (len == 0 || len >= sizeof(uri))
+		return EINVAL;
+	memcpy(uri, value, len);
+	uri[len] = '\0';
+	if (!split_uri(uri, rule.user, sizeof(rule.user), rule.host,
+		       sizeof(rule.host)))
+		return EINVAL;
+
+	rights = value + len;
+	rights += strspn(rights, " \t");
+	len = strcspn(rights, " \t");
+	rule.deny = deny;
+	rule.rights = SIPUA_RIGHTS_VIEW;
+	if (len == 7 && !strncasecmp(rights, "control", 7))
+		rule.rights = SIPUA_RIGHTS_CONTROL;
+	else if (len && !(len == 4 && !strncasecmp(rights, "view", 4)))
+		return EINVAL;
+	if (len && deny)
+		return EINVAL;  /* rights on a deny line mean a typo */
+	if (rights[len + strspn(rights + len, " \t")])
+		return EINVAL;
+
+	if (policy->n_rules == POLICY_MAX_RULES)
+		return E2BIG;
+	policy->rules[policy->n_rules++] = rule;
+	return 0;
+}
+
+static bool rule_matches(const struct policy_rule *rule, const char *user,
+			 const char *host)
+{
+	/* hosts are case-insensitive, users are not (RFC 3261 19.1.4) */
+	return !strcasecmp(rule->host, host) &&
+		(!strcmp(rule->user, "*") || !strcmp(rule->user, user));
+}
+
+enum policy_verdict policy_check(const struct policy *policy,
+				 const char *uri, enum sipua_rights *rights)
+{
+	char user[64], host[192];
+	bool allowed = false;
+	enum sipua_rights best = SIPUA_RIGHTS_VIEW;
+	unsigned i;
+
+	if (!policy || !uri ||
+	    !split_uri(uri, user, sizeof(user), host, sizeof(host)))
+		return POLICY_NOT_ALLOWED;
+	for (i = 0; i < policy->n_rules; i++) {
+		const struct policy_rule *rule = &policy->rules[i];
+
+		if (!rule_matches(rule, user, host))
+			continue;
+		if (rule->deny)
+			return POLICY_DENIED;
+		allowed = true;
+		if (rule->rights == SIPUA_RIGHTS_CONTROL)
+			best = SIPUA_RIGHTS_CONTROL;
+	}
+	if (!allowed)
+		return POLICY_NOT_ALLOWED;
+	if (rights)
+		*rights = best;
+	return POLICY_ALLOWED;
+}
