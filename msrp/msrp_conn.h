@@ -1,0 +1,50 @@
+/*
+ * msrp_conn.h - one MSRP transport connection: a libre TCP connection, the
+ * frame parser on its input, and write-side queue accounting.  Private to
+ * msrp/.  TLS (msrps) will slot in here later as a libre TCP helper.
+ */
+#ifndef SIPVNC_MSRP_CONN_H
+#define SIPVNC_MSRP_CONN_H
+
+#include <re.h>
+#include "msrp_frame.h"
+
+struct msrp_conn;
+
+typedef void (msrp_conn_estab_h)(void *arg);
+/* A complete frame, or (msg NULL) a stream the parser rejected with *perr.
+ * The handler may destroy the connection. */
+typedef void (msrp_conn_msg_h)(const struct msrp_msg *msg,
+			       const struct msrp_perr_info *perr, void *arg);
+typedef void (msrp_conn_close_h)(int err, void *arg);
+/* The socket took everything we queued. */
+typedef void (msrp_conn_drain_h)(void *arg);
+
+struct msrp_conn_handlers {
+	msrp_conn_estab_h *estabh;
+	msrp_conn_msg_h *msgh;
+	msrp_conn_close_h *closeh;
+	msrp_conn_drain_h *drainh;
+	void *arg;
+};
+
+int  msrp_conn_connect(struct msrp_conn **connp, const struct sa *peer,
+		       const struct msrp_limits *lim,
+		       const struct msrp_conn_handlers *h);
+int  msrp_conn_accept(struct msrp_conn **connp, struct tcp_sock *ts,
+		      const struct msrp_limits *lim,
+		      const struct msrp_conn_handlers *h);
+void msrp_conn_set_handlers(struct msrp_conn *conn,
+			    const struct msrp_conn_handlers *h);
+bool msrp_conn_established(const struct msrp_conn *conn);
+/* Queue mb (from its start) on the socket; ENOBUFS past queue_max. */
+int  msrp_conn_send(struct msrp_conn *conn, struct mbuf *mb);
+size_t msrp_conn_txqsz(const struct msrp_conn *conn);
+void msrp_conn_set_queue_max(struct msrp_conn *conn, size_t max);
+/* Ask for one drainh call when the socket took everything queued. */
+int  msrp_conn_want_drain(struct msrp_conn *conn);
+/* Stop reading, let queued bytes (e.g. a final 481) reach the peer, then
+ * call closeh(0).  A guard timer bounds the wait. */
+void msrp_conn_close_after_flush(struct msrp_conn *conn);
+
+#endif

@@ -1,0 +1,165 @@
+/*
+ * msrp_sock.c - the listening socket shared by passive sessions.
+ *
+ * An accepted connection belongs to nobody until its first request arrives;
+ * the session id in that request's To-Path picks the session (RFC 4975
+ * section 7.2 / RFC 6135 "sessmatch").  Unknown ids get 481 and the
+ * connection is closed once the answer is out.
+ */
+#include <string.h>
+#include <re.h>
+#include "msrp_priv.h"
+
+enum {
+	PENDING_MAX = 32,          /* unmatched connections at once */
+	PENDING_TIMEOUT_MS = 30000 /* to send the first request */
+};
+
+struct pending {
+	struct le le;
+	struct msrp_sock *sock;
+	struct msrp_conn *conn;
+	struct tmr tmr;
+};
+
+static void pending_destructor(void *data)
+{
+	struct pending *pc = data;
+
+	list_unlink(&pc->le);
+	tmr_cancel(&pc->tmr);
+	mem_deref(pc->conn);
+}
+
+static void pending_timeout(void *arg)
+{
+	mem_deref(arg);
+}
+
+static void pending_close(int err, void *arg)
+{
+	mem_deref(arg);
+}
+
+static void pending_msg(const struct msrp_msg *msg,
+			const struct msrp_perr_info *perr, void *arg)
+{
+	struct pending *pc = arg;
+	struct msrp_uri to[MSRP_PATH_MAX_URIS];
+	struct msrp_session *sess = NULL;
+	struct msrp_conn *conn;
+	size_t n = 0;
+
+	if (!msg || !msg->is_request) {
+		mem_deref(pc);
+		return;
+	}
+	if (!msrp_path_decode(to, &n, MSRP_PATH_MAX_URIS, &msg->to_path))
+		sess = msrp_sock_find_waiting(pc->sock, &to[0].session_id);
+
+	conn = pc->conn;
+	pc->conn = NULL;
+	mem_deref(pc);
+	if (sess) {
+		msrp_session_adopt(sess, conn, msg);
+		mem_deref(conn); /* the session took its own reference */
+		return;
+	}
+	if (pl_strcasecmp(&msg->method, "REPORT") && msg->to_path.l) {
+		/* Answer as the URI the peer addressed. */
+		struct pl self = msg->to_path;
+		const char *sp = pl_strchr(&self, ' ');
+		char *from = NULL;
+		if (sp)
+			self.l = (size_t)(sp - self.p);
+		if (!pl_strdup(&from, &self))
+			(void)msrp_respond(conn, msg, 481, from);
+		mem_deref(from);
+	}
+	msrp_conn_retire(conn);
+}
+
+static void conn_handler(const struct sa *peer, void *arg)
+{
+	struct msrp_sock *sock = arg;
+	struct msrp_limits lim;
+	struct pending *pc;
+	struct msrp_conn_handlers h = {
+		.msgh = pending_msg, .closeh = pending_close,
+	};
+
+	if (list_count(&sock->pending) >= PENDING_MAX) {
+		tcp_reject(sock->ts);
+		return;
+	}
+	pc = mem_zalloc(sizeof(*pc), pending_destructor);
+	if (!pc) {
+		tcp_reject(sock->ts);
+		return;
+	}
+	tmr_init(&pc->tmr);
+	pc->sock = sock;
+	h.arg = pc;
+	msrp_limits_default(&lim);
+	if (msrp_conn_accept(&pc->conn, sock->ts, &lim, &h)) {
+		tcp_reject(sock->ts);
+		mem_deref(pc);
+		return;
+	}
+	msrp_conn_set_queue_max(pc->conn, 65536);
+	list_append(&sock->pending, &pc->le, pc);
+	tmr_start(&pc->tmr, PENDING_TIMEOUT_MS, pending_timeout, pc);
+}
+
+static void sock_destructor(void *data)
+{
+	struct msrp_sock *sock = data;
+
+	list_flush(&sock->pending);
+	/* Sessions hold a reference to us, so none can be waiting here. */
+	sock->ts = mem_deref(sock->ts);
+}
+
+int msrp_sock_alloc(struct msrp_sock **sockp, const struct sa *laddr)
+{
+	struct msrp_sock *sock;
+	int err;
+
+	if (!sockp || !laddr)
+		return EINVAL;
+	sock = mem_zalloc(sizeof(*sock), sock_destructor);
+	if (!sock)
+		return ENOMEM;
+	list_init(&sock->waiting);
+	list_init(&sock->pending);
+	err = tcp_listen(&sock->ts, laddr, conn_handler, sock);
+	if (!err)
+		err = tcp_local_get(sock->ts, &sock->laddr);
+	if (err) {
+		mem_deref(sock);
+		return err;
+	}
+	sock->path_addr = sock->laddr;
+	if (sa_is_any(&sock->laddr) &&
+	    !net_default_source_addr_get(sa_af(&sock->laddr),
+					 &sock->path_addr))
+		sa_set_port(&sock->path_addr, sa_port(&sock->laddr));
+	else
+		sock->path_addr = sock->laddr;
+	*sockp = sock;
+	return 0;
+}
+
+int msrp_sock_local(const struct msrp_sock *sock, struct sa *laddr)
+{
+	if (!sock || !laddr)
+		return EINVAL;
+	*laddr = sock->laddr;
+	return 0;
+}
+
+void msrp_sock_add_waiting(struct msrp_sock *sock, struct le *le,
+			   struct msrp_session *sess)
+{
+	list_append(&sock->waiting, le, sess);
+}
