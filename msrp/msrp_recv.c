@@ -1,0 +1,193 @@
+/*
+ * msrp_recv.c - what a session does with incoming frames (RFC 4975
+ * sections 7.2, 7.3): answer requests as their Failure-Report asks, send
+ * REPORTs when asked for success reports, and hand body bytes to the user
+ * in arrival order.
+ */
+#include <string.h>
+#include <re.h>
+#include "msrp_session.h"
+
+static struct pl first_uri(const struct pl *path)
+{
+	struct pl p = *path;
+	const char *sp = pl_strchr(&p, ' ');
+
+	if (sp)
+		p.l = (size_t)(sp - p.p);
+	return p;
+}
+
+/* "sessmatch": the request is addressed to our session id. */
+static bool addressed_to_us(const struct msrp_session *sess,
+			    const struct msrp_msg *msg)
+{
+	struct pl to = first_uri(&msg->to_path);
+	struct msrp_uri uri;
+
+	return !msrp_uri_decode(&uri, &to) &&
+		!pl_strcmp(&uri.session_id, sess->id);
+}
+
+/* Media type without parameters, compared case-insensitively. */
+static bool content_type_ok(const struct msrp_session *sess,
+			    const struct pl *ct)
+{
+	struct pl type = *ct, ours;
+	const char *semi = pl_strchr(&type, ';');
+
+	if (semi)
+		type.l = (size_t)(semi - type.p);
+	while (type.l && type.p[type.l - 1] == ' ')
+		type.l--;
+	pl_set_str(&ours, sess->content_type);
+	semi = pl_strchr(&ours, ';');
+	if (semi)
+		ours.l = (size_t)(semi - ours.p);
+	return type.l && !pl_casecmp(&type, &ours);
+}
+
+static bool wants_response(const struct msrp_msg *msg, uint16_t code)
+{
+	if (!pl_strcasecmp(&msg->failure_report, "no"))
+		return false;
+	if (!pl_strcasecmp(&msg->failure_report, "partial"))
+		return code != 200;
+	return true;
+}
+
+static bool control_room(const struct msrp_session *sess)
+{
+	return msrp_conn_txqsz(sess->conn) <=
+		sess->control_mark + MSRP_CONTROL_SLACK;
+}
+
+static int send_success_report(struct msrp_session *sess,
+			       const struct msrp_msg *msg)
+{
+	char tid[MSRP_ID_LEN + 1];
+	struct msrp_range range = msg->range;
+	struct pl to = first_uri(&msg->from_path);
+	struct mbuf *mb;
+	int err;
+
+	if (!range.present) {
+		range.start = 1;
+		range.end_known = range.total_known = true;
+		range.end = range.total = msg->body_len;
+	}
+	if (!range.end_known) {
+		range.end_known = true;
+		range.end = range.start + msg->body_len - 1;
+	}
+	err = msrp_random_id(tid, MSRP_ID_LEN);
+	if (err)
+		return err;
+	mb = mbuf_alloc(512);
+	if (!mb)
+		return ENOMEM;
+	err = msrp_build_report(mb, tid, &to, sess->local_path,
+				&msg->message_id, &range, 200);
+	if (!err)
+		err = msrp_conn_send(sess->conn, mb);
+	mem_deref(mb);
+	return err;
+}
+
+static void handle_request(struct msrp_session *sess,
+			   const struct msrp_msg *msg)
+{
+	bool is_send = !pl_strcmp(&msg->method, "SEND");
+	bool is_report = !pl_strcmp(&msg->method, "REPORT");
+	uint16_t code = 200;
+	int err = 0;
+
+	if (!addressed_to_us(sess, msg))
+		code = 481;
+	else if (!is_send && !is_report)
+		code = 501;
+	else if (is_send && msg->body_len &&
+		 !content_type_ok(sess, &msg->content_type))
+		code = 415;
+	if (is_report)
+		return; /* REPORTs are never answered; we need none */
+
+	if (wants_response(msg, code) || (is_send && code == 200 &&
+	    !pl_strcasecmp(&msg->success_report, "yes"))) {
+		if (!control_room(sess)) {
+			msrp_session_fail(sess, ENOBUFS);
+			return;
+		}
+	}
+	if (wants_response(msg, code))
+		err = msrp_respond(sess->conn, msg, code, sess->local_path);
+	if (!err && is_send && code == 200 &&
+	    !pl_strcasecmp(&msg->success_report, "yes"))
+		err = send_success_report(sess, msg);
+	if (err && err != EBADMSG) {
+		msrp_session_fail(sess, err);
+		return;
+	}
+	if (!is_send || code != 200)
+		return;
+
+	/* The passive side is bound once the peer's first SEND is answered;
+	 * the active side waits for the 200 to its own bind SEND. */
+	if (sess->state == ST_WAITING && !msrp_session_report_bound(sess))
+		return;
+	if (msg->body_len && sess->recvh)
+		sess->recvh(msg->body, msg->body_len, sess->arg);
+}
+
+static void handle_response(struct msrp_session *sess,
+			    const struct msrp_msg *msg)
+{
+	if (sess->state == ST_BINDING && !strcmp(msg->tid, sess->bind_tid)) {
+		if (msg->code == 200)
+			(void)msrp_session_report_bound(sess);
+		else
+			msrp_session_fail(sess, EPROTO);
+		return;
+	}
+	/* Our data SENDs ask for failure reports only: any answer to them is
+	 * an error, and a byte stream with a hole in it is worthless. */
+	if (msg->code >= 300)
+		msrp_session_fail(sess, EPROTO);
+}
+
+static void answer_parse_error(struct msrp_session *sess,
+			       const struct msrp_perr_info *perr)
+{
+	struct pl to;
+	struct mbuf *mb;
+
+	if (!perr || !perr->is_request || !perr->tid[0] || !sess->remote_path)
+		return;
+	pl_set_str(&to, sess->remote_path);
+	to = first_uri(&to);
+	mb = mbuf_alloc(256);
+	if (!mb)
+		return;
+	if (!msrp_build_response(mb, perr->tid, msrp_perr_status(perr->err),
+				 NULL, &to, sess->local_path))
+		(void)msrp_conn_send(sess->conn, mb);
+	mem_deref(mb);
+}
+
+void msrp_session_msg_handler(const struct msrp_msg *msg,
+			      const struct msrp_perr_info *perr, void *arg)
+{
+	struct msrp_session *sess = arg;
+
+	if (sess->state == ST_CLOSED)
+		return;
+	if (!msg) {
+		answer_parse_error(sess, perr);
+		msrp_session_fail(sess, EPROTO);
+		return;
+	}
+	if (msg->is_request)
+		handle_request(sess, msg);
+	else
+		handle_response(sess, msg);
+}

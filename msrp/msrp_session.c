@@ -1,0 +1,355 @@
+/*
+ * msrp_session.c - session lifecycle: start in either role, the bind
+ * handshake (RFC 4975 section 7.1.1 empty SEND, RFC 6135 roles), sending
+ * data as complete one-chunk messages, flow control and teardown.  What
+ * arrives is handled in msrp_recv.c.
+ */
+#include <string.h>
+#include <re.h>
+#include "msrp_session.h"
+
+unsigned msrp_bind_timeout_ms = MSRP_TRANSACTION_MS;
+
+static void session_destructor(void *data)
+{
+	struct msrp_session *sess = data;
+
+	list_unlink(&sess->le_wait);
+	tmr_cancel(&sess->bind_tmr);
+	/* Quiet: the user asked for this, so no handler runs. */
+	sess->conn = mem_deref(sess->conn);
+	mem_deref(sess->content_type);
+	mem_deref(sess->local_path);
+	mem_deref(sess->remote_path);
+	mem_deref(sess->sock);
+}
+
+void msrp_session_fail(struct msrp_session *sess, int err)
+{
+	if (sess->state == ST_CLOSED)
+		return;
+	sess->state = ST_CLOSED;
+	list_unlink(&sess->le_wait);
+	tmr_cancel(&sess->bind_tmr);
+	msrp_conn_retire(sess->conn); /* lets a final error response out */
+	sess->conn = NULL;
+	if (sess->closeh)
+		sess->closeh(err, sess->arg);
+}
+
+bool msrp_session_report_bound(struct msrp_session *sess)
+{
+	bool alive;
+
+	sess->state = ST_BOUND;
+	tmr_cancel(&sess->bind_tmr);
+	if (!sess->boundh)
+		return true;
+	mem_ref(sess);
+	sess->boundh(sess->arg);
+	alive = mem_nrefs(sess) > 1 && sess->state != ST_CLOSED;
+	mem_deref(sess);
+	return alive;
+}
+
+static void bind_timeout(void *arg)
+{
+	msrp_session_fail(arg, ETIMEDOUT);
+}
+
+int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
+		       const struct msrp_settings *settings,
+		       msrp_bound_h *boundh, msrp_recv_h *recvh,
+		       msrp_writable_h *writableh, msrp_close_h *closeh,
+		       void *arg)
+{
+	struct msrp_session *sess;
+	const char *host_fmt;
+	int err;
+
+	if (!sessp || !sock)
+		return EINVAL;
+	sess = mem_zalloc(sizeof(*sess), session_destructor);
+	if (!sess)
+		return ENOMEM;
+	tmr_init(&sess->bind_tmr);
+	sess->sock = mem_ref(sock);
+	sess->chunk_size = settings && settings->chunk_size ?
+		settings->chunk_size : 8192;
+	sess->txq_limit = settings && settings->txq_limit ?
+		settings->txq_limit : 256 * 1024;
+	err = str_dup(&sess->content_type,
+		      settings && settings->content_type ?
+		      settings->content_type : "application/octet-stream");
+	if (!err)
+		err = msrp_random_id(sess->id, MSRP_ID_LEN);
+	if (!err)
+		err = msrp_random_id(sess->seq_prefix,
+				     sizeof(sess->seq_prefix) - 1);
+	host_fmt = sa_af(&sock->path_addr) == AF_INET6 ?
+		"msrp://[%j]:%u/%s;tcp" : "msrp://%j:%u/%s;tcp";
+	if (!err)
+		err = re_sdprintf(&sess->local_path, host_fmt,
+				  &sock->path_addr, sa_port(&sock->path_addr),
+				  sess->id);
+	if (err) {
+		mem_deref(sess);
+		return err;
+	}
+	sess->boundh = boundh;
+	sess->recvh = recvh;
+	sess->writableh = writableh;
+	sess->closeh = closeh;
+	sess->arg = arg;
+	*sessp = sess;
+	return 0;
+}
+
+const char *msrp_session_local_path(const struct msrp_session *sess)
+{
+	return sess ? sess->local_path : NULL;
+}
+
+static int send_bind(struct msrp_session *sess)
+{
+	char msgid[MSRP_ID_LEN + 1];
+	struct msrp_send_desc d;
+	struct mbuf *mb;
+	int err;
+
+	memset(&d, 0, sizeof(d));
+	err = msrp_random_id(sess->bind_tid, MSRP_ID_LEN);
+	err |= msrp_random_id(msgid, MSRP_ID_LEN);
+	if (err)
+		return err;
+	/* No Failure-Report header: the default "yes" gets us a 200. */
+	d.tid = sess->bind_tid;
+	d.to_path = sess->remote_path;
+	d.from_path = sess->local_path;
+	d.message_id = msgid;
+	d.range_start = 1;
+	mb = mbuf_alloc(512);
+	if (!mb)
+		return ENOMEM;
+	err = msrp_build_send(mb, &d);
+	if (!err)
+		err = msrp_conn_send(sess->conn, mb);
+	mem_deref(mb);
+	return err;
+}
+
+static void estab_handler(void *arg)
+{
+	struct msrp_session *sess = arg;
+	int err;
+
+	if (!sess->active || sess->state != ST_CONNECTING)
+		return;
+	sess->state = ST_BINDING;
+	err = send_bind(sess);
+	if (err)
+		msrp_session_fail(sess, err);
+}
+
+static void close_handler(int err, void *arg)
+{
+	msrp_session_fail(arg, err);
+}
+
+static void drain_handler(void *arg)
+{
+	struct msrp_session *sess = arg;
+
+	sess->control_mark = 0;
+	if (sess->state == ST_BOUND && sess->writableh)
+		sess->writableh(sess->arg);
+}
+
+void msrp_session_conn_handlers(struct msrp_session *sess,
+				struct msrp_conn_handlers *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->estabh = estab_handler;
+	h->msgh = msrp_session_msg_handler;
+	h->closeh = close_handler;
+	h->drainh = drain_handler;
+	h->arg = sess;
+}
+
+/* Keep the peer's path as one line of single-space separated URIs. */
+static int store_remote_path(struct msrp_session *sess, const char *path,
+			     struct msrp_uri *first)
+{
+	struct msrp_uri uriv[MSRP_PATH_MAX_URIS];
+	struct mbuf *mb;
+	struct pl pl, s;
+	size_t n = 0;
+	int err;
+
+	pl_set_str(&pl, path);
+	err = msrp_path_decode(uriv, &n, MSRP_PATH_MAX_URIS, &pl);
+	if (err)
+		return err == E2BIG ? E2BIG : EINVAL;
+	mb = mbuf_alloc(pl.l + 1);
+	if (!mb)
+		return ENOMEM;
+	for (s = pl; s.l && !err;) {
+		size_t len = 0;
+		while (s.l && (s.p[0] == ' ' || s.p[0] == '\t'))
+			pl_advance(&s, 1);
+		while (len < s.l && s.p[len] != ' ' && s.p[len] != '\t')
+			len++;
+		if (!len)
+			break;
+		if (mb->end)
+			err = mbuf_write_u8(mb, ' ');
+		err |= mbuf_write_mem(mb, (const uint8_t *)s.p, len);
+		pl_advance(&s, (ssize_t)len);
+	}
+	if (!err) {
+		mb->pos = 0;
+		sess->remote_path = mem_deref(sess->remote_path);
+		err = mbuf_strdup(mb, &sess->remote_path, mb->end);
+	}
+	mem_deref(mb);
+	if (err)
+		return err;
+	/* Decode again from our copy so the pl fields stay valid. */
+	pl_set_str(&pl, sess->remote_path);
+	err = msrp_path_decode(uriv, &n, MSRP_PATH_MAX_URIS, &pl);
+	if (err)
+		return EINVAL;
+	*first = uriv[0];
+	return 0;
+}
+
+int msrp_session_start(struct msrp_session *sess, const char *remote_path,
+		       enum msrp_setup setup)
+{
+	struct msrp_conn_handlers h;
+	struct msrp_limits lim;
+	struct msrp_uri first;
+	struct sa peer;
+	int err;
+
+	if (!sess || !remote_path)
+		return EINVAL;
+	if (sess->state != ST_IDLE)
+		return EALREADY;
+	err = store_remote_path(sess, remote_path, &first);
+	if (err)
+		return err;
+	tmr_start(&sess->bind_tmr, msrp_bind_timeout_ms, bind_timeout, sess);
+	if (setup == MSRP_SETUP_PASSIVE) {
+		sess->active = false;
+		sess->state = ST_WAITING;
+		msrp_sock_add_waiting(sess->sock, &sess->le_wait, sess);
+		return 0;
+	}
+	sess->active = true;
+	err = msrp_uri_addr(&first, &peer);
+	if (err) {
+		tmr_cancel(&sess->bind_tmr);
+		return err;
+	}
+	msrp_session_conn_handlers(sess, &h);
+	msrp_limits_default(&lim);
+	err = msrp_conn_connect(&sess->conn, &peer, &lim, &h);
+	if (err) {
+		tmr_cancel(&sess->bind_tmr);
+		return err;
+	}
+	msrp_conn_set_queue_max(sess->conn, SIZE_MAX / 2);
+	sess->state = ST_CONNECTING;
+	return 0;
+}
+
+struct msrp_session *msrp_sock_find_waiting(struct msrp_sock *sock,
+					    const struct pl *session_id)
+{
+	struct le *le;
+
+	for (le = sock->waiting.head; le; le = le->next) {
+		struct msrp_session *sess = le->data;
+		if (!sess->conn && !pl_strcmp(session_id, sess->id))
+			return sess;
+	}
+	return NULL;
+}
+
+void msrp_session_adopt(struct msrp_session *sess, struct msrp_conn *conn,
+			const struct msrp_msg *msg)
+{
+	struct msrp_conn_handlers h;
+
+	list_unlink(&sess->le_wait);
+	sess->conn = mem_ref(conn);
+	msrp_session_conn_handlers(sess, &h);
+	msrp_conn_set_handlers(conn, &h);
+	msrp_conn_set_queue_max(conn, SIZE_MAX / 2);
+	msrp_session_msg_handler(msg, NULL, sess);
+}
+
+int msrp_session_send(struct msrp_session *sess, const uint8_t *data,
+		      size_t len)
+{
+	char tid[32], msgid[32];
+	struct msrp_send_desc d;
+	struct mbuf *mb;
+	size_t off = 0;
+	int err = 0;
+
+	if (!sess || (!data && len))
+		return EINVAL;
+	if (sess->state == ST_CLOSED)
+		return ENOTCONN;
+	if (sess->state != ST_BOUND)
+		return EAGAIN;
+	if (msrp_conn_txqsz(sess->conn) >= sess->txq_limit) {
+		(void)msrp_conn_want_drain(sess->conn);
+		return EAGAIN;
+	}
+	mb = mbuf_alloc(sess->chunk_size + 512);
+	if (!mb)
+		return ENOMEM;
+	memset(&d, 0, sizeof(d));
+	d.to_path = sess->remote_path;
+	d.from_path = sess->local_path;
+	d.success_report = "no";
+	d.failure_report = "partial";
+	d.content_type = sess->content_type;
+	d.range_start = 1;
+	d.tid = tid;
+	d.message_id = msgid;
+	while (off < len && !err) {
+		size_t n = len - off < sess->chunk_size ?
+			len - off : sess->chunk_size;
+		/* Unique per session without a getrandom() per chunk. */
+		sess->seq++;
+		(void)re_snprintf(tid, sizeof(tid), "%s%llx", sess->seq_prefix,
+				  (unsigned long long)sess->seq);
+		(void)re_snprintf(msgid, sizeof(msgid), "%s.%llx",
+				  sess->seq_prefix,
+				  (unsigned long long)sess->seq);
+		d.body = data + off;
+		d.body_len = n;
+		d.total = n;
+		mbuf_rewind(mb);
+		if (!err)
+			err = msrp_build_send(mb, &d);
+		if (!err)
+			err = msrp_conn_send(sess->conn, mb);
+		off += n;
+	}
+	mem_deref(mb);
+	sess->control_mark = msrp_conn_txqsz(sess->conn);
+	if (sess->control_mark >= sess->txq_limit)
+		(void)msrp_conn_want_drain(sess->conn);
+	return err;
+}
+
+bool msrp_session_writable(const struct msrp_session *sess)
+{
+	return sess && sess->state == ST_BOUND &&
+		msrp_conn_txqsz(sess->conn) < sess->txq_limit;
+}
