@@ -6,9 +6,10 @@
  * server's pixel layout, so whole-width bands are fetched in place and no
  * pixel is converted.  Knows nothing about how the pixels are delivered.
  *
- * Threads: capture_open/close/fd/process run on one thread (sipvnc's event
- * loop).  capture_key and capture_pointer may be called from any thread
- * (libvncserver's client threads); they serialise themselves.
+ * Threads: capture_open/close/fd/pending/timeout_ms/process/refresh run on
+ * one thread (sipvnc's event loop).  capture_key, capture_pointer and
+ * capture_release_all may be called from any thread (libvncserver's client
+ * threads); they serialise themselves.
  */
 #ifndef SIPVNC_CAPTURE_H
 #define SIPVNC_CAPTURE_H
@@ -35,6 +36,8 @@ typedef void (capture_changed_h)(int x, int y, int w, int h, void *arg);
 /* Connect to display (NULL: $DISPLAY).  Fails with a message on stderr when
  * the server lacks MIT-SHM or XTEST, or is not TrueColor. */
 int capture_open(struct capture **capp, const char *display);
+/* Releases what capture_key/capture_pointer hold and gives back the
+ * keycodes borrowed for keysyms the keymap lacked. */
 void capture_close(struct capture *cap);
 
 const struct capture_format *capture_format(const struct capture *cap);

@@ -1,0 +1,117 @@
+/*
+ * capture_int.h - what the capture module's files share; not public.
+ *
+ * Screen changes are tracked in square tiles: DAMAGE (or, without it, a
+ * rotating scan-line poll) marks tiles dirty, capture_process() fetches the
+ * dirty tiles into a scratch segment, keeps only those whose pixels really
+ * differ from the framebuffer and reports them as merged rectangles.
+ */
+#ifndef SIPVNC_CAPTURE_INT_H
+#define SIPVNC_CAPTURE_INT_H
+
+#include <pthread.h>
+#include <xcb/xcb.h>
+#include <xcb/shm.h>
+#include <xcb/damage.h>
+
+#include "capture/capture.h"
+
+/* Small enough that a cursor blink is not a big update, big enough that
+ * a full-screen change costs few requests. */
+#define CAPTURE_TILE        32
+/* Without DAMAGE: how often one scan line per tile row is compared. */
+#define CAPTURE_POLL_MS     50
+/* Keycodes borrowed for keysyms the keymap lacks (reused round-robin). */
+#define CAPTURE_SPARE_KEYS  8
+/* Events read per capture_process() before the screen is brought up to
+ * date anyway. */
+#define CAPTURE_MAX_EVENTS  4096
+/* Fetch passes per capture_process() for damage that arrives meanwhile. */
+#define CAPTURE_MAX_PASSES  4
+/* Requests in flight at once while fetching (bounds the cookie array). */
+#define CAPTURE_MAX_FETCH   64
+
+struct shm_buffer {
+	uint8_t *data;
+	size_t size;
+	xcb_shm_seg_t seg;
+	bool attached;
+};
+
+/* The core keyboard mapping, as fetched from the server. */
+struct keymap {
+	int min_keycode, max_keycode;
+	int per;              /* keysyms per keycode */
+	uint32_t *syms;       /* (max_keycode - min_keycode + 1) * per */
+};
+
+/* One pending ShmGetImage of a rectangle into the scratch segment. */
+struct fetch {
+	xcb_shm_get_image_cookie_t cookie;
+	int x, y, w, h;
+	uint32_t offset;      /* in the scratch segment */
+};
+
+struct capture {
+	xcb_connection_t *conn;
+	xcb_window_t root;
+	struct capture_format fmt;
+	int bytes_pp;
+	int scanline_pad;     /* bits, of the root's pixmap format */
+
+	struct shm_buffer fb;
+	struct shm_buffer scratch;
+
+	bool have_damage;
+	uint8_t damage_event;
+	xcb_damage_damage_t damage;
+
+	int tiles_x, tiles_y;
+	uint8_t *dirty;       /* per tile: may have changed since last fetch */
+	uint8_t *changed;     /* per tile: did change during this pass */
+	size_t dirty_count;
+	int *open_x0, *open_x1, *open_y0;  /* rectangle merging */
+	struct fetch fetches[CAPTURE_MAX_FETCH];
+	int n_fetch;
+	uint32_t scratch_used;
+
+	uint64_t next_scan_ms;
+	unsigned scan_phase;
+	bool mapping_changed;
+
+	/* Input: everything below is guarded by input_lock. */
+	pthread_mutex_t input_lock;
+	struct keymap keymap;
+	uint8_t spare[CAPTURE_SPARE_KEYS];
+	int n_spare;
+	unsigned spare_next;
+	bool pressed[256];
+	uint32_t pressed_sym[256]; /* the keysym each held keycode was for */
+	int buttons;
+};
+
+/* damage.c */
+void damage_init(struct capture *cap);
+void damage_mark(struct capture *cap, int x, int y, int w, int h);
+uint64_t capture_now_ms(void);
+
+/* fetch.c */
+uint32_t capture_row_bytes(const struct capture *cap, int w);
+int fetch_dirty_tiles(struct capture *cap, capture_changed_h *changedh,
+		      void *arg);
+
+/* keymap.c */
+int keymap_fetch(xcb_connection_t *conn, struct keymap *km);
+void keymap_reset(struct keymap *km);
+uint32_t keymap_sym(const struct keymap *km, int keycode, int column);
+int keymap_find(const struct keymap *km, uint32_t keysym, int *column);
+int keymap_find_first(const struct keymap *km, uint32_t keysym);
+void keymap_find_spares(struct capture *cap);
+int keymap_bind_spare(struct capture *cap, uint32_t keysym);
+void keymap_unbind_spares(struct capture *cap);
+void keymap_refresh(struct capture *cap);
+
+/* input.c */
+void input_release_all_locked(struct capture *cap);
+
+#endif

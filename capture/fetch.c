@@ -1,0 +1,202 @@
+/*
+ * fetch.c - bring dirty tiles up to date.
+ *
+ * Runs of dirty tiles are fetched into the scratch segment with pipelined
+ * ShmGetImage requests (one round trip's latency for the whole batch), then
+ * compared tile by tile with the framebuffer: only tiles whose pixels really
+ * differ are copied and reported, merged into rectangles.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/capture_int.h"
+
+uint32_t capture_row_bytes(const struct capture *cap, int w)
+{
+	uint32_t bits = (uint32_t)w * (uint32_t)cap->fmt.bits_per_pixel;
+	uint32_t pad = (uint32_t)cap->scanline_pad;
+
+	return (bits + pad - 1) / pad * pad / 8;
+}
+
+static void compare_fetch(struct capture *cap, const struct fetch *f)
+{
+	uint32_t row = capture_row_bytes(cap, f->w);
+	size_t bpp = (size_t)cap->bytes_pp;
+	int tx, ty = f->y / CAPTURE_TILE;
+
+	for (tx = f->x / CAPTURE_TILE; tx <= (f->x + f->w - 1) / CAPTURE_TILE;
+	     tx++) {
+		int x0 = tx * CAPTURE_TILE;
+		size_t len = (size_t)(cap->fmt.width - x0 < CAPTURE_TILE ?
+				      cap->fmt.width - x0 : CAPTURE_TILE) * bpp;
+		const uint8_t *src = cap->scratch.data + f->offset +
+			(size_t)(x0 - f->x) * bpp;
+		uint8_t *dst = cap->fb.data + (size_t)f->y * cap->fmt.stride +
+			(size_t)x0 * bpp;
+		int r = 0;
+
+		while (r < f->h && memcmp(src + (size_t)r * row,
+					  dst + (size_t)r * cap->fmt.stride,
+					  len) == 0)
+			r++;
+		if (r == f->h)
+			continue;
+		for (; r < f->h; r++)
+			memcpy(dst + (size_t)r * cap->fmt.stride,
+			       src + (size_t)r * row, len);
+		cap->changed[(size_t)ty * cap->tiles_x + tx] = 1;
+	}
+}
+
+static int finish_fetches(struct capture *cap)
+{
+	int i, err = 0;
+
+	for (i = 0; i < cap->n_fetch; i++) {
+		const struct fetch *f = &cap->fetches[i];
+		xcb_shm_get_image_reply_t *r;
+		xcb_generic_error_t *e = NULL;
+
+		r = xcb_shm_get_image_reply(cap->conn, f->cookie, &e);
+		if (!r) {
+			/* A refused area stays as it was: retrying could
+			 * loop, and the next damage retries it anyway. */
+			free(e);
+			if (xcb_connection_has_error(cap->conn))
+				err = EPIPE;
+			continue;
+		}
+		free(r);
+		compare_fetch(cap, f);
+	}
+	cap->n_fetch = 0;
+	cap->scratch_used = 0;
+	return err;
+}
+
+static int queue_fetch(struct capture *cap, int x, int y, int w, int h)
+{
+	uint32_t size = capture_row_bytes(cap, w) * (uint32_t)h;
+	struct fetch *f;
+	int err = 0;
+
+	if (cap->n_fetch == CAPTURE_MAX_FETCH ||
+	    size > cap->scratch.size - cap->scratch_used)
+		err = finish_fetches(cap);
+
+	f = &cap->fetches[cap->n_fetch++];
+	f->x = x;
+	f->y = y;
+	f->w = w;
+	f->h = h;
+	f->offset = cap->scratch_used;
+	cap->scratch_used += size;
+	f->cookie = xcb_shm_get_image(cap->conn, cap->root, (int16_t)x,
+				      (int16_t)y, (uint16_t)w, (uint16_t)h,
+				      ~0u, XCB_IMAGE_FORMAT_Z_PIXMAP,
+				      cap->scratch.seg, f->offset);
+	return err;
+}
+
+static void emit(struct capture *cap, int x0, int x1, int y0, int y1,
+		 capture_changed_h *changedh, void *arg)
+{
+	int x = x0 * CAPTURE_TILE, y = y0 * CAPTURE_TILE;
+	int xe = x1 * CAPTURE_TILE, ye = y1 * CAPTURE_TILE;
+
+	if (xe > cap->fmt.width)
+		xe = cap->fmt.width;
+	if (ye > cap->fmt.height)
+		ye = cap->fmt.height;
+	if (changedh)
+		changedh(x, y, xe - x, ye - y, arg);
+}
+
+/* Report the changed tiles as horizontal runs, merging a run with the one
+ * above it when both span the same columns. */
+static void report_changed(struct capture *cap, capture_changed_h *changedh,
+			   void *arg)
+{
+	int *ox0 = cap->open_x0, *ox1 = cap->open_x1, *oy0 = cap->open_y0;
+	int base = cap->tiles_x + 1;     /* the new row's list starts here */
+	int n_open = 0, ty;
+
+	for (ty = 0; ty <= cap->tiles_y; ty++) {
+		const uint8_t *row = cap->changed + (size_t)ty * cap->tiles_x;
+		int n_new = 0, i = 0, tx = 0;
+
+		while (ty < cap->tiles_y && tx < cap->tiles_x) {
+			int start;
+
+			if (!row[tx]) {
+				tx++;
+				continue;
+			}
+			start = tx;
+			while (tx < cap->tiles_x && row[tx])
+				tx++;
+
+			while (i < n_open && (ox0[i] < start ||
+				(ox0[i] == start && ox1[i] != tx))) {
+				emit(cap, ox0[i], ox1[i], oy0[i], ty,
+				     changedh, arg);
+				i++;
+			}
+			ox0[base + n_new] = start;
+			ox1[base + n_new] = tx;
+			if (i < n_open && ox0[i] == start && ox1[i] == tx)
+				oy0[base + n_new] = oy0[i++];
+			else
+				oy0[base + n_new] = ty;
+			n_new++;
+		}
+		for (; i < n_open; i++)
+			emit(cap, ox0[i], ox1[i], oy0[i], ty, changedh, arg);
+
+		memmove(ox0, ox0 + base, (size_t)n_new * sizeof(int));
+		memmove(ox1, ox1 + base, (size_t)n_new * sizeof(int));
+		memmove(oy0, oy0 + base, (size_t)n_new * sizeof(int));
+		n_open = n_new;
+	}
+	memset(cap->changed, 0, (size_t)cap->tiles_x * cap->tiles_y);
+}
+
+int fetch_dirty_tiles(struct capture *cap, capture_changed_h *changedh,
+		      void *arg)
+{
+	int ty, err = 0;
+
+	for (ty = 0; ty < cap->tiles_y; ty++) {
+		uint8_t *row = cap->dirty + (size_t)ty * cap->tiles_x;
+		int y = ty * CAPTURE_TILE;
+		int h = cap->fmt.height - y;
+		int tx = 0;
+
+		if (h > CAPTURE_TILE)
+			h = CAPTURE_TILE;
+		while (tx < cap->tiles_x) {
+			int start, x, w;
+
+			if (!row[tx]) {
+				tx++;
+				continue;
+			}
+			start = tx;
+			while (tx < cap->tiles_x && row[tx])
+				row[tx++] = 0;
+			x = start * CAPTURE_TILE;
+			w = tx * CAPTURE_TILE;
+			if (w > cap->fmt.width)
+				w = cap->fmt.width;
+			w -= x;
+			err |= queue_fetch(cap, x, y, w, h);
+		}
+	}
+	cap->dirty_count = 0;
+	err |= finish_fetches(cap);
+
+	report_changed(cap, changedh, arg);
+	return err ? EPIPE : 0;
+}
