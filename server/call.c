@@ -23,6 +23,8 @@ struct call {
 	struct tmr teardown;
 	bool we_serve_rfb;
 	bool control;
+	char peer[256];             /* for the log, after the SIP side is gone */
+	bool media_started;
 	bool ended;
 };
 
@@ -60,12 +62,12 @@ static void on_msrp_bound(void *arg)
 		err = bridge_start(call->bridge, call->msrp);
 	if (err) {
 		re_fprintf(stderr, "sipvnc: cannot start RFB for %s: %m\n",
-			   call->sip ? sipua_call_peer(call->sip) : "?", err);
+			   call->peer, err);
 		call_end(call, true, "media setup failed");
 		return;
 	}
 	re_printf("sipvnc: media up with %s (%s)\n",
-		  call->sip ? sipua_call_peer(call->sip) : "?",
+		  call->peer,
 		  call->we_serve_rfb ? (call->control ? "control" : "view only")
 		  : "viewer");
 }
@@ -148,10 +150,12 @@ const char *call_local_path(const struct call *call)
 void call_set_sip(struct call *call, struct sipua_call *sip)
 {
 	call->sip = sip;
+	str_ncpy(call->peer, sipua_call_peer(sip), sizeof(call->peer));
 }
 
 int call_start_media(struct call *call, const struct sipua_media *media)
 {
+	call->media_started = true;
 	return msrp_session_start(call->msrp, media->remote_path,
 				  media->we_connect ? MSRP_SETUP_ACTIVE
 				  : MSRP_SETUP_PASSIVE);
@@ -176,7 +180,7 @@ void call_end(struct call *call, bool hangup, const char *why)
 		return;
 	call->ended = true;
 	re_printf("sipvnc: call with %s ended: %s\n",
-		  call->sip ? sipua_call_peer(call->sip) : "?", why);
+		  call->peer, why);
 	if (call->sip) {
 		if (hangup)
 			sipua_hangup(call->sip, 0, NULL);
@@ -206,6 +210,15 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 		mem_deref(call);
 		return 500;
 	}
+	/* A passive session listens from the 200 on: the caller may connect
+	 * before its ACK reaches us, and must not meet a 481. */
+	if (!media->we_connect) {
+		err = call_start_media(call, media);
+		if (err) {
+			mem_deref(call);
+			return 500;
+		}
+	}
 	call_set_sip(call, sip);
 	sipua_call_set_arg(sip, call);
 	re_printf("sipvnc: call from %s accepted (%s)\n",
@@ -221,7 +234,7 @@ static void on_established(struct sipua_call *sip,
 	int err;
 
 	(void)arg;
-	if (!call)
+	if (!call || call->media_started)
 		return;
 	err = call_start_media(call, media);
 	if (err) {

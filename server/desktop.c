@@ -23,6 +23,7 @@ struct desktop {
 	rfbScreenInfoPtr screen;
 	struct mqueue *gone_mq;   /* client-gone notices from RFB threads */
 	struct list clients;      /* struct desktop_client, attached ones */
+	struct tmr capture_tmr;   /* work the X descriptor will not announce */
 	int next_id;
 };
 
@@ -45,6 +46,8 @@ struct rfb_client_tag {
 	int id;
 };
 
+static void on_capture_tmr(void *arg);
+
 static void on_changed(int x, int y, int w, int h, void *arg)
 {
 	struct desktop *dt = arg;
@@ -52,19 +55,35 @@ static void on_changed(int x, int y, int w, int h, void *arg)
 	rfbMarkRectAsModified(dt->screen, x, y, x + w, y + h);
 }
 
-static void on_x_readable(int flags, void *arg)
+static void capture_now(struct desktop *dt)
 {
-	struct desktop *dt = arg;
-	int err;
+	int err, ms;
 
-	(void)flags;
 	err = capture_process(dt->cap, on_changed, dt);
 	if (err) {
 		re_fprintf(stderr, "sipvnc: lost the X display (%m); "
 			   "stopping\n", err);
 		fd_close(capture_fd(dt->cap));
+		tmr_cancel(&dt->capture_tmr);
 		re_cancel();
+		return;
 	}
+	/* Events xcb queued while waiting for replies, or the polling
+	 * fallback's next pass when the server has no DAMAGE. */
+	ms = capture_pending(dt->cap) ? 0 : capture_timeout_ms(dt->cap);
+	if (ms >= 0)
+		tmr_start(&dt->capture_tmr, (uint64_t)ms, on_capture_tmr, dt);
+}
+
+static void on_capture_tmr(void *arg)
+{
+	capture_now(arg);
+}
+
+static void on_x_readable(int flags, void *arg)
+{
+	(void)flags;
+	capture_now(arg);
 }
 
 static void on_key(rfbBool down, rfbKeySym keysym, rfbClientPtr cl)
@@ -201,6 +220,7 @@ static void desktop_destructor(void *data)
 {
 	struct desktop *dt = data;
 
+	tmr_cancel(&dt->capture_tmr);
 	if (dt->screen) {
 		rfbShutdownServer(dt->screen, TRUE);
 		rfbScreenCleanup(dt->screen);
@@ -293,6 +313,8 @@ int desktop_open(struct desktop **dtp, const char *display)
 	if (err)
 		goto out;
 	err = fd_listen(capture_fd(dt->cap), FD_READ, on_x_readable, dt);
+	if (!err)
+		capture_now(dt);
 
  out:
 	if (err)

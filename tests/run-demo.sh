@@ -13,7 +13,6 @@ if [ -z "${DISPLAY:-}" ] || ! xdpyinfo >/dev/null 2>&1; then
 	pids+=($!)
 	read -r num <"$fifo"; rm -f "$fifo"
 	export DISPLAY=":$num"
-	make -s build/tools/xdemo >/dev/null
 	build/tools/xdemo >/dev/null &
 	pids+=($!)
 	echo "sipvnc: no X display given; sharing a private Xvfb $DISPLAY with a demo client"

@@ -18,11 +18,22 @@
 #include <rfb/rfbclient.h>
 
 static int frames_done;
+static long long area_received;
+
+/* A frame is complete once its rectangles cover the screen: an update may
+ * carry only a cursor shape, and that is not a picture yet. */
+static void on_rect(rfbClient *cl, int x, int y, int w, int h)
+{
+	(void)x;
+	(void)y;
+	(void)cl;
+	area_received += (long long)w * h;
+}
 
 static void on_frame_done(rfbClient *cl)
 {
-	(void)cl;
-	frames_done++;
+	if (area_received >= (long long)cl->width * cl->height)
+		frames_done++;
 }
 
 static double now_s(void)
@@ -88,8 +99,11 @@ int main(int argc, char *argv[])
 	cl->serverHost = host;
 	cl->serverPort = atoi(colon + 1);
 	cl->FinishedFrameBufferUpdate = on_frame_done;
+	cl->GotFrameBufferUpdate = on_rect;
 	cl->appData.useRemoteCursor = TRUE;   /* no cursor drawn into pixels */
-	cl->appData.encodingsString = "tight zrle hextile zlib raw";
+	cl->appData.enableJPEG = FALSE;       /* lossless, to compare pixels */
+	cl->appData.encodingsString = getenv("VNCGRAB_ENCODINGS") ?
+		getenv("VNCGRAB_ENCODINGS") : "tight zrle hextile zlib raw";
 	start = now_s();
 	if (!rfbInitClient(cl, &my_argc, my_argv)) {
 		fprintf(stderr, "vncgrab: cannot connect to %s\n", argv[1]);
