@@ -41,7 +41,8 @@ struct call;
  * socket, taken by the call. */
 int call_alloc(struct call **callp, struct app *app, bool we_serve_rfb,
 	       bool control, int local_fd);
-const char *call_local_path(const struct call *call);
+/* Our end of the media, for the SDP. */
+void call_describe_local(const struct call *call, struct sipua_local *local);
 void call_set_sip(struct call *call, struct sipua_call *sip);
 int call_start_media(struct call *call, const struct sipua_media *media);
 /* End the call: hang up the SIP side when hangup is set; the rest is torn

@@ -142,9 +142,11 @@ int call_alloc(struct call **callp, struct app *app, bool we_serve_rfb,
 	return err;
 }
 
-const char *call_local_path(const struct call *call)
+void call_describe_local(const struct call *call, struct sipua_local *local)
 {
-	return msrp_session_local_path(call->msrp);
+	memset(local, 0, sizeof(*local));
+	str_ncpy(local->path, msrp_session_local_path(call->msrp),
+		 sizeof(local->path));
 }
 
 void call_set_sip(struct call *call, struct sipua_call *sip)
@@ -192,8 +194,8 @@ void call_end(struct call *call, bool hangup, const char *why)
 /* ---- SIP side: the calls sipua hands us ---- */
 
 static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
-		       enum sipua_rights rights, char *local_path,
-		       size_t local_path_size, void *arg)
+		       enum sipua_rights rights, struct sipua_local *local,
+		       void *arg)
 {
 	struct app *app = arg;
 	struct call *call;
@@ -205,11 +207,7 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 	err = call_alloc(&call, app, true, rights == SIPUA_RIGHTS_CONTROL, -1);
 	if (err)
 		return 503;
-	if (re_snprintf(local_path, local_path_size, "%s",
-			call_local_path(call)) < 0) {
-		mem_deref(call);
-		return 500;
-	}
+	call_describe_local(call, local);
 	/* A passive session listens from the 200 on: the caller may connect
 	 * before its ACK reaches us, and must not meet a 481. */
 	if (!media->we_connect) {

@@ -177,13 +177,16 @@ static int start(const char *listen_addr)
 		return view_start(&app, listen_addr);
 
 	case APP_SHARE: {
+		struct sipua_local local;
 		struct sipua_call *sip;
 		struct call *call;
 
 		err = call_alloc(&call, &app, true, app.share_control, -1);
-		if (!err)
+		if (!err) {
+			call_describe_local(call, &local);
 			err = sipua_connect(&sip, app.ua, app.target, true,
-					    call_local_path(call), call);
+					    &local, call);
+		}
 		if (err) {
 			re_fprintf(stderr, "sipvnc: cannot call %s: %m\n",
 				   app.target, err);

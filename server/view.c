@@ -17,6 +17,7 @@
 static void on_local_viewer(int flags, void *arg)
 {
 	struct app *app = arg;
+	struct sipua_local local;
 	struct sipua_call *sip;
 	struct call *call;
 	int fd, err;
@@ -37,8 +38,9 @@ static void on_local_viewer(int flags, void *arg)
 		re_fprintf(stderr, "sipvnc: cannot set up a call: %m\n", err);
 		return;
 	}
+	call_describe_local(call, &local);
 	err = sipua_connect(&sip, app->ua, app->target, false,
-			    call_local_path(call), call);
+			    &local, call);
 	if (err) {
 		re_fprintf(stderr, "sipvnc: cannot call %s: %m\n",
 			   app->target, err);

@@ -243,6 +243,7 @@ void sipua_call_incoming(const struct sip_msg *msg, void *arg)
 	struct sipua *ua = arg;
 	struct sipua_call *call;
 	enum sipua_rights rights = SIPUA_RIGHTS_VIEW;
+	struct sipua_local local;
 	char answer[SDP_BUF_SIZE];
 	const char *why = "";
 	struct mbuf *mb;
@@ -272,9 +273,10 @@ void sipua_call_incoming(const struct sip_msg *msg, void *arg)
 		goto fail;
 	}
 
-	call->local_path[0] = '\0';
+	memset(&local, 0, sizeof(local));
 	status = (unsigned)ua->handlers.incoming(call, &call->media, rights,
-			call->local_path, sizeof(call->local_path), ua->arg);
+						 &local, ua->arg);
+	str_ncpy(call->local_path, local.path, sizeof(call->local_path));
 	if (status) {
 		reject(ua, msg, status, "refused by the desktop");
 		goto fail;
@@ -313,9 +315,10 @@ void sipua_call_incoming(const struct sip_msg *msg, void *arg)
 }
 
 int sipua_connect(struct sipua_call **callp, struct sipua *ua,
-		  const char *uri, bool we_serve_rfb, const char *local_path,
-		  void *call_arg)
+		  const char *uri, bool we_serve_rfb,
+		  const struct sipua_local *ours, void *call_arg)
 {
+	const char *local_path = ours ? ours->path : NULL;
 	const char *routev[1];
 	struct sipua_call *call;
 	struct sdp_rfb_local local;

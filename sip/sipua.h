@@ -38,16 +38,27 @@ struct sipua_media {
 	bool we_connect;           /* MSRP connection role (RFC 6135) */
 	bool we_serve_rfb;         /* we are the RFB server */
 	char remote_path[1024];    /* the peer's a=path, URIs space-separated */
+	char fingerprint[160];     /* the peer's a=fingerprint ("SHA-256 AB:..")
+	                              or empty */
+};
+
+/* What our SDP says of our media. */
+struct sipua_local {
+	char path[1024];           /* our a=path: relays first, then us; an
+	                              msrps: path makes the transport
+	                              TCP/TLS/MSRP */
+	char fingerprint[160];     /* our certificate's, "SHA-256 AB:..", or
+	                              empty (no TLS) */
 };
 
 struct sipua_handlers {
 	/* An INVITE passed the policy and carries an RFB-over-MSRP offer we
-	 * can serve (media filled in).  Fill local_path with our MSRP path and
-	 * return 0 to answer 200, or a SIP status (486, 503 ...) to reject.
-	 * The call's user argument may be set here. */
+	 * can serve (media filled in).  Fill local and return 0 to answer 200,
+	 * or a SIP status (486, 503 ...) to reject.  The call's user argument
+	 * may be set here. */
 	int (*incoming)(struct sipua_call *call, const struct sipua_media *media,
-			enum sipua_rights rights, char *local_path,
-			size_t local_path_size, void *arg);
+			enum sipua_rights rights, struct sipua_local *local,
+			void *arg);
 	/* The call is up (ACK received, or our INVITE answered 200): start the
 	 * media described by media. */
 	void (*established)(struct sipua_call *call,
@@ -71,10 +82,10 @@ void sipua_shutdown(struct sipua *ua);
 const char *sipua_contact_uri(const struct sipua *ua);
 
 /* Place a call to uri.  we_serve_rfb: true for `share`, false for `view`.
- * local_path is our MSRP a=path. */
+ * local describes our MSRP end. */
 int sipua_connect(struct sipua_call **callp, struct sipua *ua,
-		  const char *uri, bool we_serve_rfb, const char *local_path,
-		  void *call_arg);
+		  const char *uri, bool we_serve_rfb,
+		  const struct sipua_local *local, void *call_arg);
 /* End a call (BYE, or CANCEL while it rings) and free it; closed() is not
  * called for a call ended this way. */
 void sipua_hangup(struct sipua_call *call, unsigned status,
