@@ -25,6 +25,7 @@ struct call {
 	bool control;
 	char peer[256];             /* for the log, after the SIP side is gone */
 	bool media_started;
+	bool we_connect;            /* our MSRP role, for the log */
 	bool ended;
 };
 
@@ -66,10 +67,10 @@ static void on_msrp_bound(void *arg)
 		call_end(call, true, "media setup failed");
 		return;
 	}
-	re_printf("sipvnc: media up with %s (%s)\n",
+	re_printf("sipvnc: media up with %s (%s, MSRP %s)\n",
 		  call->peer,
 		  call->we_serve_rfb ? (call->control ? "control" : "view only")
-		  : "viewer");
+		  : "viewer", call->we_connect ? "active" : "passive");
 }
 
 static void on_msrp_recv(const uint8_t *data, size_t len, void *arg)
@@ -210,6 +211,7 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 	call_describe_local(call, local);
 	/* A passive session listens from the 200 on: the caller may connect
 	 * before its ACK reaches us, and must not meet a 481. */
+	call->we_connect = media->we_connect;
 	if (!media->we_connect) {
 		err = call_start_media(call, media);
 		if (err) {
@@ -234,6 +236,7 @@ static void on_established(struct sipua_call *sip,
 	(void)arg;
 	if (!call || call->media_started)
 		return;
+	call->we_connect = media->we_connect;
 	err = call_start_media(call, media);
 	if (err) {
 		re_fprintf(stderr, "sipvnc: MSRP start failed: %m\n", err);
