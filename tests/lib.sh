@@ -87,3 +87,18 @@ start_kamailio() {
 	PIDS+=($!)
 	wait_until 10 port_open "$KAM_SIP_PORT" || { echo "kamailio did not start"; tail -20 "$T/kamailio.log"; return 1; }
 }
+
+# wait_x_settled OUT.ppm: wait until two screen grabs in a row are equal
+# (a client still painting would make any pixel comparison flaky), and
+# leave the settled screen in OUT.ppm.
+wait_x_settled() {
+	local out=$1 end=$((SECONDS + 10))
+	"$BUILD/tools/xgrab" "$out.prev" || return 1
+	while [ $SECONDS -lt $end ]; do
+		sleep 0.1
+		"$BUILD/tools/xgrab" "$out" || return 1
+		if cmp -s "$out" "$out.prev"; then rm -f "$out.prev"; return 0; fi
+		mv "$out" "$out.prev"
+	done
+	return 1
+}

@@ -25,6 +25,7 @@ run() { # run NAME command...
 		failed=$((failed + 1))
 		failures+=("$name")
 		echo "FAIL $name ($((SECONDS - t0)) s)"
+		grep -E '^  FAIL' "$log" | sed 's/^/    /'
 		tail -60 "$log" | sed 's/^/    /'
 	fi
 	rm -f "$log"

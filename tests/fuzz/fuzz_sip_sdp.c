@@ -48,7 +48,7 @@ static void fuzz_strings(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct sdp_rfb_local local = {
-		"msrp://127.0.0.1:2855/fuzz;tcp", "127.0.0.1", false, 1,
+		"msrp://127.0.0.1:2855/fuzz;tcp", "127.0.0.1", false, 1, NULL,
 	};
 	/* exact-size copy so that ASan sees any read past the input */
 	char *offer = malloc(size ? size : 1);

@@ -17,7 +17,8 @@ check "the URI is the loopback default" test "$uri" = "sip:sipvnc@127.0.0.1:5060
 
 view_port=$(free_port)
 start_sipvnc view view "$uri" --listen "127.0.0.1:$view_port"
-wait_until 10 port_open "$view_port"
+view_ready() { grep -q "connect a VNC viewer" "$T/view.log"; }
+wait_until 10 view_ready
 if "$BUILD/tools/vncgrab" "127.0.0.1:$view_port" "$T/demo.ppm" >"$T/grab.log" 2>&1; then
 	ok "a VNC viewer through 'sipvnc view' gets the demo screen ($(head -1 "$T/grab.log"))"
 else

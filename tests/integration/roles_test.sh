@@ -9,7 +9,7 @@ TOOLS=$BUILD/tools
 start_xvfb 320x240x24 || exit 1
 "$TOOLS/xdemo" >/dev/null 2>&1 &
 PIDS+=($!)
-sleep 0.3
+wait_x_settled "$T/x.ppm" || exit 1
 
 for role in passive active; do
 	port=$(free_port)
@@ -23,8 +23,8 @@ CONF
 	wait_until 10 port_open "$port"
 	vport=$(free_port)
 	start_sipvnc "view_$role" view "sip:sipvnc@127.0.0.1:$port" --listen "127.0.0.1:$vport"
-	wait_until 10 port_open "$vport"
-	"$TOOLS/xgrab" "$T/x.ppm"
+	view_ready() { grep -q "connect a VNC viewer" "$T/view_$role.log"; }
+	wait_until 10 view_ready
 	for n in 1 2; do
 		if "$TOOLS/vncgrab" "127.0.0.1:$vport" "$T/$role-$n.ppm" --timeout 10 >"$T/grab.log" 2>&1 &&
 		   cmp -s "$T/x.ppm" "$T/$role-$n.ppm"; then

@@ -12,7 +12,7 @@
 #define LOCAL_PATH "msrp://192.0.2.7:2855/ourSession;tcp"
 
 static const struct sdp_rfb_local local = {
-	LOCAL_PATH, "192.0.2.7", false, 42,
+	LOCAL_PATH, "192.0.2.7", false, 42, NULL,
 };
 
 static char answer[8192];
@@ -114,7 +114,8 @@ static void test_blink_roles(void)
 	CHECK(m.tls);
 	CHECK(m.we_connect);
 	CHECK(m.we_serve_rfb);
-	CHECK(has_line(answer, "m=application 2855 TCP/TLS/MSRP *"));
+	/* our path is plain msrp: we say so rather than echo TLS */
+	CHECK(has_line(answer, "m=application 2855 TCP/MSRP *"));
 	CHECK(has_line(answer, "a=setup:active"));
 
 	/* actpass: msrp_setup decides, passive by default */
@@ -292,6 +293,112 @@ static void test_refusals(void)
 	}
 }
 
+#define FP "SHA-256 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:" \
+	"19:E5:7C:AB:3C:2E:0D:9C:0A:9F:6B:C6:8D:D1:23:45"
+#define TLS_PATH "msrps://192.0.2.7:2856/tlsSession;tcp"
+
+static void test_fingerprint(void)
+{
+	struct sdp_rfb_local tls_local = local;
+	struct sipua_media m;
+	const char *why = NULL;
+	char offer[2048];
+	const char *ans;
+
+	tls_local.path = TLS_PATH;
+	tls_local.fingerprint = FP;
+
+	/* media-level fingerprint read; ours and TLS in the answer */
+	CHECK_EQ_INT(answer_to(&m, SESSION "m=application 9 TCP/TLS/MSRP *\r\n"
+		"a=accept-types:application/x-rfb\r\n"
+		"a=path:msrps://h:9/x;tcp\r\na=fingerprint:sha-1 "
+		"AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01\r\n",
+		&tls_local), 0);
+	CHECK(m.tls);
+	CHECK_EQ_STR(m.fingerprint, "sha-1 AB:CD:EF:01:23:45:67:89:AB:CD:EF:"
+		     "01:23:45:67:89:AB:CD:EF:01");
+	CHECK(has_line(answer, "m=application 2856 TCP/TLS/MSRP *"));
+	CHECK(has_line(answer, "a=fingerprint:" FP));
+	CHECK(has_line(answer, "a=path:" TLS_PATH));
+	CHECK_EQ_INT(count_lines(answer, "a=fingerprint:"), 1);
+
+	/* session-level fingerprint applies to the media (RFC 8122) */
+	CHECK_EQ_INT(answer_to(&m, "v=0\r\no=a 1 1 IN IP4 1.2.3.4\r\ns=-\r\n"
+		"a=fingerprint:SHA-256 01:02\r\nt=0 0\r\n"
+		"m=message 9 TCP/TLS/MSRP/RFB *\r\n"
+		"a=path:msrps://h:9/x;tcp\r\na=setup:active\r\n",
+		&tls_local), 0);
+	CHECK_EQ_STR(m.fingerprint, "SHA-256 01:02");
+	CHECK(has_line(answer, "m=message 2856 TCP/TLS/MSRP/RFB *"));
+	/* ...and the media's own wins over it */
+	CHECK_EQ_INT(answer_to(&m, "v=0\r\ns=-\r\n"
+		"a=fingerprint:SHA-256 01:02\r\n"
+		"m=message 9 TCP/TLS/MSRP/RFB *\r\n"
+		"a=fingerprint:SHA-1 0A:0B\r\n"
+		"a=path:msrps://h:9/x;tcp\r\n", &tls_local), 0);
+	CHECK_EQ_STR(m.fingerprint, "SHA-1 0A:0B");
+
+	/* none: empty, and none in our answer without our own */
+	CHECK_EQ_INT(answer_to(&m, SESSION "m=application 9 TCP/MSRP *\r\n"
+		"a=accept-types:application/x-rfb\r\n"
+		"a=path:msrp://h:9/x;tcp\r\n", &local), 0);
+	CHECK_EQ_STR(m.fingerprint, "");
+	CHECK(!strstr(answer, "fingerprint"));
+
+	/* malformed ones are refused, not passed on */
+	static const char *const bad[] = {
+		"SHA-256", "SHA-256 ", "SHA-256 A", "SHA-256 AB:", "SHA-256 AB:C",
+		"SHA-256 AB;CD", "SHA-256 GG", "SHA-256 AB CD", "SHA/256 AB",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char o[512];
+
+		snprintf(o, sizeof(o), SESSION "m=application 9 TCP/MSRP *\r\n"
+			 "a=accept-types:application/x-rfb\r\n"
+			 "a=path:msrp://h:9/x;tcp\r\na=fingerprint:%s\r\n",
+			 bad[i]);
+		CHECK_EQ_INT(answer_to(&m, o, &local), 488);
+	}
+	{
+		char o[1024], fp[300];
+
+		memset(fp, 'A', sizeof(fp));
+		memcpy(fp, "SHA-256 ", 8);
+		for (size_t i = 8; i + 1 < sizeof(fp); i += 3)
+			fp[i + 2] = ':';
+		fp[sizeof(fp) - 1] = '\0';
+		snprintf(o, sizeof(o), SESSION "m=application 9 TCP/MSRP *\r\n"
+			 "a=accept-types:application/x-rfb\r\n"
+			 "a=path:msrp://h:9/x;tcp\r\na=fingerprint:%s\r\n", fp);
+		CHECK_EQ_INT(answer_to(&m, o, &local), 488);  /* too long */
+	}
+
+	/* our offer over TLS, and the fingerprint in the answer to it */
+	CHECK_EQ_INT(sdp_rfb_offer(offer, sizeof(offer), &tls_local, false), 0);
+	CHECK(has_line(offer, "m=application 2856 TCP/TLS/MSRP *"));
+	CHECK(has_line(offer, "a=fingerprint:" FP));
+	CHECK_EQ_INT(sdp_rfb_offer(offer, sizeof(offer), &local, false), 0);
+	CHECK(!strstr(offer, "fingerprint"));
+	ans = SESSION "m=application 7000 TCP/TLS/MSRP *\r\n"
+		"a=path:msrps://198.51.100.1:7000/p;tcp\r\n"
+		"a=fingerprint:SHA-256 AA:BB\r\n"
+		"a=setup:passive\r\n";
+	CHECK_EQ_INT(sdp_rfb_parse_answer(&m, ans, strlen(ans), false, &why),
+		     0);
+	CHECK(m.tls);
+	CHECK_EQ_STR(m.fingerprint, "SHA-256 AA:BB");
+	ans = SESSION "m=application 7000 TCP/TLS/MSRP *\r\n"
+		"a=path:msrps://198.51.100.1:7000/p;tcp\r\n"
+		"a=fingerprint:SHA-256 AA:B\r\n";
+	CHECK_EQ_INT(sdp_rfb_parse_answer(&m, ans, strlen(ans), false, &why),
+		     EPROTO);
+
+	/* a fingerprint with a line break would inject SDP: our bug */
+	tls_local.fingerprint = "SHA-256 AA\r\na=evil";
+	CHECK_EQ_INT(sdp_rfb_offer(offer, sizeof(offer), &tls_local, false),
+		     EINVAL);
+}
+
 static void test_path_port(void)
 {
 	CHECK_EQ_INT(sdp_rfb_path_port("msrp://1.2.3.4:2855/x;tcp"), 2855);
@@ -368,6 +475,7 @@ int main(void)
 	test_rfb_proto_dialect();
 	test_message_dialect();
 	test_refusals();
+	test_fingerprint();
 	test_path_port();
 	test_our_offer_and_answers();
 	CHECK_DONE("sip_sdp_test");
