@@ -17,4 +17,4 @@ if [ -z "${DISPLAY:-}" ] || ! xdpyinfo >/dev/null 2>&1; then
 	pids+=($!)
 	echo "sipvnc: no X display given; sharing a private Xvfb $DISPLAY with a demo client"
 fi
-build/sipvnc -c conf/demo.conf
+"${SIPVNC:-build/sipvnc}" -c conf/demo.conf

@@ -23,11 +23,13 @@ if "$BUILD/tools/vncgrab" "127.0.0.1:$view_port" "$T/demo.ppm" >"$T/grab.log" 2>
 	ok "a VNC viewer through 'sipvnc view' gets the demo screen ($(head -1 "$T/grab.log"))"
 else
 	bad "no frame through the view line ($(tail -1 "$T/grab.log"))"
-	tail -20 "$T/demo.log" "$T/view.log"
+	tail -n 20 "$T/demo.log" "$T/view.log"
 fi
 # The demo paints many colours; a blank or black frame would be a failure.
 colours=$(tail -c +16 "$T/demo.ppm" 2>/dev/null | od -An -v -tx1 -w3 | sort -u | wc -l)
 check "the frame shows the demo pattern ($colours colours)" test "$colours" -gt 50
-# Ctrl-C equivalent: the demo must stop with its Xvfb.
-pkill -INT -f "build/sipvnc -c conf/demo.conf" || true
+# Ctrl-C equivalent: the demo must stop, and take its Xvfb with it.
+pkill -INT -f "sipvnc -c conf/demo.conf" || true
+demo_gone() { ! pgrep -f "sipvnc -c conf/demo.conf" >/dev/null; }
+check "the demo stops on SIGINT" wait_until 5 demo_gone
 finish demo
