@@ -31,6 +31,21 @@ run() { # run NAME command...
 	rm -f "$log"
 }
 
+# The end-to-end test with both sipvnc processes under valgrind: any
+# invalid access, uninitialised use or definite leak in their logs fails.
+valgrind_e2e() {
+	local logs; logs=$(mktemp -d)
+	SIPVNC_WRAPPER="valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+		--suppressions=$PWD/tests/valgrind.supp --log-file=$logs/vg.%p.log" \
+		tests/integration/e2e_test.sh || return 1
+	if grep -lE 'definitely lost|Invalid (read|write|free)|uninitialised|Mismatched' "$logs"/vg.*.log; then
+		grep -hE -A12 'definitely lost|Invalid|uninitialised|Mismatched' "$logs"/vg.*.log | head -80
+		return 1
+	fi
+	echo "valgrind_e2e: $(ls "$logs" | wc -l) processes checked, 1 passed, 0 failed"
+	rm -rf "$logs"
+}
+
 for stage in $stages; do
 	echo "== $stage"
 	case $stage in
@@ -57,7 +72,8 @@ for stage in $stages; do
 			run "valgrind:$(basename "$t")" valgrind -q --error-exitcode=99 \
 				--leak-check=full --errors-for-leak-kinds=definite \
 				--suppressions=tests/valgrind.supp "$t"
-		done ;;
+		done
+		run "valgrind:e2e" valgrind_e2e ;;
 	fuzz)
 		run "fuzz" tests/fuzz/run.sh ;;
 	lint)
