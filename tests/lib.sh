@@ -34,11 +34,15 @@ finish() { # finish NAME: the closing line, and the exit status
 	[ "$failed" = 0 ]
 }
 
-# A free TCP+UDP port on 127.0.0.1 (the kernel picks it, we hand it on).
+# A free TCP+UDP port on 127.0.0.1: not listening on TCP nor bound on UDP
+# (ss from iproute2), picked at random in a range the kernel does not use
+# for ephemeral ports, so that it does not collide with outgoing sockets.
 free_port() {
-	python3 -c 'import socket
-s=socket.socket(); s.bind(("127.0.0.1",0)); p=s.getsockname()[1]
-u=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); u.bind(("127.0.0.1",p)); print(p)'
+	local p
+	while :; do
+		p=$((10000 + RANDOM % 22000))
+		ss -Htuln "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
+	done
 }
 
 # wait_until SECONDS command...: poll until the command succeeds.
