@@ -13,7 +13,8 @@ for h in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$h" .c)           # fuzz_msrp_parse -> folder msrp
 	folder=${name#fuzz_}; folder=${folder%%_*}
 	srcs=$(ls "$folder"/*.c)
-	clang $CFLAGS -o "$out/$name" "$h" $srcs $(pkg-config --libs libre) -lpthread
+	clang $CFLAGS -o "$out/$name" "$h" $srcs $(pkg-config --libs libre) \
+		-lmbedtls -lmbedx509 -lmbedcrypto -lpthread
 	corpus="$out/corpus-$name"
 	mkdir -p "$corpus"
 	seeds="tests/fuzz/corpus/${name#fuzz_}"
