@@ -9,11 +9,13 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <xcb/xtest.h>
+#include <xcb/xfixes.h>
+#include <xcb/randr.h>
 
 #include "capture/capture_int.h"
 
-static int shm_buffer_create(struct capture *cap, struct shm_buffer *buf,
-			     size_t size)
+int capture_shm_create(struct capture *cap, struct shm_buffer *buf,
+		       size_t size)
 {
 	xcb_void_cookie_t ck;
 	xcb_generic_error_t *err;
@@ -51,7 +53,7 @@ static int shm_buffer_create(struct capture *cap, struct shm_buffer *buf,
 	return 0;
 }
 
-static void shm_buffer_destroy(struct capture *cap, struct shm_buffer *buf)
+void capture_shm_destroy(struct capture *cap, struct shm_buffer *buf)
 {
 	if (buf->attached && !xcb_connection_has_error(cap->conn))
 		xcb_shm_detach(cap->conn, buf->seg);
@@ -97,6 +99,17 @@ static const xcb_format_t *format_of(const xcb_setup_t *setup, int depth)
 	return NULL;
 }
 
+void capture_set_size(struct capture *cap, int width, int height)
+{
+	size_t row_bits = (size_t)width * (size_t)cap->fmt.bits_per_pixel;
+
+	row_bits = (row_bits + cap->scanline_pad - 1) /
+		cap->scanline_pad * cap->scanline_pad;
+	cap->fmt.width = width;
+	cap->fmt.height = height;
+	cap->fmt.stride = (int)(row_bits / 8);
+}
+
 static int describe_screen(struct capture *cap, int screen_num)
 {
 	const xcb_setup_t *setup = xcb_get_setup(cap->conn);
@@ -104,7 +117,6 @@ static int describe_screen(struct capture *cap, int screen_num)
 	xcb_visualtype_t *visual;
 	const xcb_format_t *format;
 	struct capture_format *fmt = &cap->fmt;
-	size_t row_bits;
 
 	if (!screen) {
 		fprintf(stderr, "capture: no screen %d\n", screen_num);
@@ -126,13 +138,9 @@ static int describe_screen(struct capture *cap, int screen_num)
 	if (cap->scanline_pad < 8 || cap->scanline_pad % 8)
 		return ENOTSUP;
 
-	fmt->width = screen->width_in_pixels;
-	fmt->height = screen->height_in_pixels;
-	row_bits = (size_t)fmt->width * format->bits_per_pixel;
-	row_bits = (row_bits + cap->scanline_pad - 1) /
-		cap->scanline_pad * cap->scanline_pad;
-	fmt->stride = (int)(row_bits / 8);
 	fmt->bits_per_pixel = format->bits_per_pixel;
+	capture_set_size(cap, screen->width_in_pixels,
+			 screen->height_in_pixels);
 	fmt->depth = screen->root_depth;
 	fmt->red_mask = visual->red_mask;
 	fmt->green_mask = visual->green_mask;
@@ -152,6 +160,8 @@ static int check_extensions(struct capture *cap)
 	xcb_prefetch_extension_data(cap->conn, &xcb_shm_id);
 	xcb_prefetch_extension_data(cap->conn, &xcb_test_id);
 	xcb_prefetch_extension_data(cap->conn, &xcb_damage_id);
+	xcb_prefetch_extension_data(cap->conn, &xcb_xfixes_id);
+	xcb_prefetch_extension_data(cap->conn, &xcb_randr_id);
 
 	if (!xcb_get_extension_data(cap->conn, &xcb_shm_id)->present) {
 		fprintf(stderr, "capture: the X server lacks MIT-SHM\n");
@@ -175,7 +185,7 @@ static int check_extensions(struct capture *cap)
 	return 0;
 }
 
-static int alloc_tiles(struct capture *cap)
+int capture_alloc_tiles(struct capture *cap)
 {
 	size_t n;
 
@@ -227,11 +237,11 @@ int capture_open(struct capture **capp, const char *display)
 		goto out;
 
 	frame = (size_t)cap->fmt.stride * (size_t)cap->fmt.height;
-	err = alloc_tiles(cap);
+	err = capture_alloc_tiles(cap);
 	if (!err)
-		err = shm_buffer_create(cap, &cap->fb, frame);
+		err = capture_shm_create(cap, &cap->fb, frame);
 	if (!err)
-		err = shm_buffer_create(cap, &cap->scratch, frame);
+		err = capture_shm_create(cap, &cap->scratch, frame);
 	if (err) {
 		fprintf(stderr, "capture: cannot share memory with the X "
 			"server (%s)\n", strerror(err));
@@ -246,6 +256,8 @@ int capture_open(struct capture **capp, const char *display)
 	keymap_find_spares(cap);
 
 	damage_init(cap);
+	cursor_init(cap);
+	resize_init(cap);
 
 	/* Start with a true picture, so the first client needs no wait. */
 	err = capture_refresh(cap, NULL, NULL);
@@ -276,8 +288,9 @@ void capture_close(struct capture *cap)
 				xcb_get_input_focus(cap->conn), NULL));
 	}
 	if (cap->conn) {
-		shm_buffer_destroy(cap, &cap->fb);
-		shm_buffer_destroy(cap, &cap->scratch);
+		capture_shm_destroy(cap, &cap->fb);
+		capture_shm_destroy(cap, &cap->previous_fb);
+		capture_shm_destroy(cap, &cap->scratch);
 		xcb_disconnect(cap->conn);
 	}
 

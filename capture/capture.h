@@ -6,8 +6,9 @@
  * server's pixel layout, so whole-width bands are fetched in place and no
  * pixel is converted.  Knows nothing about how the pixels are delivered.
  *
- * Threads: capture_open/close/fd/pending/timeout_ms/process/refresh run on
- * one thread (sipvnc's event loop).  capture_key, capture_pointer and
+ * Threads: capture_open/close/fd/pending/timeout_ms/process/refresh and
+ * the cursor and resize functions run on one thread (sipvnc's event loop);
+ * capture_cursor_convert() is pure.  capture_key, capture_pointer and
  * capture_release_all may be called from any thread (libvncserver's client
  * threads); they serialise themselves.
  */
@@ -70,5 +71,45 @@ void capture_key(struct capture *cap, uint32_t keysym, bool down);
 void capture_pointer(struct capture *cap, int x, int y, int button_mask);
 /* Release every key and button this module pressed (a viewer left). */
 void capture_release_all(struct capture *cap);
+
+/* The pointer's shape: width * height ARGB32 pixels with premultiplied
+ * alpha (as the XFixes extension hands them over), valid during the call. */
+struct capture_cursor {
+	int width, height;
+	int xhot, yhot;
+	const uint32_t *argb;
+};
+typedef void (capture_cursor_h)(const struct capture_cursor *cursor,
+				void *arg);
+typedef void (capture_pointer_h)(int x, int y, void *arg);
+
+/* Convert a cursor for a viewer protocol, into (any may be NULL): pixels,
+ * width * height pixels in fmt's layout with straight (not premultiplied)
+ * colour; alpha, width * height bytes; and two bitmaps, zeroed by the
+ * caller, of rows of (width + 7) / 8 bytes, leftmost pixel in the most
+ * significant bit: opaque (alpha at least half) and dark (opaque and darker
+ * than mid grey).  Needs no X connection. */
+void capture_cursor_convert(const struct capture_format *fmt,
+			    const struct capture_cursor *cur, uint8_t *pixels,
+			    uint8_t *alpha, uint8_t *opaque, uint8_t *dark);
+
+/* Report, through capture_process(), the cursor shape whenever it changes
+ * (XFixes; the current one at the next call) and, while tracking is on,
+ * where the pointer is when it moved.  X does not announce pointer motion
+ * to a client like us, so tracking polls; turn it on only while someone
+ * watches.  Without XFixes no shape is ever reported. */
+void capture_watch_cursor(struct capture *cap, capture_cursor_h *shapeh,
+			  capture_pointer_h *moveh, void *arg);
+void capture_track_pointer(struct capture *cap, bool on);
+
+/* The screen changed size (RandR).  When this is called from
+ * capture_process(), capture_format() and capture_framebuffer() already
+ * describe the new screen, fully fetched; the previous framebuffer stays
+ * mapped until capture_release_previous(), since other threads may still
+ * be reading it.  A further size change waits for that release. */
+typedef void (capture_resized_h)(void *arg);
+void capture_watch_resize(struct capture *cap, capture_resized_h *resizedh,
+			  void *arg);
+void capture_release_previous(struct capture *cap);
 
 #endif

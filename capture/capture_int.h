@@ -28,6 +28,14 @@
 #define CAPTURE_MAX_EVENTS  4096
 /* Fetch passes per capture_process() for damage that arrives meanwhile. */
 #define CAPTURE_MAX_PASSES  4
+/* While a viewer watches: how often the pointer position is asked for,
+ * and, once it has been still for CAPTURE_POINTER_STILL polls, how often
+ * (an idle desktop should cost next to nothing). */
+#define CAPTURE_POINTER_POLL_MS 50
+#define CAPTURE_POINTER_IDLE_MS 250
+#define CAPTURE_POINTER_STILL   40
+/* Larger cursor images are not passed on (X allows 64k x 64k). */
+#define CAPTURE_CURSOR_MAX  256
 /* Requests in flight at once while fetching (bounds the cookie array). */
 #define CAPTURE_MAX_FETCH   64
 
@@ -61,6 +69,13 @@ struct capture {
 
 	struct shm_buffer fb;
 	struct shm_buffer scratch;
+	/* After a resize, until the user lets go of it (resize.c) */
+	struct shm_buffer previous_fb;
+	bool have_randr;
+	uint8_t randr_event;
+	bool resize_pending;
+	capture_resized_h *resizeh;
+	void *resize_arg;
 
 	bool have_damage;
 	uint8_t damage_event;
@@ -74,6 +89,18 @@ struct capture {
 	struct fetch fetches[CAPTURE_MAX_FETCH];
 	int n_fetch;
 	uint32_t scratch_used;
+
+	/* Cursor (cursor.c) */
+	bool have_xfixes;
+	uint8_t xfixes_event;
+	bool cursor_changed;
+	bool track_pointer;
+	uint64_t next_pointer_ms;
+	int pointer_x, pointer_y;
+	unsigned pointer_still;   /* polls since the pointer last moved */
+	capture_cursor_h *cursorh;
+	capture_pointer_h *pointerh;
+	void *cursor_arg;
 
 	uint64_t next_scan_ms;
 	unsigned scan_phase;
@@ -94,6 +121,26 @@ struct capture {
 void damage_init(struct capture *cap);
 void damage_mark(struct capture *cap, int x, int y, int w, int h);
 uint64_t capture_now_ms(void);
+
+/* capture.c */
+int capture_shm_create(struct capture *cap, struct shm_buffer *buf,
+		       size_t size);
+void capture_shm_destroy(struct capture *cap, struct shm_buffer *buf);
+int capture_alloc_tiles(struct capture *cap);
+void capture_set_size(struct capture *cap, int width, int height);
+
+/* resize.c */
+void resize_init(struct capture *cap);
+bool resize_handle_event(struct capture *cap, const xcb_generic_event_t *ev);
+bool resize_pending(const struct capture *cap);
+int resize_process(struct capture *cap);
+
+/* cursor.c */
+void cursor_init(struct capture *cap);
+bool cursor_handle_event(struct capture *cap, const xcb_generic_event_t *ev);
+bool cursor_pending(const struct capture *cap);
+int cursor_timeout_ms(const struct capture *cap);
+int cursor_process(struct capture *cap);
 
 /* fetch.c */
 uint32_t capture_row_bytes(const struct capture *cap, int w);

@@ -90,6 +90,8 @@ static void handle_event(struct capture *cap, xcb_generic_event_t *ev)
 {
 	uint8_t type = ev->response_type & 0x7f;
 
+	if (cursor_handle_event(cap, ev) || resize_handle_event(cap, ev))
+		return;
 	if (cap->have_damage &&
 	    type == cap->damage_event + XCB_DAMAGE_NOTIFY) {
 		const xcb_damage_notify_event_t *dn = (const void *)ev;
@@ -198,7 +200,8 @@ bool capture_pending(struct capture *cap)
 	if (!cap || xcb_connection_has_error(cap->conn))
 		return false;
 	drain_queued(cap);
-	if (cap->dirty_count || cap->mapping_changed)
+	if (cap->dirty_count || cap->mapping_changed || cursor_pending(cap) ||
+	    resize_pending(cap))
 		return true;
 	return !cap->have_damage && capture_now_ms() >= cap->next_scan_ms;
 }
@@ -206,13 +209,17 @@ bool capture_pending(struct capture *cap)
 int capture_timeout_ms(const struct capture *cap)
 {
 	uint64_t now;
+	int scan_ms, pointer_ms;
 
-	if (!cap || cap->have_damage)
+	if (!cap)
 		return -1;
+	pointer_ms = cursor_timeout_ms(cap);
+	if (cap->have_damage)
+		return pointer_ms;
 	now = capture_now_ms();
-	if (now >= cap->next_scan_ms)
-		return 0;
-	return (int)(cap->next_scan_ms - now);
+	scan_ms = now >= cap->next_scan_ms ? 0 :
+		(int)(cap->next_scan_ms - now);
+	return pointer_ms >= 0 && pointer_ms < scan_ms ? pointer_ms : scan_ms;
 }
 
 int capture_process(struct capture *cap, capture_changed_h *changedh,
@@ -227,6 +234,10 @@ int capture_process(struct capture *cap, capture_changed_h *changedh,
 	if (xcb_connection_has_error(cap->conn))
 		return EPIPE;
 
+	err = resize_process(cap);
+	if (err)
+		return err;
+
 	if (cap->mapping_changed) {
 		cap->mapping_changed = false;
 		keymap_refresh(cap);
@@ -238,6 +249,10 @@ int capture_process(struct capture *cap, capture_changed_h *changedh,
 		if (err)
 			return err;
 	}
+
+	err = cursor_process(cap);
+	if (err)
+		return err;
 
 	/* Our round trips make xcb read events the descriptor will not
 	 * announce again: handle them now, a few passes at most so a

@@ -3,11 +3,17 @@
  * recognisable pattern over the whole screen, takes the keyboard focus and
  * prints every key it receives ("key 0x61 a") on stdout.
  *
- *   xdemo [--animate WxH FPS] [--seconds N]
+ *   xdemo [--animate WxH FPS] [--seconds N] [--marker FIFO]
  *
- * --animate moves a WxH block at FPS frames per second (a workload for
- * benchmarks); --seconds ends it after N seconds (default: run forever).
+ * --animate scrolls a detailed picture through a centred WxH area at FPS
+ * frames per second, every pixel changing each frame (a workload for
+ * benchmarks, as hard to compress as real content); --seconds ends it after N
+ * seconds (default: run forever); --marker draws a 16x16 marker at (8,8)
+ * for every byte written to FIFO, its colour chosen by the byte (vncbench
+ * times how long the marker takes to reach a viewer).
  */
+#include <unistd.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +27,11 @@ static xcb_connection_t *c;
 static xcb_window_t win;
 static xcb_gcontext_t gc;
 static int width, height;
+
+/* Keep in step with vncbench.c. */
+#define MARKER_X 8
+#define MARKER_Y 8
+#define MARKER_COLOUR(b) ((uint32_t)((b) * 0x3b5f17u + 0x102030u) & 0xffffffu)
 
 static void fill(uint32_t rgb, int x, int y, int w, int h)
 {
@@ -46,6 +57,67 @@ static void paint(void)
 	xcb_flush(c);
 }
 
+#define SCROLL_SPAN 256   /* the picture is this much wider than the area */
+#define SCROLL_STEP 7
+
+static xcb_pixmap_t picture;
+
+/* A picture with detail everywhere (smooth gradients crossed by a fine
+ * pattern), drawn once into a pixmap, in bands that fit a request. */
+static int make_picture(int w, int h, int depth)
+{
+	int pw = w + SCROLL_SPAN, rows = 60000 / pw > 0 ? 60000 / pw : 1;
+	uint32_t *buf = malloc((size_t)pw * rows * 4);
+	int x, y, y0;
+
+	if (!buf)
+		return -1;
+	picture = xcb_generate_id(c);
+	xcb_create_pixmap(c, (uint8_t)depth, picture, win, (uint16_t)pw,
+			  (uint16_t)h);
+	for (y0 = 0; y0 < h; y0 += rows) {
+		int n = h - y0 < rows ? h - y0 : rows;
+
+		for (y = 0; y < n; y++)
+			for (x = 0; x < pw; x++) {
+				unsigned yy = (unsigned)(y0 + y), xx = (unsigned)x;
+				uint32_t r = (xx * 255 / (unsigned)pw) ^ ((yy * 3) & 0x1f);
+				uint32_t g = (yy * 255 / (unsigned)h) ^ ((xx * 5) & 0x1f);
+				uint32_t b = ((xx ^ yy) * 7) & 0xff;
+
+				buf[(size_t)y * pw + x] = r << 16 | g << 8 | b;
+			}
+		xcb_put_image(c, XCB_IMAGE_FORMAT_Z_PIXMAP, picture, gc,
+			      (uint16_t)pw, (uint16_t)n, 0, (int16_t)y0, 0,
+			      (uint8_t)depth, (uint32_t)pw * n * 4,
+			      (const uint8_t *)buf);
+	}
+	free(buf);
+	return 0;
+}
+
+/* One frame: the picture moved on by a few pixels, one CopyArea. */
+static void animate(int w, int h, int frame)
+{
+	int x0 = (width - w) / 2, y0 = (height - h) / 2;
+	int shift = (frame * SCROLL_STEP) % SCROLL_SPAN;
+
+	xcb_copy_area(c, picture, win, gc, (int16_t)shift, 0, (int16_t)x0,
+		      (int16_t)y0, (uint16_t)w, (uint16_t)h);
+	xcb_flush(c);
+}
+
+static void read_markers(int fd)
+{
+	uint8_t buf[64];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		fill(MARKER_COLOUR(buf[n - 1]), MARKER_X, MARKER_Y, 16, 16);
+		xcb_flush(c);
+	}
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -56,7 +128,7 @@ static double now_s(void)
 
 int main(int argc, char *argv[])
 {
-	int anim_w = 0, anim_h = 0, fps = 0, frame = 0, i;
+	int anim_w = 0, anim_h = 0, fps = 0, frame = 0, i, marker_fd = -1;
 	double seconds = -1, start, next_frame;
 	xcb_key_symbols_t *syms;
 	xcb_screen_t *screen;
@@ -69,9 +141,17 @@ int main(int argc, char *argv[])
 			fps = atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) {
 			seconds = atof(argv[++i]);
+		} else if (!strcmp(argv[i], "--marker") && i + 1 < argc) {
+			/* Read-write: no end of file when a writer leaves. */
+			marker_fd = open(argv[++i], O_RDWR | O_NONBLOCK |
+					 O_CLOEXEC);
+			if (marker_fd < 0) {
+				perror("xdemo: --marker");
+				return 2;
+			}
 		} else {
 			fprintf(stderr, "usage: xdemo [--animate WxH FPS] "
-				"[--seconds N]\n");
+				"[--seconds N] [--marker FIFO]\n");
 			return 2;
 		}
 	}
@@ -96,12 +176,25 @@ int main(int argc, char *argv[])
 	xcb_set_input_focus(c, XCB_INPUT_FOCUS_POINTER_ROOT, win,
 			    XCB_CURRENT_TIME);
 	syms = xcb_key_symbols_alloc(c);
+	if (anim_w > width)
+		anim_w = width;
+	if (anim_h > height)
+		anim_h = height;
+	if (fps && (anim_w <= 0 || anim_h <= 0 || fps > 1000 ||
+		    screen->root_depth != 24 ||
+		    make_picture(anim_w, anim_h, screen->root_depth))) {
+		fprintf(stderr, "xdemo: cannot animate that (needs depth 24)\n");
+		return 2;
+	}
 	xcb_flush(c);
 
 	start = now_s();
 	next_frame = start;
 	for (;;) {
-		struct pollfd pfd = {xcb_get_file_descriptor(c), POLLIN, 0};
+		struct pollfd pfd[2] = {
+			{xcb_get_file_descriptor(c), POLLIN, 0},
+			{marker_fd, POLLIN, 0},
+		};
 		xcb_generic_event_t *ev;
 		int wait_ms = -1;
 
@@ -115,7 +208,10 @@ int main(int argc, char *argv[])
 				wait_ms = left;
 		}
 		if (wait_ms != 0)
-			(void)poll(&pfd, 1, wait_ms < 0 ? -1 : wait_ms);
+			(void)poll(pfd, marker_fd >= 0 ? 2 : 1,
+				   wait_ms < 0 ? -1 : wait_ms);
+		if (marker_fd >= 0)
+			read_markers(marker_fd);
 		while ((ev = xcb_poll_for_event(c))) {
 			uint8_t type = ev->response_type & 0x7f;
 
@@ -134,13 +230,12 @@ int main(int argc, char *argv[])
 		if (xcb_connection_has_error(c))
 			return 1;
 		if (fps && now_s() >= next_frame) {
-			int span = width - anim_w, x = span > 0 ? (frame * 7) % span : 0;
-			fill(0x203040, 0, height / 2, width, anim_h);
-			fill((uint32_t)(frame * 0x10101) & 0xffffff, x, height / 2,
-			     anim_w, anim_h);
-			xcb_flush(c);
+			animate(anim_w, anim_h, frame);
 			frame++;
 			next_frame += 1.0 / fps;
+			/* Fell behind: skip frames rather than burst. */
+			if (next_frame < now_s())
+				next_frame = now_s();
 		}
 	}
 	xcb_key_symbols_free(syms);

@@ -1,0 +1,324 @@
+/*
+ * vncbench - a measuring VNC client (libvncclient) for benchmarks and
+ * cursor tests.
+ *
+ *   vncbench HOST:PORT [--seconds S] [--latency N --marker FIFO]
+ *            [--cursor] [--quality Q] [--ppm OUT.ppm] [--timeout S]
+ *
+ * Prints, one result per line:
+ *   first_frame_ms X           connect to the first complete frame
+ *   updates N frames F seconds S rx_bytes B
+ *                              over --seconds after the first frame: every
+ *                              FramebufferUpdate, those carrying pixels, and
+ *                              the bytes read from the server
+ *   latency samples N median X p95 Y
+ *                              --latency: N times, write one byte to FIFO
+ *                              (xdemo --marker draws a marker of a colour
+ *                              chosen by the byte) and time until the
+ *                              marker's pixels arrive (ms)
+ *   shape W H XHOT YHOT / pos X Y / size W H
+ *                              --cursor: each cursor shape or position and
+ *                              each new desktop size the server sends, as
+ *                              it arrives
+ * --ppm writes the framebuffer as it is at the end.
+ * --quality Q asks for JPEG at quality Q (0-9) as a typical viewer does;
+ * without it everything is lossless.
+ * Exit status 0, or 1 on error or timeout.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rfb/rfbclient.h>
+
+/* Where xdemo --marker draws, and its colour for a byte (keep in step
+ * with xdemo.c). */
+#define MARKER_X 8
+#define MARKER_Y 8
+#define MARKER_COLOUR(b) ((uint32_t)((b) * 0x3b5f17u + 0x102030u) & 0xffffffu)
+
+static long long area_received;
+static int frames_complete, updates, pixel_updates;
+static int show_cursor;
+static MallocFrameBufferProc default_malloc_fb;
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Bytes this process read(): libvncclient reads its socket with read(),
+ * and nothing else is read while measuring. */
+static long long bytes_read(void)
+{
+	FILE *f = fopen("/proc/self/io", "r");
+	char line[128];
+	long long v = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "rchar: %lld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+static void on_rect(rfbClient *cl, int x, int y, int w, int h)
+{
+	(void)cl;
+	(void)x;
+	(void)y;
+	area_received += (long long)w * h;
+}
+
+static void on_update_done(rfbClient *cl)
+{
+	updates++;
+	if (area_received > 0)
+		pixel_updates++;
+	if (area_received >= (long long)cl->width * cl->height)
+		frames_complete++;
+	area_received = 0;
+}
+
+static void on_cursor_shape(rfbClient *cl, int xhot, int yhot, int w, int h,
+			    int bytes_pp)
+{
+	(void)cl;
+	(void)bytes_pp;
+	if (show_cursor) {
+		printf("shape %d %d %d %d\n", w, h, xhot, yhot);
+		fflush(stdout);
+	}
+}
+
+static rfbBool on_cursor_pos(rfbClient *cl, int x, int y)
+{
+	(void)cl;
+	if (show_cursor) {
+		printf("pos %d %d\n", x, y);
+		fflush(stdout);
+	}
+	return TRUE;
+}
+
+/* Called for the first frame and for every desktop size change. */
+static rfbBool on_new_size(rfbClient *cl)
+{
+	if (show_cursor) {
+		printf("size %d %d\n", cl->width, cl->height);
+		fflush(stdout);
+	}
+	return default_malloc_fb(cl);
+}
+
+/* libvncclient's default format: 32 bpp, red in the low byte. */
+static int write_ppm(const rfbClient *cl, const char *path)
+{
+	FILE *f = fopen(path, "wb");
+	int x, y;
+
+	if (!f)
+		return -1;
+	fprintf(f, "P6\n%d %d\n255\n", cl->width, cl->height);
+	for (y = 0; y < cl->height; y++) {
+		const uint8_t *row = cl->frameBuffer + (size_t)y * cl->width * 4;
+
+		for (x = 0; x < cl->width; x++)
+			fwrite(row + x * 4, 1, 3, f);
+	}
+	return fclose(f);
+}
+
+/* One message, or a timeout slice; false when the connection is gone. */
+static int pump(rfbClient *cl, int usec)
+{
+	int n = WaitForMessage(cl, (unsigned)usec);
+
+	if (n < 0)
+		return 0;
+	if (n > 0 && !HandleRFBServerMessage(cl))
+		return 0;
+	return 1;
+}
+
+/* libvncclient's default format: 32 bpp, red in the low byte. */
+static uint32_t pixel_at(const rfbClient *cl, int x, int y)
+{
+	const uint8_t *p = cl->frameBuffer + ((size_t)y * cl->width + x) * 4;
+
+	return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int measure_latency(rfbClient *cl, const char *fifo, int samples)
+{
+	double *ms = calloc((size_t)samples, sizeof(double));
+	int fd = open(fifo, O_WRONLY | O_CLOEXEC), i, got = 0;
+
+	if (!ms || fd < 0) {
+		fprintf(stderr, "vncbench: cannot open the marker fifo %s\n",
+			fifo);
+		free(ms);
+		return 1;
+	}
+	for (i = 0; i < samples; i++) {
+		uint8_t b = (uint8_t)(i % 250 + 1);
+		uint32_t want = MARKER_COLOUR(b);
+		double t0, until;
+
+		/* Settle between samples so each one is a lone change. */
+		until = now_s() + 0.03 + (i % 5) * 0.007;
+		while (now_s() < until)
+			if (!pump(cl, 5000))
+				goto lost;
+		t0 = now_s();
+		if (write(fd, &b, 1) != 1)
+			break;
+		while (pixel_at(cl, MARKER_X + 4, MARKER_Y + 4) != want) {
+			if (!pump(cl, 100000))
+				goto lost;
+			if (now_s() - t0 > 3)
+				break;
+		}
+		if (pixel_at(cl, MARKER_X + 4, MARKER_Y + 4) == want)
+			ms[got++] = (now_s() - t0) * 1000;
+	}
+	close(fd);
+	if (got == 0) {
+		fprintf(stderr, "vncbench: no marker ever arrived\n");
+		free(ms);
+		return 1;
+	}
+	qsort(ms, (size_t)got, sizeof(double), cmp_double);
+	printf("latency samples %d median %.2f p95 %.2f\n", got,
+	       ms[got / 2], ms[(got * 95 + 99) / 100 - 1]);
+	free(ms);
+	return 0;
+ lost:
+	close(fd);
+	free(ms);
+	fprintf(stderr, "vncbench: connection lost\n");
+	return 1;
+}
+
+int main(int argc, char *argv[])
+{
+	double seconds = 0, timeout = 20, start;
+	int latency = 0, quality = -1, i, my_argc = 1;
+	const char *fifo = NULL, *ppm = NULL;
+	char *my_argv[] = {argv[0], NULL};
+	char *host, *colon;
+	rfbClient *cl;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: vncbench HOST:PORT [--seconds S] "
+			"[--latency N --marker FIFO] [--cursor] "
+			"[--quality Q] [--ppm OUT.ppm] [--timeout S]\n");
+		return 1;
+	}
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
+			seconds = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--latency") && i + 1 < argc)
+			latency = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--marker") && i + 1 < argc)
+			fifo = argv[++i];
+		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
+			timeout = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--quality") && i + 1 < argc)
+			quality = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--ppm") && i + 1 < argc)
+			ppm = argv[++i];
+		else if (!strcmp(argv[i], "--cursor"))
+			show_cursor = 1;
+		else {
+			fprintf(stderr, "vncbench: unknown argument %s\n",
+				argv[i]);
+			return 1;
+		}
+	}
+	if ((latency > 0) != (fifo != NULL) || latency > 100000) {
+		fprintf(stderr, "vncbench: --latency needs --marker\n");
+		return 1;
+	}
+	host = strdup(argv[1]);
+	colon = host ? strrchr(host, ':') : NULL;
+	if (!colon) {
+		fprintf(stderr, "vncbench: want HOST:PORT\n");
+		return 1;
+	}
+	*colon = '\0';
+
+	rfbEnableClientLogging = FALSE;
+	cl = rfbGetClient(8, 3, 4);
+	cl->serverHost = host;
+	cl->serverPort = atoi(colon + 1);
+	cl->GotFrameBufferUpdate = on_rect;
+	cl->FinishedFrameBufferUpdate = on_update_done;
+	cl->GotCursorShape = on_cursor_shape;
+	cl->HandleCursorPos = on_cursor_pos;
+	default_malloc_fb = cl->MallocFrameBuffer;
+	cl->MallocFrameBuffer = on_new_size;
+	cl->appData.useRemoteCursor = TRUE;
+	/* Lossless unless asked: markers are compared exactly (Tight sends
+	 * a marker, a solid area, losslessly either way). */
+	cl->appData.enableJPEG = quality >= 0 && quality <= 9;
+	if (cl->appData.enableJPEG)
+		cl->appData.qualityLevel = quality;
+	cl->appData.encodingsString = getenv("VNCBENCH_ENCODINGS") ?
+		getenv("VNCBENCH_ENCODINGS") : "tight zrle hextile zlib raw";
+
+	start = now_s();
+	if (!rfbInitClient(cl, &my_argc, my_argv)) {
+		fprintf(stderr, "vncbench: cannot connect to %s\n", argv[1]);
+		return 1;
+	}
+	while (!frames_complete) {
+		if (!pump(cl, 100000) || now_s() - start > timeout) {
+			fprintf(stderr, "vncbench: no complete frame\n");
+			return 1;
+		}
+	}
+	printf("first_frame_ms %.1f\n", (now_s() - start) * 1000);
+	fflush(stdout);
+
+	if (seconds > 0) {
+		long long b0 = bytes_read();
+		double t0 = now_s(), until = t0 + seconds;
+
+		updates = pixel_updates = 0;
+		while (now_s() < until) {
+			if (!pump(cl, 20000)) {
+				fprintf(stderr, "vncbench: connection lost\n");
+				return 1;
+			}
+		}
+		printf("updates %d frames %d seconds %.2f rx_bytes %lld\n",
+		       updates, pixel_updates, now_s() - t0,
+		       bytes_read() - b0);
+		fflush(stdout);
+	}
+	if (latency > 0 && measure_latency(cl, fifo, latency))
+		return 1;
+
+	if (ppm && write_ppm(cl, ppm)) {
+		perror("vncbench: writing the image");
+		return 1;
+	}
+	rfbClientCleanup(cl);
+	return 0;
+}
