@@ -14,9 +14,18 @@
 #define USE_ZLIB 1
 #include <re.h>
 #include <rfb/rfb.h>
+#include <rfb/rfbregion.h>
 
 #include "capture/capture.h"
 #include "server/desktop.h"
+
+#define RETIRED_CURSORS 32
+/* libvncserver's wait between a change and its sending (its default: 5). */
+#define DEFER_UPDATE_MS 0
+/* Clients whose sending is held while the framebuffer is swapped. */
+#define MAX_HELD_CLIENTS 64
+/* How soon a swap is tried again while some client is busy sending. */
+#define RESIZE_RETRY_MS 5
 
 struct desktop {
 	struct capture *cap;
@@ -24,7 +33,16 @@ struct desktop {
 	struct mqueue *gone_mq;   /* client-gone notices from RFB threads */
 	struct list clients;      /* struct desktop_client, attached ones */
 	struct tmr capture_tmr;   /* work the X descriptor will not announce */
+	struct tmr resize_tmr;    /* retrying a framebuffer swap */
+	bool swap_pending, format_pending;
+	sraRegionPtr changed;     /* during a capture pass (on_changed) */
 	int next_id;
+	/* Replaced cursor shapes, freed only RETIRED_CURSORS changes later:
+	 * a client thread may still be sending one (libvncserver reads
+	 * screen->cursor without a lock). */
+	rfbCursorPtr cursor;      /* ours, as last set */
+	rfbCursorPtr retired[RETIRED_CURSORS];
+	unsigned retired_next;
 };
 
 struct desktop_client {
@@ -48,11 +66,241 @@ struct rfb_client_tag {
 
 static void on_capture_tmr(void *arg);
 
-static void on_changed(int x, int y, int w, int h, void *arg)
+/* libvncserver marks a cursor change but does not wake a client thread
+ * sleeping for framebuffer changes: signal each one. */
+static void wake_clients(struct desktop *dt, bool moved)
+{
+	rfbClientIteratorPtr it = rfbGetClientIterator(dt->screen);
+	rfbClientPtr cl;
+
+	while ((cl = rfbClientIteratorNext(it))) {
+		pthread_mutex_lock(&cl->updateMutex);
+		if (moved && cl->enableCursorPosUpdates)
+			cl->cursorWasMoved = TRUE;
+		pthread_cond_signal(&cl->updateCond);
+		pthread_mutex_unlock(&cl->updateMutex);
+	}
+	rfbReleaseClientIterator(it);
+}
+
+static void on_pointer_moved(int x, int y, void *arg)
+{
+	struct desktop *dt = arg;
+	rfbScreenInfoPtr screen = dt->screen;
+	bool moved;
+
+	pthread_mutex_lock(&screen->cursorMutex);
+	/* A viewer's own pointer event already set this position (and told
+	 * the other viewers). */
+	moved = x != screen->cursorX || y != screen->cursorY;
+	screen->cursorX = x;
+	screen->cursorY = y;
+	pthread_mutex_unlock(&screen->cursorMutex);
+	if (moved)
+		wake_clients(dt, true);
+}
+
+static void free_cursor(rfbCursorPtr c)
+{
+	if (!c)
+		return;
+	free(c->source);
+	free(c->mask);
+	free(c->richSource);
+	free(c->alphaSource);
+	free(c);
+}
+
+/* What libvncserver wants: colours in the screen's pixel format, a 1-bit
+ * mask for viewers without alpha, the alpha channel for blending, and a
+ * 1-bit source for XCursor viewers so that libvncserver never derives one
+ * from a client thread. */
+static rfbCursorPtr make_cursor(const struct capture_format *fmt,
+				const struct capture_cursor *cur)
+{
+	size_t bitmap = (size_t)(cur->width + 7) / 8 * cur->height;
+	size_t n = (size_t)cur->width * cur->height;
+	rfbCursorPtr c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->width = (unsigned short)cur->width;
+	c->height = (unsigned short)cur->height;
+	c->xhot = (unsigned short)cur->xhot;
+	c->yhot = (unsigned short)cur->yhot;
+	c->source = calloc(bitmap + 1, 1);
+	c->mask = calloc(bitmap + 1, 1);
+	c->richSource = calloc(n * (fmt->bits_per_pixel / 8) + 1, 1);
+	c->alphaSource = calloc(n + 1, 1);
+	if (!c->source || !c->mask || !c->richSource || !c->alphaSource) {
+		free_cursor(c);
+		return NULL;
+	}
+	/* XCursor viewers: dark pixels in black, the rest in white. */
+	c->backRed = c->backGreen = c->backBlue = 0xffff;
+	capture_cursor_convert(fmt, cur, c->richSource, c->alphaSource,
+			       c->mask, c->source);
+	return c;
+}
+
+static void on_cursor_shape(const struct capture_cursor *cur, void *arg)
+{
+	struct desktop *dt = arg;
+	rfbCursorPtr c = make_cursor(capture_format(dt->cap), cur);
+	unsigned slot;
+
+	if (!c)
+		return;
+	rfbSetCursor(dt->screen, c);
+	if (dt->cursor) {
+		slot = dt->retired_next++ % RETIRED_CURSORS;
+		free_cursor(dt->retired[slot]);
+		dt->retired[slot] = dt->cursor;
+	}
+	dt->cursor = c;
+	wake_clients(dt, false);
+}
+
+static void set_pixel_format(rfbScreenInfoPtr screen,
+			     const struct capture_format *fmt);
+
+/* Try to hold every client's sending; false (and nothing held) when one is
+ * busy.  Blocking here could deadlock: a client thread may be waiting for
+ * this very thread to drain its socket. */
+static bool hold_clients(rfbScreenInfoPtr screen, rfbClientPtr *held,
+			 int *n_held)
+{
+	rfbClientIteratorPtr it = rfbGetClientIterator(screen);
+	rfbClientPtr cl;
+	bool all = true;
+
+	*n_held = 0;
+	while ((cl = rfbClientIteratorNext(it))) {
+		if (*n_held == MAX_HELD_CLIENTS ||
+		    pthread_mutex_trylock(&cl->sendMutex) != 0) {
+			all = false;
+			break;
+		}
+		/* Our own reference: the client is not freed while held. */
+		rfbIncrClientRef(cl);
+		held[(*n_held)++] = cl;
+	}
+	rfbReleaseClientIterator(it);
+	if (!all) {
+		while (*n_held > 0) {
+			cl = held[--*n_held];
+			pthread_mutex_unlock(&cl->sendMutex);
+			rfbDecrClientRef(cl);
+		}
+	}
+	return all;
+}
+
+static void release_clients(rfbClientPtr *held, int n_held)
+{
+	while (n_held > 0) {
+		rfbClientPtr cl = held[--n_held];
+
+		pthread_mutex_unlock(&cl->sendMutex);
+		rfbDecrClientRef(cl);
+	}
+}
+
+static void on_resize_tmr(void *arg);
+
+/* rfbNewFramebuffer sets its own pixel layout and packed rows: put ours
+ * back, while no client is sending. */
+static void fix_format(struct desktop *dt)
+{
+	const struct capture_format *fmt = capture_format(dt->cap);
+	rfbScreenInfoPtr screen = dt->screen;
+	rfbClientPtr held[MAX_HELD_CLIENTS];
+	int n_held, i;
+
+	if (!hold_clients(screen, held, &n_held)) {
+		tmr_start(&dt->resize_tmr, RESIZE_RETRY_MS, on_resize_tmr, dt);
+		return;
+	}
+	screen->paddedWidthInBytes = fmt->stride;
+	set_pixel_format(screen, fmt);
+	for (i = 0; i < n_held; i++)
+		screen->setTranslateFunction(held[i]);
+	release_clients(held, n_held);
+	dt->format_pending = false;
+	/* Whatever was sent in between in the wrong layout is redone. */
+	rfbMarkRectAsModified(screen, 0, 0, fmt->width, fmt->height);
+}
+
+/* Point libvncserver at the capture's new framebuffer, then let the
+ * capture unmap the old one.  rfbNewFramebuffer waits for each client's
+ * send in progress itself; waiting could deadlock (a client thread may be
+ * blocked writing to a socket only this thread drains), so it is called
+ * only once every client was seen idle a moment before. */
+static void swap_framebuffer(struct desktop *dt)
+{
+	const struct capture_format *fmt = capture_format(dt->cap);
+	rfbScreenInfoPtr screen = dt->screen;
+	rfbClientPtr held[MAX_HELD_CLIENTS];
+	int n_held;
+
+	if (!hold_clients(screen, held, &n_held)) {
+		tmr_start(&dt->resize_tmr, RESIZE_RETRY_MS, on_resize_tmr, dt);
+		return;
+	}
+	release_clients(held, n_held);
+	rfbNewFramebuffer(screen, (char *)capture_framebuffer(dt->cap),
+			  fmt->width, fmt->height, 8, 3,
+			  fmt->bits_per_pixel / 8);
+	dt->swap_pending = false;
+	dt->format_pending = true;
+	capture_release_previous(dt->cap);
+	re_fprintf(stderr, "sipvnc: the screen is now %dx%d\n", fmt->width,
+		   fmt->height);
+	fix_format(dt);
+}
+
+static void on_resize_tmr(void *arg)
 {
 	struct desktop *dt = arg;
 
-	rfbMarkRectAsModified(dt->screen, x, y, x + w, y + h);
+	if (dt->swap_pending)
+		swap_framebuffer(dt);
+	else if (dt->format_pending)
+		fix_format(dt);
+}
+
+static void on_resized(void *arg)
+{
+	struct desktop *dt = arg;
+
+	dt->swap_pending = true;
+	swap_framebuffer(dt);
+}
+
+static void track_pointer(struct desktop *dt)
+{
+	capture_track_pointer(dt->cap, !list_isempty(&dt->clients));
+	tmr_start(&dt->capture_tmr, 0, on_capture_tmr, dt);
+}
+
+/* Gathered over one capture pass and handed to libvncserver at once: each
+ * mark wakes every client thread, and a thread woken by the first
+ * rectangle of a frame would send the frame in pieces. */
+static void on_changed(int x, int y, int w, int h, void *arg)
+{
+	struct desktop *dt = arg;
+	sraRegionPtr rect = sraRgnCreateRect(x, y, x + w, y + h);
+
+	sraRgnOr(dt->changed, rect);
+	sraRgnDestroy(rect);
+}
+
+static void flush_changed(struct desktop *dt)
+{
+	if (sraRgnEmpty(dt->changed))
+		return;
+	rfbMarkRegionAsModified(dt->screen, dt->changed);
+	sraRgnMakeEmpty(dt->changed);
 }
 
 static void capture_now(struct desktop *dt)
@@ -60,6 +308,7 @@ static void capture_now(struct desktop *dt)
 	int err, ms;
 
 	err = capture_process(dt->cap, on_changed, dt);
+	flush_changed(dt);
 	if (err) {
 		re_fprintf(stderr, "sipvnc: lost the X display (%m); "
 			   "stopping\n", err);
@@ -90,6 +339,10 @@ static void on_key(rfbBool down, rfbKeySym keysym, rfbClientPtr cl)
 {
 	const struct rfb_client_tag *tag = cl->clientData;
 
+	/* libvncserver already drops a view-only client's input; rights are
+	 * not left to one check in someone else's code. */
+	if (cl->viewOnly || !tag)
+		return;
 	capture_key(tag->dt->cap, (uint32_t)keysym, down);
 }
 
@@ -97,6 +350,8 @@ static void on_pointer(int mask, int x, int y, rfbClientPtr cl)
 {
 	const struct rfb_client_tag *tag = cl->clientData;
 
+	if (cl->viewOnly || !tag)
+		return;
 	capture_pointer(tag->dt->cap, x, y, mask);
 	rfbDefaultPtrAddEvent(mask, x, y, cl);
 }
@@ -135,6 +390,7 @@ static void on_gone_notice(int id, void *data, void *arg)
 		return;
 	dc->gone = true;
 	list_unlink(&dc->le);
+	track_pointer(dt);
 	/* Keys the viewer held down must not stay pressed on the desktop. */
 	if (list_isempty(&dt->clients))
 		capture_release_all(dt->cap);
@@ -147,6 +403,7 @@ static void client_destructor(void *data)
 	struct desktop_client *dc = data;
 
 	list_unlink(&dc->le);
+	track_pointer(dc->dt);
 	if (dc->rfb_fd >= 0) {
 		shutdown(dc->rfb_fd, SHUT_RDWR);
 		close(dc->rfb_fd);
@@ -204,11 +461,21 @@ int desktop_attach(struct desktop_client **dcp, struct desktop *dt,
 	cl->clientGoneHook = on_rfb_client_gone;
 	cl->viewOnly = control ? FALSE : TRUE;
 	list_append(&dt->clients, &dc->le, dc);
+	track_pointer(dt);
 	rfbStartOnHoldClient(cl);
 
 	*viewer_fd = sv[1];
 	*dcp = dc;
 	return 0;
+}
+
+/* SIPVNC_DEFER_MS overrides the default, for measuring. */
+static int defer_update_ms(void)
+{
+	const char *v = getenv("SIPVNC_DEFER_MS");
+	int ms = v ? atoi(v) : DEFER_UPDATE_MS;
+
+	return ms >= 0 && ms <= 1000 ? ms : DEFER_UPDATE_MS;
 }
 
 static void silent_log(const char *format, ...)
@@ -219,17 +486,24 @@ static void silent_log(const char *format, ...)
 static void desktop_destructor(void *data)
 {
 	struct desktop *dt = data;
+	int i;
 
 	tmr_cancel(&dt->capture_tmr);
+	tmr_cancel(&dt->resize_tmr);
 	if (dt->screen) {
 		rfbShutdownServer(dt->screen, TRUE);
 		rfbScreenCleanup(dt->screen);
 	}
+	free_cursor(dt->cursor);
+	for (i = 0; i < RETIRED_CURSORS; i++)
+		free_cursor(dt->retired[i]);
 	if (dt->cap) {
 		fd_close(capture_fd(dt->cap));
 		capture_close(dt->cap);
 	}
 	mem_deref(dt->gone_mq);
+	if (dt->changed)
+		sraRgnDestroy(dt->changed);
 }
 
 static int channel_shift(uint32_t mask)
@@ -279,6 +553,11 @@ int desktop_open(struct desktop **dtp, const char *display)
 	err = mqueue_alloc(&dt->gone_mq, on_gone_notice, dt);
 	if (err)
 		goto out;
+	dt->changed = sraRgnCreate();
+	if (!dt->changed) {
+		err = ENOMEM;
+		goto out;
+	}
 	err = capture_open(&dt->cap, display);
 	if (err)
 		goto out;
@@ -302,14 +581,20 @@ int desktop_open(struct desktop **dtp, const char *display)
 	dt->screen->ipv6port = 0;
 	dt->screen->httpPort = 0;
 	dt->screen->alwaysShared = TRUE;
+	/* One capture pass is one frame and is marked at once, so there is
+	 * nothing to wait for (see tests/bench/run.sh). */
+	dt->screen->deferUpdateTime = defer_update_ms();
 	dt->screen->kbdAddEvent = on_key;
 	dt->screen->ptrAddEvent = on_pointer;
 	dt->screen->screenData = dt;
 	rfbInitServer(dt->screen);
+	capture_watch_cursor(dt->cap, on_cursor_shape, on_pointer_moved, dt);
+	capture_watch_resize(dt->cap, on_resized, dt);
 	/* Client threads without libvncserver's listener thread. */
 	dt->screen->backgroundLoop = TRUE;
 
 	err = capture_refresh(dt->cap, on_changed, dt);
+	flush_changed(dt);
 	if (err)
 		goto out;
 	err = fd_listen(capture_fd(dt->cap), FD_READ, on_x_readable, dt);
