@@ -7,6 +7,7 @@
 #   make asan       build/asan/sipvnc with AddressSanitizer+UBSan
 #   make fuzz       libFuzzer harnesses (clang), FUZZ_SECONDS each
 #   make lint       cppcheck + clang-tidy
+#   make bench      sipvnc against x11vnc, same run, ratios
 
 CC       ?= cc
 BUILD    ?= build
@@ -36,12 +37,13 @@ DEB_BUILD := build-essential pkg-config libre-dev libvncserver-dev \
              libxcb-damage0-dev libxcb-xfixes0-dev libxcb-randr0-dev \
              libxcb-keysyms1-dev libmbedtls-dev
 DEB_RUN   := xvfb x11-utils
-DEB_TEST  := xvfb x11-apps x11-utils xdotool kamailio sip-tester x11vnc \
+DEB_TEST  := xvfb x11-apps x11-utils x11-xserver-utils xdotool \
+             xserver-xorg-core xserver-xorg-video-dummy kamailio sip-tester x11vnc \
              vncsnapshot libvncclient1 libvncserver-dev clang \
              libclang-rt-14-dev valgrind cppcheck clang-tidy iproute2 \
              procps psmisc netcat-openbsd
 
-.PHONY: all run test deps unit integration fuzz asan lint clean tools
+.PHONY: all run test deps unit integration fuzz asan lint clean tools bench
 
 all: $(BUILD)/sipvnc
 
@@ -98,6 +100,11 @@ asan:
 
 fuzz:
 	./tests/fuzz/run.sh
+
+# sipvnc against x11vnc on Xvfb 1920x1080, ratios printed (about 90 s).
+bench: deps
+	$(MAKE) all tools
+	./tests/bench/run.sh
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
