@@ -75,7 +75,7 @@ run: deps
 
 deps:
 	@missing=$$(for p in $(DEB_BUILD) $(if $(filter run,$(MAKECMDGOALS)),$(DEB_RUN)) \
-	    $(if $(filter test,$(MAKECMDGOALS)),$(DEB_TEST)); do \
+	    $(if $(filter test bench,$(MAKECMDGOALS)),$(DEB_TEST)); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	    echo "installing: $$missing"; \
