@@ -116,16 +116,60 @@ static bool has_rfb_type(struct span types)
 	return false;
 }
 
-static void parse_attribute(struct media_desc *m, struct span a)
+bool sdp_fingerprint_ok(struct span fp)
+{
+	struct span rest = fp, hash, hex;
+	size_t i;
+
+	if (fp.n >= sizeof(((struct sipua_media *)0)->fingerprint))
+		return false;
+	hash = next_token(&rest);
+	hex = next_token(&rest);
+	if (!hash.n || !hex.n || trim(rest).n)
+		return false;
+	for (i = 0; i < hash.n; i++) {
+		if (!isalnum((unsigned char)hash.p[i]) && hash.p[i] != '-')
+			return false;
+	}
+	/* pairs of hex digits separated by colons: 2 digits, then 3n */
+	if (hex.n % 3 != 2)
+		return false;
+	for (i = 0; i < hex.n; i++) {
+		bool colon_place = i % 3 == 2;
+
+		if (colon_place ? hex.p[i] != ':'
+				: !isxdigit((unsigned char)hex.p[i]))
+			return false;
+	}
+	return true;
+}
+
+static struct span attribute_value(struct span a, struct span *name)
 {
 	const char *colon = memchr(a.p, ':', a.n);
-	struct span name = a, value = {a.p + a.n, 0};
+	struct span value = {a.p + a.n, 0};
 
+	*name = a;
 	if (colon) {
-		name.n = (size_t)(colon - a.p);
+		name->n = (size_t)(colon - a.p);
 		value.p = colon + 1;
-		value.n = a.n - name.n - 1;
+		value.n = a.n - name->n - 1;
 	}
+	return value;
+}
+
+static void parse_session_attribute(struct sdp_desc *d, struct span a)
+{
+	struct span name, value = attribute_value(a, &name);
+
+	if (sdp_span_eq(name, "fingerprint") && !d->fingerprint.n)
+		d->fingerprint = trim(value);
+}
+
+static void parse_attribute(struct media_desc *m, struct span a)
+{
+	struct span name, value = attribute_value(a, &name);
+
 	if (sdp_span_eq(name, "path") && !m->has_path) {
 		m->path = trim(value);
 		m->has_path = true;
@@ -138,6 +182,9 @@ static void parse_attribute(struct media_desc *m, struct span a)
 	}
 	else if (sdp_span_eq(name, "rfbsetup")) {
 		m->rfbsetup = parse_role(value);
+	}
+	else if (sdp_span_eq(name, "fingerprint") && !m->fingerprint.n) {
+		m->fingerprint = trim(value);
 	}
 }
 
@@ -216,6 +263,9 @@ unsigned sdp_parse(struct sdp_desc *d, const char *buf, size_t len,
 		}
 		else if (line.p[0] == 'a' && d->n_media) {
 			parse_attribute(&d->media[d->n_media - 1], value);
+		}
+		else if (line.p[0] == 'a') {
+			parse_session_attribute(d, value);
 		}
 	}
 	if (first) {

@@ -48,6 +48,30 @@ static bool media_dialect(const struct media_desc *m,
 	return true;
 }
 
+static bool path_is_tls(const char *path)
+{
+	return !strncasecmp(path, "msrps:", 6);
+}
+
+/* The peer's certificate fingerprint: the media's, else the session's
+ * (RFC 8122).  0 or 488 with *why. */
+static unsigned take_fingerprint(struct sipua_media *media,
+				 const struct sdp_desc *d,
+				 const struct media_desc *m, const char **why)
+{
+	struct span fp = m->fingerprint.n ? m->fingerprint : d->fingerprint;
+
+	if (!fp.n)
+		return 0;
+	if (!sdp_fingerprint_ok(fp)) {
+		*why = "invalid a=fingerprint";
+		return 488;
+	}
+	memcpy(media->fingerprint, fp.p, fp.n);
+	media->fingerprint[fp.n] = '\0';
+	return 0;
+}
+
 static const char *role_name(bool active)
 {
 	return active ? "active" : "passive";
@@ -125,11 +149,20 @@ static void put_session(struct writer *w, const struct sdp_rfb_local *local)
 	    family, local->ip);
 }
 
+static void put_fingerprint(struct writer *w,
+			    const struct sdp_rfb_local *local)
+{
+	if (local->fingerprint && local->fingerprint[0])
+		put(w, "a=fingerprint:%s\r\n", local->fingerprint);
+}
+
 static bool local_ok(const struct sdp_rfb_local *local)
 {
 	return local && local->path && local->ip && *local->ip &&
 		!strpbrk(local->ip, " \r\n") &&
 		!strpbrk(local->path, "\r\n") &&
+		(!local->fingerprint ||
+		 !strpbrk(local->fingerprint, "\r\n")) &&
 		sdp_rfb_path_port(local->path) != 0;
 }
 
@@ -197,6 +230,8 @@ unsigned sdp_rfb_answer(struct sipua_media *media, char *answer,
 		return 488;
 	}
 	status = negotiate(media, &d.media[chosen], local, why);
+	if (!status)
+		status = take_fingerprint(media, &d, &d.media[chosen], why);
 	if (status)
 		return status;
 
@@ -210,11 +245,16 @@ unsigned sdp_rfb_answer(struct sipua_media *media, char *answer,
 			    (int)m->fmts.n, m->fmts.p);
 			continue;
 		}
-		put(&w, "m=%.*s %u %.*s %.*s\r\n", (int)m->name.n, m->name.p,
-		    sdp_rfb_path_port(local->path), (int)m->proto.n,
-		    m->proto.p, (int)m->fmts.n, m->fmts.p);
+		/* the offer's protocol, but TLS as our path says: that is
+		 * what the peer will meet */
+		put(&w, "m=%.*s %u TCP/%sMSRP%s %.*s\r\n", (int)m->name.n,
+		    m->name.p, sdp_rfb_path_port(local->path),
+		    path_is_tls(local->path) ? "TLS/" : "",
+		    media->dialect == SIPUA_DIALECT_RFB_PROTO ? "/RFB" : "",
+		    (int)m->fmts.n, m->fmts.p);
 		put(&w, "a=path:%s\r\na=accept-types:" RFB_TYPE "\r\n",
 		    local->path);
+		put_fingerprint(&w, local);
 		if (media->dialect == SIPUA_DIALECT_BLINK) {
 			put(&w, "a=setup:%s\r\na=rfbsetup:%s\r\n",
 			    role_name(media->we_connect),
@@ -243,11 +283,11 @@ int sdp_rfb_offer(char *out, size_t size, const struct sdp_rfb_local *local,
 		return EINVAL;
 	put_session(&w, local);
 	put(&w, "m=application %u %s *\r\n", sdp_rfb_path_port(local->path),
-	    !strncasecmp(local->path, "msrps:", 6) ? "TCP/TLS/MSRP"
-						    : "TCP/MSRP");
+	    path_is_tls(local->path) ? "TCP/TLS/MSRP" : "TCP/MSRP");
 	put(&w, "a=path:%s\r\na=accept-types:" RFB_TYPE "\r\n"
 	    "a=setup:actpass\r\na=rfbsetup:%s\r\n", local->path,
 	    we_serve_rfb ? "passive" : "active");
+	put_fingerprint(&w, local);
 	if (w.overflow) {
 		out[0] = '\0';
 		return ENOMEM;
@@ -286,6 +326,8 @@ int sdp_rfb_parse_answer(struct sipua_media *media, const char *answer,
 	}
 	memcpy(media->remote_path, m->path.p, m->path.n);
 	media->remote_path[m->path.n] = '\0';
+	if (take_fingerprint(media, &d, m, why))
+		return EPROTO;
 
 	/* we said actpass: the answerer picks; RFC 4975 default is that the
 	 * offerer (we) connects */

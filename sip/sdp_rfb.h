@@ -20,8 +20,11 @@ struct sdp_rfb_local {
 	const char *ip;         /* address for c= and o= (IPv4 or IPv6) */
 	bool connect_on_actpass;/* msrp_setup active: we connect if free */
 	uint64_t sess_id;       /* o= session id and version */
+	const char *fingerprint;/* our certificate's a=fingerprint value
+	                           ("SHA-256 AB:.."), NULL or "" for none */
 };
 
+/* Our transport follows our path's scheme: msrps: => TCP/TLS/MSRP. */
 /* Read an offer and write the answer into answer (NUL-terminated).
  * Returns 0 with media filled in, or the SIP status to reject with
  * (400 malformed, 488 no usable RFB-over-MSRP media, 500 our side);

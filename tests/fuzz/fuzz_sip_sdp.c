@@ -1,7 +1,8 @@
 /*
  * fuzz_sdp.c - libFuzzer harness for what sip/ reads from outside: any
  * bytes as an SDP offer and as an answer to our offer, and (as a string)
- * as a caller URI, an account line and an allow line.  Beyond the
+ * as a caller URI, an account line, an allow line and a caller_secret
+ * line.  Beyond the
  * sanitizers it checks that a success yields a complete answer and a
  * terminated path.
  */
@@ -16,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_media(const struct sipua_media *m)
 {
-	if (!memchr(m->remote_path, '\0', sizeof(m->remote_path)))
+	if (!memchr(m->remote_path, '\0', sizeof(m->remote_path)) ||
+	    !memchr(m->fingerprint, '\0', sizeof(m->fingerprint)))
 		abort();
 }
 
@@ -37,6 +39,9 @@ static void fuzz_strings(const uint8_t *data, size_t size)
 		(void)policy_add(&policy, true, "sip:eve@example.com");
 	}
 	(void)policy_check(&policy, text, &rights);
+	(void)policy_secret(&policy, text);
+	if (policy.n_secrets < POLICY_MAX_SECRETS)
+		(void)policy_add_secret(&policy, text);
 	(void)account_parse(&acc, text);
 	if (policy.n_rules < POLICY_MAX_RULES)
 		(void)policy_add(&policy, size & 1, text);
@@ -61,8 +66,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(offer, data, size);
 
+	static const struct sdp_rfb_local tls_local = {
+		"msrps://127.0.0.1:2856/fuzz;tcp", "127.0.0.1", true, 1,
+		"SHA-256 AB:CD",
+	};
 	status = sdp_rfb_answer(&media, answer, sizeof(answer), offer, size,
-				&local, &why);
+				size & 2 ? &tls_local : &local, &why);
 	if (status == 0) {
 		check_media(&media);
 		if (strncmp(answer, "v=0\r\n", 5) != 0 ||

@@ -175,7 +175,7 @@ static void test_rfb_proto_dialect(void)
 	CHECK(m.we_serve_rfb);         /* offerer active = viewer */
 	CHECK(!m.we_connect);          /* and the viewer connects */
 	CHECK_EQ_STR(m.remote_path, "msrps://198.51.100.1:5000/s1;tcp");
-	CHECK(has_line(answer, "m=message 2855 TCP/TLS/MSRP/RFB *"));
+	CHECK(has_line(answer, "m=message 2855 TCP/MSRP/RFB *"));
 	CHECK(has_line(answer, "a=setup:passive"));
 	CHECK(has_line(answer, "a=path:" LOCAL_PATH));
 	CHECK(!strstr(answer, "rfbsetup"));
@@ -382,6 +382,7 @@ static void test_fingerprint(void)
 	ans = SESSION "m=application 7000 TCP/TLS/MSRP *\r\n"
 		"a=path:msrps://198.51.100.1:7000/p;tcp\r\n"
 		"a=fingerprint:SHA-256 AA:BB\r\n"
+		"a=accept-types:application/x-rfb\r\n"
 		"a=setup:passive\r\n";
 	CHECK_EQ_INT(sdp_rfb_parse_answer(&m, ans, strlen(ans), false, &why),
 		     0);
@@ -389,6 +390,7 @@ static void test_fingerprint(void)
 	CHECK_EQ_STR(m.fingerprint, "SHA-256 AA:BB");
 	ans = SESSION "m=application 7000 TCP/TLS/MSRP *\r\n"
 		"a=path:msrps://198.51.100.1:7000/p;tcp\r\n"
+		"a=accept-types:application/x-rfb\r\n"
 		"a=fingerprint:SHA-256 AA:B\r\n";
 	CHECK_EQ_INT(sdp_rfb_parse_answer(&m, ans, strlen(ans), false, &why),
 		     EPROTO);
