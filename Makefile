@@ -41,7 +41,7 @@ DEB_TEST  := xvfb x11-apps x11-utils x11-xserver-utils xdotool \
              xserver-xorg-core xserver-xorg-video-dummy kamailio sip-tester x11vnc \
              vncsnapshot libvncclient1 libvncserver-dev clang \
              libclang-rt-14-dev valgrind cppcheck clang-tidy iproute2 \
-             procps psmisc netcat-openbsd
+             procps psmisc netcat-openbsd kamailio-tls-modules openssl
 
 .PHONY: all run test deps unit integration fuzz asan lint clean tools bench
 

@@ -7,21 +7,27 @@
 #include "sip/sipua_int.h"
 #include "sip/sdp_rfb.h"
 
-#define SDP_BUF_SIZE 8192
 
-static void call_destructor(void *arg)
+void sipua_call_destructor(void *arg)
 {
 	struct sipua_call *call = arg;
 
 	list_unlink(&call->le);
-	/* libre sends BYE (or CANCEL) without calling close_handler */
+	call->asking = mem_deref(call->asking);   /* kills the command */
+	/* a ringing call gets a final answer, not silence */
+	if (call->ringing && call->sess)
+		(void)sipsess_reject(call->sess, 480, "Temporarily Unavailable",
+				     "Content-Length: 0\r\n\r\n");
+	/* libre sends BYE (or CANCEL) without calling sipua_close_handler */
 	call->sess = mem_deref(call->sess);
+	call->offer = mem_deref(call->offer);
 }
 
-static const char *reason_phrase(unsigned status)
+const char *sipua_reason_phrase(unsigned status)
 {
 	switch (status) {
 	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
 	case 415: return "Unsupported Media Type";
 	case 480: return "Temporarily Unavailable";
@@ -34,24 +40,11 @@ static const char *reason_phrase(unsigned status)
 	}
 }
 
-static void reject(struct sipua *ua, const struct sip_msg *msg,
-		   unsigned status, const char *why)
-{
-	if (status < 300 || status > 699)
-		status = 500;
-	sipua_log("INVITE from %r refused: %u %s (%s)\n", &msg->from.auri,
-		  status, reason_phrase(status), why);
-	(void)sip_treplyf(NULL, NULL, ua->sip, msg, false, (uint16_t)status,
-			  reason_phrase(status),
-			  "Warning: 399 sipvnc \"%s\"\r\n"
-			  "Content-Length: 0\r\n\r\n", why);
-}
-
 /* The address for our c= line: the MSRP path's host if it is an IP
  * literal (that is where the media goes), else the address the SIP
  * request came to. */
-static void choose_local_ip(char *ip, size_t size, const char *path,
-			    const struct sa *fallback)
+void sipua_choose_local_ip(char *ip, size_t size, const char *path,
+			   const struct sa *fallback)
 {
 	const char *host = strstr(path, "://");
 	struct sa sa;
@@ -72,7 +65,7 @@ static void choose_local_ip(char *ip, size_t size, const char *path,
 		str_ncpy(ip, "127.0.0.1", size);
 }
 
-static struct mbuf *sdp_mbuf(const char *sdp)
+struct mbuf *sipua_sdp_mbuf(const char *sdp)
 {
 	struct mbuf *mb = mbuf_alloc(strlen(sdp) + 1);
 
@@ -86,52 +79,54 @@ static struct mbuf *sdp_mbuf(const char *sdp)
 	return mb;
 }
 
-static unsigned make_answer(struct sipua_call *call, struct sipua_media *media,
-			    char *answer, const struct sip_msg *msg,
-			    const char **why)
+unsigned sipua_make_answer(struct sipua_call *call, struct sipua_media *media,
+			   char *answer, const char *offer, size_t offer_len,
+			   const char **why)
 {
 	struct sdp_rfb_local local = {
 		.path = call->local_path,
 		.ip = call->local_ip,
 		.connect_on_actpass = call->ua->connect_on_actpass,
 		.sess_id = call->sdp_id,
+		.fingerprint = call->local_fingerprint,
 	};
 
-	return sdp_rfb_answer(media, answer, SDP_BUF_SIZE,
-			      (const char *)mbuf_buf(msg->mb),
-			      mbuf_get_left(msg->mb), &local, why);
+	return sdp_rfb_answer(media, answer, SIPUA_SDP_BUF_SIZE, offer,
+			      offer_len, &local, why);
 }
 
 /* A re-INVITE: answer with the media already running (it is not moved),
  * or repeat our description when it carries no offer. */
-static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
+int sipua_offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 			 void *arg)
 {
 	struct sipua_call *call = arg;
 	struct sipua_media media;
-	char sdp[SDP_BUF_SIZE];
+	char sdp[SIPUA_SDP_BUF_SIZE];
 	const char *why = "";
 	int err;
 
 	if (!mbuf_get_left(msg->mb)) {
 		struct sdp_rfb_local local = {call->local_path, call->local_ip,
 			call->ua->connect_on_actpass,
-			call->sdp_id};
+			call->sdp_id, call->local_fingerprint};
 
 		err = sdp_rfb_offer(sdp, sizeof(sdp), &local,
 				    call->media.we_serve_rfb);
 		if (err)
 			return err;
 	}
-	else if (make_answer(call, &media, sdp, msg, &why)) {
+	else if (sipua_make_answer(call, &media, sdp,
+				   (const char *)mbuf_buf(msg->mb),
+				   mbuf_get_left(msg->mb), &why)) {
 		sipua_log("re-INVITE refused: %s\n", why);
 		return EPROTO;
 	}
-	*descp = sdp_mbuf(sdp);
+	*descp = sipua_sdp_mbuf(sdp);
 	return *descp ? 0 : ENOMEM;
 }
 
-static int answer_handler(const struct sip_msg *msg, void *arg)
+int sipua_answer_handler(const struct sip_msg *msg, void *arg)
 {
 	struct sipua_call *call = arg;
 	const char *why = "";
@@ -159,7 +154,7 @@ static void progress_handler(const struct sip_msg *msg, void *arg)
 	sipua_log("call to %s: %u %r\n", call->peer, msg->scode, &msg->reason);
 }
 
-static void estab_handler(const struct sip_msg *msg, void *arg)
+void sipua_estab_handler(const struct sip_msg *msg, void *arg)
 {
 	struct sipua_call *call = arg;
 	struct sipua *ua = call->ua;
@@ -169,7 +164,7 @@ static void estab_handler(const struct sip_msg *msg, void *arg)
 	ua->handlers.established(call, &call->media, ua->arg);
 }
 
-static void close_handler(int err, const struct sip_msg *msg, void *arg)
+void sipua_close_handler(int err, const struct sip_msg *msg, void *arg)
 {
 	struct sipua_call *call = arg;
 	struct sipua *ua = call->ua;
@@ -196,121 +191,13 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
 	}
 	if (call->incoming)
 		status = 0;
+	call->ringing = false;   /* CANCEL answered it (487) */
 	sipua_log("call %s %s closed: %u %s\n", call->incoming ? "from" : "to",
 		  call->peer, status, reason);
 	call->closing = true;
-	ua->handlers.closed(call, err, status, reason, ua->arg);
-	mem_deref(call);
-}
-
-static bool admit(struct sipua *ua, const struct sip_msg *msg,
-		  enum sipua_rights *rights, char *from, size_t from_size)
-{
-	enum policy_verdict verdict;
-
-	if (msg->from.auri.l >= from_size) {
-		reject(ua, msg, 403, "caller URI too long");
-		return false;
-	}
-	(void)pl_strcpy(&msg->from.auri, from, from_size);
-	verdict = policy_check(&ua->policy, from, rights);
-	if (verdict != POLICY_ALLOWED) {
-		reject(ua, msg, 403, verdict == POLICY_DENIED ?
-		       "caller denied" : "caller not allowed");
-		return false;
-	}
-	if (!ua->auto_answer) {
-		reject(ua, msg, 603, "answermode reject");
-		return false;
-	}
-	if (list_count(&ua->calls) >= ua->max_sessions) {
-		reject(ua, msg, 486, "max_sessions reached");
-		return false;
-	}
-	if (!mbuf_get_left(msg->mb)) {
-		reject(ua, msg, 488, "INVITE without SDP offer");
-		return false;
-	}
-	if (!msg_ctype_cmp(&msg->ctyp, "application", "sdp")) {
-		reject(ua, msg, 415, "body is not application/sdp");
-		return false;
-	}
-	return true;
-}
-
-void sipua_call_incoming(const struct sip_msg *msg, void *arg)
-{
-	struct sipua *ua = arg;
-	struct sipua_call *call;
-	enum sipua_rights rights = SIPUA_RIGHTS_VIEW;
-	struct sipua_local local;
-	char answer[SDP_BUF_SIZE];
-	const char *why = "";
-	struct mbuf *mb;
-	unsigned status;
-	int err;
-
-	call = mem_zalloc(sizeof(*call), call_destructor);
-	if (!call) {
-		(void)sip_treply(NULL, ua->sip, msg, 500, "Out of memory");
-		return;
-	}
-	call->ua = ua;
-	call->incoming = true;
-	call->sdp_id = rand_u32();
-	if (!admit(ua, msg, &rights, call->peer, sizeof(call->peer)))
-		goto fail;
-
-	/* learn the media before our user chooses its path: a stand-in path
-	 * gives the same verdict as the real one will */
-	str_ncpy(call->local_path, "msrp://127.0.0.1:9/standin;tcp",
-		 sizeof(call->local_path));
-	choose_local_ip(call->local_ip, sizeof(call->local_ip),
-			call->local_path, &msg->dst);
-	status = make_answer(call, &call->media, answer, msg, &why);
-	if (status) {
-		reject(ua, msg, status, why);
-		goto fail;
-	}
-
-	memset(&local, 0, sizeof(local));
-	status = (unsigned)ua->handlers.incoming(call, &call->media, rights,
-						 &local, ua->arg);
-	str_ncpy(call->local_path, local.path, sizeof(call->local_path));
-	if (status) {
-		reject(ua, msg, status, "refused by the desktop");
-		goto fail;
-	}
-	choose_local_ip(call->local_ip, sizeof(call->local_ip),
-			call->local_path, &msg->dst);
-	status = make_answer(call, &call->media, answer, msg, &why);
-	if (status) {
-		reject(ua, msg, 500, "bad local MSRP path");
-		err = EINVAL;
-		goto fail_accepted;
-	}
-
-	mb = sdp_mbuf(answer);
-	err = mb ? sipsess_accept(&call->sess, ua->sock, msg, 200, "OK",
-				  sipua_contact_user(ua), "application/sdp",
-				  mb, sipua_auth_handler, ua, false,
-				  offer_handler, answer_handler,
-				  estab_handler, NULL, NULL, close_handler,
-				  call, SIPUA_ALLOW_HDR) : ENOMEM;
-	mem_deref(mb);
-	if (err) {
-		reject(ua, msg, 500, "cannot accept");
-		goto fail_accepted;
-	}
-	list_append(&ua->calls, &call->le, call);
-	sipua_log("call from %s answered (%s rights)\n", call->peer,
-		  rights == SIPUA_RIGHTS_CONTROL ? "control" : "view");
-	return;
- fail_accepted:
-	/* our user took the call in incoming(): let it let go */
-	call->closing = true;
-	ua->handlers.closed(call, err, 0, "could not answer", ua->arg);
- fail:
+	/* a call still ringing was never our user's business */
+	if (call->presented || !call->incoming)
+		ua->handlers.closed(call, err, status, reason, ua->arg);
 	mem_deref(call);
 }
 
@@ -319,10 +206,11 @@ int sipua_connect(struct sipua_call **callp, struct sipua *ua,
 		  const struct sipua_local *ours, void *call_arg)
 {
 	const char *local_path = ours ? ours->path : NULL;
+	const struct sip_account *acc = ua ? sipua_primary(ua) : NULL;
 	const char *routev[1];
 	struct sipua_call *call;
 	struct sdp_rfb_local local;
-	char offer[SDP_BUF_SIZE];
+	char offer[SIPUA_SDP_BUF_SIZE];
 	char from[320];
 	struct mbuf *mb;
 	struct sa laddr;
@@ -335,7 +223,7 @@ int sipua_connect(struct sipua_call **callp, struct sipua *ua,
 	if (strlen(local_path) >= sizeof(call->local_path) ||
 	    strlen(uri) >= sizeof(call->peer))
 		return E2BIG;
-	call = mem_zalloc(sizeof(*call), call_destructor);
+	call = mem_zalloc(sizeof(*call), sipua_call_destructor);
 	if (!call)
 		return ENOMEM;
 	call->ua = ua;
@@ -343,38 +231,41 @@ int sipua_connect(struct sipua_call **callp, struct sipua *ua,
 	call->we_serve_rfb = we_serve_rfb;
 	call->arg = call_arg;
 	str_ncpy(call->local_path, local_path, sizeof(call->local_path));
+	str_ncpy(call->local_fingerprint, ours->fingerprint,
+		 sizeof(call->local_fingerprint));
 	str_ncpy(call->peer, uri, sizeof(call->peer));
 	if (sip_transp_laddr(ua->sip, &laddr, SIP_TRANSP_UDP, NULL))
 		laddr = ua->listen_addr;
-	choose_local_ip(call->local_ip, sizeof(call->local_ip), local_path,
+	sipua_choose_local_ip(call->local_ip, sizeof(call->local_ip), local_path,
 			&laddr);
 
 	local.path = call->local_path;
 	local.ip = call->local_ip;
 	local.connect_on_actpass = ua->connect_on_actpass;
 	local.sess_id = call->sdp_id;
+	local.fingerprint = call->local_fingerprint;
 	err = sdp_rfb_offer(offer, sizeof(offer), &local, we_serve_rfb);
 	if (err)
 		goto out;
 
-	if (ua->has_account)
-		str_ncpy(from, ua->account.aor, sizeof(from));
+	if (acc)
+		str_ncpy(from, acc->aor, sizeof(from));
 	else
 		(void)re_snprintf(from, sizeof(from), "sip:%s@%J", ua->user,
 				  &laddr);
-	routev[0] = ua->account.outbound;
+	routev[0] = acc ? acc->outbound : "";
 
-	mb = sdp_mbuf(offer);
+	mb = sipua_sdp_mbuf(offer);
 	err = mb ? sipsess_connect(&call->sess, ua->sock, uri,
-				   ua->account.display[0] ?
-				   ua->account.display : NULL,
+				   acc && acc->display[0] ? acc->display : NULL,
 				   from, sipua_contact_user(ua), routev,
-				   ua->has_account && ua->account.outbound[0]
+				   acc && acc->outbound[0]
 				   ? 1 : 0, "application/sdp", mb,
-				   sipua_auth_handler, ua, false,
-				   offer_handler, answer_handler,
-				   progress_handler, estab_handler, NULL, NULL,
-				   close_handler, call, SIPUA_ALLOW_HDR)
+				   sipua_creds_auth_handler,
+				   ua->call_creds, true,
+				   sipua_offer_handler, sipua_answer_handler,
+				   progress_handler, sipua_estab_handler, NULL, NULL,
+				   sipua_close_handler, call, SIPUA_ALLOW_HDR)
 		 : ENOMEM;
 	mem_deref(mb);
  out:

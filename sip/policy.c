@@ -95,6 +95,74 @@ int policy_add(struct policy *policy, bool deny, const char *value)
 	return 0;
 }
 
+int policy_add_secret(struct policy *policy, const char *value)
+{
+	struct policy_secret *entry;
+	const char *secret;
+	char uri[300];
+	size_t len;
+
+	if (!policy || !value)
+		return EINVAL;
+	value += strspn(value, " \t");
+	len = strcspn(value, " \t");
+	if (len == 0 || len >= sizeof(uri))
+		return EINVAL;
+	memcpy(uri, value, len);
+	uri[len] = '\0';
+	secret = value + len;
+	secret += strspn(secret, " \t");
+	len = strcspn(secret, " \t");
+	/* one word, and nothing after it: a stray word is a typo */
+	if (len == 0 || secret[len + strspn(secret + len, " \t")])
+		return EINVAL;
+	/* libre's configuration reader groups quoted text across lines */
+	if (memchr(secret, '"', len))
+		return EINVAL;
+	if (len >= POLICY_SECRET_SIZE)
+		return E2BIG;
+	if (policy->n_secrets == POLICY_MAX_SECRETS)
+		return E2BIG;
+	entry = &policy->secrets[policy->n_secrets];
+	memset(entry, 0, sizeof(*entry));
+	if (!split_uri(uri, entry->user, sizeof(entry->user), entry->host,
+		       sizeof(entry->host)))
+		return EINVAL;
+	memcpy(entry->secret, secret, len);
+	policy->n_secrets++;
+	return 0;
+}
+
+void policy_clear_secrets(struct policy *policy)
+{
+	if (!policy)
+		return;
+	memset(policy->secrets, 0, sizeof(policy->secrets));
+	policy->n_secrets = 0;
+}
+
+const char *policy_secret(const struct policy *policy, const char *uri)
+{
+	char user[64], host[192];
+	const char *wildcard = NULL;
+	unsigned i;
+
+	if (!policy || !uri ||
+	    !split_uri(uri, user, sizeof(user), host, sizeof(host)))
+		return NULL;
+	for (i = 0; i < policy->n_secrets; i++) {
+		const struct policy_secret *e = &policy->secrets[i];
+
+		if (strcasecmp(e->host, host))
+			continue;
+		if (!strcmp(e->user, user))
+			return e->secret;
+		if (!strcmp(e->user, "*") && !wildcard)
+			wildcard = e->secret;
+	}
+	return wildcard;
+}
+
 static bool rule_matches(const struct policy_rule *rule, const char *user,
 			 const char *host)
 {

@@ -10,6 +10,8 @@
 #include "sip/sipua.h"
 
 #define POLICY_MAX_RULES 64
+#define POLICY_MAX_SECRETS 32
+#define POLICY_SECRET_SIZE 128
 
 struct policy_rule {
 	char user[64];      /* "*" matches any user */
@@ -18,9 +20,19 @@ struct policy_rule {
 	enum sipua_rights rights;
 };
 
+/* A caller that must also prove it knows a secret (digest, challenged by
+ * us), for proxies that do not authenticate their callers. */
+struct policy_secret {
+	char user[64];      /* "*": every user of host without its own */
+	char host[192];
+	char secret[POLICY_SECRET_SIZE];   /* never logged */
+};
+
 struct policy {
 	unsigned n_rules;
 	struct policy_rule rules[POLICY_MAX_RULES];
+	unsigned n_secrets;
+	struct policy_secret secrets[POLICY_MAX_SECRETS];
 };
 
 enum policy_verdict {
@@ -33,12 +45,24 @@ enum policy_verdict {
  * E2BIG. */
 int policy_add(struct policy *policy, bool deny, const char *value);
 
+/* Add a `caller_secret URI SECRET` value (SECRET: one word, no '"').
+ * 0 or EINVAL / E2BIG. */
+int policy_add_secret(struct policy *policy, const char *value);
+
+/* The secret a caller URI must prove, or NULL: its own line, else its
+ * domain's wildcard line. */
+const char *policy_secret(const struct policy *policy, const char *uri);
+
+/* Forget the secrets (memory that held them is cleared). */
+void policy_clear_secrets(struct policy *policy);
+
 /* Check a caller URI ("Name" <sip:user@host;params> or a bare URI). */
 enum policy_verdict policy_check(const struct policy *policy,
 				 const char *uri, enum sipua_rights *rights);
 
 struct conf;
-/* Read every `allow` and `deny` line of a libre configuration. */
+/* Read every `allow`, `deny` and `caller_secret` line of a libre
+ * configuration. */
 int policy_read_conf(struct policy *policy, const struct conf *conf);
 
 #endif

@@ -65,19 +65,22 @@ static int allow_rights_handler(const struct pl *val, void *arg)
 	return 0;
 }
 
-static int find_rights(const struct conf *conf, struct allow_line *line)
+/* Apply h to the word after `keyword URI` (the URI as conf_apply found
+ * it, so that the exact spacing before it is known). */
+static int apply_word_after(const struct conf *conf, const char *keyword,
+			    const struct pl *uri, conf_h *h, void *arg)
 {
 	char key[400];
-	const char *sep = line->uri.p;
+	const char *sep = uri->p;
 	size_t n, i;
 
-	/* the match showed "allow" and blanks precede the URI */
+	/* the match showed the keyword and blanks precede the URI */
 	while (sep[-1] == ' ' || sep[-1] == '\t')
 		sep--;
-	n = (size_t)re_snprintf(key, sizeof(key), "allow%b", sep,
-				(size_t)(line->uri.p - sep));
-	for (i = 0; i < line->uri.l; i++) {
-		char c = line->uri.p[i];
+	n = (size_t)re_snprintf(key, sizeof(key), "%s%b", keyword, sep,
+				(size_t)(uri->p - sep));
+	for (i = 0; i < uri->l; i++) {
+		char c = uri->p[i];
 
 		if (n + 3 >= sizeof(key))
 			return E2BIG;
@@ -86,7 +89,80 @@ static int find_rights(const struct conf *conf, struct allow_line *line)
 		key[n++] = c;
 	}
 	key[n] = '\0';
-	return conf_apply(conf, key, allow_rights_handler, line);
+	return conf_apply(conf, key, h, arg);
+}
+
+static int find_rights(const struct conf *conf, struct allow_line *line)
+{
+	return apply_word_after(conf, "allow", &line->uri,
+				allow_rights_handler, line);
+}
+
+/* `caller_secret URI SECRET`: the same two passes as allow lines */
+struct secret_line {
+	struct pl uri;
+	struct pl secret;
+	unsigned matches;
+};
+
+struct secret_lines {
+	unsigned n;
+	struct secret_line line[POLICY_MAX_SECRETS];
+};
+
+static int secret_uri_handler(const struct pl *val, void *arg)
+{
+	struct secret_lines *lines = arg;
+
+	if (lines->n == POLICY_MAX_SECRETS)
+		return E2BIG;
+	lines->line[lines->n++].uri = *val;
+	return 0;
+}
+
+static int secret_value_handler(const struct pl *val, void *arg)
+{
+	struct secret_line *line = arg;
+	const char *uri_end = val->p;
+
+	while (uri_end[-1] == ' ' || uri_end[-1] == '\t')
+		uri_end--;
+	if (memcmp(uri_end - line->uri.l, line->uri.p, line->uri.l) != 0)
+		return 0;
+	line->secret = *val;
+	line->matches++;
+	return 0;
+}
+
+static int read_secrets(struct policy *policy, const struct conf *conf)
+{
+	struct secret_lines *lines = mem_zalloc(sizeof(*lines), NULL);
+	char line[400];
+	unsigned i;
+	int err;
+
+	if (!lines)
+		return ENOMEM;
+	err = conf_apply(conf, "caller_secret", secret_uri_handler, lines);
+	for (i = 0; !err && i < lines->n; i++) {
+		struct secret_line *l = &lines->line[i];
+
+		err = apply_word_after(conf, "caller_secret", &l->uri,
+				       secret_value_handler, l);
+		/* two secrets for one URI: which one holds is unclear */
+		if (!err && l->matches != 1)
+			err = EINVAL;
+		if (!err && re_snprintf(line, sizeof(line), "%r %r", &l->uri,
+					&l->secret) >= (int)sizeof(line) - 1)
+			err = E2BIG;
+		if (!err)
+			err = policy_add_secret(policy, line);
+		memset(line, 0, sizeof(line));
+		if (err)   /* the URI only: the rest of the line is secret */
+			policy_log("bad caller_secret line for %r\n", &l->uri);
+	}
+	mem_deref(lines);
+	return err;
 }
 
 int policy_read_conf(struct policy *policy, const struct conf *conf)
@@ -114,5 +190,7 @@ int policy_read_conf(struct policy *policy, const struct conf *conf)
 	mem_deref(lines);
 	if (!err)
 		err = conf_apply(conf, "deny", deny_handler, policy);
+	if (!err)
+		err = read_secrets(policy, conf);
 	return err;
 }

@@ -9,33 +9,62 @@
 #include "sip/sipua.h"
 #include "sip/account.h"
 #include "sip/policy.h"
+#include "sip/caller.h"
+
+struct answer_cmd;
+struct sipua_creds;
+
+enum answermode {
+	ANSWERMODE_AUTO,
+	ANSWERMODE_MANUAL,   /* answer_command decides, we ring meanwhile */
+	ANSWERMODE_REJECT,
+};
 
 #define SIPUA_ALLOW_HDR "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r\n"
+
+#define SIPUA_MAX_ACCOUNTS 8
+
+/* One `account` line and its registration. */
+struct sipua_account {
+	struct sipua *ua;
+	struct sip_account acc;    /* outbound: resolved by resolve.c */
+	char configured_route[256];/* outbound as written (TLS names) */
+	struct sipreg *reg;
+	bool registered;
+	bool ever_registered;
+	struct tmr retry_tmr;      /* our retry until the first success */
+	uint32_t retry_ms;
+	unsigned last_status;      /* logged once per change */
+	int last_err;
+};
 
 struct sipua {
 	struct dnsc *dnsc;
 	struct sip *sip;
 	struct sipsess_sock *sock;
 	struct sip_lsnr *options_lsnr;
-	struct sipreg *reg;
 	struct list calls;
 
 	struct sipua_handlers handlers;
 	void *arg;
 
-	struct sip_account account;
-	bool has_account;
+	/* the first is the primary one: our calls go out with it */
+	struct sipua_account accounts[SIPUA_MAX_ACCOUNTS];
+	unsigned n_accounts;
 	struct policy policy;
-	bool auto_answer;
+	struct caller_trust trust;
+	uint8_t nonce_key[CALLER_KEY_SIZE];
+	enum answermode answermode;
+	char answer_command[256];
+	uint32_t answer_timeout_ms;
 	uint32_t max_sessions;
 	bool connect_on_actpass;
 	char user[64];
 	struct sa listen_addr;
 
-	unsigned last_reg_status;  /* logged once per change */
-	int last_reg_err;
-	bool registered;
 	char contact[320];
+	struct sipua_creds *call_creds;   /* the primary account's */
+	struct tls *tls;                  /* SIP over TLS, or NULL */
 };
 
 struct sipua_call {
@@ -46,8 +75,16 @@ struct sipua_call {
 	bool we_serve_rfb;         /* what an outgoing call asked for */
 	bool answered;             /* outgoing: a valid SDP answer came */
 	bool closing;              /* inside closed(): freed by us after */
+	bool presented;            /* incoming(): our user knows the call */
+	bool ringing;              /* 180 sent, no final response yet */
+	struct answer_cmd *asking; /* answermode manual: the command */
+	enum sipua_rights rights;
+	char *offer;               /* the INVITE's SDP, kept while ringing */
+	size_t offer_len;
+	struct sa sip_dst;         /* where the INVITE came to */
 	struct sipua_media media;
 	char local_path[1024];
+	char local_fingerprint[160];
 	char local_ip[64];
 	char peer[256];
 	uint32_t sdp_id;           /* o= id and version, random: no address */
@@ -58,14 +95,38 @@ struct sipua_call {
 
 #define sipua_log(...) ((void)re_fprintf(stderr, "sip: " __VA_ARGS__))
 
-/* call.c */
+/* call.c: the session handlers, shared with incoming.c */
+#define SIPUA_SDP_BUF_SIZE 8192
+int sipua_offer_handler(struct mbuf **descp, const struct sip_msg *msg,
+			void *arg);
+int sipua_answer_handler(const struct sip_msg *msg, void *arg);
+void sipua_estab_handler(const struct sip_msg *msg, void *arg);
+void sipua_close_handler(int err, const struct sip_msg *msg, void *arg);
+void sipua_choose_local_ip(char *ip, size_t size, const char *path,
+			   const struct sa *fallback);
+struct mbuf *sipua_sdp_mbuf(const char *sdp);
+unsigned sipua_make_answer(struct sipua_call *call, struct sipua_media *media,
+			   char *answer, const char *offer, size_t offer_len,
+			   const char **why);
+const char *sipua_reason_phrase(unsigned status);
+void sipua_call_destructor(void *arg);
+/* sip_tls.c: SIP over TLS if configured (sip_tls_listen ...) */
+int sipua_tls_open(struct sipua *ua, const struct conf *conf);
+/* incoming.c */
 void sipua_call_incoming(const struct sip_msg *msg, void *arg);
 /* register.c */
 int sipua_register_start(struct sipua *ua);
+void sipua_register_stop(struct sipua *ua);
+/* Digest credentials of an account (or none) as a libre object, for an
+ * auth handler with aref=true. */
+int sipua_creds_alloc(struct sipua_creds **credsp,
+		      const struct sip_account *acc);
+int sipua_creds_auth_handler(char **user, char **pass, const char *realm,
+			     void *arg);
 /* ua.c */
-int sipua_auth_handler(char **user, char **pass, const char *realm,
-		       void *arg);
 void sipua_update_contact(struct sipua *ua);
 const char *sipua_contact_user(const struct sipua *ua);
+/* The primary account, or NULL without any. */
+const struct sip_account *sipua_primary(const struct sipua *ua);
 
 #endif

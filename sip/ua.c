@@ -3,54 +3,59 @@
  * credentials, our Contact, shutdown.
  */
 #include <string.h>
+#include <unistd.h>
 #include "sip/sipua_int.h"
+#include "sip/resolve.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:5060"
 #define DEFAULT_USER   "sipvnc"
 #define DEFAULT_MAX_SESSIONS 4
 #define MAX_NAMESERVERS 4
+#define DEFAULT_ANSWER_TIMEOUT 30   /* seconds */
 
 static void ua_destructor(void *arg)
 {
 	struct sipua *ua = arg;
 
 	list_flush(&ua->calls);
-	ua->reg = mem_deref(ua->reg);
+	sipua_register_stop(ua);
 	ua->options_lsnr = mem_deref(ua->options_lsnr);
 	ua->sock = mem_deref(ua->sock);
 	if (ua->sip)
 		sip_close(ua->sip, true);
 	ua->sip = mem_deref(ua->sip);
+	ua->tls = mem_deref(ua->tls);
 	ua->dnsc = mem_deref(ua->dnsc);
-	/* the password does not outlive us in freed memory */
-	memset(ua->account.auth_pass, 0, sizeof(ua->account.auth_pass));
+	ua->call_creds = mem_deref(ua->call_creds);
+	/* the passwords do not outlive us in freed memory */
+	memset(ua->accounts, 0, sizeof(ua->accounts));
+	policy_clear_secrets(&ua->policy);
+	memset(ua->nonce_key, 0, sizeof(ua->nonce_key));
 }
 
-int sipua_auth_handler(char **user, char **pass, const char *realm,
-		       void *arg)
+const struct sip_account *sipua_primary(const struct sipua *ua)
 {
-	struct sipua *ua = arg;
-	int err;
-
-	if (!ua->has_account || !ua->account.auth_pass[0])
-		return EACCES;
-	err = str_dup(user, ua->account.auth_user);
-	err |= str_dup(pass, ua->account.auth_pass);
-	return err;
+	return ua->n_accounts ? &ua->accounts[0].acc : NULL;
 }
 
 const char *sipua_contact_user(const struct sipua *ua)
 {
-	return ua->has_account ? ua->account.user : ua->user;
+	const struct sip_account *acc = sipua_primary(ua);
+
+	return acc ? acc->user : ua->user;
 }
 
 void sipua_update_contact(struct sipua *ua)
 {
 	struct sa laddr;
+	unsigned i;
 
-	if (ua->registered) {
-		str_ncpy(ua->contact, ua->account.aor, sizeof(ua->contact));
-		return;
+	for (i = 0; i < ua->n_accounts; i++) {
+		if (ua->accounts[i].registered) {
+			str_ncpy(ua->contact, ua->accounts[i].acc.aor,
+				 sizeof(ua->contact));
+			return;
+		}
 	}
 	if (sip_transp_laddr(ua->sip, &laddr, SIP_TRANSP_UDP, NULL))
 		laddr = ua->listen_addr;
@@ -76,6 +81,83 @@ static bool options_handler(const struct sip_msg *msg, void *arg)
 	return true;
 }
 
+static int read_answermode(struct sipua *ua, const struct conf *conf)
+{
+	char buf[64];
+	uint32_t secs = DEFAULT_ANSWER_TIMEOUT;
+
+	ua->answermode = ANSWERMODE_AUTO;
+	if (!conf_get_str(conf, "answermode", buf, sizeof(buf))) {
+		if (!str_casecmp(buf, "reject"))
+			ua->answermode = ANSWERMODE_REJECT;
+		else if (!str_casecmp(buf, "manual"))
+			ua->answermode = ANSWERMODE_MANUAL;
+		else if (str_casecmp(buf, "auto")) {
+			sipua_log("bad answermode '%s' (auto|manual|reject)\n",
+				  buf);
+			return EINVAL;
+		}
+	}
+	if (conf_get_str(conf, "answer_command", ua->answer_command,
+			 sizeof(ua->answer_command)))
+		ua->answer_command[0] = '\0';
+	if (ua->answermode == ANSWERMODE_MANUAL && !ua->answer_command[0]) {
+		sipua_log("answermode manual needs an answer_command\n");
+		return EINVAL;
+	}
+	if (ua->answer_command[0] && access(ua->answer_command, X_OK) < 0) {
+		int err = errno;
+
+		sipua_log("answer_command %s cannot run (%m)\n",
+			  ua->answer_command, err);
+		return err;
+	}
+	(void)conf_get_u32(conf, "answer_timeout", &secs);
+	if (secs == 0 || secs > 600) {
+		sipua_log("bad answer_timeout %u (1..600 seconds)\n", secs);
+		return EINVAL;
+	}
+	ua->answer_timeout_ms = secs * 1000;
+	return 0;
+}
+
+static int trusted_proxy_handler(const struct pl *val, void *arg)
+{
+	char addr[64];
+
+	if (pl_strcpy(val, addr, sizeof(addr)) ||
+	    caller_trust_add(arg, addr)) {
+		sipua_log("bad trusted_proxy '%r' (an IP address)\n", val);
+		return EINVAL;
+	}
+	return 0;
+}
+
+static int account_handler(const struct pl *val, void *arg)
+{
+	struct sipua *ua = arg;
+	char line[1024];
+	int err;
+
+	if (ua->n_accounts == SIPUA_MAX_ACCOUNTS) {
+		sipua_log("more than %u account lines\n", SIPUA_MAX_ACCOUNTS);
+		return E2BIG;
+	}
+	err = pl_strcpy(val, line, sizeof(line));
+	if (!err)
+		err = account_parse(&ua->accounts[ua->n_accounts].acc, line);
+	memset(line, 0, sizeof(line));  /* held the password */
+	if (err) {
+		/* the line number, not the line: it holds a password */
+		sipua_log("bad account line #%u (%m)\n", ua->n_accounts + 1,
+			  err);
+		return err;
+	}
+	ua->accounts[ua->n_accounts].ua = ua;
+	ua->n_accounts++;
+	return 0;
+}
+
 static int read_config(struct sipua *ua, const struct conf *conf)
 {
 	char buf[1024];
@@ -91,29 +173,21 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 	if (conf_get_str(conf, "sip_user", ua->user, sizeof(ua->user)))
 		str_ncpy(ua->user, DEFAULT_USER, sizeof(ua->user));
 
-	if (!conf_get_str(conf, "account", buf, sizeof(buf))) {
-		err = account_parse(&ua->account, buf);
-		memset(buf, 0, sizeof(buf));  /* held the password */
-		if (err) {
-			sipua_log("bad account line (%m)\n", err);
-			return err;
-		}
-		ua->has_account = true;
-	}
+	err = conf_apply(conf, "account", account_handler, ua);
+	if (err)
+		return err;
 
 	err = policy_read_conf(&ua->policy, conf);
 	if (err)
 		return err;
 
-	ua->auto_answer = true;
-	if (!conf_get_str(conf, "answermode", buf, sizeof(buf))) {
-		if (!str_casecmp(buf, "reject"))
-			ua->auto_answer = false;
-		else if (str_casecmp(buf, "auto")) {
-			sipua_log("bad answermode '%s' (auto|reject)\n", buf);
-			return EINVAL;
-		}
-	}
+	err = read_answermode(ua, conf);
+	if (err)
+		return err;
+	err = conf_apply(conf, "trusted_proxy", trusted_proxy_handler,
+			 &ua->trust);
+	if (err)
+		return err;
 	ua->max_sessions = DEFAULT_MAX_SESSIONS;
 	(void)conf_get_u32(conf, "max_sessions", &ua->max_sessions);
 
@@ -131,8 +205,9 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 	return 0;
 }
 
-/* Nameservers from the system; without any, IP-literal URIs still work. */
-static int open_dns(struct sipua *ua)
+/* Nameservers from the system; without any, IP-literal URIs and names
+ * the system resolver knows (resolve_accounts) still work. */
+static int open_dns(struct sipua *ua, bool *no_nameservers)
 {
 	struct sa servers[MAX_NAMESERVERS];
 	uint32_t n = MAX_NAMESERVERS;
@@ -140,7 +215,33 @@ static int open_dns(struct sipua *ua)
 
 	if (dns_srv_get(domain, sizeof(domain), servers, &n))
 		n = 0;
+	*no_nameservers = n == 0;
 	return dnsc_alloc(&ua->dnsc, NULL, n ? servers : NULL, n);
+}
+
+/* Each account's first hop (outbound proxy, else registrar) through
+ * /etc/hosts, or the system resolver when DNS is out of reach: libre's
+ * DNS client knows neither. */
+static void resolve_accounts(struct sipua *ua, bool no_nameservers)
+{
+	unsigned i;
+
+	for (i = 0; i < ua->n_accounts; i++) {
+		struct sipua_account *a = &ua->accounts[i];
+		struct sip_account *acc = &a->acc;
+		const char *hop = acc->outbound[0] ? acc->outbound
+						   : acc->registrar;
+		char route[sizeof(acc->outbound)];
+
+		str_ncpy(a->configured_route, acc->outbound,
+			 sizeof(a->configured_route));
+		if (resolve_route(route, sizeof(route), hop, "/etc/hosts",
+				  no_nameservers))
+			continue;   /* an address, or for libre's DNS */
+		sipua_log("%s: %s goes to %s (system resolver)\n", acc->aor,
+			  hop, route);
+		str_ncpy(acc->outbound, route, sizeof(acc->outbound));
+	}
 }
 
 static int open_transports(struct sipua *ua)
@@ -160,6 +261,7 @@ int sipua_alloc(struct sipua **uap, const struct conf *conf,
 		const struct sipua_handlers *handlers, void *arg)
 {
 	struct sipua *ua;
+	bool no_nameservers = true;
 	int err;
 
 	if (!uap || !conf || !handlers || !handlers->incoming ||
@@ -170,15 +272,22 @@ int sipua_alloc(struct sipua **uap, const struct conf *conf,
 		return ENOMEM;
 	ua->handlers = *handlers;
 	ua->arg = arg;
+	rand_bytes(ua->nonce_key, sizeof(ua->nonce_key));
 
 	err = read_config(ua, conf);
 	if (!err)
-		err = open_dns(ua);
+		err = sipua_creds_alloc(&ua->call_creds, sipua_primary(ua));
+	if (!err)
+		err = open_dns(ua, &no_nameservers);
+	if (!err)
+		resolve_accounts(ua, no_nameservers);
 	if (!err)
 		err = sip_alloc(&ua->sip, ua->dnsc, 32, 32, 32, "sipvnc",
 				NULL, NULL);
 	if (!err)
 		err = open_transports(ua);
+	if (!err)
+		err = sipua_tls_open(ua, conf);
 	if (!err)
 		err = sipsess_listen(&ua->sock, ua->sip, 32, sipua_call_incoming,
 				     ua);
@@ -188,8 +297,7 @@ int sipua_alloc(struct sipua **uap, const struct conf *conf,
 	if (err)
 		goto out;
 	sipua_update_contact(ua);
-	if (ua->has_account && ua->account.regint)
-		err = sipua_register_start(ua);
+	err = sipua_register_start(ua);
 	sipua_log("listening on %J, call me at %s\n", &ua->listen_addr,
 		  ua->contact);
  out:
@@ -206,7 +314,6 @@ void sipua_shutdown(struct sipua *ua)
 		return;
 	/* libre un-REGISTERs (expires=0) when the last reference goes; the
 	 * request needs the event loop for a moment after this returns */
-	ua->reg = mem_deref(ua->reg);
-	ua->registered = false;
+	sipua_register_stop(ua);
 	list_flush(&ua->calls);   /* BYE / CANCEL, no closed() */
 }

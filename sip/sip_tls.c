@@ -1,0 +1,178 @@
+/*
+ * sip_tls.c - SIP over TLS, with the server's certificate verified.
+ *
+ * libre 1.1.0 runs SIP over TLS with OpenSSL but checks nothing about the
+ * server it talks to: its SIP transport never asks for verification.  We
+ * turn it on for the whole TLS context: the chain must lead to a trusted
+ * CA (`sip_ca_file`, else the system's store), and the certificate must
+ * name one of the SIP servers of our accounts (registrar or outbound
+ * proxy): the transport does not tell us which of them a connection is
+ * for, so a certificate good for any configured server is accepted.
+ *
+ * The build links libre only, not OpenSSL, so the few OpenSSL functions
+ * needed are taken from the copy libre loaded (dlsym): if libre was built
+ * without OpenSSL there is no SIP TLS, and we say so.
+ */
+#include <dlfcn.h>
+#include <string.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include "sip/sipua_int.h"
+
+/* re_tls.h declares it only under USE_OPENSSL, a define of libre's own
+ * build; the symbol is there whenever libre has OpenSSL (checked below). */
+struct ssl_ctx_st *tls_openssl_context(const struct tls *tls);
+
+#define MAX_TLS_HOSTS (2 * SIPUA_MAX_ACCOUNTS)
+
+static struct {
+	__typeof__(&SSL_CTX_set_verify) ctx_set_verify;
+	__typeof__(&SSL_CTX_set_default_verify_paths) default_paths;
+	__typeof__(&X509_STORE_CTX_get_error_depth) error_depth;
+	__typeof__(&X509_STORE_CTX_get_error) get_error;
+	__typeof__(&X509_STORE_CTX_set_error) set_error;
+	__typeof__(&X509_STORE_CTX_get_current_cert) current_cert;
+	__typeof__(&X509_check_host) check_host;
+	__typeof__(&X509_check_ip_asc) check_ip;
+	__typeof__(&X509_verify_cert_error_string) error_string;
+} ossl;
+
+/* The names a server certificate may carry: one TLS context per process
+ * (libre's SIP stack takes one), so one list. */
+static char tls_hosts[MAX_TLS_HOSTS][256];
+static unsigned n_tls_hosts;
+
+static bool load_openssl(void)
+{
+#define LOAD(field, name) \
+	(*(void **)&ossl.field = dlsym(RTLD_DEFAULT, name)) != NULL
+	return LOAD(ctx_set_verify, "SSL_CTX_set_verify") &&
+		LOAD(default_paths, "SSL_CTX_set_default_verify_paths") &&
+		LOAD(error_depth, "X509_STORE_CTX_get_error_depth") &&
+		LOAD(get_error, "X509_STORE_CTX_get_error") &&
+		LOAD(set_error, "X509_STORE_CTX_set_error") &&
+		LOAD(current_cert, "X509_STORE_CTX_get_current_cert") &&
+		LOAD(check_host, "X509_check_host") &&
+		LOAD(check_ip, "X509_check_ip_asc") &&
+		LOAD(error_string, "X509_verify_cert_error_string");
+#undef LOAD
+}
+
+static bool names_a_server(X509 *cert)
+{
+	unsigned i;
+
+	for (i = 0; i < n_tls_hosts; i++) {
+		struct sa sa;
+
+		if (!sa_set_str(&sa, tls_hosts[i], 0)) {
+			if (ossl.check_ip(cert, tls_hosts[i], 0) == 1)
+				return true;
+		}
+		else if (ossl.check_host(cert, tls_hosts[i], 0,
+					 X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
+					 NULL) == 1) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static int verify_handler(int ok, X509_STORE_CTX *store)
+{
+	int depth = ossl.error_depth(store);
+
+	if (!ok) {
+		sipua_log("TLS: the SIP server's certificate is not trusted: "
+			  "%s (chain depth %d); see sip_ca_file\n",
+			  ossl.error_string(ossl.get_error(store)), depth);
+		return 0;
+	}
+	if (depth > 0)
+		return 1;   /* an issuer; the names are on the leaf */
+	if (names_a_server(ossl.current_cert(store)))
+		return 1;
+	ossl.set_error(store, X509_V_ERR_HOSTNAME_MISMATCH);
+	sipua_log("TLS: the SIP server's certificate names none of our "
+		  "servers (%s%s)\n", tls_hosts[0],
+		  n_tls_hosts > 1 ? ", ..." : "");
+	return 0;
+}
+
+/* The host part of a sip:/sips: URI into the list (once). */
+static void add_uri_host(const char *uri)
+{
+	struct pl pl;
+	struct uri u;
+	unsigned i;
+
+	if (!uri || !*uri || n_tls_hosts == MAX_TLS_HOSTS)
+		return;
+	pl_set_str(&pl, uri);
+	if (uri_decode(&u, &pl) || !u.host.l ||
+	    u.host.l >= sizeof(tls_hosts[0]))
+		return;
+	(void)pl_strcpy(&u.host, tls_hosts[n_tls_hosts], sizeof(tls_hosts[0]));
+	for (i = 0; i < n_tls_hosts; i++) {
+		if (!str_casecmp(tls_hosts[i], tls_hosts[n_tls_hosts]))
+			return;
+	}
+	n_tls_hosts++;
+}
+
+int sipua_tls_open(struct sipua *ua, const struct conf *conf)
+{
+	char addr[64], cert[256], ca[256];
+	struct sa laddr;
+	unsigned i;
+	int err;
+
+	if (conf_get_str(conf, "sip_tls_listen", addr, sizeof(addr)))
+		return 0;   /* no SIP over TLS */
+	if (sa_decode(&laddr, addr, strlen(addr))) {
+		sipua_log("bad sip_tls_listen '%s' (want address:port)\n",
+			  addr);
+		return EINVAL;
+	}
+	if (!load_openssl()) {
+		sipua_log("SIP over TLS needs libre built with OpenSSL\n");
+		return ENOSYS;
+	}
+	if (conf_get_str(conf, "sip_tls_cert", cert, sizeof(cert)))
+		cert[0] = '\0';
+	err = tls_alloc(&ua->tls, TLS_METHOD_SSLV23, cert[0] ? cert : NULL,
+			NULL);
+	if (err) {
+		sipua_log("TLS: cannot set up (%s%s) (%m)\n",
+			  cert[0] ? "certificate " : "no certificate",
+			  cert, err);
+		return err;
+	}
+	if (!conf_get_str(conf, "sip_ca_file", ca, sizeof(ca))) {
+		err = tls_add_ca(ua->tls, ca);
+		if (err) {
+			sipua_log("TLS: cannot read sip_ca_file %s (%m)\n", ca,
+				  err);
+			return err;
+		}
+	}
+	else if (ossl.default_paths(tls_openssl_context(ua->tls)) != 1) {
+		sipua_log("TLS: no system CA store; set sip_ca_file\n");
+		return ENOENT;
+	}
+	n_tls_hosts = 0;
+	for (i = 0; i < ua->n_accounts; i++) {
+		add_uri_host(ua->accounts[i].acc.registrar);
+		add_uri_host(ua->accounts[i].configured_route);
+	}
+	ossl.ctx_set_verify(tls_openssl_context(ua->tls), SSL_VERIFY_PEER,
+			    verify_handler);
+	err = sip_transp_add(ua->sip, SIP_TRANSP_TLS, &laddr, ua->tls);
+	if (err)
+		sipua_log("cannot listen for SIP over TLS on %J (%m)\n", &laddr,
+			  err);
+	else
+		sipua_log("SIP over TLS on %J, servers verified against %s\n",
+			  &laddr, ca[0] ? ca : "the system CA store");
+	return err;
+}
