@@ -9,11 +9,9 @@
  * proxy): the transport does not tell us which of them a connection is
  * for, so a certificate good for any configured server is accepted.
  *
- * The build links libre only, not OpenSSL, so the few OpenSSL functions
- * needed are taken from the copy libre loaded (dlsym): if libre was built
- * without OpenSSL there is no SIP TLS, and we say so.
+ * We link the same OpenSSL that Debian's libre is built with, and reach
+ * libre's SSL_CTX through tls_openssl_context().
  */
-#include <dlfcn.h>
 #include <string.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -25,38 +23,11 @@ struct ssl_ctx_st *tls_openssl_context(const struct tls *tls);
 
 #define MAX_TLS_HOSTS (2 * SIPUA_MAX_ACCOUNTS)
 
-static struct {
-	__typeof__(&SSL_CTX_set_verify) ctx_set_verify;
-	__typeof__(&SSL_CTX_set_default_verify_paths) default_paths;
-	__typeof__(&X509_STORE_CTX_get_error_depth) error_depth;
-	__typeof__(&X509_STORE_CTX_get_error) get_error;
-	__typeof__(&X509_STORE_CTX_set_error) set_error;
-	__typeof__(&X509_STORE_CTX_get_current_cert) current_cert;
-	__typeof__(&X509_check_host) check_host;
-	__typeof__(&X509_check_ip_asc) check_ip;
-	__typeof__(&X509_verify_cert_error_string) error_string;
-} ossl;
 
 /* The names a server certificate may carry: one TLS context per process
  * (libre's SIP stack takes one), so one list. */
 static char tls_hosts[MAX_TLS_HOSTS][256];
 static unsigned n_tls_hosts;
-
-static bool load_openssl(void)
-{
-#define LOAD(field, name) \
-	(*(void **)&ossl.field = dlsym(RTLD_DEFAULT, name)) != NULL
-	return LOAD(ctx_set_verify, "SSL_CTX_set_verify") &&
-		LOAD(default_paths, "SSL_CTX_set_default_verify_paths") &&
-		LOAD(error_depth, "X509_STORE_CTX_get_error_depth") &&
-		LOAD(get_error, "X509_STORE_CTX_get_error") &&
-		LOAD(set_error, "X509_STORE_CTX_set_error") &&
-		LOAD(current_cert, "X509_STORE_CTX_get_current_cert") &&
-		LOAD(check_host, "X509_check_host") &&
-		LOAD(check_ip, "X509_check_ip_asc") &&
-		LOAD(error_string, "X509_verify_cert_error_string");
-#undef LOAD
-}
 
 static bool names_a_server(X509 *cert)
 {
@@ -66,10 +37,10 @@ static bool names_a_server(X509 *cert)
 		struct sa sa;
 
 		if (!sa_set_str(&sa, tls_hosts[i], 0)) {
-			if (ossl.check_ip(cert, tls_hosts[i], 0) == 1)
+			if (X509_check_ip_asc(cert, tls_hosts[i], 0) == 1)
 				return true;
 		}
-		else if (ossl.check_host(cert, tls_hosts[i], 0,
+		else if (X509_check_host(cert, tls_hosts[i], 0,
 					 X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
 					 NULL) == 1) {
 			return true;
@@ -80,19 +51,19 @@ static bool names_a_server(X509 *cert)
 
 static int verify_handler(int ok, X509_STORE_CTX *store)
 {
-	int depth = ossl.error_depth(store);
+	int depth = X509_STORE_CTX_get_error_depth(store);
 
 	if (!ok) {
 		sipua_log("TLS: the SIP server's certificate is not trusted: "
 			  "%s (chain depth %d); see sip_ca_file\n",
-			  ossl.error_string(ossl.get_error(store)), depth);
+			  X509_verify_cert_error_string(X509_STORE_CTX_get_error(store)), depth);
 		return 0;
 	}
 	if (depth > 0)
 		return 1;   /* an issuer; the names are on the leaf */
-	if (names_a_server(ossl.current_cert(store)))
+	if (names_a_server(X509_STORE_CTX_get_current_cert(store)))
 		return 1;
-	ossl.set_error(store, X509_V_ERR_HOSTNAME_MISMATCH);
+	X509_STORE_CTX_set_error(store, X509_V_ERR_HOSTNAME_MISMATCH);
 	sipua_log("TLS: the SIP server's certificate names none of our "
 		  "servers (%s%s)\n", tls_hosts[0],
 		  n_tls_hosts > 1 ? ", ..." : "");
@@ -134,10 +105,6 @@ int sipua_tls_open(struct sipua *ua, const struct conf *conf)
 			  addr);
 		return EINVAL;
 	}
-	if (!load_openssl()) {
-		sipua_log("SIP over TLS needs libre built with OpenSSL\n");
-		return ENOSYS;
-	}
 	if (conf_get_str(conf, "sip_tls_cert", cert, sizeof(cert)))
 		cert[0] = '\0';
 	err = tls_alloc(&ua->tls, TLS_METHOD_SSLV23, cert[0] ? cert : NULL,
@@ -156,7 +123,7 @@ int sipua_tls_open(struct sipua *ua, const struct conf *conf)
 			return err;
 		}
 	}
-	else if (ossl.default_paths(tls_openssl_context(ua->tls)) != 1) {
+	else if (SSL_CTX_set_default_verify_paths(tls_openssl_context(ua->tls)) != 1) {
 		sipua_log("TLS: no system CA store; set sip_ca_file\n");
 		return ENOENT;
 	}
@@ -165,7 +132,7 @@ int sipua_tls_open(struct sipua *ua, const struct conf *conf)
 		add_uri_host(ua->accounts[i].acc.registrar);
 		add_uri_host(ua->accounts[i].configured_route);
 	}
-	ossl.ctx_set_verify(tls_openssl_context(ua->tls), SSL_VERIFY_PEER,
+	SSL_CTX_set_verify(tls_openssl_context(ua->tls), SSL_VERIFY_PEER,
 			    verify_handler);
 	err = sip_transp_add(ua->sip, SIP_TRANSP_TLS, &laddr, ua->tls);
 	if (err)

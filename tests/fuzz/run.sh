@@ -14,7 +14,7 @@ for h in tests/fuzz/fuzz_*.c; do
 	folder=${name#fuzz_}; folder=${folder%%_*}
 	srcs=$(ls "$folder"/*.c)
 	clang $CFLAGS -o "$out/$name" "$h" $srcs $(pkg-config --libs libre) \
-		-lmbedtls -lmbedx509 -lmbedcrypto -lpthread
+		-lmbedtls -lmbedx509 -lmbedcrypto -lssl -lcrypto -lpthread
 	corpus="$out/corpus-$name"
 	mkdir -p "$corpus"
 	seeds="tests/fuzz/corpus/${name#fuzz_}"
