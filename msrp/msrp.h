@@ -32,6 +32,20 @@ struct msrp_settings {
 	const char *content_type; /* of every SEND we make, e.g.
 	                             "application/x-rfb"; also the only type we
 	                             accept (others get 415) */
+
+	/* Relay (RFC 4976), NULL for none: "msrp://HOST:PORT;tcp" or
+	 * "msrps://...".  Sessions route through it in both directions and
+	 * our path starts with the Use-Path it gives us. */
+	const char *relay;
+	const char *relay_user;   /* digest credentials for AUTH */
+	const char *relay_pass;
+
+	/* TLS (msrps, TCP/TLS/MSRP) for our own end. */
+	bool tls;
+	const char *tls_cert;     /* PEM files; both NULL: a self-signed pair */
+	const char *tls_key;      /* kept in tls_dir, made at first start */
+	const char *tls_dir;      /* NULL: $XDG_CONFIG_HOME/sipvnc or
+	                             ~/.config/sipvnc */
 };
 
 /* The session is bound: the empty bind SEND and its 200 went through, in
@@ -52,6 +66,15 @@ typedef void (msrp_close_h)(int err, void *arg);
 int msrp_sock_alloc(struct msrp_sock **sockp, const struct sa *laddr);
 int msrp_sock_local(const struct msrp_sock *sock, struct sa *laddr);
 
+/* Take the socket-wide parts of settings (relay, TLS certificate) now
+ * instead of at the first session: with a relay, AUTH starts here, and
+ * sessions allocated before it succeeded fail with EAGAIN.  settings must
+ * stay valid while the socket lives. */
+int msrp_sock_configure(struct msrp_sock *sock,
+			const struct msrp_settings *settings);
+/* The relay's AUTH went through (true also when no relay is configured). */
+bool msrp_sock_ready(const struct msrp_sock *sock);
+
 /* Create a session with a fresh random session id.  Nothing goes on the
  * wire until msrp_session_start(). */
 int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
@@ -63,6 +86,17 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 /* Our path for the SDP a=path attribute, e.g.
  * "msrp://127.0.0.1:2855/3kf9Qz1;tcp".  Valid for the session's life. */
 const char *msrp_session_local_path(const struct msrp_session *sess);
+
+/* Our certificate's fingerprint for the SDP a=fingerprint,
+ * "SHA-256 AB:CD:...", or NULL when the session does not use TLS. */
+const char *msrp_session_local_fingerprint(const struct msrp_session *sess);
+
+/* The peer's a=fingerprint ("SHA-256 AB:CD:..."); call before
+ * msrp_session_start().  NULL or "" means the SDP carried none.  With TLS,
+ * a certificate that does not match ends the session (EAUTH), and a TLS
+ * session without one refuses to start (EAUTH) rather than trust anyone. */
+int msrp_session_set_peer_fingerprint(struct msrp_session *sess,
+				      const char *fp);
 
 /* Learn the peer's a=path (one or more URIs separated by spaces) and start:
  * connect and send the bind SEND (active) or wait for the peer (passive). */

@@ -10,10 +10,14 @@
 #include <re.h>
 #include "msrp_conn.h"
 
-enum { FLUSH_GUARD_MS = 2000 };
+enum {
+	FLUSH_GUARD_MS = 2000,
+	RX_SIZE = 65536, /* per read: a whole 64 KiB chunk in one go */
+};
 
 struct msrp_conn {
 	struct tcp_conn *tc;
+	struct msrp_tls_conn *tlsc; /* NULL: plain TCP */
 	struct msrp_parser *parser;
 	struct msrp_conn_handlers h;
 	struct tmr flush_tmr;
@@ -29,6 +33,7 @@ static void conn_destructor(void *data)
 	struct msrp_conn *conn = data;
 
 	tmr_cancel(&conn->flush_tmr);
+	conn->tlsc = mem_deref(conn->tlsc);
 	conn->tc = mem_deref(conn->tc);
 	conn->parser = mem_deref(conn->parser);
 }
@@ -114,7 +119,8 @@ static int conn_alloc(struct msrp_conn **connp, const struct msrp_limits *lim,
 
 int msrp_conn_connect(struct msrp_conn **connp, const struct sa *peer,
 		      const struct msrp_limits *lim,
-		      const struct msrp_conn_handlers *h)
+		      const struct msrp_conn_handlers *h,
+		      struct msrp_tls *tls, const char *expect_fp)
 {
 	struct msrp_conn *conn;
 	int err;
@@ -124,8 +130,17 @@ int msrp_conn_connect(struct msrp_conn **connp, const struct sa *peer,
 	err = conn_alloc(&conn, lim, h);
 	if (err)
 		return err;
-	err = tcp_connect(&conn->tc, peer, estab_handler, recv_handler,
-			  tcp_close_handler, conn);
+	/* Allocate, hook TLS in, then connect: the helper must be there
+	 * before the connection can come up. */
+	err = tcp_conn_alloc(&conn->tc, peer, estab_handler, recv_handler,
+			     tcp_close_handler, conn);
+	if (!err)
+		tcp_conn_rxsz_set(conn->tc, RX_SIZE);
+	if (!err && tls)
+		err = msrp_tls_conn_start(&conn->tlsc, tls, conn->tc, true,
+					  expect_fp);
+	if (!err)
+		err = tcp_conn_connect(conn->tc, peer);
 	if (err) {
 		mem_deref(conn);
 		return err;
@@ -136,7 +151,7 @@ int msrp_conn_connect(struct msrp_conn **connp, const struct sa *peer,
 
 int msrp_conn_accept(struct msrp_conn **connp, struct tcp_sock *ts,
 		     const struct msrp_limits *lim,
-		     const struct msrp_conn_handlers *h)
+		     const struct msrp_conn_handlers *h, struct msrp_tls *tls)
 {
 	struct msrp_conn *conn;
 	int err;
@@ -148,6 +163,11 @@ int msrp_conn_accept(struct msrp_conn **connp, struct tcp_sock *ts,
 		return err;
 	err = tcp_accept(&conn->tc, ts, estab_handler, recv_handler,
 			 tcp_close_handler, conn);
+	if (!err)
+		tcp_conn_rxsz_set(conn->tc, RX_SIZE);
+	if (!err && tls)
+		err = msrp_tls_conn_start(&conn->tlsc, tls, conn->tc, false,
+					  NULL);
 	if (err) {
 		mem_deref(conn);
 		return err;
@@ -163,6 +183,16 @@ void msrp_conn_set_handlers(struct msrp_conn *conn,
 		conn->h = *h;
 		conn->closed = false;
 	}
+}
+
+bool msrp_conn_tls(const struct msrp_conn *conn)
+{
+	return conn && msrp_tls_conn_secure(conn->tlsc);
+}
+
+const char *msrp_conn_peer_fingerprint(const struct msrp_conn *conn)
+{
+	return conn ? msrp_tls_conn_peer_fingerprint(conn->tlsc) : NULL;
 }
 
 bool msrp_conn_established(const struct msrp_conn *conn)

@@ -8,6 +8,7 @@
 
 #include <re.h>
 #include "msrp_frame.h"
+#include "msrp_tls.h"
 
 struct msrp_conn;
 
@@ -28,12 +29,23 @@ struct msrp_conn_handlers {
 	void *arg;
 };
 
+struct msrp_tls;
+
+/* With tls, the connection is TLS and counts as established only once the
+ * peer's certificate matched expect_fp. */
 int  msrp_conn_connect(struct msrp_conn **connp, const struct sa *peer,
 		       const struct msrp_limits *lim,
-		       const struct msrp_conn_handlers *h);
+		       const struct msrp_conn_handlers *h,
+		       struct msrp_tls *tls, const char *expect_fp);
+/* With tls, the peer may speak TLS or plain MSRP (told by its first
+ * byte); msrp_conn_tls() says which it did. */
 int  msrp_conn_accept(struct msrp_conn **connp, struct tcp_sock *ts,
 		      const struct msrp_limits *lim,
-		      const struct msrp_conn_handlers *h);
+		      const struct msrp_conn_handlers *h,
+		      struct msrp_tls *tls);
+bool msrp_conn_tls(const struct msrp_conn *conn);
+/* "SHA-256 ..." of the peer's certificate on a TLS connection, or NULL. */
+const char *msrp_conn_peer_fingerprint(const struct msrp_conn *conn);
 void msrp_conn_set_handlers(struct msrp_conn *conn,
 			    const struct msrp_conn_handlers *h);
 bool msrp_conn_established(const struct msrp_conn *conn);

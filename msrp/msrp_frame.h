@@ -96,7 +96,8 @@ int  msrp_parser_alloc(struct msrp_parser **pp, const struct msrp_limits *lim);
 /* Consume bytes, calling frameh for every complete frame.  Returns 0, or
  * EBADMSG with *info filled; the parser is then dead and the connection
  * should be answered and closed.  Returns ECANCELED when frameh asked to
- * stop (the parser may not exist anymore). */
+ * stop (the parser may not exist anymore, and
+ * must not be fed again). */
 int  msrp_parser_feed(struct msrp_parser *p, const uint8_t *data, size_t len,
 		      msrp_frame_h *frameh, void *arg,
 		      struct msrp_perr_info *info);

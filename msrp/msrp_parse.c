@@ -8,21 +8,27 @@
  * carry text that looks like other end-lines.
  */
 #include <string.h>
+#include <strings.h>
 #include <re.h>
 #include "msrp_frame.h"
+#include "msrp_fields.h"
 
 enum phase { PH_START, PH_HEADERS, PH_BODY };
 
 struct msrp_parser {
 	struct msrp_limits lim;
-	uint8_t *buf;
+	uint8_t *mem;     /* allocation */
 	size_t size;      /* allocated */
-	size_t len;       /* bytes held; the current frame starts at 0 */
+	uint8_t *buf;     /* the current frame's start, inside mem: frames
+			     done are skipped, not moved, until room is
+			     needed */
+	size_t len;       /* bytes held from buf on */
 	enum phase phase;
 	size_t line_pos;  /* start of the next unscanned line */
 	size_t hdr_lines;
 	size_t body_start;
 	size_t search_pos;
+	size_t body_hint; /* body length Byte-Range promises, or SIZE_MAX */
 	char tid[MSRP_TID_MAX + 1];
 	bool dead;
 };
@@ -39,7 +45,7 @@ void msrp_limits_default(struct msrp_limits *lim)
 static void parser_destructor(void *data)
 {
 	struct msrp_parser *p = data;
-	mem_deref(p->buf);
+	mem_deref(p->mem);
 }
 
 int msrp_parser_alloc(struct msrp_parser **pp, const struct msrp_limits *lim)
@@ -57,6 +63,7 @@ int msrp_parser_alloc(struct msrp_parser **pp, const struct msrp_limits *lim)
 		msrp_limits_default(&p->lim);
 	if (p->lim.max_headers > MSRP_HDR_MAX)
 		p->lim.max_headers = MSRP_HDR_MAX;
+	p->body_hint = SIZE_MAX;
 	*pp = p;
 	return 0;
 }
@@ -86,210 +93,27 @@ const char *msrp_perr_str(enum msrp_perr err)
 	return "?";
 }
 
-static bool is_alnum(uint8_t c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		(c >= 'A' && c <= 'Z');
-}
-
-static bool is_ident_char(uint8_t c)
-{
-	return is_alnum(c) || c == '.' || c == '-' || c == '+' || c == '%' ||
-		c == '=';
-}
-
-static bool is_flag(uint8_t c)
-{
-	return c == '$' || c == '+' || c == '#';
-}
-
-/* "MSRP" SP tid SP (METHOD | 3DIGIT [SP comment]) */
-static enum msrp_perr parse_start_line(const uint8_t *s, size_t n,
-				       struct msrp_msg *msg)
-{
-	size_t i = 5, tid_len = 0;
-
-	if (n < 5 || memcmp(s, "MSRP ", 5) != 0)
-		return MSRP_PERR_START_LINE;
-	while (i < n && is_ident_char(s[i]) && tid_len < MSRP_TID_MAX)
-		msg->tid[tid_len++] = (char)s[i++];
-	msg->tid[tid_len] = '\0';
-	if (tid_len < 4 || !is_alnum((uint8_t)msg->tid[0]) || i >= n ||
-	    s[i] != ' ')
-		return MSRP_PERR_START_LINE;
-	i++;
-	if (n - i >= 3 && s[i] >= '0' && s[i] <= '9' && s[i + 1] >= '0' &&
-	    s[i + 1] <= '9' && s[i + 2] >= '0' && s[i + 2] <= '9') {
-		if (n - i > 3 && s[i + 3] != ' ')
-			return MSRP_PERR_START_LINE;
-		msg->is_request = false;
-		msg->code = (uint16_t)((s[i] - '0') * 100 +
-				       (s[i + 1] - '0') * 10 + (s[i + 2] - '0'));
-		if (msg->code < 100)
-			return MSRP_PERR_START_LINE;
-		msg->reason.p = (const char *)s + i + (n - i > 3 ? 4 : 3);
-		msg->reason.l = n - i > 3 ? n - i - 4 : 0;
-		return MSRP_PERR_NONE;
-	}
-	msg->is_request = true;
-	msg->method.p = (const char *)s + i;
-	msg->method.l = n - i;
-	if (!msg->method.l)
-		return MSRP_PERR_START_LINE;
-	for (; i < n; i++) {
-		if (s[i] < 'A' || s[i] > 'Z')
-			return MSRP_PERR_START_LINE;
-	}
-	return MSRP_PERR_NONE;
-}
-
-/* Digits into *v; false on empty, overflow or stray characters. */
-static bool pl_to_u64(const struct pl *pl, uint64_t *v)
-{
-	uint64_t x = 0;
-
-	if (!pl->l || pl->l > 19)
-		return false;
-	for (size_t i = 0; i < pl->l; i++) {
-		if (pl->p[i] < '0' || pl->p[i] > '9')
-			return false;
-		x = x * 10 + (uint64_t)(pl->p[i] - '0');
-	}
-	*v = x;
-	return true;
-}
-
-static bool parse_range(const struct pl *v, struct msrp_range *r)
-{
-	const char *dash = pl_strchr(v, '-');
-	const char *slash = pl_strchr(v, '/');
-	struct pl a, b, c;
-
-	if (!dash || !slash || slash < dash)
-		return false;
-	a.p = v->p;          a.l = (size_t)(dash - v->p);
-	b.p = dash + 1;      b.l = (size_t)(slash - dash - 1);
-	c.p = slash + 1;     c.l = v->l - (size_t)(slash + 1 - v->p);
-	if (!pl_to_u64(&a, &r->start) || r->start < 1)
-		return false;
-	r->end_known = !(b.l == 1 && b.p[0] == '*');
-	if (r->end_known && !pl_to_u64(&b, &r->end))
-		return false;
-	r->total_known = !(c.l == 1 && c.p[0] == '*');
-	if (r->total_known && !pl_to_u64(&c, &r->total))
-		return false;
-	if (r->end_known && r->end + 1 < r->start)
-		return false;
-	r->present = true;
-	return true;
-}
-
-/* "Status: namespace SP code [SP text]" */
-static bool parse_status(const struct pl *v, uint16_t *code)
-{
-	if (v->l < 7 || v->p[3] != ' ' || (v->l > 7 && v->p[7] != ' '))
-		return false;
-	for (size_t i = 0; i < 7; i++) {
-		if (i != 3 && (v->p[i] < '0' || v->p[i] > '9'))
-			return false;
-	}
-	*code = (uint16_t)((v->p[4] - '0') * 100 + (v->p[5] - '0') * 10 +
-			   (v->p[6] - '0'));
-	return true;
-}
-
-static enum msrp_perr typed_header(struct msrp_msg *msg,
-				   const struct msrp_hdr *h)
-{
-	static const struct { const char *name; size_t off; } plain[] = {
-		{"To-Path", offsetof(struct msrp_msg, to_path)},
-		{"From-Path", offsetof(struct msrp_msg, from_path)},
-		{"Message-ID", offsetof(struct msrp_msg, message_id)},
-		{"Content-Type", offsetof(struct msrp_msg, content_type)},
-		{"Success-Report", offsetof(struct msrp_msg, success_report)},
-		{"Failure-Report", offsetof(struct msrp_msg, failure_report)},
-		{"Use-Path", offsetof(struct msrp_msg, use_path)},
-		{"WWW-Authenticate",
-		 offsetof(struct msrp_msg, www_authenticate)},
-		{"Authorization", offsetof(struct msrp_msg, authorization)},
-	};
-	uint64_t v;
-
-	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
-		if (!pl_strcasecmp(&h->name, plain[i].name)) {
-			*(struct pl *)(void *)((char *)msg + plain[i].off) =
-				h->value;
-			return MSRP_PERR_NONE;
-		}
-	}
-	if (!pl_strcasecmp(&h->name, "Byte-Range")) {
-		if (!parse_range(&h->value, &msg->range))
-			return MSRP_PERR_BAD_VALUE;
-	}
-	else if (!pl_strcasecmp(&h->name, "Status")) {
-		msg->status = h->value;
-		if (!parse_status(&h->value, &msg->status_code))
-			return MSRP_PERR_BAD_VALUE;
-	}
-	else if (!pl_strcasecmp(&h->name, "Expires")) {
-		if (!pl_to_u64(&h->value, &v) || v > UINT32_MAX)
-			return MSRP_PERR_BAD_VALUE;
-		msg->expires_present = true;
-		msg->expires = (uint32_t)v;
-	}
-	return MSRP_PERR_NONE;
-}
-
-static enum msrp_perr parse_header_line(const uint8_t *s, size_t n,
-					struct msrp_msg *msg)
-{
-	const uint8_t *colon = memchr(s, ':', n);
-	struct msrp_hdr *h;
-
-	if (!colon || colon == s)
-		return MSRP_PERR_HEADER;
-	for (const uint8_t *q = s; q < colon; q++) {
-		if (*q <= ' ' || *q >= 0x7f)
-			return MSRP_PERR_HEADER;
-	}
-	if (msg->hdrc >= MSRP_HDR_MAX)
-		return MSRP_PERR_TOO_MANY_HDRS;
-	h = &msg->hdrv[msg->hdrc++];
-	h->name.p = (const char *)s;
-	h->name.l = (size_t)(colon - s);
-	h->value.p = (const char *)colon + 1;
-	h->value.l = n - h->name.l - 1;
-	while (h->value.l && (h->value.p[0] == ' ' || h->value.p[0] == '\t')) {
-		h->value.p++;
-		h->value.l--;
-	}
-	while (h->value.l && (h->value.p[h->value.l - 1] == ' ' ||
-			      h->value.p[h->value.l - 1] == '\t'))
-		h->value.l--;
-	return typed_header(msg, h);
-}
-
 /* Second pass over a complete frame: fill *msg. */
 static enum msrp_perr parse_frame(const struct msrp_parser *p, size_t hdr_end,
 				  size_t body_end, char flag,
 				  struct msrp_msg *msg)
 {
 	const uint8_t *b = p->buf;
-	const uint8_t *eol = memmem(b, hdr_end, "\r\n", 2);
+	const uint8_t *eol = msrp_find_crlf(b, hdr_end);
 	size_t pos;
 	enum msrp_perr err;
 
 	memset(msg, 0, sizeof(*msg));
-	err = parse_start_line(b, (size_t)(eol - b), msg);
+	err = msrp_parse_start_line(b, (size_t)(eol - b), msg);
 	if (err)
 		return err;
 	pos = (size_t)(eol - b) + 2;
 	while (pos < hdr_end) {
-		const uint8_t *e = memmem(b + pos, hdr_end - pos, "\r\n", 2);
+		const uint8_t *e = msrp_find_crlf(b + pos, hdr_end - pos);
 		size_t n = e ? (size_t)(e - (b + pos)) : hdr_end - pos;
 		if (!n)
 			break;
-		err = parse_header_line(b + pos, n, msg);
+		err = msrp_parse_header_line(b + pos, n, msg);
 		if (err)
 			return err;
 		pos += n + 2;
@@ -308,6 +132,8 @@ static int fail(struct msrp_parser *p, enum msrp_perr err,
 		struct msrp_perr_info *info, bool is_request)
 {
 	p->dead = true;
+	p->buf = p->mem; /* it may point into the caller's data */
+	p->len = 0;
 	if (info) {
 		info->err = err;
 		info->is_request = is_request;
@@ -318,15 +144,20 @@ static int fail(struct msrp_parser *p, enum msrp_perr err,
 
 static int append(struct msrp_parser *p, const uint8_t *data, size_t len)
 {
+	if ((size_t)(p->buf - p->mem) + p->len + len > p->size &&
+	    p->buf != p->mem) {
+		memmove(p->mem, p->buf, p->len);
+		p->buf = p->mem;
+	}
 	if (p->len + len > p->size) {
 		size_t sz = p->size ? p->size : 4096;
 		uint8_t *nb;
 		while (sz < p->len + len)
 			sz *= 2;
-		nb = p->buf ? mem_realloc(p->buf, sz) : mem_alloc(sz, NULL);
+		nb = p->mem ? mem_realloc(p->mem, sz) : mem_alloc(sz, NULL);
 		if (!nb)
 			return ENOMEM;
-		p->buf = nb;
+		p->mem = p->buf = nb;
 		p->size = sz;
 	}
 	memcpy(p->buf + p->len, data, len);
@@ -336,14 +167,39 @@ static int append(struct msrp_parser *p, const uint8_t *data, size_t len)
 
 static void reset_frame(struct msrp_parser *p, size_t consumed)
 {
-	memmove(p->buf, p->buf + consumed, p->len - consumed);
 	p->len -= consumed;
+	p->buf = p->len ? p->buf + consumed : p->mem;
 	p->phase = PH_START;
 	p->line_pos = 0;
 	p->hdr_lines = 0;
 	p->body_start = 0;
 	p->search_pos = 0;
+	p->body_hint = SIZE_MAX;
 	p->tid[0] = '\0';
+}
+
+/* "start-end/total" of a Byte-Range value: the body length it promises, or
+ * SIZE_MAX when it promises none we can use. */
+static size_t body_hint(const uint8_t *v, size_t n, size_t max_body)
+{
+	uint64_t start = 0, end = 0;
+	size_t i = 0;
+
+	while (i < n && (v[i] == ' ' || v[i] == '\t'))
+		i++;
+	for (; i < n && v[i] >= '0' && v[i] <= '9'; i++)
+		if ((start = start * 10 + (v[i] - '0')) > UINT32_MAX)
+			return SIZE_MAX;
+	if (i >= n || v[i++] != '-')
+		return SIZE_MAX;
+	if (i >= n || v[i] < '0' || v[i] > '9')
+		return SIZE_MAX; /* "*": unknown */
+	for (; i < n && v[i] >= '0' && v[i] <= '9'; i++)
+		if ((end = end * 10 + (v[i] - '0')) > UINT32_MAX)
+			return SIZE_MAX;
+	if (start < 1 || end + 1 < start || end + 1 - start > max_body)
+		return SIZE_MAX;
+	return (size_t)(end + 1 - start);
 }
 
 /* The end-line "-------" tid flag, alone on a line of length n at s. */
@@ -352,7 +208,7 @@ static bool is_end_line(const struct msrp_parser *p, const uint8_t *s,
 {
 	size_t tl = strlen(p->tid);
 	return n == 7 + tl + 1 && memcmp(s, DASHES, 7) == 0 &&
-		memcmp(s + 7, p->tid, tl) == 0 && is_flag(s[7 + tl]);
+		memcmp(s + 7, p->tid, tl) == 0 && msrp_is_flag(s[7 + tl]);
 }
 
 /* Returns 1 when a frame is complete (*hdr_end, *body_end, *flag, *frame_end
@@ -365,7 +221,7 @@ static int scan(struct msrp_parser *p, size_t *hdr_end, size_t *body_end,
 	while (p->phase != PH_BODY) {
 		const uint8_t *s = p->buf + p->line_pos;
 		size_t left = p->len - p->line_pos;
-		const uint8_t *e = memmem(s, left, "\r\n", 2);
+		const uint8_t *e = msrp_find_crlf(s, left);
 		size_t n;
 
 		if (!e)
@@ -375,10 +231,14 @@ static int scan(struct msrp_parser *p, size_t *hdr_end, size_t *body_end,
 		if (n > p->lim.max_line)
 			return -MSRP_PERR_LINE_TOO_LONG;
 		if (p->phase == PH_START) {
+			/* Only the tid is wanted here; parse_start_line
+			 * reads nothing it has not written, so the big
+			 * struct needs no clearing. */
 			struct msrp_msg m;
-			memset(&m, 0, sizeof(m));
-			enum msrp_perr err = parse_start_line(s, n, &m);
-			memcpy(p->tid, m.tid, sizeof(p->tid));
+			enum msrp_perr err;
+			m.tid[0] = '\0';
+			err = msrp_parse_start_line(s, n, &m);
+			str_ncpy(p->tid, m.tid, sizeof(p->tid));
 			if (err)
 				return -(int)err;
 			p->phase = PH_HEADERS;
@@ -399,17 +259,49 @@ static int scan(struct msrp_parser *p, size_t *hdr_end, size_t *body_end,
 		else if (++p->hdr_lines > p->lim.max_headers) {
 			return -MSRP_PERR_TOO_MANY_HDRS;
 		}
+		else if (n > 11 && !strncasecmp((const char *)s,
+						"Byte-Range:", 11)) {
+			p->body_hint = body_hint(s + 11, n - 11,
+						 p->lim.max_body);
+		}
 		p->line_pos += n + 2;
 	}
 
 	size_t tl = strlen(p->tid), plen = 2 + 7 + tl;
+	char needle[2 + 7 + MSRP_TID_MAX];
+
+	/* Searching for the whole "CRLF-------tid" lets memmem skip further
+	 * than the dashes alone would, and only our end-line matches. */
+	memcpy(needle, "\r\n-------", 9);
+	memcpy(needle + 9, p->tid, tl);
+
+	/* Where Byte-Range says the end-line is, look there first: a body
+	 * need not be searched byte by byte when it is what it claims.  An
+	 * interrupted chunk (end-line earlier) is found by the search
+	 * below once the promised length has arrived. */
+	if (p->body_hint != SIZE_MAX) {
+		size_t at = p->body_start + p->body_hint;
+		const uint8_t *m = p->buf + at;
+
+		if (p->len < at + plen + 3)
+			return 0;
+		if (!memcmp(m, needle, plen) && msrp_is_flag(m[plen]) &&
+		    m[plen + 1] == '\r' && m[plen + 2] == '\n') {
+			*hdr_end = p->body_start - 2;
+			*body_end = at;
+			*flag = (char)m[plen];
+			*frame_end = at + plen + 3;
+			return 1;
+		}
+		p->body_hint = SIZE_MAX;
+	}
 	for (;;) {
 		const uint8_t *m;
 		size_t at;
 		if (p->len < p->search_pos + plen + 3)
 			break;
 		m = memmem(p->buf + p->search_pos, p->len - p->search_pos,
-			   "\r\n-------", 9);
+			   needle, plen);
 		if (!m)
 			break;
 		at = (size_t)(m - p->buf);
@@ -417,7 +309,7 @@ static int scan(struct msrp_parser *p, size_t *hdr_end, size_t *body_end,
 			p->search_pos = at;
 			break;
 		}
-		if (memcmp(m + 9, p->tid, tl) == 0 && is_flag(m[plen]) &&
+		if (msrp_is_flag(m[plen]) &&
 		    m[plen + 1] == '\r' && m[plen + 2] == '\n') {
 			if (at > p->body_start &&
 			    at - p->body_start > p->lim.max_body)
@@ -438,16 +330,42 @@ static int scan(struct msrp_parser *p, size_t *hdr_end, size_t *body_end,
 	return 0;
 }
 
+/* Copy the unfinished frame out of the caller's buffer; the scan state is
+ * relative to its start and stays valid. */
+static int keep_tail(struct msrp_parser *p, struct msrp_perr_info *info)
+{
+	const uint8_t *tail = p->buf;
+	size_t n = p->len;
+
+	if (p->buf == p->mem)
+		return 0;
+	p->buf = p->mem;
+	p->len = 0;
+	if (n && append(p, tail, n))
+		return fail(p, MSRP_PERR_NOMEM, info, p->phase != PH_START);
+	return 0;
+}
+
 int msrp_parser_feed(struct msrp_parser *p, const uint8_t *data, size_t len,
 		     msrp_frame_h *frameh, void *arg,
 		     struct msrp_perr_info *info)
 {
+	bool borrowed;
+
 	if (!p || (!data && len))
 		return EINVAL;
 	if (p->dead)
 		return fail(p, MSRP_PERR_START_LINE, info, false);
-	if (len && append(p, data, len))
+	/* With nothing held, frames complete in data are parsed where they
+	 * are; only an unfinished tail is copied (below). */
+	borrowed = p->len == 0 && len > 0;
+	if (borrowed) {
+		p->buf = (uint8_t *)(uintptr_t)data;
+		p->len = len;
+	}
+	else if (len && append(p, data, len)) {
 		return fail(p, MSRP_PERR_NOMEM, info, p->phase != PH_START);
+	}
 
 	for (;;) {
 		size_t hdr_end = 0, body_end = 0, frame_end = 0;
@@ -457,11 +375,11 @@ int msrp_parser_feed(struct msrp_parser *p, const uint8_t *data, size_t len,
 		int r = scan(p, &hdr_end, &body_end, &flag, &frame_end);
 
 		if (r == 0)
-			return 0;
+			return borrowed ? keep_tail(p, info) : 0;
 		if (r < 0)
 			return fail(p, (enum msrp_perr)-r, info,
 				    p->phase != PH_START);
-		msg = mem_zalloc(sizeof(*msg), NULL);
+		msg = mem_alloc(sizeof(*msg), NULL); /* parse_frame clears */
 		if (!msg)
 			return fail(p, MSRP_PERR_NOMEM, info, true);
 		perr = parse_frame(p, hdr_end, body_end, flag, msg);
@@ -472,7 +390,7 @@ int msrp_parser_feed(struct msrp_parser *p, const uint8_t *data, size_t len,
 		}
 		/* Keep the buffer alive across the handler, which may free
 		 * the parser. */
-		uint8_t *hold = mem_ref(p->buf);
+		uint8_t *hold = mem_ref(p->mem);
 		bool stop = frameh ? frameh(msg, arg) : false;
 		mem_deref(msg);
 		mem_deref(hold);

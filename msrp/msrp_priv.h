@@ -8,6 +8,7 @@
 #include "msrp/msrp.h"
 #include "msrp_conn.h"
 #include "msrp_uri.h"
+#include "msrp_tls.h"
 
 enum {
 	MSRP_ID_LEN = 20,          /* session id chars: 120 random bits */
@@ -15,14 +16,22 @@ enum {
 	MSRP_TRANSACTION_MS = 30000,
 };
 
+struct msrp_relay;
+
 struct msrp_sock {
 	struct tcp_sock *ts;
+	const struct msrp_settings *settings; /* from msrp_sock_configure */
+	struct msrp_relay *relay;
+	struct msrp_tls *tls;  /* our certificate, when TLS is configured */
 	struct sa laddr;
 	struct sa path_addr;   /* laddr, or the default source address when
 				  bound to "any": what goes in our a=path */
-	struct list waiting;   /* passive sessions without a connection */
+	struct list waiting;   /* started sessions not using a relay */
 	struct list pending;   /* accepted connections not matched yet */
 };
+
+/* "SHA-256 AB:CD:.." of the socket's TLS certificate, NULL without one. */
+const char *msrp_sock_tls_fingerprint(const struct msrp_sock *sock);
 
 /* How long the bind may take (connect + bind SEND + 200, or the peer's
  * first SEND when passive).  A variable only so tests can shorten it. */
@@ -36,8 +45,21 @@ int msrp_random_id(char *buf, size_t len);
 /* sock -> session: a passive session waiting under this session id. */
 struct msrp_session *msrp_sock_find_waiting(struct msrp_sock *sock,
 					    const struct pl *session_id);
+/* A started session with this id that has a connection already: a relay
+ * opened another one towards us (RFC 4976 relays reuse a connection only
+ * when its source address matches). */
+struct msrp_session *msrp_sock_find_bound(struct msrp_sock *sock,
+					  const struct pl *session_id);
+/* Deliver what arrives on conn, an extra inbound connection, to sess. */
+int msrp_session_attach(struct msrp_session *sess, struct msrp_conn *conn,
+			const struct msrp_msg *msg);
 void msrp_sock_add_waiting(struct msrp_sock *sock, struct le *le,
 			   struct msrp_session *sess);
+/* Whether a connection the peer opened may carry this session: the same
+ * transport as our a=path, and with TLS the certificate of the SDP's
+ * fingerprint.  Logs why not. */
+int msrp_session_check_conn(const struct msrp_session *sess,
+			    const struct msrp_conn *conn);
 /* Hand an accepted connection and its first request to the session. */
 void msrp_session_adopt(struct msrp_session *sess, struct msrp_conn *conn,
 			const struct msrp_msg *msg);
@@ -47,5 +69,17 @@ void msrp_conn_retire(struct msrp_conn *conn);
 /* Answer a request with only To-Path/From-Path (RFC 4975 section 7.2). */
 int msrp_respond(struct msrp_conn *conn, const struct msrp_msg *req,
 		 uint16_t code, const char *from_path);
+
+/* ---- relay client (msrp_relay.c) ---- */
+int  msrp_relay_alloc(struct msrp_relay **relayp, struct msrp_sock *sock,
+		      const char *uri, const char *user, const char *pass);
+bool msrp_relay_ready(const struct msrp_relay *relay);
+/* The relay's Use-Path (one or more URIs), valid while ready. */
+const char *msrp_relay_use_path(const struct msrp_relay *relay);
+struct msrp_conn *msrp_relay_conn(const struct msrp_relay *relay);
+/* Frames to this session id arriving over the relay connection go to the
+ * session; le belongs to the session. */
+void msrp_relay_add_session(struct msrp_relay *relay, struct le *le,
+			    struct msrp_session *sess);
 
 #endif

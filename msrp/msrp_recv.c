@@ -58,7 +58,7 @@ static bool wants_response(const struct msrp_msg *msg, uint16_t code)
 
 static bool control_room(const struct msrp_session *sess)
 {
-	return msrp_conn_txqsz(sess->conn) <=
+	return msrp_conn_txqsz(msrp_session_reply_conn(sess)) <=
 		sess->control_mark + MSRP_CONTROL_SLACK;
 }
 
@@ -67,7 +67,8 @@ static int send_success_report(struct msrp_session *sess,
 {
 	char tid[MSRP_ID_LEN + 1];
 	struct msrp_range range = msg->range;
-	struct pl to = first_uri(&msg->from_path);
+	/* End to end: back along every hop the SEND took (RFC 4976 7.1). */
+	struct pl to = msg->from_path;
 	struct mbuf *mb;
 	int err;
 
@@ -86,10 +87,10 @@ static int send_success_report(struct msrp_session *sess,
 	mb = mbuf_alloc(512);
 	if (!mb)
 		return ENOMEM;
-	err = msrp_build_report(mb, tid, &to, sess->local_path,
+	err = msrp_build_report(mb, tid, &to, sess->self_uri,
 				&msg->message_id, &range, 200);
 	if (!err)
-		err = msrp_conn_send(sess->conn, mb);
+		err = msrp_conn_send(msrp_session_reply_conn(sess), mb);
 	mem_deref(mb);
 	return err;
 }
@@ -120,7 +121,8 @@ static void handle_request(struct msrp_session *sess,
 		}
 	}
 	if (wants_response(msg, code))
-		err = msrp_respond(sess->conn, msg, code, sess->local_path);
+		err = msrp_respond(msrp_session_reply_conn(sess), msg, code,
+				   sess->self_uri);
 	if (!err && is_send && code == 200 &&
 	    !pl_strcasecmp(&msg->success_report, "yes"))
 		err = send_success_report(sess, msg);
@@ -161,16 +163,16 @@ static void answer_parse_error(struct msrp_session *sess,
 	struct pl to;
 	struct mbuf *mb;
 
-	if (!perr || !perr->is_request || !perr->tid[0] || !sess->remote_path)
+	if (!perr || !perr->is_request || !perr->tid[0] || !sess->to_path)
 		return;
-	pl_set_str(&to, sess->remote_path);
+	pl_set_str(&to, sess->to_path);
 	to = first_uri(&to);
 	mb = mbuf_alloc(256);
 	if (!mb)
 		return;
 	if (!msrp_build_response(mb, perr->tid, msrp_perr_status(perr->err),
-				 NULL, &to, sess->local_path))
-		(void)msrp_conn_send(sess->conn, mb);
+				 NULL, &to, sess->self_uri))
+		(void)msrp_conn_send(msrp_session_reply_conn(sess), mb);
 	mem_deref(mb);
 }
 
@@ -190,4 +192,79 @@ void msrp_session_msg_handler(const struct msrp_msg *msg,
 		handle_request(sess, msg);
 	else
 		handle_response(sess, msg);
+}
+
+struct msrp_conn *msrp_session_reply_conn(const struct msrp_session *sess)
+{
+	return sess->rx_conn ? sess->rx_conn : sess->conn;
+}
+
+/* ---- extra inbound connections ---- */
+
+enum { EXTRA_CONNS_MAX = 4 };
+
+struct extra_conn {
+	struct le le;
+	struct msrp_session *sess;  /* not owned: it owns us */
+	struct msrp_conn *conn;
+};
+
+static void extra_destructor(void *data)
+{
+	struct extra_conn *x = data;
+
+	list_unlink(&x->le);
+	/* Let a queued response out; the connection frees itself. */
+	msrp_conn_retire(x->conn);
+}
+
+static void extra_msg(const struct msrp_msg *msg,
+		      const struct msrp_perr_info *perr, void *arg)
+{
+	struct extra_conn *x = arg;
+	struct msrp_session *sess = x->sess;
+
+	if (!msg) {
+		/* A broken extra connection is not the session's failure. */
+		mem_deref(x);
+		return;
+	}
+	mem_ref(sess);
+	sess->rx_conn = x->conn;
+	msrp_session_msg_handler(msg, perr, sess);
+	sess->rx_conn = NULL;
+	mem_deref(sess);
+}
+
+static void extra_close(int err, void *arg)
+{
+	struct extra_conn *x = arg;
+
+	/* retire() would wait for a flush that can never come. */
+	x->conn = mem_deref(x->conn);
+	mem_deref(x);
+}
+
+int msrp_session_attach(struct msrp_session *sess, struct msrp_conn *conn,
+			const struct msrp_msg *msg)
+{
+	struct msrp_conn_handlers h = {
+		.msgh = extra_msg, .closeh = extra_close,
+	};
+	struct extra_conn *x;
+
+	if (list_count(&sess->extra) >= EXTRA_CONNS_MAX)
+		return EOVERFLOW;
+	if (msrp_session_check_conn(sess, conn))
+		return EAUTH;
+	x = mem_zalloc(sizeof(*x), extra_destructor);
+	if (!x)
+		return ENOMEM;
+	x->sess = sess;
+	x->conn = mem_ref(conn);
+	h.arg = x;
+	msrp_conn_set_handlers(conn, &h);
+	list_append(&sess->extra, &x->le, x);
+	extra_msg(msg, NULL, x);
+	return 0;
 }

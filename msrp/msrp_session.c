@@ -15,12 +15,19 @@ static void session_destructor(void *data)
 	struct msrp_session *sess = data;
 
 	list_unlink(&sess->le_wait);
+	list_unlink(&sess->le_relay);
 	tmr_cancel(&sess->bind_tmr);
-	/* Quiet: the user asked for this, so no handler runs. */
+	list_flush(&sess->extra);
+	/* Quiet: the user asked for this, so no handler runs.  The relay's
+	 * shared connection only loses our reference. */
 	sess->conn = mem_deref(sess->conn);
 	mem_deref(sess->content_type);
 	mem_deref(sess->local_path);
+	mem_deref(sess->self_uri);
 	mem_deref(sess->remote_path);
+	mem_deref(sess->to_path);
+	mem_deref(sess->send_paths);
+	mem_deref(sess->send_type);
 	mem_deref(sess->sock);
 }
 
@@ -30,8 +37,13 @@ void msrp_session_fail(struct msrp_session *sess, int err)
 		return;
 	sess->state = ST_CLOSED;
 	list_unlink(&sess->le_wait);
+	list_unlink(&sess->le_relay);
 	tmr_cancel(&sess->bind_tmr);
-	msrp_conn_retire(sess->conn); /* lets a final error response out */
+	list_flush(&sess->extra);
+	if (sess->via_relay)
+		mem_deref(sess->conn); /* others still use it */
+	else
+		msrp_conn_retire(sess->conn); /* lets a final error out */
 	sess->conn = NULL;
 	if (sess->closeh)
 		sess->closeh(err, sess->arg);
@@ -69,10 +81,25 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 
 	if (!sessp || !sock)
 		return EINVAL;
+	if (!sock->settings && settings && (settings->relay ||
+					     settings->tls)) {
+		err = msrp_sock_configure(sock, settings);
+		if (err)
+			return err;
+	}
+	if (!msrp_sock_ready(sock))
+		return EAGAIN; /* the relay's AUTH is not through yet */
+	if (settings && settings->tls && (!sock->tls || sock->relay)) {
+		/* msrps through a relay would need TLS to the relay too */
+		re_fprintf(stderr, "msrp: TLS sessions need a TLS socket and "
+			   "no relay\n");
+		return ENOTSUP;
+	}
 	sess = mem_zalloc(sizeof(*sess), session_destructor);
 	if (!sess)
 		return ENOMEM;
 	tmr_init(&sess->bind_tmr);
+	list_init(&sess->extra);
 	sess->sock = mem_ref(sock);
 	sess->chunk_size = settings && settings->chunk_size ?
 		settings->chunk_size : 8192;
@@ -86,12 +113,21 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 	if (!err)
 		err = msrp_random_id(sess->seq_prefix,
 				     sizeof(sess->seq_prefix) - 1);
+	sess->tls = settings && settings->tls;
 	host_fmt = sa_af(&sock->path_addr) == AF_INET6 ?
-		"msrp://[%j]:%u/%s;tcp" : "msrp://%j:%u/%s;tcp";
+		"%s://[%j]:%u/%s;tcp" : "%s://%j:%u/%s;tcp";
 	if (!err)
-		err = re_sdprintf(&sess->local_path, host_fmt,
+		err = re_sdprintf(&sess->self_uri, host_fmt,
+				  sess->tls ? "msrps" : "msrp",
 				  &sock->path_addr, sa_port(&sock->path_addr),
 				  sess->id);
+	sess->via_relay = sock->relay != NULL;
+	if (!err && sess->via_relay)
+		err = re_sdprintf(&sess->local_path, "%s %s",
+				  msrp_relay_use_path(sock->relay),
+				  sess->self_uri);
+	else if (!err)
+		err = str_dup(&sess->local_path, sess->self_uri);
 	if (err) {
 		mem_deref(sess);
 		return err;
@@ -110,6 +146,26 @@ const char *msrp_session_local_path(const struct msrp_session *sess)
 	return sess ? sess->local_path : NULL;
 }
 
+const char *msrp_session_local_fingerprint(const struct msrp_session *sess)
+{
+	if (!sess || !sess->tls)
+		return NULL;
+	return msrp_sock_tls_fingerprint(sess->sock);
+}
+
+int msrp_session_set_peer_fingerprint(struct msrp_session *sess,
+				      const char *fp)
+{
+	if (!sess)
+		return EINVAL;
+	if (!fp)
+		fp = "";
+	if (strlen(fp) >= sizeof(sess->peer_fp))
+		return E2BIG;
+	str_ncpy(sess->peer_fp, fp, sizeof(sess->peer_fp));
+	return 0;
+}
+
 static int send_bind(struct msrp_session *sess)
 {
 	char msgid[MSRP_ID_LEN + 1];
@@ -124,8 +180,8 @@ static int send_bind(struct msrp_session *sess)
 		return err;
 	/* No Failure-Report header: the default "yes" gets us a 200. */
 	d.tid = sess->bind_tid;
-	d.to_path = sess->remote_path;
-	d.from_path = sess->local_path;
+	d.to_path = sess->to_path;
+	d.from_path = sess->self_uri;
 	d.message_id = msgid;
 	d.range_start = 1;
 	mb = mbuf_alloc(512);
@@ -211,6 +267,14 @@ static int store_remote_path(struct msrp_session *sess, const char *path,
 		sess->remote_path = mem_deref(sess->remote_path);
 		err = mbuf_strdup(mb, &sess->remote_path, mb->end);
 	}
+	/* Our own relays come first on the way out (RFC 4976 section 6). */
+	sess->to_path = mem_deref(sess->to_path);
+	if (!err && sess->via_relay)
+		err = re_sdprintf(&sess->to_path, "%s %s",
+				  msrp_relay_use_path(sess->sock->relay),
+				  sess->remote_path);
+	else if (!err)
+		err = str_dup(&sess->to_path, sess->remote_path);
 	mem_deref(mb);
 	if (err)
 		return err;
@@ -221,6 +285,36 @@ static int store_remote_path(struct msrp_session *sess, const char *path,
 		return EINVAL;
 	*first = uriv[0];
 	return 0;
+}
+
+/* The relay's connection is up and authorised: bind over it at once, or
+ * wait for the peer's first SEND to come through it. */
+static int start_via_relay(struct msrp_session *sess, enum msrp_setup setup)
+{
+	struct msrp_relay *relay = sess->sock->relay;
+	int err = 0;
+
+	if (!msrp_relay_ready(relay)) {
+		tmr_cancel(&sess->bind_tmr);
+		return ENOTCONN;
+	}
+	sess->conn = mem_ref(msrp_relay_conn(relay));
+	msrp_relay_add_session(relay, &sess->le_relay, sess);
+	sess->active = setup == MSRP_SETUP_ACTIVE;
+	if (sess->active) {
+		sess->state = ST_BINDING;
+		err = send_bind(sess);
+	}
+	else {
+		sess->state = ST_WAITING;
+	}
+	if (err) {
+		tmr_cancel(&sess->bind_tmr);
+		list_unlink(&sess->le_relay);
+		sess->conn = mem_deref(sess->conn);
+		sess->state = ST_IDLE;
+	}
+	return err;
 }
 
 int msrp_session_start(struct msrp_session *sess, const char *remote_path,
@@ -239,24 +333,32 @@ int msrp_session_start(struct msrp_session *sess, const char *remote_path,
 	err = store_remote_path(sess, remote_path, &first);
 	if (err)
 		return err;
+	if (sess->tls && !sess->peer_fp[0])
+		return EAUTH; /* nothing to verify the peer against */
 	tmr_start(&sess->bind_tmr, msrp_bind_timeout_ms, bind_timeout, sess);
+	if (sess->via_relay)
+		return start_via_relay(sess, setup);
+	msrp_sock_add_waiting(sess->sock, &sess->le_wait, sess);
 	if (setup == MSRP_SETUP_PASSIVE) {
 		sess->active = false;
 		sess->state = ST_WAITING;
-		msrp_sock_add_waiting(sess->sock, &sess->le_wait, sess);
 		return 0;
 	}
 	sess->active = true;
 	err = msrp_uri_addr(&first, &peer);
 	if (err) {
 		tmr_cancel(&sess->bind_tmr);
+		list_unlink(&sess->le_wait);
 		return err;
 	}
 	msrp_session_conn_handlers(sess, &h);
 	msrp_limits_default(&lim);
-	err = msrp_conn_connect(&sess->conn, &peer, &lim, &h);
+	err = msrp_conn_connect(&sess->conn, &peer, &lim, &h,
+				sess->tls ? sess->sock->tls : NULL,
+				sess->peer_fp);
 	if (err) {
 		tmr_cancel(&sess->bind_tmr);
+		list_unlink(&sess->le_wait);
 		return err;
 	}
 	msrp_conn_set_queue_max(sess->conn, SIZE_MAX / 2);
@@ -271,85 +373,70 @@ struct msrp_session *msrp_sock_find_waiting(struct msrp_sock *sock,
 
 	for (le = sock->waiting.head; le; le = le->next) {
 		struct msrp_session *sess = le->data;
-		if (!sess->conn && !pl_strcmp(session_id, sess->id))
+		if (sess->state == ST_WAITING && !sess->conn &&
+		    !pl_strcmp(session_id, sess->id))
 			return sess;
 	}
 	return NULL;
+}
+
+struct msrp_session *msrp_sock_find_bound(struct msrp_sock *sock,
+					  const struct pl *session_id)
+{
+	struct le *le;
+
+	for (le = sock->waiting.head; le; le = le->next) {
+		struct msrp_session *sess = le->data;
+		if (sess->conn && sess->state != ST_CLOSED &&
+		    !pl_strcmp(session_id, sess->id))
+			return sess;
+	}
+	return NULL;
+}
+
+int msrp_session_check_conn(const struct msrp_session *sess,
+			    const struct msrp_conn *conn)
+{
+	const char *fp = msrp_conn_peer_fingerprint(conn);
+
+	if (!sess->tls) {
+		if (!msrp_conn_tls(conn))
+			return 0;
+		re_fprintf(stderr, "msrp: session %s is plain MSRP but the "
+			   "peer came with TLS; refused\n", sess->id);
+		return EPROTO;
+	}
+	if (!msrp_conn_tls(conn)) {
+		re_fprintf(stderr, "msrp: session %s wants TLS but the peer "
+			   "came in plain text; refused\n", sess->id);
+		return EAUTH;
+	}
+	if (!msrp_tls_fp_equal(sess->peer_fp, fp)) {
+		re_fprintf(stderr, "msrp: TLS peer certificate does not match "
+			   "the SDP fingerprint: expected '%s', got '%s'; "
+			   "session %s refused\n", sess->peer_fp,
+			   fp ? fp : "", sess->id);
+		return EAUTH;
+	}
+	re_printf("msrp: TLS peer certificate matches the SDP fingerprint\n");
+	return 0;
 }
 
 void msrp_session_adopt(struct msrp_session *sess, struct msrp_conn *conn,
 			const struct msrp_msg *msg)
 {
 	struct msrp_conn_handlers h;
+	int err = msrp_session_check_conn(sess, conn);
 
-	list_unlink(&sess->le_wait);
+	if (err) {
+		/* The caller's reference goes, and the connection with it. */
+		msrp_session_fail(sess, err);
+		return;
+	}
+
 	sess->conn = mem_ref(conn);
 	msrp_session_conn_handlers(sess, &h);
 	msrp_conn_set_handlers(conn, &h);
 	msrp_conn_set_queue_max(conn, SIZE_MAX / 2);
 	msrp_session_msg_handler(msg, NULL, sess);
-}
-
-int msrp_session_send(struct msrp_session *sess, const uint8_t *data,
-		      size_t len)
-{
-	char tid[32], msgid[32];
-	struct msrp_send_desc d;
-	struct mbuf *mb;
-	size_t off = 0;
-	int err = 0;
-
-	if (!sess || (!data && len))
-		return EINVAL;
-	if (sess->state == ST_CLOSED)
-		return ENOTCONN;
-	if (sess->state != ST_BOUND)
-		return EAGAIN;
-	if (msrp_conn_txqsz(sess->conn) >= sess->txq_limit) {
-		(void)msrp_conn_want_drain(sess->conn);
-		return EAGAIN;
-	}
-	mb = mbuf_alloc(sess->chunk_size + 512);
-	if (!mb)
-		return ENOMEM;
-	memset(&d, 0, sizeof(d));
-	d.to_path = sess->remote_path;
-	d.from_path = sess->local_path;
-	d.success_report = "no";
-	d.failure_report = "partial";
-	d.content_type = sess->content_type;
-	d.range_start = 1;
-	d.tid = tid;
-	d.message_id = msgid;
-	while (off < len && !err) {
-		size_t n = len - off < sess->chunk_size ?
-			len - off : sess->chunk_size;
-		/* Unique per session without a getrandom() per chunk. */
-		sess->seq++;
-		(void)re_snprintf(tid, sizeof(tid), "%s%llx", sess->seq_prefix,
-				  (unsigned long long)sess->seq);
-		(void)re_snprintf(msgid, sizeof(msgid), "%s.%llx",
-				  sess->seq_prefix,
-				  (unsigned long long)sess->seq);
-		d.body = data + off;
-		d.body_len = n;
-		d.total = n;
-		mbuf_rewind(mb);
-		if (!err)
-			err = msrp_build_send(mb, &d);
-		if (!err)
-			err = msrp_conn_send(sess->conn, mb);
-		off += n;
-	}
-	mem_deref(mb);
-	sess->control_mark = msrp_conn_txqsz(sess->conn);
-	if (sess->control_mark >= sess->txq_limit)
-		(void)msrp_conn_want_drain(sess->conn);
-	return err;
-}
-
-bool msrp_session_writable(const struct msrp_session *sess)
-{
-	return sess && sess->state == ST_BOUND &&
-		msrp_conn_txqsz(sess->conn) < sess->txq_limit;
 }

@@ -22,9 +22,13 @@ enum msrp_sess_state {
 enum { MSRP_CONTROL_SLACK = 256 * 1024 };
 
 struct msrp_session {
-	struct le le_wait;     /* in sock->waiting while passive, unbound */
+	struct le le_wait;     /* in sock->waiting from start on */
+	struct le le_relay;    /* in the relay's list when routed by it */
 	struct msrp_sock *sock;
 	struct msrp_conn *conn;
+	struct msrp_conn *rx_conn; /* where the frame being handled came in */
+	struct list extra;     /* more inbound connections (struct extra_conn) */
+	bool via_relay;        /* conn is the relay's, shared */
 	enum msrp_sess_state state;
 	bool active;
 	size_t chunk_size;
@@ -32,10 +36,17 @@ struct msrp_session {
 	size_t control_mark;   /* socket queue after the last user send */
 	char *content_type;
 	char id[MSRP_ID_LEN + 1];
-	char *local_path;
+	char *local_path;      /* for our a=path: relays, then self_uri */
+	char *self_uri;        /* our From-Path */
 	char *remote_path;
+	char *to_path;         /* of our SENDs: relays, then remote_path */
 	char bind_tid[MSRP_ID_LEN + 1];
-	char seq_prefix[9];    /* random; + counter = per-chunk ids */
+	char peer_fp[160];     /* the peer's a=fingerprint, "" if none */
+	bool tls;              /* our end is msrps */
+	char seq_prefix[5];    /* random; + counter = per-chunk ids, short
+				  because they go on the wire three times */
+	char *send_paths;      /* "To-Path: ..\r\nFrom-Path: ..\r\n" */
+	char *send_type;       /* "Content-Type: ..\r\n\r\n" */
 	uint64_t seq;
 	struct tmr bind_tmr;
 
@@ -54,6 +65,8 @@ void msrp_session_fail(struct msrp_session *sess, int err);
 bool msrp_session_report_bound(struct msrp_session *sess);
 void msrp_session_conn_handlers(struct msrp_session *sess,
 				struct msrp_conn_handlers *h);
+/* The connection a response to the frame being handled goes back on. */
+struct msrp_conn *msrp_session_reply_conn(const struct msrp_session *sess);
 void msrp_session_msg_handler(const struct msrp_msg *msg,
 			      const struct msrp_perr_info *perr, void *arg);
 

@@ -46,7 +46,7 @@ static void pending_msg(const struct msrp_msg *msg,
 {
 	struct pending *pc = arg;
 	struct msrp_uri to[MSRP_PATH_MAX_URIS];
-	struct msrp_session *sess = NULL;
+	struct msrp_session *sess = NULL, *bound = NULL;
 	struct msrp_conn *conn;
 	size_t n = 0;
 
@@ -54,8 +54,12 @@ static void pending_msg(const struct msrp_msg *msg,
 		mem_deref(pc);
 		return;
 	}
-	if (!msrp_path_decode(to, &n, MSRP_PATH_MAX_URIS, &msg->to_path))
+	if (!msrp_path_decode(to, &n, MSRP_PATH_MAX_URIS, &msg->to_path)) {
 		sess = msrp_sock_find_waiting(pc->sock, &to[0].session_id);
+		if (!sess)
+			bound = msrp_sock_find_bound(pc->sock,
+						     &to[0].session_id);
+	}
 
 	conn = pc->conn;
 	pc->conn = NULL;
@@ -63,6 +67,10 @@ static void pending_msg(const struct msrp_msg *msg,
 	if (sess) {
 		msrp_session_adopt(sess, conn, msg);
 		mem_deref(conn); /* the session took its own reference */
+		return;
+	}
+	if (bound && !msrp_session_attach(bound, conn, msg)) {
+		mem_deref(conn);
 		return;
 	}
 	if (pl_strcasecmp(&msg->method, "REPORT") && msg->to_path.l) {
@@ -101,7 +109,7 @@ static void conn_handler(const struct sa *peer, void *arg)
 	pc->sock = sock;
 	h.arg = pc;
 	msrp_limits_default(&lim);
-	if (msrp_conn_accept(&pc->conn, sock->ts, &lim, &h)) {
+	if (msrp_conn_accept(&pc->conn, sock->ts, &lim, &h, sock->tls)) {
 		tcp_reject(sock->ts);
 		mem_deref(pc);
 		return;
@@ -116,6 +124,8 @@ static void sock_destructor(void *data)
 	struct msrp_sock *sock = data;
 
 	list_flush(&sock->pending);
+	sock->relay = mem_deref(sock->relay);
+	sock->tls = mem_deref(sock->tls);
 	/* Sessions hold a reference to us, so none can be waiting here. */
 	sock->ts = mem_deref(sock->ts);
 }
@@ -162,4 +172,42 @@ void msrp_sock_add_waiting(struct msrp_sock *sock, struct le *le,
 			   struct msrp_session *sess)
 {
 	list_append(&sock->waiting, le, sess);
+}
+
+int msrp_sock_configure(struct msrp_sock *sock,
+			const struct msrp_settings *settings)
+{
+	int err;
+
+	if (!sock || !settings)
+		return EINVAL;
+	if (sock->settings)
+		return EALREADY;
+	if (settings->tls) {
+		err = msrp_tls_alloc(&sock->tls, settings->tls_cert,
+				     settings->tls_key, settings->tls_dir);
+		if (err)
+			return err;
+	}
+	if (settings->relay && settings->relay[0]) {
+		err = msrp_relay_alloc(&sock->relay, sock, settings->relay,
+				       settings->relay_user,
+				       settings->relay_pass);
+		if (err) {
+			sock->tls = mem_deref(sock->tls);
+			return err;
+		}
+	}
+	sock->settings = settings;
+	return 0;
+}
+
+bool msrp_sock_ready(const struct msrp_sock *sock)
+{
+	return sock && (!sock->relay || msrp_relay_ready(sock->relay));
+}
+
+const char *msrp_sock_tls_fingerprint(const struct msrp_sock *sock)
+{
+	return sock ? msrp_tls_fingerprint(sock->tls) : NULL;
 }

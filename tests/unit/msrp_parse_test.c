@@ -509,6 +509,64 @@ static void test_handler_stop(void)
 	CHECK_EQ_STR(msrp_reason(481), "No Such Session");
 }
 
+/* Byte-Range is only a hint for where the end-line is (the parser looks
+ * there first): a chunk interrupted before its promised end, a body longer
+ * than promised, an end-line of another transaction at the promised
+ * place, and "*" ranges must all come out as the end-line says. */
+#define HINT_HDRS "To-Path: msrp://b.example:1/s;tcp\r\n" \
+	"From-Path: msrp://a.example:1/t;tcp\r\nMessage-ID: m1\r\n"
+static void test_byte_range_hints(void)
+{
+	static const char interrupted_then_next[] =
+		"MSRP hint1 SEND\r\n" HINT_HDRS
+		"Byte-Range: 1-10/10\r\nContent-Type: text/plain\r\n\r\n"
+		"abcd\r\n-------hint1+\r\n"
+		"MSRP hint2 SEND\r\n" HINT_HDRS
+		"Byte-Range: 5-10/10\r\nContent-Type: text/plain\r\n\r\n"
+		"efghij\r\n-------hint2$\r\n";
+	static const char longer_than_promised[] =
+		"MSRP hint3 SEND\r\n" HINT_HDRS
+		"Byte-Range: 1-3/3\r\nContent-Type: text/plain\r\n\r\n"
+		"abcdefghijklmnopqrstuvwxyz\r\n-------hint3$\r\n";
+	static const char other_endline_there[] =
+		"MSRP hint4 SEND\r\n" HINT_HDRS
+		"Byte-Range: 1-4/30\r\nContent-Type: text/plain\r\n\r\n"
+		"abcd\r\n-------hint5$\r\nzzzzzzzzzz\r\n-------hint4$\r\n";
+	static const char star_range[] =
+		"MSRP hint6 SEND\r\n" HINT_HDRS
+		"Byte-Range: 1-*/*\r\nContent-Type: text/plain\r\n\r\n"
+		"abc\r\n-------hint6$\r\n";
+	struct capture c;
+	struct msrp_perr_info info;
+	size_t len = strlen(interrupted_then_next);
+	unsigned bad = 0;
+
+	for (size_t k = 0; k <= len; k++) {
+		int err = feed_parts(interrupted_then_next, len, &k, 1, &c,
+				     &info, NULL);
+		if (err || c.n != 2 || !strstr(c.text[0], " + ") ||
+		    !strstr(c.text[0], "|body[4]=abcd") ||
+		    !strstr(c.text[1], "|body[6]=efghij"))
+			bad++;
+	}
+	CHECK_EQ_INT(bad, 0);
+
+	CHECK_EQ_INT(feed_parts(longer_than_promised,
+				strlen(longer_than_promised), NULL, 0, &c,
+				&info, NULL), 0);
+	CHECK_EQ_INT(c.n, 1);
+	CHECK(strstr(c.text[0], "|body[26]=abcdefghijklmnopqrstuvwxyz"));
+	CHECK_EQ_INT(feed_parts(other_endline_there,
+				strlen(other_endline_there), NULL, 0, &c,
+				&info, NULL), 0);
+	CHECK_EQ_INT(c.n, 1);
+	CHECK(strstr(c.text[0], "|body[31]=abcd"));
+	CHECK_EQ_INT(feed_parts(star_range, strlen(star_range), NULL, 0, &c,
+				&info, NULL), 0);
+	CHECK_EQ_INT(c.n, 1);
+	CHECK(strstr(c.text[0], "|body[3]=abc"));
+}
+
 int main(void)
 {
 	test_frames();
@@ -517,5 +575,6 @@ int main(void)
 	test_errors();
 	test_endless_body();
 	test_handler_stop();
+	test_byte_range_hints();
 	CHECK_DONE("msrp_parse");
 }

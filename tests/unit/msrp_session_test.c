@@ -165,7 +165,8 @@ static void peer_init(struct peer *p, const char *name, struct peer *other,
 static void transfer(struct msrp_sock *sa_, struct msrp_sock *sb_,
 		     size_t chunk, bool a_active)
 {
-	struct msrp_settings st = { chunk, 128 * 1024, "application/x-rfb" };
+	struct msrp_settings st = { .chunk_size = chunk, .txq_limit = 128 * 1024,
+				     .content_type = "application/x-rfb" };
 	struct peer a, b;
 	uint8_t *da = malloc(MB1), *db = malloc(MB1);
 
@@ -374,7 +375,8 @@ static void test_unknown_session(struct msrp_sock *sock)
  * connection, nothing for REPORTs and for Failure-Report: partial. */
 static void test_raw_active_peer(struct msrp_sock *sock)
 {
-	struct msrp_settings st = { 0, 0, "application/x-rfb" };
+	struct msrp_settings st = { .chunk_size = 0, .txq_limit = 0,
+				     .content_type = "application/x-rfb" };
 	struct peer p;
 	struct raw r;
 	struct sa laddr;
@@ -442,7 +444,8 @@ static void test_raw_active_peer(struct msrp_sock *sock)
  * reads again writableh fires. */
 static void test_flow_control(struct msrp_sock *sock)
 {
-	struct msrp_settings st = { 65536, 64 * 1024, "application/x-rfb" };
+	struct msrp_settings st = { .chunk_size = 65536, .txq_limit = 64 * 1024,
+				     .content_type = "application/x-rfb" };
 	struct peer p;
 	struct raw r;
 	struct sa laddr;
@@ -528,7 +531,8 @@ static void srv_conn(const struct sa *peer, void *arg)
 
 static void test_raw_passive_peer(struct msrp_sock *sock)
 {
-	struct msrp_settings st = { 0, 0, "application/x-rfb" };
+	struct msrp_settings st = { .chunk_size = 0, .txq_limit = 0,
+				     .content_type = "application/x-rfb" };
 	struct rawsrv s;
 	struct peer p;
 	struct sa laddr;
@@ -567,7 +571,8 @@ static void test_raw_passive_peer(struct msrp_sock *sock)
 /* The peer's first SEND carries data: answered, bound, then delivered. */
 static void test_first_send_with_data(struct msrp_sock *sock)
 {
-	struct msrp_settings st = { 0, 0, "application/x-rfb" };
+	struct msrp_settings st = { .chunk_size = 0, .txq_limit = 0,
+				     .content_type = "application/x-rfb" };
 	uint8_t hi[2] = { 'h', 'i' };
 	struct peer p;
 	struct raw r;
@@ -615,7 +620,8 @@ static void srv_conn_silent(const struct sa *peer, void *arg)
 /* The bind must finish in time, in both roles. */
 static void test_bind_timeouts(struct msrp_sock *sock)
 {
-	struct msrp_settings st = { 0, 0, "application/x-rfb" };
+	struct msrp_settings st = { .chunk_size = 0, .txq_limit = 0,
+				     .content_type = "application/x-rfb" };
 	struct silent s = { NULL, NULL };
 	struct peer p;
 	struct sa laddr;
@@ -658,7 +664,8 @@ static void test_bind_timeouts(struct msrp_sock *sock)
 
 static void test_start_errors(struct msrp_sock *sock)
 {
-	struct msrp_settings st = { 0, 0, "application/x-rfb" };
+	struct msrp_settings st = { .chunk_size = 0, .txq_limit = 0,
+				     .content_type = "application/x-rfb" };
 	struct msrp_session *sess = NULL;
 	struct peer p;
 

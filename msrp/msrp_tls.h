@@ -1,0 +1,48 @@
+/*
+ * msrp_tls.h - TLS for msrps (RFC 4975 section 14) with mbedtls, as a libre
+ * TCP helper layer.  Private to msrp/.
+ *
+ * Peers are authenticated the SDP way (RFC 4572/8122): each side presents
+ * a certificate, usually self-signed, whose SHA-256 fingerprint went
+ * through the signalling.  Both sides therefore ask for the other's
+ * certificate, let any chain pass the handshake and compare fingerprints
+ * themselves: the active side before a single MSRP byte leaves, the passive
+ * side once the first request named the session (sessmatch).
+ */
+#ifndef SIPVNC_MSRP_TLS_H
+#define SIPVNC_MSRP_TLS_H
+
+#include <stdbool.h>
+#include <re.h>
+
+struct msrp_tls;       /* certificate, key, RNG, configurations */
+struct msrp_tls_conn;  /* one connection's TLS state */
+
+enum { MSRP_TLS_FP_MAX = 128 }; /* "SHA-256 " + 32 * "AB:" */
+
+/* Load cert_file/key_file (PEM), or with both NULL the self-signed pair in
+ * dir (made there on first use, key readable by the owner only); dir NULL
+ * means $XDG_CONFIG_HOME/sipvnc or ~/.config/sipvnc. */
+int msrp_tls_alloc(struct msrp_tls **tlsp, const char *cert_file,
+		   const char *key_file, const char *dir);
+/* "SHA-256 AB:CD:..." of our certificate. */
+const char *msrp_tls_fingerprint(const struct msrp_tls *tls);
+
+/* Put TLS under tc.  Active: the handshake starts when TCP is up and the
+ * peer's certificate must match expect_fp before the connection counts as
+ * established.  Passive with sniff: the first byte tells TLS (a handshake
+ * record) from plain MSRP, so one listening socket serves both. */
+int msrp_tls_conn_start(struct msrp_tls_conn **tcp_out, struct msrp_tls *tls,
+			struct tcp_conn *tc, bool active,
+			const char *expect_fp);
+/* Whether TLS is running on the connection (false: sniffed plain text). */
+bool msrp_tls_conn_secure(const struct msrp_tls_conn *tlsc);
+/* The peer certificate's "SHA-256 ..." once the handshake is done, else
+ * NULL. */
+const char *msrp_tls_conn_peer_fingerprint(const struct msrp_tls_conn *tlsc);
+
+/* Equal SDP fingerprints: hash name and hex digits compared without
+ * regard to case.  Only SHA-256 counts. */
+bool msrp_tls_fp_equal(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,262 @@
+/*
+ * msrp_tls_conn.c - TLS on one libre TCP connection: a TCP helper that
+ * turns ciphertext from the socket into plaintext for the MSRP parser and
+ * back, with mbedtls reading from a buffer we fill and writing through
+ * tcp_send_helper(), so the socket queue and its limits stay libre's.
+ */
+#include <string.h>
+
+#include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h>
+
+#include <re.h>
+#include "msrp_tls_int.h"
+
+enum {
+	RX_MAX = 64 * 1024,   /* ciphertext mbedtls has not taken yet: a
+				 record is at most ~17 KB */
+	TLS_HANDSHAKE = 0x16, /* first byte of a TLS handshake record */
+};
+
+struct msrp_tls_conn {
+	struct msrp_tls *tls;
+	struct tcp_conn *tc;
+	struct tcp_helper *th;
+	mbedtls_ssl_context ssl;
+	struct mbuf *rx;
+	char expect_fp[160];
+	char peer_fp[MSRP_TLS_FP_MAX];
+	bool active;
+	bool sniff;     /* passive: TLS or plain decided by the first byte */
+	bool plain;     /* sniffed plain MSRP: pass everything through */
+	bool up;        /* handshake done (and, active, fingerprint checked) */
+};
+
+static void conn_destructor(void *data)
+{
+	struct msrp_tls_conn *c = data;
+
+	c->th = mem_deref(c->th);  /* unhooks us from the TCP connection */
+	mbedtls_ssl_free(&c->ssl);
+	mem_deref(c->rx);
+	mem_deref(c->tc);
+	mem_deref(c->tls);
+}
+
+static int bio_send(void *arg, const unsigned char *buf, size_t len)
+{
+	struct msrp_tls_conn *c = arg;
+	struct mbuf mb;
+
+	mb.buf = (uint8_t *)buf;
+	mb.pos = 0;
+	mb.end = mb.size = len;
+	if (tcp_send_helper(c->tc, &mb, c->th))
+		return MBEDTLS_ERR_NET_SEND_FAILED;
+	return (int)len;
+}
+
+static int bio_recv(void *arg, unsigned char *buf, size_t len)
+{
+	struct msrp_tls_conn *c = arg;
+	size_t n = mbuf_get_left(c->rx);
+
+	if (!n)
+		return MBEDTLS_ERR_SSL_WANT_READ;
+	if (n > len)
+		n = len;
+	(void)mbuf_read_mem(c->rx, buf, n);
+	return (int)n;
+}
+
+static void log_tls_error(const char *what, int r)
+{
+	char msg[128];
+
+	mbedtls_strerror(r, msg, sizeof(msg));
+	re_fprintf(stderr, "msrp: TLS %s failed: %s (-0x%04x)\n", what, msg,
+		   (unsigned)-r);
+}
+
+static int handshake(struct msrp_tls_conn *c, bool *estab)
+{
+	const mbedtls_x509_crt *peer;
+	int r = mbedtls_ssl_handshake(&c->ssl);
+
+	if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE)
+		return 0;
+	if (r) {
+		log_tls_error("handshake", r);
+		return EPROTO;
+	}
+	peer = mbedtls_ssl_get_peer_cert(&c->ssl);
+	if (!peer || msrp_tls_cert_fingerprint(c->peer_fp,
+					       sizeof(c->peer_fp), peer)) {
+		re_fprintf(stderr, "msrp: TLS peer showed no certificate\n");
+		return EAUTH;
+	}
+	if (c->active && !msrp_tls_fp_equal(c->expect_fp, c->peer_fp)) {
+		re_fprintf(stderr, "msrp: TLS peer certificate does not match "
+			   "the SDP fingerprint: expected '%s', got '%s'; "
+			   "closing\n", c->expect_fp, c->peer_fp);
+		return EAUTH;
+	}
+	if (c->active)
+		re_printf("msrp: TLS peer certificate matches the SDP "
+			  "fingerprint\n");
+	c->up = true;
+	*estab = true;
+	return 0;
+}
+
+static bool estab_handler(int *err, bool active, void *arg)
+{
+	struct msrp_tls_conn *c = arg;
+	bool dummy = false;
+
+	if (!c->active)
+		return false; /* the upcall only marks TCP as up */
+	*err = handshake(c, &dummy); /* sends the ClientHello */
+	return true; /* established once the handshake is */
+}
+
+/* Drop what mbedtls consumed so rx holds only the unread tail. */
+static void rx_compact(struct mbuf *rx)
+{
+	size_t left = mbuf_get_left(rx);
+
+	if (left && rx->pos)
+		memmove(rx->buf, mbuf_buf(rx), left);
+	rx->pos = 0;
+	rx->end = left;
+}
+
+static bool recv_handler(int *err, struct mbuf *mb, bool *estab, void *arg)
+{
+	struct msrp_tls_conn *c = arg;
+	size_t got = 0;
+
+	if (c->plain)
+		return false;
+	if (c->sniff) {
+		c->sniff = false;
+		if (mb->buf[mb->pos] != TLS_HANDSHAKE) {
+			c->plain = true;
+			return false;
+		}
+	}
+	if (mbuf_get_left(c->rx) + mbuf_get_left(mb) > RX_MAX) {
+		*err = EOVERFLOW;
+		return true;
+	}
+	c->rx->pos = c->rx->end;
+	*err = mbuf_write_mem(c->rx, mbuf_buf(mb), mbuf_get_left(mb));
+	c->rx->pos = 0;
+	if (*err)
+		return true;
+	if (!c->up) {
+		*err = handshake(c, estab);
+		if (*err || !c->up) {
+			rx_compact(c->rx);
+			return true;
+		}
+	}
+	/* The plaintext replaces the ciphertext in mb. */
+	mb->pos = mb->end = 0;
+	for (;;) {
+		int n;
+
+		if (mb->size - got < 4096) {
+			*err = mbuf_resize(mb, mb->size + 16384);
+			if (*err)
+				return true;
+		}
+		n = mbedtls_ssl_read(&c->ssl, mb->buf + got, mb->size - got);
+		if (n > 0) {
+			got += (size_t)n;
+			continue;
+		}
+		if (n == MBEDTLS_ERR_SSL_WANT_READ ||
+		    n == MBEDTLS_ERR_SSL_WANT_WRITE ||
+		    n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || n == 0)
+			break; /* a close_notify: TCP's FIN follows */
+		log_tls_error("read", n);
+		*err = EPROTO;
+		return true;
+	}
+	rx_compact(c->rx);
+	mb->end = got;
+	/* Pass on even without data when the upcall must see estab. */
+	return !got && !*estab;
+}
+
+static bool send_handler(int *err, struct mbuf *mb, void *arg)
+{
+	struct msrp_tls_conn *c = arg;
+
+	if (c->plain)
+		return false;
+	if (!c->up) {
+		*err = ENOTCONN; /* never plain text on a TLS connection */
+		return true;
+	}
+	while (mbuf_get_left(mb)) {
+		int n = mbedtls_ssl_write(&c->ssl, mbuf_buf(mb),
+					  mbuf_get_left(mb));
+		if (n <= 0) {
+			/* bio_send never blocks, so no WANT_WRITE either */
+			log_tls_error("write", n);
+			*err = EPROTO;
+			return true;
+		}
+		mb->pos += (size_t)n;
+	}
+	return true;
+}
+
+int msrp_tls_conn_start(struct msrp_tls_conn **tlscp, struct msrp_tls *tls,
+			struct tcp_conn *tc, bool active,
+			const char *expect_fp)
+{
+	struct msrp_tls_conn *c;
+	int err;
+
+	if (!tlscp || !tls || !tc || (active && !expect_fp))
+		return EINVAL;
+	c = mem_zalloc(sizeof(*c), conn_destructor);
+	if (!c)
+		return ENOMEM;
+	mbedtls_ssl_init(&c->ssl);
+	c->tls = mem_ref(tls);
+	c->tc = mem_ref(tc);
+	c->active = active;
+	c->sniff = !active;
+	if (expect_fp)
+		str_ncpy(c->expect_fp, expect_fp, sizeof(c->expect_fp));
+	c->rx = mbuf_alloc(8192);
+	err = c->rx ? 0 : ENOMEM;
+	if (!err && mbedtls_ssl_setup(&c->ssl, active ? &tls->client :
+				      &tls->server))
+		err = ENOMEM;
+	if (!err) {
+		mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
+		err = tcp_register_helper(&c->th, tc, 0, estab_handler,
+					  send_handler, recv_handler, c);
+	}
+	if (err) {
+		mem_deref(c);
+		return err;
+	}
+	*tlscp = c;
+	return 0;
+}
+
+bool msrp_tls_conn_secure(const struct msrp_tls_conn *c)
+{
+	return c && !c->plain;
+}
+
+const char *msrp_tls_conn_peer_fingerprint(const struct msrp_tls_conn *c)
+{
+	return c && c->up ? c->peer_fp : NULL;
+}
