@@ -32,6 +32,8 @@ struct app {
 	bool share_control;         /* share: the far end may use the input */
 	int view_listen_fd;         /* view: where local VNC viewers connect */
 	struct call *view_call;     /* view: the one call in progress */
+	int waiting_viewer_fd;      /* view without URI: a local viewer
+	                               waiting for someone to share */
 };
 
 struct call;
@@ -53,5 +55,7 @@ extern const struct sipua_handlers app_sip_handlers;
 
 int view_start(struct app *app, const char *listen_addr);
 void view_call_ended(struct app *app);
+/* The local viewer waiting for an incoming share, handed over (or -1). */
+int view_take_waiting_viewer(struct app *app);
 
 #endif

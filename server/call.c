@@ -145,9 +145,13 @@ int call_alloc(struct call **callp, struct app *app, bool we_serve_rfb,
 
 void call_describe_local(const struct call *call, struct sipua_local *local)
 {
+	const char *fp = msrp_session_local_fingerprint(call->msrp);
+
 	memset(local, 0, sizeof(*local));
 	str_ncpy(local->path, msrp_session_local_path(call->msrp),
 		 sizeof(local->path));
+	if (fp)
+		str_ncpy(local->fingerprint, fp, sizeof(local->fingerprint));
 }
 
 void call_set_sip(struct call *call, struct sipua_call *sip)
@@ -158,7 +162,13 @@ void call_set_sip(struct call *call, struct sipua_call *sip)
 
 int call_start_media(struct call *call, const struct sipua_media *media)
 {
+	int err;
+
 	call->media_started = true;
+	err = msrp_session_set_peer_fingerprint(call->msrp,
+						media->fingerprint);
+	if (err)
+		return err;
 	return msrp_session_start(call->msrp, media->remote_path,
 				  media->we_connect ? MSRP_SETUP_ACTIVE
 				  : MSRP_SETUP_PASSIVE);
@@ -202,10 +212,35 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 	struct call *call;
 	int err;
 
-	if (!app->desktop || !media->we_serve_rfb)
-		return 488; /* we only serve; an incoming share has no viewer */
+	/* One listening socket speaks either TLS or plain TCP: an offer of
+	 * the other kind cannot be served, and must not be downgraded. */
+	if (media->tls != app->msrp.tls) {
+		re_fprintf(stderr, "sipvnc: %s offers %s MSRP, but msrp_tls "
+			   "is %s here\n", sipua_call_peer(sip),
+			   media->tls ? "TLS" : "plain", app->msrp.tls ?
+			   "yes" : "no");
+		return 488;
+	}
+	if (media->we_serve_rfb) {
+		if (!app->desktop)
+			return 488;   /* `view` has no screen to share */
+		err = call_alloc(&call, app, true,
+				 rights == SIPUA_RIGHTS_CONTROL, -1);
+	}
+	else {
+		/* Someone shares their screen with us: only `view` without a
+		 * URI takes that, and only while a local viewer waits. */
+		int viewer_fd = app->mode == APP_VIEW ?
+			view_take_waiting_viewer(app) : -1;
 
-	err = call_alloc(&call, app, true, rights == SIPUA_RIGHTS_CONTROL, -1);
+		if (app->mode != APP_VIEW)
+			return 488;
+		if (viewer_fd < 0)
+			return 480;
+		err = call_alloc(&call, app, false, false, viewer_fd);
+		if (!err)
+			app->view_call = call;
+	}
 	if (err)
 		return 503;
 	call_describe_local(call, local);
@@ -222,7 +257,7 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 	call_set_sip(call, sip);
 	sipua_call_set_arg(sip, call);
 	re_printf("sipvnc: call from %s accepted (%s)\n",
-		  sipua_call_peer(sip),
+		  sipua_call_peer(sip), !media->we_serve_rfb ? "we view" :
 		  rights == SIPUA_RIGHTS_CONTROL ? "control" : "view only");
 	return 0;
 }

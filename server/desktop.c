@@ -483,6 +483,27 @@ static void silent_log(const char *format, ...)
 	(void)format;
 }
 
+/* rfbShutdownServer() walks the client list and joins each client's
+ * thread, while a thread that saw its socket close is freeing its client:
+ * end every client first and let their threads finish on their own. */
+static void wait_for_clients_gone(struct desktop *dt)
+{
+	struct le *le;
+	int waited_ms = 0;
+
+	for (le = dt->clients.head; le; le = le->next) {
+		struct desktop_client *dc = le->data;
+
+		if (dc->rfb_fd >= 0)
+			shutdown(dc->rfb_fd, SHUT_RDWR);
+	}
+	while (__atomic_load_n(&dt->screen->clientHead, __ATOMIC_ACQUIRE) &&
+	       waited_ms < 3000) {
+		usleep(10 * 1000);
+		waited_ms += 10;
+	}
+}
+
 static void desktop_destructor(void *data)
 {
 	struct desktop *dt = data;
@@ -491,6 +512,7 @@ static void desktop_destructor(void *data)
 	tmr_cancel(&dt->capture_tmr);
 	tmr_cancel(&dt->resize_tmr);
 	if (dt->screen) {
+		wait_for_clients_gone(dt);
 		rfbShutdownServer(dt->screen, TRUE);
 		rfbScreenCleanup(dt->screen);
 	}

@@ -16,6 +16,7 @@
 #include <re.h>
 
 #include "server/app.h"
+#include "server/conf_check.h"
 #include "server/desktop.h"
 
 #define SIPVNC_VERSION "0.1.0"
@@ -30,12 +31,13 @@ static const char default_client_conf[] =
 static void usage(FILE *out)
 {
 	fputs("usage: sipvnc [serve] [-c FILE]\n"
-	      "       sipvnc view URI [--listen ADDR:PORT] [-c FILE]\n"
+	      "       sipvnc view [URI] [--listen ADDR:PORT] [-c FILE]\n"
 	      "       sipvnc share URI [--control] [-c FILE]\n"
 	      "\n"
 	      "serve  answer RFB-over-MSRP calls and share this X display\n"
 	      "view   call URI and relay its screen to a local VNC viewer\n"
-	      "       (default --listen 127.0.0.1:5901)\n"
+	      "       (default --listen 127.0.0.1:5901); without URI, take\n"
+	      "       calls that share a screen (allowed callers only)\n"
 	      "share  call URI and share this screen with it (view only\n"
 	      "       unless --control)\n"
 	      "-c     configuration file (see conf/sipvnc.conf)\n", out);
@@ -72,6 +74,9 @@ static int load_conf(const char *path)
 	int err;
 
 	if (path) {
+		err = conf_check_file(path);
+		if (err == EINVAL)
+			return err;
 		err = conf_alloc(&app.conf, path);
 		if (err)
 			re_fprintf(stderr, "sipvnc: cannot read %s: %m\n",
@@ -89,6 +94,9 @@ static int load_conf(const char *path)
 /* Settings of the media side; the SIP side reads its own keys. */
 static int apply_media_conf(struct sa *msrp_laddr)
 {
+	/* app.msrp points into these for the program's life. */
+	static char relay[256], relay_user[128], relay_pass[128];
+	static char tls_cert[512], tls_key[512], tls_dir[512];
 	char buf[256];
 	uint32_t num;
 
@@ -104,6 +112,29 @@ static int apply_media_conf(struct sa *msrp_laddr)
 	}
 	if (!conf_get_u32(app.conf, "msrp_txq_limit", &num))
 		app.msrp.txq_limit = num;
+
+	/* Relay and TLS: socket-wide, so the socket takes them at birth. */
+	if (!conf_get_str(app.conf, "msrp_relay", relay, sizeof(relay)))
+		app.msrp.relay = relay;
+	if (!conf_get_str(app.conf, "msrp_relay_user", relay_user,
+			  sizeof(relay_user)))
+		app.msrp.relay_user = relay_user;
+	if (!conf_get_str(app.conf, "msrp_relay_pass", relay_pass,
+			  sizeof(relay_pass)))
+		app.msrp.relay_pass = relay_pass;
+	(void)conf_get_bool(app.conf, "msrp_tls", &app.msrp.tls);
+	if (!conf_get_str(app.conf, "msrp_tls_cert", tls_cert,
+			  sizeof(tls_cert)))
+		app.msrp.tls_cert = tls_cert;
+	if (!conf_get_str(app.conf, "msrp_tls_key", tls_key, sizeof(tls_key)))
+		app.msrp.tls_key = tls_key;
+	if (!conf_get_str(app.conf, "msrp_tls_dir", tls_dir, sizeof(tls_dir)))
+		app.msrp.tls_dir = tls_dir;
+	if (!app.msrp.tls_cert != !app.msrp.tls_key) {
+		re_fprintf(stderr, "sipvnc: msrp_tls_cert and msrp_tls_key "
+			   "go together\n");
+		return EINVAL;
+	}
 
 	/* MSRP listens on the SIP address unless told otherwise. */
 	if (conf_get_str(app.conf, "msrp_listen", buf, sizeof(buf))) {
@@ -150,6 +181,13 @@ static int start(const char *listen_addr)
 	if (err) {
 		re_fprintf(stderr, "sipvnc: cannot listen for MSRP on %J: %m\n",
 			   &msrp_laddr, err);
+		return err;
+	}
+	/* Relay AUTH and the TLS certificate are the socket's, from now on. */
+	err = msrp_sock_configure(app.msrp_sock, &app.msrp);
+	if (err) {
+		re_fprintf(stderr, "sipvnc: MSRP relay/TLS setup failed: %m\n",
+			   err);
 		return err;
 	}
 	err = sipua_alloc(&app.ua, app.conf, &app_sip_handlers, &app);
@@ -216,6 +254,7 @@ int main(int argc, char *argv[])
 
 	app.mode = APP_SERVE;
 	app.view_listen_fd = -1;
+	app.waiting_viewer_fd = -1;
 	if (argc > 1 && argv[1][0] != '-') {
 		if (!strcmp(argv[1], "view"))
 			app.mode = APP_VIEW;
@@ -240,7 +279,10 @@ int main(int argc, char *argv[])
 		default: usage(stderr); return 2;
 		}
 	}
-	if (app.mode != APP_SERVE) {
+	if (app.mode == APP_VIEW && optind == argc) {
+		/* no URI: wait for calls that share a screen with us */
+	}
+	else if (app.mode != APP_SERVE) {
 		if (optind != argc - 1) {
 			fprintf(stderr, "sipvnc: %s needs one SIP URI\n",
 				app.mode == APP_VIEW ? "view" : "share");
@@ -271,6 +313,8 @@ int main(int argc, char *argv[])
 	app.msrp_sock = mem_deref(app.msrp_sock);
 	app.desktop = mem_deref(app.desktop);
 	app.conf = mem_deref(app.conf);
+	if (app.waiting_viewer_fd >= 0)
+		close(app.waiting_viewer_fd);
 	if (app.view_listen_fd >= 0) {
 		fd_close(app.view_listen_fd);
 		close(app.view_listen_fd);

@@ -1,12 +1,15 @@
 /*
- * view.c - `sipvnc view URI`: a local TCP port where any VNC viewer can
- * connect; each connection places a call to URI as the RFB viewer and
- * relays the stream.  One viewer at a time: a second connection while a
- * call is up is refused, so one desktop is never fed two clients through
- * one session.
+ * view.c - `sipvnc view [URI]`: a local TCP port where any VNC viewer can
+ * connect.  With a URI, each connection places a call to URI as the RFB
+ * viewer and relays the stream.  Without one, the connection waits for
+ * somebody to call in and share their screen (`sipvnc share`).  One viewer
+ * at a time: a second connection while one is up is refused, so one
+ * desktop is never fed two clients through one session.
  */
 #include <errno.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -20,16 +23,25 @@ static void on_local_viewer(int flags, void *arg)
 	struct sipua_local local;
 	struct sipua_call *sip;
 	struct call *call;
-	int fd, err;
+	int fd, err, on = 1;
 
 	(void)flags;
 	fd = accept4(app->view_listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (app->view_call) {
+	/* RFB messages are small and latency-bound: no Nagle delay. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	if (app->view_call || app->waiting_viewer_fd >= 0) {
 		re_fprintf(stderr, "sipvnc: a viewer is already connected; "
 			   "refusing another\n");
 		close(fd);
+		return;
+	}
+
+	if (!app->target[0]) {
+		app->waiting_viewer_fd = fd;
+		re_printf("sipvnc: viewer connected; waiting for a call "
+			  "sharing a screen\n");
 		return;
 	}
 
@@ -50,6 +62,14 @@ static void on_local_viewer(int flags, void *arg)
 	call_set_sip(call, sip);
 	app->view_call = call;
 	re_printf("sipvnc: viewer connected; calling %s\n", app->target);
+}
+
+int view_take_waiting_viewer(struct app *app)
+{
+	int fd = app->waiting_viewer_fd;
+
+	app->waiting_viewer_fd = -1;
+	return fd;
 }
 
 void view_call_ended(struct app *app)
@@ -84,7 +104,12 @@ int view_start(struct app *app, const char *listen_addr)
 	err = fd_listen(fd, FD_READ, on_local_viewer, app);
 	if (err)
 		return err;
-	re_printf("sipvnc: connect a VNC viewer to %s to call %s\n",
-		  listen_addr, app->target);
+	if (app->target[0])
+		re_printf("sipvnc: connect a VNC viewer to %s to call %s\n",
+			  listen_addr, app->target);
+	else
+		re_printf("sipvnc: connect a VNC viewer to %s, then share a "
+			  "screen to %s\n", listen_addr,
+			  sipua_contact_uri(app->ua));
 	return 0;
 }
