@@ -44,12 +44,17 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* libvncclient's default format: 32 bpp, red in the low byte. */
+/* libvncclient's default format: 32 bpp, red in the low byte.  Written
+ * beside and renamed, so that a test waiting for the file never reads half
+ * of it. */
 static int write_ppm(const rfbClient *cl, const char *path)
 {
-	FILE *f = fopen(path, "wb");
+	char tmp[4096];
+	FILE *f;
 	int x, y;
 
+	snprintf(tmp, sizeof(tmp), "%s.part", path);
+	f = fopen(tmp, "wb");
 	if (!f)
 		return -1;
 	fprintf(f, "P6\n%d %d\n255\n", cl->width, cl->height);
@@ -58,7 +63,9 @@ static int write_ppm(const rfbClient *cl, const char *path)
 		for (x = 0; x < cl->width; x++)
 			fwrite(row + x * 4, 1, 3, f);
 	}
-	return fclose(f);
+	if (fclose(f))
+		return -1;
+	return rename(tmp, path);
 }
 
 int main(int argc, char *argv[])
