@@ -272,8 +272,9 @@ static int scan(struct msrp_parser *p, size_t *hdr_end, size_t *body_end,
 
 	/* Searching for the whole "CRLF-------tid" lets memmem skip further
 	 * than the dashes alone would, and only our end-line matches. */
-	memcpy(needle, "\r\n-------", 9);
-	memcpy(needle + 9, p->tid, tl);
+	/* A memmem() needle, never used as a string. */
+	memcpy(needle, "\r\n-------", 9); // NOLINT(bugprone-not-null-terminated-result)
+	memcpy(needle + 9, p->tid, tl); // NOLINT(bugprone-not-null-terminated-result)
 
 	/* Where Byte-Range says the end-line is, look there first: a body
 	 * need not be searched byte by byte when it is what it claims.  An
@@ -360,7 +361,7 @@ int msrp_parser_feed(struct msrp_parser *p, const uint8_t *data, size_t len,
 	 * are; only an unfinished tail is copied (below). */
 	borrowed = p->len == 0 && len > 0;
 	if (borrowed) {
-		p->buf = (uint8_t *)(uintptr_t)data;
+		p->buf = (uint8_t *)data; /* only read while borrowed */
 		p->len = len;
 	}
 	else if (len && append(p, data, len)) {

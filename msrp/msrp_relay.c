@@ -219,9 +219,15 @@ static struct msrp_session *find_by_tid(struct msrp_relay *relay,
 {
 	struct le *le;
 
+	if (!tid)
+		return NULL;
 	for (le = relay->sessions.head; le; le = le->next) {
 		struct msrp_session *sess = le->data;
-		size_t n = strlen(sess->seq_prefix);
+		size_t n;
+
+		if (!sess)
+			continue;
+		n = strlen(sess->seq_prefix);
 		if (!strcmp(tid, sess->bind_tid) ||
 		    (n && !strncmp(tid, sess->seq_prefix, n)))
 			return sess;

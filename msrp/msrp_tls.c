@@ -122,7 +122,7 @@ static int generate_pair(struct msrp_tls *tls, const char *cert_path,
 	mbedtls_pk_context key;
 	mbedtls_x509write_cert crt;
 	mbedtls_mpi serial;
-	unsigned char rnd[16];
+	unsigned char rnd[16] = {0};
 	unsigned char *pem;
 	const size_t pem_size = 4096;
 	int r, err = 0;

@@ -514,6 +514,9 @@ static void desktop_destructor(void *data)
 	if (dt->screen) {
 		wait_for_clients_gone(dt);
 		rfbShutdownServer(dt->screen, TRUE);
+		/* Our cursors are ours to free: rfbScreenCleanup() would
+		 * clear their pointers without freeing them. */
+		dt->screen->cursor = NULL;
 		rfbScreenCleanup(dt->screen);
 	}
 	free_cursor(dt->cursor);

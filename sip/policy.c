@@ -153,7 +153,7 @@ const char *policy_secret(const struct policy *policy, const char *uri)
 	for (i = 0; i < policy->n_secrets; i++) {
 		const struct policy_secret *e = &policy->secrets[i];
 
-		if (strcasecmp(e->host, host))
+		if (strcasecmp(e->host, host) != 0)
 			continue;
 		if (!strcmp(e->user, user))
 			return e->secret;

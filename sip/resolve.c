@@ -31,7 +31,7 @@ int resolve_hosts_file(const char *hosts, const char *name, char *addr,
 		if (!ip || sa_set_str(&sa, ip, 0))
 			continue;
 		while ((alias = strtok_r(NULL, " \t", &save)) != NULL) {
-			if (strcasecmp(alias, name))
+			if (strcasecmp(alias, name) != 0)
 				continue;
 			if (strlen(ip) >= size)
 				err = E2BIG;
