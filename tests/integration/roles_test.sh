@@ -31,7 +31,7 @@ CONF
 			ok "desktop MSRP $role, call $n: pixels equal"
 		else
 			bad "desktop MSRP $role, call $n ($(tail -1 "$T/grab.log"))"
-			tail -5 "$T/serve_$role.log" "$T/view_$role.log"
+			tail -n 30 "$T/serve_$role.log" "$T/view_$role.log"
 		fi
 	done
 	check "desktop took the $role MSRP role" grep -q "media up.*MSRP $role" "$T/serve_$role.log"

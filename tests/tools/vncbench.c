@@ -34,6 +34,8 @@
 
 #include <rfb/rfbclient.h>
 
+#include "tests/tools/vncpump.h"
+
 /* Where xdemo --marker draws, and its colour for a byte (keep in step
  * with xdemo.c). */
 #define MARKER_X 8
@@ -140,13 +142,7 @@ static int write_ppm(const rfbClient *cl, const char *path)
 /* One message, or a timeout slice; false when the connection is gone. */
 static int pump(rfbClient *cl, int usec)
 {
-	int n = WaitForMessage(cl, (unsigned)usec);
-
-	if (n < 0)
-		return 0;
-	if (n > 0 && !HandleRFBServerMessage(cl))
-		return 0;
-	return 1;
+	return vnc_pump(cl, (unsigned)usec);
 }
 
 /* libvncclient's default format: 32 bpp, red in the low byte. */

@@ -17,6 +17,8 @@
 
 #include <rfb/rfbclient.h>
 
+#include "tests/tools/vncpump.h"
+
 static int frames_done;
 static long long area_received;
 
@@ -117,8 +119,7 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	while (!frames_done) {
-		int n = WaitForMessage(cl, 100000);
-		if (n < 0 || (n > 0 && !HandleRFBServerMessage(cl))) {
+		if (!vnc_pump(cl, 100000)) {
 			fprintf(stderr, "vncgrab: connection lost before a frame\n");
 			return 1;
 		}
@@ -141,8 +142,7 @@ int main(int argc, char *argv[])
 		double until = now_s() + hold;
 
 		while (now_s() < until) {
-			int n = WaitForMessage(cl, 100000);
-			if (n < 0 || (n > 0 && !HandleRFBServerMessage(cl))) {
+			if (!vnc_pump(cl, 100000)) {
 				printf("closed by the server\n");
 				return 0;
 			}
@@ -152,11 +152,9 @@ int main(int argc, char *argv[])
 	/* Let the key events leave before the socket closes. */
 	if (nkeys) {
 		double until = now_s() + 0.3;
-		while (now_s() < until) {
-			int n = WaitForMessage(cl, 50000);
-			if (n < 0 || (n > 0 && !HandleRFBServerMessage(cl)))
+		while (now_s() < until)
+			if (!vnc_pump(cl, 50000))
 				break;
-		}
 	}
 	rfbClientCleanup(cl);
 	return 0;
