@@ -9,53 +9,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* rfb.h brings zlib.h, whose crc32() libre would otherwise declare again
- * with another type. */
-#define USE_ZLIB 1
-#include <re.h>
-#include <rfb/rfb.h>
-#include <rfb/rfbregion.h>
+#include "server/desktop_int.h"
 
-#include "capture/capture.h"
-#include "server/desktop.h"
-
-#define RETIRED_CURSORS 32
 /* libvncserver's wait between a change and its sending (its default: 5). */
 #define DEFER_UPDATE_MS 0
-/* Clients whose sending is held while the framebuffer is swapped. */
-#define MAX_HELD_CLIENTS 64
-/* How soon a swap is tried again while some client is busy sending. */
-#define RESIZE_RETRY_MS 5
-
-struct desktop {
-	struct capture *cap;
-	rfbScreenInfoPtr screen;
-	struct mqueue *gone_mq;   /* client-gone notices from RFB threads */
-	struct list clients;      /* struct desktop_client, attached ones */
-	struct tmr capture_tmr;   /* work the X descriptor will not announce */
-	struct tmr resize_tmr;    /* retrying a framebuffer swap */
-	bool swap_pending, format_pending;
-	sraRegionPtr changed;     /* during a capture pass (on_changed) */
-	int next_id;
-	/* Replaced cursor shapes, freed only RETIRED_CURSORS changes later:
-	 * a client thread may still be sending one (libvncserver reads
-	 * screen->cursor without a lock). */
-	rfbCursorPtr cursor;      /* ours, as last set */
-	rfbCursorPtr retired[RETIRED_CURSORS];
-	unsigned retired_next;
-};
-
-struct desktop_client {
-	struct le le;
-	struct desktop *dt;
-	int id;
-	int rfb_fd;               /* our dup of the RFB end: shutdown() on it
-	                             ends the client's threads without racing
-	                             libvncserver's own close() of its copy */
-	bool gone;
-	desktop_client_gone_h *goneh;
-	void *arg;
-};
 
 /* Carried in rfbClient.clientData; owned by the RFB threads, so it holds
  * no pointer into event-loop state, only the id to look it up by. */
@@ -65,217 +22,6 @@ struct rfb_client_tag {
 };
 
 static void on_capture_tmr(void *arg);
-
-/* libvncserver marks a cursor change but does not wake a client thread
- * sleeping for framebuffer changes: signal each one. */
-static void wake_clients(struct desktop *dt, bool moved)
-{
-	rfbClientIteratorPtr it = rfbGetClientIterator(dt->screen);
-	rfbClientPtr cl;
-
-	while ((cl = rfbClientIteratorNext(it))) {
-		pthread_mutex_lock(&cl->updateMutex);
-		if (moved && cl->enableCursorPosUpdates)
-			cl->cursorWasMoved = TRUE;
-		pthread_cond_signal(&cl->updateCond);
-		pthread_mutex_unlock(&cl->updateMutex);
-	}
-	rfbReleaseClientIterator(it);
-}
-
-static void on_pointer_moved(int x, int y, void *arg)
-{
-	struct desktop *dt = arg;
-	rfbScreenInfoPtr screen = dt->screen;
-	bool moved;
-
-	pthread_mutex_lock(&screen->cursorMutex);
-	/* A viewer's own pointer event already set this position (and told
-	 * the other viewers). */
-	moved = x != screen->cursorX || y != screen->cursorY;
-	screen->cursorX = x;
-	screen->cursorY = y;
-	pthread_mutex_unlock(&screen->cursorMutex);
-	if (moved)
-		wake_clients(dt, true);
-}
-
-static void free_cursor(rfbCursorPtr c)
-{
-	if (!c)
-		return;
-	free(c->source);
-	free(c->mask);
-	free(c->richSource);
-	free(c->alphaSource);
-	free(c);
-}
-
-/* What libvncserver wants: colours in the screen's pixel format, a 1-bit
- * mask for viewers without alpha, the alpha channel for blending, and a
- * 1-bit source for XCursor viewers so that libvncserver never derives one
- * from a client thread. */
-static rfbCursorPtr make_cursor(const struct capture_format *fmt,
-				const struct capture_cursor *cur)
-{
-	size_t bitmap = (size_t)(cur->width + 7) / 8 * cur->height;
-	size_t n = (size_t)cur->width * cur->height;
-	rfbCursorPtr c = calloc(1, sizeof(*c));
-
-	if (!c)
-		return NULL;
-	c->width = (unsigned short)cur->width;
-	c->height = (unsigned short)cur->height;
-	c->xhot = (unsigned short)cur->xhot;
-	c->yhot = (unsigned short)cur->yhot;
-	c->source = calloc(bitmap + 1, 1);
-	c->mask = calloc(bitmap + 1, 1);
-	c->richSource = calloc(n * (fmt->bits_per_pixel / 8) + 1, 1);
-	c->alphaSource = calloc(n + 1, 1);
-	if (!c->source || !c->mask || !c->richSource || !c->alphaSource) {
-		free_cursor(c);
-		return NULL;
-	}
-	/* XCursor viewers: dark pixels in black, the rest in white. */
-	c->backRed = c->backGreen = c->backBlue = 0xffff;
-	capture_cursor_convert(fmt, cur, c->richSource, c->alphaSource,
-			       c->mask, c->source);
-	return c;
-}
-
-static void on_cursor_shape(const struct capture_cursor *cur, void *arg)
-{
-	struct desktop *dt = arg;
-	rfbCursorPtr c = make_cursor(capture_format(dt->cap), cur);
-	unsigned slot;
-
-	if (!c)
-		return;
-	rfbSetCursor(dt->screen, c);
-	if (dt->cursor) {
-		slot = dt->retired_next++ % RETIRED_CURSORS;
-		free_cursor(dt->retired[slot]);
-		dt->retired[slot] = dt->cursor;
-	}
-	dt->cursor = c;
-	wake_clients(dt, false);
-}
-
-static void set_pixel_format(rfbScreenInfoPtr screen,
-			     const struct capture_format *fmt);
-
-/* Try to hold every client's sending; false (and nothing held) when one is
- * busy.  Blocking here could deadlock: a client thread may be waiting for
- * this very thread to drain its socket. */
-static bool hold_clients(rfbScreenInfoPtr screen, rfbClientPtr *held,
-			 int *n_held)
-{
-	rfbClientIteratorPtr it = rfbGetClientIterator(screen);
-	rfbClientPtr cl;
-	bool all = true;
-
-	*n_held = 0;
-	while ((cl = rfbClientIteratorNext(it))) {
-		if (*n_held == MAX_HELD_CLIENTS ||
-		    pthread_mutex_trylock(&cl->sendMutex) != 0) {
-			all = false;
-			break;
-		}
-		/* Our own reference: the client is not freed while held. */
-		rfbIncrClientRef(cl);
-		held[(*n_held)++] = cl;
-	}
-	rfbReleaseClientIterator(it);
-	if (!all) {
-		while (*n_held > 0) {
-			cl = held[--*n_held];
-			pthread_mutex_unlock(&cl->sendMutex);
-			rfbDecrClientRef(cl);
-		}
-	}
-	return all;
-}
-
-static void release_clients(rfbClientPtr *held, int n_held)
-{
-	while (n_held > 0) {
-		rfbClientPtr cl = held[--n_held];
-
-		pthread_mutex_unlock(&cl->sendMutex);
-		rfbDecrClientRef(cl);
-	}
-}
-
-static void on_resize_tmr(void *arg);
-
-/* rfbNewFramebuffer sets its own pixel layout and packed rows: put ours
- * back, while no client is sending. */
-static void fix_format(struct desktop *dt)
-{
-	const struct capture_format *fmt = capture_format(dt->cap);
-	rfbScreenInfoPtr screen = dt->screen;
-	rfbClientPtr held[MAX_HELD_CLIENTS];
-	int n_held, i;
-
-	if (!hold_clients(screen, held, &n_held)) {
-		tmr_start(&dt->resize_tmr, RESIZE_RETRY_MS, on_resize_tmr, dt);
-		return;
-	}
-	screen->paddedWidthInBytes = fmt->stride;
-	set_pixel_format(screen, fmt);
-	for (i = 0; i < n_held; i++)
-		screen->setTranslateFunction(held[i]);
-	release_clients(held, n_held);
-	dt->format_pending = false;
-	/* Whatever was sent in between in the wrong layout is redone. */
-	rfbMarkRectAsModified(screen, 0, 0, fmt->width, fmt->height);
-}
-
-/* Point libvncserver at the capture's new framebuffer, then let the
- * capture unmap the old one.  rfbNewFramebuffer waits for each client's
- * send in progress itself; waiting could deadlock (a client thread may be
- * blocked writing to a socket only this thread drains), so it is called
- * only once every client was seen idle a moment before. */
-static void swap_framebuffer(struct desktop *dt)
-{
-	const struct capture_format *fmt = capture_format(dt->cap);
-	rfbScreenInfoPtr screen = dt->screen;
-	rfbClientPtr held[MAX_HELD_CLIENTS];
-	int n_held;
-
-	if (!hold_clients(screen, held, &n_held)) {
-		tmr_start(&dt->resize_tmr, RESIZE_RETRY_MS, on_resize_tmr, dt);
-		return;
-	}
-	release_clients(held, n_held);
-	rfbNewFramebuffer(screen, (char *)capture_framebuffer(dt->cap),
-			  fmt->width, fmt->height, 8, 3,
-			  fmt->bits_per_pixel / 8);
-	dt->swap_pending = false;
-	dt->format_pending = true;
-	capture_release_previous(dt->cap);
-	re_fprintf(stderr, "sipvnc: the screen is now %dx%d\n", fmt->width,
-		   fmt->height);
-	fix_format(dt);
-}
-
-static void on_resize_tmr(void *arg)
-{
-	struct desktop *dt = arg;
-
-	if (dt->swap_pending)
-		swap_framebuffer(dt);
-	else if (dt->format_pending)
-		fix_format(dt);
-}
-
-static void on_resized(void *arg)
-{
-	struct desktop *dt = arg;
-
-	dt->swap_pending = true;
-	swap_framebuffer(dt);
-}
 
 static void track_pointer(struct desktop *dt)
 {
@@ -507,7 +253,6 @@ static void wait_for_clients_gone(struct desktop *dt)
 static void desktop_destructor(void *data)
 {
 	struct desktop *dt = data;
-	int i;
 
 	tmr_cancel(&dt->capture_tmr);
 	tmr_cancel(&dt->resize_tmr);
@@ -519,9 +264,7 @@ static void desktop_destructor(void *data)
 		dt->screen->cursor = NULL;
 		rfbScreenCleanup(dt->screen);
 	}
-	free_cursor(dt->cursor);
-	for (i = 0; i < RETIRED_CURSORS; i++)
-		free_cursor(dt->retired[i]);
+	desktop_free_cursors(dt);
 	if (dt->cap) {
 		fd_close(capture_fd(dt->cap));
 		capture_close(dt->cap);
@@ -544,8 +287,8 @@ static int channel_shift(uint32_t mask)
 
 /* The X pixel layout as it is: libvncserver translates per viewer, we never
  * convert when capturing. */
-static void set_pixel_format(rfbScreenInfoPtr screen,
-			     const struct capture_format *fmt)
+void desktop_set_pixel_format(rfbScreenInfoPtr screen,
+			      const struct capture_format *fmt)
 {
 	rfbPixelFormat *pf = &screen->serverFormat;
 
@@ -601,7 +344,7 @@ int desktop_open(struct desktop **dtp, const char *display)
 	dt->screen->desktopName = "sipvnc";
 	dt->screen->frameBuffer = (char *)capture_framebuffer(dt->cap);
 	dt->screen->paddedWidthInBytes = fmt->stride;
-	set_pixel_format(dt->screen, fmt);
+	desktop_set_pixel_format(dt->screen, fmt);
 	dt->screen->port = 0;          /* no TCP listener: calls bring clients */
 	dt->screen->ipv6port = 0;
 	dt->screen->httpPort = 0;
@@ -613,8 +356,9 @@ int desktop_open(struct desktop **dtp, const char *display)
 	dt->screen->ptrAddEvent = on_pointer;
 	dt->screen->screenData = dt;
 	rfbInitServer(dt->screen);
-	capture_watch_cursor(dt->cap, on_cursor_shape, on_pointer_moved, dt);
-	capture_watch_resize(dt->cap, on_resized, dt);
+	capture_watch_cursor(dt->cap, desktop_on_cursor_shape,
+			     desktop_on_pointer_moved, dt);
+	capture_watch_resize(dt->cap, desktop_on_resized, dt);
 	/* Client threads without libvncserver's listener thread. */
 	dt->screen->backgroundLoop = TRUE;
 

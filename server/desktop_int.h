@@ -1,0 +1,65 @@
+/*
+ * desktop_int.h - what desktop.c shares with its cursor and resize parts.
+ * Threads as in desktop.h: everything here runs on the event loop unless
+ * a comment says a client thread reads it.
+ */
+#ifndef SIPVNC_DESKTOP_INT_H
+#define SIPVNC_DESKTOP_INT_H
+
+#include <stdbool.h>
+
+/* rfb.h brings zlib.h, whose crc32() libre would otherwise declare again
+ * with another type. */
+#define USE_ZLIB 1
+#include <re.h>
+#include <rfb/rfb.h>
+#include <rfb/rfbregion.h>
+
+#include "capture/capture.h"
+#include "server/desktop.h"
+
+#define RETIRED_CURSORS 32
+
+struct desktop {
+	struct capture *cap;
+	rfbScreenInfoPtr screen;
+	struct mqueue *gone_mq;   /* client-gone notices from RFB threads */
+	struct list clients;      /* struct desktop_client, attached ones */
+	struct tmr capture_tmr;   /* work the X descriptor will not announce */
+	struct tmr resize_tmr;    /* retrying a framebuffer swap */
+	bool swap_pending, format_pending;
+	sraRegionPtr changed;     /* during a capture pass (on_changed) */
+	int next_id;
+	/* Replaced cursor shapes, freed only RETIRED_CURSORS changes later:
+	 * a client thread may still be sending one (libvncserver reads
+	 * screen->cursor without a lock). */
+	rfbCursorPtr cursor;      /* ours, as last set */
+	rfbCursorPtr retired[RETIRED_CURSORS];
+	unsigned retired_next;
+};
+
+struct desktop_client {
+	struct le le;
+	struct desktop *dt;
+	int id;
+	int rfb_fd;               /* our dup of the RFB end: shutdown() on it
+	                             ends the client's threads without racing
+	                             libvncserver's own close() of its copy */
+	bool gone;
+	desktop_client_gone_h *goneh;
+	void *arg;
+};
+
+/* desktop.c */
+void desktop_set_pixel_format(rfbScreenInfoPtr screen,
+			      const struct capture_format *fmt);
+
+/* desktop_cursor.c: the capture's cursor reports, onto the screen. */
+void desktop_on_cursor_shape(const struct capture_cursor *cur, void *arg);
+void desktop_on_pointer_moved(int x, int y, void *arg);
+void desktop_free_cursors(struct desktop *dt);
+
+/* desktop_resize.c: the capture's resize report, onto the screen. */
+void desktop_on_resized(void *arg);
+
+#endif
