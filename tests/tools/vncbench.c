@@ -34,7 +34,7 @@
 
 #include <rfb/rfbclient.h>
 
-#include "tests/tools/vncpump.h"
+#include "tests/tools/vnctool.h"
 
 /* Where xdemo --marker draws, and its colour for a byte (keep in step
  * with xdemo.c). */
@@ -119,24 +119,6 @@ static rfbBool on_new_size(rfbClient *cl)
 		fflush(stdout);
 	}
 	return default_malloc_fb(cl);
-}
-
-/* libvncclient's default format: 32 bpp, red in the low byte. */
-static int write_ppm(const rfbClient *cl, const char *path)
-{
-	FILE *f = fopen(path, "wb");
-	int x, y;
-
-	if (!f)
-		return -1;
-	fprintf(f, "P6\n%d %d\n255\n", cl->width, cl->height);
-	for (y = 0; y < cl->height; y++) {
-		const uint8_t *row = cl->frameBuffer + (size_t)y * cl->width * 4;
-
-		for (x = 0; x < cl->width; x++)
-			fwrite(row + x * 4, 1, 3, f);
-	}
-	return fclose(f);
 }
 
 /* One message, or a timeout slice; false when the connection is gone. */
@@ -311,7 +293,7 @@ int main(int argc, char *argv[])
 	if (latency > 0 && measure_latency(cl, fifo, latency))
 		return 1;
 
-	if (ppm && write_ppm(cl, ppm)) {
+	if (ppm && vnc_write_ppm(cl, ppm)) {
 		perror("vncbench: writing the image");
 		return 1;
 	}

@@ -17,7 +17,7 @@
 
 #include <rfb/rfbclient.h>
 
-#include "tests/tools/vncpump.h"
+#include "tests/tools/vnctool.h"
 
 static int frames_done;
 static long long area_received;
@@ -44,30 +44,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* libvncclient's default format: 32 bpp, red in the low byte.  Written
- * beside and renamed, so that a test waiting for the file never reads half
- * of it. */
-static int write_ppm(const rfbClient *cl, const char *path)
-{
-	char tmp[4096];
-	FILE *f;
-	int x, y;
-
-	snprintf(tmp, sizeof(tmp), "%s.part", path);
-	f = fopen(tmp, "wb");
-	if (!f)
-		return -1;
-	fprintf(f, "P6\n%d %d\n255\n", cl->width, cl->height);
-	for (y = 0; y < cl->height; y++) {
-		const uint8_t *row = cl->frameBuffer + (size_t)y * cl->width * 4;
-		for (x = 0; x < cl->width; x++)
-			fwrite(row + x * 4, 1, 3, f);
-	}
-	if (fclose(f))
-		return -1;
-	return rename(tmp, path);
 }
 
 int main(int argc, char *argv[])
@@ -130,7 +106,7 @@ int main(int argc, char *argv[])
 	}
 	printf("first frame %dx%d after %.0f ms\n", cl->width, cl->height,
 	       (now_s() - start) * 1000);
-	if (write_ppm(cl, argv[2])) {
+	if (vnc_write_ppm(cl, argv[2])) {
 		perror("vncgrab: writing the image");
 		return 1;
 	}

@@ -1,0 +1,54 @@
+/*
+ * vnctool.h - what the libvncclient test viewers (vncgrab, vncbench) share.
+ *
+ * vnc_pump: one step of a viewer's loop.
+ * libvncclient reads the socket in large pieces: several server messages
+ * can sit in its buffer while select() sees nothing more to read.
+ * WaitForMessage() only looks at the socket, so a loop built on it alone
+ * stalls with a whole frame buffered.  Handle what is buffered first.
+ */
+#ifndef SIPVNC_VNCTOOL_H
+#define SIPVNC_VNCTOOL_H
+
+#include <stdio.h>
+
+#include <rfb/rfbclient.h>
+
+/* 1: a message was handled or the time ran out; 0: the connection is
+ * gone. */
+static inline int vnc_pump(rfbClient *cl, unsigned usec)
+{
+	int n = cl->buffered ? 1 : WaitForMessage(cl, usec);
+
+	if (n < 0)
+		return 0;
+	if (n > 0 && !HandleRFBServerMessage(cl))
+		return 0;
+	return 1;
+}
+
+/* libvncclient's default format: 32 bpp, red in the low byte.  Written
+ * beside and renamed, so that a test waiting for the file never reads half
+ * of it. */
+static inline int vnc_write_ppm(const rfbClient *cl, const char *path)
+{
+	char tmp[4096];
+	FILE *f;
+	int x, y;
+
+	snprintf(tmp, sizeof(tmp), "%s.part", path);
+	f = fopen(tmp, "wb");
+	if (!f)
+		return -1;
+	fprintf(f, "P6\n%d %d\n255\n", cl->width, cl->height);
+	for (y = 0; y < cl->height; y++) {
+		const uint8_t *row = cl->frameBuffer + (size_t)y * cl->width * 4;
+		for (x = 0; x < cl->width; x++)
+			fwrite(row + x * 4, 1, 3, f);
+	}
+	if (fclose(f))
+		return -1;
+	return rename(tmp, path);
+}
+
+#endif
