@@ -158,14 +158,73 @@ static void client_destructor(void *data)
 		capture_release_all(dc->dt->cap);
 }
 
+/* rfbNewClient() waits about 100 ms for a WebSocket handshake that never
+ * comes on our socket pair; on the event loop that would stall SIP and
+ * every other call.  It is made to be called from libvncserver's own
+ * listener thread, so a short-lived thread of ours calls it instead, and
+ * the greeting reaches the bridge whenever it is written. */
+struct rfb_starter {
+	struct desktop *dt;
+	int fd;
+	struct rfb_client_tag *tag;
+	bool view_only;
+};
+
+static void *rfb_starter_run(void *arg)
+{
+	struct rfb_starter *st = arg;
+	struct desktop *dt = st->dt;
+	rfbClientPtr cl = rfbNewClient(dt->screen, st->fd);
+
+	if (!cl) {
+		/* The event loop hears of it as of any client gone. */
+		mqueue_push(dt->gone_mq, st->tag->id, NULL);
+		free(st->tag);
+	}
+	else {
+		cl->clientData = st->tag;
+		cl->clientGoneHook = on_rfb_client_gone;
+		cl->viewOnly = st->view_only ? TRUE : FALSE;
+		rfbStartOnHoldClient(cl);
+	}
+	free(st);
+	__atomic_sub_fetch(&dt->starting, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static int start_rfb_client(struct desktop *dt, int fd,
+			    struct rfb_client_tag *tag, bool view_only)
+{
+	struct rfb_starter *st = calloc(1, sizeof(*st));
+	pthread_attr_t attr;
+	pthread_t thread;
+	int err;
+
+	if (!st)
+		return ENOMEM;
+	st->dt = dt;
+	st->fd = fd;
+	st->tag = tag;
+	st->view_only = view_only;
+	__atomic_add_fetch(&dt->starting, 1, __ATOMIC_ACQUIRE);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	err = pthread_create(&thread, &attr, rfb_starter_run, st);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		__atomic_sub_fetch(&dt->starting, 1, __ATOMIC_RELEASE);
+		free(st);
+	}
+	return err;
+}
+
 int desktop_attach(struct desktop_client **dcp, struct desktop *dt,
 		   bool control, desktop_client_gone_h *goneh, void *arg,
 		   int *viewer_fd)
 {
 	struct desktop_client *dc;
 	struct rfb_client_tag *tag;
-	rfbClientPtr cl;
-	int sv[2];
+	int sv[2], err;
 
 	if (!dcp || !dt || !viewer_fd)
 		return EINVAL;
@@ -196,19 +255,16 @@ int desktop_attach(struct desktop_client **dcp, struct desktop *dt,
 	tag->dt = dt;
 	tag->id = dc->id;
 
-	cl = rfbNewClient(dt->screen, sv[0]);
-	if (!cl) {
+	err = start_rfb_client(dt, sv[0], tag, !control);
+	if (err) {
 		free(tag);
+		close(sv[0]);
 		close(sv[1]);
 		mem_deref(dc);
-		return ECONNREFUSED;
+		return err;
 	}
-	cl->clientData = tag;
-	cl->clientGoneHook = on_rfb_client_gone;
-	cl->viewOnly = control ? FALSE : TRUE;
 	list_append(&dt->clients, &dc->le, dc);
 	track_pointer(dt);
-	rfbStartOnHoldClient(cl);
 
 	*viewer_fd = sv[1];
 	*dcp = dc;
@@ -243,7 +299,8 @@ static void wait_for_clients_gone(struct desktop *dt)
 		if (dc->rfb_fd >= 0)
 			shutdown(dc->rfb_fd, SHUT_RDWR);
 	}
-	while (__atomic_load_n(&dt->screen->clientHead, __ATOMIC_ACQUIRE) &&
+	while ((__atomic_load_n(&dt->starting, __ATOMIC_ACQUIRE) ||
+		__atomic_load_n(&dt->screen->clientHead, __ATOMIC_ACQUIRE)) &&
 	       waited_ms < 3000) {
 		usleep(10 * 1000);
 		waited_ms += 10;

@@ -8,7 +8,9 @@
  * on the event loop, one slow viewer would stall SIP and every other call.
  * They own only their client's RFB socket end and read the framebuffer;
  * input reaches X through capture_key/capture_pointer, which serialise
- * themselves.  Everything else, capture included, is on re_main's thread.
+ * themselves.  A short-lived thread per new client runs rfbNewClient(),
+ * whose WebSocket probe would otherwise hold the event loop for 100 ms.
+ * Everything else, capture included, is on re_main's thread.
  */
 #ifndef SIPVNC_DESKTOP_H
 #define SIPVNC_DESKTOP_H

@@ -30,6 +30,7 @@ struct desktop {
 	bool swap_pending, format_pending;
 	sraRegionPtr changed;     /* during a capture pass (on_changed) */
 	int next_id;
+	int starting;             /* rfbNewClient() threads still running */
 	/* Replaced cursor shapes, freed only RETIRED_CURSORS changes later:
 	 * a client thread may still be sending one (libvncserver reads
 	 * screen->cursor without a lock). */
