@@ -52,10 +52,11 @@ static void on_stop_timeout(void *arg)
 	re_cancel();
 }
 
+static struct tmr stop_tmr;     /* the un-REGISTER's grace period */
+static const char *program = "sipvnc";
+
 static void on_signal(int sig)
 {
-	static struct tmr stop_tmr;
-
 	if (stopping) {
 		re_cancel();
 		return;
@@ -205,9 +206,9 @@ static int start(const char *listen_addr)
 		re_printf("sipvnc: sharing %s (%dx%d) at %s\n",
 			  display[0] ? display : getenv("DISPLAY"), w, h,
 			  sipua_contact_uri(app.ua));
-		re_printf("sipvnc: try: sipvnc view %s --listen "
+		re_printf("sipvnc: try: %s view %s --listen "
 			  "127.0.0.1:5901  (then: vncviewer 127.0.0.1:5901)\n",
-			  sipua_contact_uri(app.ua));
+			  program, sipua_contact_uri(app.ua));
 		return 0;
 	}
 
@@ -252,6 +253,7 @@ int main(int argc, char *argv[])
 	const char *conf_path = NULL, *listen_addr = "127.0.0.1:5901";
 	int opt, err;
 
+	program = argv[0];
 	app.mode = APP_SERVE;
 	app.view_listen_fd = -1;
 	app.waiting_viewer_fd = -1;
@@ -320,7 +322,7 @@ int main(int argc, char *argv[])
 		close(app.view_listen_fd);
 	}
 	libre_close();
-	tmr_debug();
+	tmr_cancel(&stop_tmr);
 	mem_debug();
 	return err ? 1 : 0;
 }

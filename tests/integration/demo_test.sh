@@ -11,9 +11,9 @@ if port_open 5060 || ss -Huln "sport = :5060" | grep -q .; then
 fi
 env -u DISPLAY "$TOP/tests/run-demo.sh" >"$T/demo.log" 2>&1 &
 PIDS+=($!)
-demo_up() { grep -q "try: sipvnc view" "$T/demo.log"; }
+demo_up() { grep -q "try: .*sipvnc view" "$T/demo.log"; }
 check "make run prints the URI and the view line" wait_until 15 demo_up
-uri=$(sed -n 's/.*try: sipvnc view \(sip:[^ ]*\).*/\1/p' "$T/demo.log" | head -1)
+uri=$(sed -n 's/.*try: [^ ]*sipvnc view \(sip:[^ ]*\).*/\1/p' "$T/demo.log" | head -1)
 check "the URI is the loopback default" test "$uri" = "sip:sipvnc@127.0.0.1:5060"
 
 view_port=$(free_port)
