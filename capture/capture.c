@@ -62,6 +62,17 @@ void capture_shm_destroy(struct capture *cap, struct shm_buffer *buf)
 	memset(buf, 0, sizeof(*buf));
 }
 
+static int mask_shift(uint32_t mask)
+{
+	int shift = 0;
+
+	while (mask && !(mask & 1)) {
+		mask >>= 1;
+		shift++;
+	}
+	return shift;
+}
+
 static xcb_screen_t *screen_of(const xcb_setup_t *setup, int num)
 {
 	xcb_screen_iterator_t it = xcb_setup_roots_iterator(setup);
@@ -145,6 +156,9 @@ static int describe_screen(struct capture *cap, int screen_num)
 	fmt->red_mask = visual->red_mask;
 	fmt->green_mask = visual->green_mask;
 	fmt->blue_mask = visual->blue_mask;
+	fmt->red_shift = mask_shift(fmt->red_mask);
+	fmt->green_shift = mask_shift(fmt->green_mask);
+	fmt->blue_shift = mask_shift(fmt->blue_mask);
 	fmt->big_endian = setup->image_byte_order == XCB_IMAGE_ORDER_MSB_FIRST;
 
 	if (fmt->width <= 0 || fmt->height <= 0)

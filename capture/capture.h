@@ -28,6 +28,7 @@ struct capture_format {
 	int bits_per_pixel;      /* 32 (16 accepted too) */
 	int depth;               /* 24 typically */
 	uint32_t red_mask, green_mask, blue_mask;
+	int red_shift, green_shift, blue_shift; /* lowest bit of each mask */
 	bool big_endian;         /* of the pixel values in memory */
 };
 

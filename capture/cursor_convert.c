@@ -5,21 +5,9 @@
  */
 #include "capture/capture.h"
 
-static int mask_shift(uint32_t mask)
-{
-	int shift = 0;
-
-	while (mask && !(mask & 1)) {
-		mask >>= 1;
-		shift++;
-	}
-	return shift;
-}
-
 /* An 8-bit channel value into a channel of the given mask. */
-static uint32_t channel(uint32_t v8, uint32_t mask)
+static uint32_t channel(uint32_t v8, uint32_t mask, int shift)
 {
-	int shift = mask_shift(mask);
 	uint32_t max = mask >> shift;
 
 	return (v8 * max + 127) / 255 << shift;
@@ -62,9 +50,12 @@ void capture_cursor_convert(const struct capture_format *fmt,
 
 			if (pixels)
 				store_pixel(pixels + i * bytes,
-					    channel(r, fmt->red_mask) |
-					    channel(g, fmt->green_mask) |
-					    channel(b, fmt->blue_mask),
+					    channel(r, fmt->red_mask,
+						    fmt->red_shift) |
+					    channel(g, fmt->green_mask,
+						    fmt->green_shift) |
+					    channel(b, fmt->blue_mask,
+						    fmt->blue_shift),
 					    bytes, fmt->big_endian);
 			if (alpha)
 				alpha[i] = (uint8_t)a;

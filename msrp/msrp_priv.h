@@ -69,6 +69,10 @@ void msrp_conn_retire(struct msrp_conn *conn);
 /* Answer a request with only To-Path/From-Path (RFC 4975 section 7.2). */
 int msrp_respond(struct msrp_conn *conn, const struct msrp_msg *req,
 		 uint16_t code, const char *from_path);
+/* 481 for a request that names no session of ours, answered as the URI
+ * the peer addressed; responses and REPORTs get nothing. */
+void msrp_respond_no_session(struct msrp_conn *conn,
+			     const struct msrp_msg *msg);
 
 /* ---- relay client (msrp_relay.c) ---- */
 int  msrp_relay_alloc(struct msrp_relay **relayp, struct msrp_sock *sock,

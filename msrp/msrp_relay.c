@@ -259,16 +259,7 @@ static void relay_msg(const struct msrp_msg *msg,
 		msrp_session_msg_handler(msg, NULL, sess);
 		return;
 	}
-	if (msg->is_request && pl_strcmp(&msg->method, "REPORT")) {
-		struct pl self = msg->to_path;
-		const char *sp = pl_strchr(&self, ' ');
-		char *from = NULL;
-		if (sp)
-			self.l = (size_t)(sp - self.p);
-		if (!pl_strdup(&from, &self))
-			(void)msrp_respond(relay->conn, msg, 481, from);
-		mem_deref(from);
-	}
+	msrp_respond_no_session(relay->conn, msg);
 }
 
 static void relay_estab(void *arg)

@@ -73,17 +73,7 @@ static void pending_msg(const struct msrp_msg *msg,
 		mem_deref(conn);
 		return;
 	}
-	if (pl_strcasecmp(&msg->method, "REPORT") && msg->to_path.l) {
-		/* Answer as the URI the peer addressed. */
-		struct pl self = msg->to_path;
-		const char *sp = pl_strchr(&self, ' ');
-		char *from = NULL;
-		if (sp)
-			self.l = (size_t)(sp - self.p);
-		if (!pl_strdup(&from, &self))
-			(void)msrp_respond(conn, msg, 481, from);
-		mem_deref(from);
-	}
+	msrp_respond_no_session(conn, msg);
 	msrp_conn_retire(conn);
 }
 

@@ -80,3 +80,21 @@ int msrp_respond(struct msrp_conn *conn, const struct msrp_msg *req,
 	mem_deref(mb);
 	return err;
 }
+
+void msrp_respond_no_session(struct msrp_conn *conn,
+			     const struct msrp_msg *msg)
+{
+	struct pl self = msg->to_path;
+	const char *sp;
+	char *from = NULL;
+
+	if (!msg->is_request || !msg->to_path.l ||
+	    !pl_strcasecmp(&msg->method, "REPORT"))
+		return;
+	sp = pl_strchr(&self, ' ');
+	if (sp)
+		self.l = (size_t)(sp - self.p);
+	if (!pl_strdup(&from, &self))
+		(void)msrp_respond(conn, msg, 481, from);
+	mem_deref(from);
+}

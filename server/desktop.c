@@ -331,17 +331,6 @@ static void desktop_destructor(void *data)
 		sraRgnDestroy(dt->changed);
 }
 
-static int channel_shift(uint32_t mask)
-{
-	int shift = 0;
-
-	while (mask && !(mask & 1)) {
-		mask >>= 1;
-		shift++;
-	}
-	return shift;
-}
-
 /* The X pixel layout as it is: libvncserver translates per viewer, we never
  * convert when capturing. */
 void desktop_set_pixel_format(rfbScreenInfoPtr screen,
@@ -353,9 +342,9 @@ void desktop_set_pixel_format(rfbScreenInfoPtr screen,
 	pf->depth = (uint8_t)fmt->depth;
 	pf->bigEndian = fmt->big_endian;
 	pf->trueColour = TRUE;
-	pf->redShift = (uint8_t)channel_shift(fmt->red_mask);
-	pf->greenShift = (uint8_t)channel_shift(fmt->green_mask);
-	pf->blueShift = (uint8_t)channel_shift(fmt->blue_mask);
+	pf->redShift = (uint8_t)fmt->red_shift;
+	pf->greenShift = (uint8_t)fmt->green_shift;
+	pf->blueShift = (uint8_t)fmt->blue_shift;
 	pf->redMax = (uint16_t)(fmt->red_mask >> pf->redShift);
 	pf->greenMax = (uint16_t)(fmt->green_mask >> pf->greenShift);
 	pf->blueMax = (uint16_t)(fmt->blue_mask >> pf->blueShift);

@@ -76,10 +76,12 @@ static void test_convert(void)
 	const struct capture_format rgb32 = {
 		.bits_per_pixel = 32, .depth = 24, .red_mask = 0xff0000,
 		.green_mask = 0xff00, .blue_mask = 0xff,
+		.red_shift = 16, .green_shift = 8, .blue_shift = 0,
 	};
 	struct capture_format rgb16 = {
 		.bits_per_pixel = 16, .depth = 16, .red_mask = 0xf800,
 		.green_mask = 0x07e0, .blue_mask = 0x001f,
+		.red_shift = 11, .green_shift = 5, .blue_shift = 0,
 	};
 	struct capture_format be32 = rgb32;
 	/* 9 wide: the bitmaps need two bytes per row. */
