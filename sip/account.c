@@ -100,6 +100,14 @@ static int parse_param(struct sip_account *acc, const char *p,
 	else if (IS("outbound"))
 		err = copy_field(acc->outbound, sizeof(acc->outbound), val,
 				 (size_t)(val_end - val));
+	else if (IS("sipnat")) {
+		/* baresip's only value; anything else is a typo worth an
+		 * error rather than a silently plain registration */
+		if ((size_t)(val_end - val) != 8 ||
+		    strncmp(val, "outbound", 8) != 0)
+			return EINVAL;
+		acc->sip_outbound = true;
+	}
 	else if (IS("regint")) {
 		char num[16];
 		char *end;

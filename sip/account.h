@@ -2,6 +2,7 @@
  * account.h - private to sip/: the `account` configuration line, in
  * baresip's syntax:
  *   ["Name"] <sip:user@domain>;auth_user=u;auth_pass=p;outbound="sip:..";regint=600
+ *   ;sipnat=outbound asks for RFC 5626 outbound on the registration.
  */
 #ifndef SIPVNC_ACCOUNT_H
 #define SIPVNC_ACCOUNT_H
@@ -20,6 +21,8 @@ struct sip_account {
 	char auth_pass[128]; /* never logged */
 	char outbound[256];  /* route for REGISTER and calls, or "" */
 	uint32_t regint;     /* 0: do not register */
+	bool sip_outbound;   /* sipnat=outbound: RFC 5626 reg-id,
+	                        +sip.instance and flow keepalives */
 };
 
 /* 0, or EINVAL for a malformed line / E2BIG for a field too long. */

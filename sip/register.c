@@ -14,12 +14,25 @@
  * the common case, and waiting a minute there looks broken.  Replacing a
  * sipreg that never registered sends nothing (no un-REGISTER), so it is
  * safe; after a success libre's own schedule applies.
+ *
+ * RFC 5626 outbound (account parameter sipnat=outbound): the Contact gets
+ * reg-id=1 and our +sip.instance, libre adds "Supported: outbound, path"
+ * for a reg-id, and it answers a registrar's
+ * "Require: outbound" with keepalives on the flow (CRLF ping/pong on TCP
+ * and TLS, STUN binding requests on UDP, every Flow-Timer seconds).  When
+ * that flow dies libre would wait 30-60 s; RFC 5626 4.4 wants a new flow
+ * at once, so we register again after a moment.
  */
 #include <string.h>
 #include "sip/sipua_int.h"
+#include "sip/instance.h"
 
 #define FIRST_RETRY_MS 2000
 #define MAX_OWN_RETRY_MS 60000
+/* the dead flow's sipreg un-REGISTERs as it goes: let that finish before
+ * the new registration, or the registrar may drop the new binding */
+#define FLOW_UNREGISTER_GRACE_MS 500
+#define OUTBOUND_REG_ID 1
 
 static int register_account(struct sipua_account *account);
 
@@ -68,12 +81,55 @@ int sipua_creds_auth_handler(char **user, char **pass, const char *realm,
 	return err;
 }
 
+int sipua_instance_setup(struct sipua *ua, const struct conf *conf)
+{
+	char file[512];
+	bool wanted = false;
+	unsigned i;
+	int err;
+
+	for (i = 0; i < ua->n_accounts; i++)
+		wanted = wanted || ua->accounts[i].acc.sip_outbound;
+	if (!conf_get_str(conf, "sip_instance", ua->instance,
+			  sizeof(ua->instance))) {
+		if (!instance_uuid_ok(ua->instance)) {
+			sipua_log("bad sip_instance '%s' (a UUID: "
+				  "8-4-4-4-12 hex digits)\n", ua->instance);
+			return EINVAL;
+		}
+		return 0;
+	}
+	ua->instance[0] = '\0';
+	if (!wanted)
+		return 0;
+	err = instance_default_file(file, sizeof(file));
+	if (!err)
+		err = instance_load_file(ua->instance, sizeof(ua->instance),
+					 file);
+	if (err) {
+		/* the registrar will see a new device at each start: worse
+		 * than a stable id, better than no outbound at all */
+		sipua_log("cannot keep the instance id in %s (%m): set "
+			  "sip_instance\n", err == ENOENT ? "$HOME" : file,
+			  err);
+		return err;
+	}
+	return 0;
+}
+
 static void retry_now(void *arg)
 {
 	struct sipua_account *account = arg;
 
 	if (account->ever_registered)
 		return;
+	if (account->flow_failed) {
+		account->flow_failed = false;
+		account->reg = mem_deref(account->reg);
+		tmr_start(&account->retry_tmr, FLOW_UNREGISTER_GRACE_MS,
+			  retry_now, account);
+		return;
+	}
 	account->reg = mem_deref(account->reg);
 	if (register_account(account)) {
 		account->retry_ms = min(account->retry_ms * 2,
@@ -88,6 +144,23 @@ static void reg_resp_handler(int err, const struct sip_msg *msg, void *arg)
 	struct sipua_account *account = arg;
 	unsigned status = msg ? msg->scode : 0;
 
+	/* a failure without a response after a success: the flow's
+	 * keepalive (or a refresh) met a dead flow */
+	if (err && !msg && account->acc.sip_outbound &&
+	    account->ever_registered) {
+		sipua_log("outbound flow of %s failed (%m): registering on a "
+			  "new flow\n", account->acc.aor, err);
+		account->ever_registered = false;
+		account->flow_failed = true;
+		/* doubled before use: our 2 s, 4 s .. if the new flow fails */
+		account->retry_ms = FIRST_RETRY_MS / 2;
+		account->registered = false;
+		account->last_status = 0;   /* the next 200 is news */
+		account->last_err = err;
+		tmr_start(&account->retry_tmr, 0, retry_now, account);
+		sipua_update_contact(account->ua);
+		return;
+	}
 	account->registered = !err && status >= 200 && status < 300;
 	if (status != account->last_status || err != account->last_err) {
 		if (err)
@@ -124,17 +197,24 @@ static int register_account(struct sipua_account *account)
 	const struct sip_account *acc = &account->acc;
 	const char *routev[1] = {acc->outbound};
 	struct sipua_creds *creds;
+	char params[80] = "";
 	int err;
 
+	if (acc->sip_outbound)
+		(void)re_snprintf(params, sizeof(params),
+				  "+sip.instance=\"<urn:uuid:%s>\"",
+				  account->ua->instance);
 	err = sipua_creds_alloc(&creds, acc);
 	if (err)
 		return err;
 	err = sipreg_register(&account->reg, account->ua->sip, acc->registrar,
 			      acc->aor, acc->display[0] ? acc->display : NULL,
 			      acc->aor, acc->regint, acc->user, routev,
-			      acc->outbound[0] ? 1 : 0, 0,
+			      acc->outbound[0] ? 1 : 0,
+			      acc->sip_outbound ? OUTBOUND_REG_ID : 0,
 			      sipua_creds_auth_handler, creds, true,
-			      reg_resp_handler, account, NULL, NULL);
+			      reg_resp_handler, account,
+			      params[0] ? params : NULL, NULL);
 	mem_deref(creds);
 	if (err)
 		sipua_log("cannot register %s (%m)\n", acc->aor, err);

@@ -13,6 +13,7 @@
 
 struct answer_cmd;
 struct sipua_creds;
+struct sdp_rfb_local;
 
 enum answermode {
 	ANSWERMODE_AUTO,
@@ -34,6 +35,7 @@ struct sipua_account {
 	bool ever_registered;
 	struct tmr retry_tmr;      /* our retry until the first success */
 	uint32_t retry_ms;
+	bool flow_failed;          /* outbound: its flow died, the sipreg goes */
 	unsigned last_status;      /* logged once per change */
 	int last_err;
 };
@@ -62,6 +64,7 @@ struct sipua {
 	char user[64];
 	struct sa listen_addr;
 
+	char instance[40];         /* RFC 5626 UUID, "" without sipnat=outbound */
 	char contact[320];
 	struct sipua_creds *call_creds;   /* the primary account's */
 	struct tls *tls;                  /* SIP over TLS, or NULL */
@@ -77,6 +80,9 @@ struct sipua_call {
 	bool closing;              /* inside closed(): freed by us after */
 	bool presented;            /* incoming(): our user knows the call */
 	bool ringing;              /* 180 sent, no final response yet */
+	bool late_offer;           /* incoming INVITE without SDP: our 200
+	                              offers, the ACK answers */
+	struct tmr end_tmr;        /* ends a call outside libre's handlers */
 	struct answer_cmd *asking; /* answermode manual: the command */
 	enum sipua_rights rights;
 	char *offer;               /* the INVITE's SDP, kept while ringing */
@@ -88,6 +94,7 @@ struct sipua_call {
 	char local_ip[64];
 	char peer[256];
 	uint32_t sdp_id;           /* o= id and version, random: no address */
+	uint32_t sdp_changes;      /* added to the o= version per new media */
 	unsigned fail_status;      /* our own reason to end it, if any */
 	const char *fail_reason;
 	void *arg;
@@ -108,13 +115,24 @@ struct mbuf *sipua_sdp_mbuf(const char *sdp);
 unsigned sipua_make_answer(struct sipua_call *call, struct sipua_media *media,
 			   char *answer, const char *offer, size_t offer_len,
 			   const char **why);
+/* What our SDP is written from: the call's path, address, o= line. */
+void sipua_local_of(const struct sipua_call *call,
+		    struct sdp_rfb_local *local);
+/* Our offer (Blink dialect, actpass) into offer[SIPUA_SDP_BUF_SIZE]. */
+int sipua_make_offer(const struct sipua_call *call, char *offer);
 const char *sipua_reason_phrase(unsigned status);
 void sipua_call_destructor(void *arg);
+/* dns.c: libre's DNS client, from dns_server lines or the system's */
+int sipua_dns_open(struct sipua *ua, const struct conf *conf,
+		   bool *no_nameservers);
 /* sip_tls.c: SIP over TLS if configured (sip_tls_listen ...) */
 int sipua_tls_open(struct sipua *ua, const struct conf *conf);
 /* incoming.c */
 void sipua_call_incoming(const struct sip_msg *msg, void *arg);
 /* register.c */
+/* Our +sip.instance when an account asks for outbound (sip_instance, or
+ * the kept instance-id file). */
+int sipua_instance_setup(struct sipua *ua, const struct conf *conf);
 int sipua_register_start(struct sipua *ua);
 void sipua_register_stop(struct sipua *ua);
 /* Digest credentials of an account (or none) as a libre object, for an

@@ -10,7 +10,6 @@
 #define DEFAULT_LISTEN "127.0.0.1:5060"
 #define DEFAULT_USER   "sipvnc"
 #define DEFAULT_MAX_SESSIONS 4
-#define MAX_NAMESERVERS 4
 #define DEFAULT_ANSWER_TIMEOUT 30   /* seconds */
 
 static void ua_destructor(void *arg)
@@ -101,7 +100,8 @@ static int read_answermode(struct sipua *ua, const struct conf *conf)
 	if (conf_get_str(conf, "answer_command", ua->answer_command,
 			 sizeof(ua->answer_command)))
 		ua->answer_command[0] = '\0';
-	if (ua->answermode == ANSWERMODE_MANUAL && !ua->answer_command[0]) {
+	if (ua->answermode == ANSWERMODE_MANUAL && !ua->answer_command[0] &&
+	    !ua->handlers.ask_argv) {
 		sipua_log("answermode manual needs an answer_command\n");
 		return EINVAL;
 	}
@@ -177,6 +177,9 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 	if (err)
 		return err;
 
+	err = sipua_instance_setup(ua, conf);
+	if (err)
+		return err;
 	err = policy_read_conf(&ua->policy, conf);
 	if (err)
 		return err;
@@ -203,20 +206,6 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 	if (!ua->policy.n_rules)
 		sipua_log("no allow line: every call will be refused\n");
 	return 0;
-}
-
-/* Nameservers from the system; without any, IP-literal URIs and names
- * the system resolver knows (resolve_accounts) still work. */
-static int open_dns(struct sipua *ua, bool *no_nameservers)
-{
-	struct sa servers[MAX_NAMESERVERS];
-	uint32_t n = MAX_NAMESERVERS;
-	char domain[64];
-
-	if (dns_srv_get(domain, sizeof(domain), servers, &n))
-		n = 0;
-	*no_nameservers = n == 0;
-	return dnsc_alloc(&ua->dnsc, NULL, n ? servers : NULL, n);
 }
 
 /* Each account's first hop (outbound proxy, else registrar) through
@@ -278,7 +267,7 @@ int sipua_alloc(struct sipua **uap, const struct conf *conf,
 	if (!err)
 		err = sipua_creds_alloc(&ua->call_creds, sipua_primary(ua));
 	if (!err)
-		err = open_dns(ua, &no_nameservers);
+		err = sipua_dns_open(ua, conf, &no_nameservers);
 	if (!err)
 		resolve_accounts(ua, no_nameservers);
 	if (!err)
