@@ -213,8 +213,9 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 	int err;
 
 	/* One listening socket speaks either TLS or plain TCP: an offer of
-	 * the other kind cannot be served, and must not be downgraded. */
-	if (media->tls != app->msrp.tls) {
+	 * the other kind cannot be served, and must not be downgraded.  (A
+	 * late offer is ours: it says what our path says.) */
+	if (!media->late_offer && media->tls != app->msrp.tls) {
 		re_fprintf(stderr, "sipvnc: %s offers %s MSRP, but msrp_tls "
 			   "is %s here\n", sipua_call_peer(sip),
 			   media->tls ? "TLS" : "plain", app->msrp.tls ?
@@ -245,9 +246,10 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 		return 503;
 	call_describe_local(call, local);
 	/* A passive session listens from the 200 on: the caller may connect
-	 * before its ACK reaches us, and must not meet a 481. */
+	 * before its ACK reaches us, and must not meet a 481.  After a late
+	 * offer the peer's path comes with the ACK: established() starts it. */
 	call->we_connect = media->we_connect;
-	if (!media->we_connect) {
+	if (!media->we_connect && !media->late_offer) {
 		err = call_start_media(call, media);
 		if (err) {
 			mem_deref(call);
@@ -279,6 +281,35 @@ static void on_established(struct sipua_call *sip,
 	}
 }
 
+/* The peer moved the media (re-INVITE): a new MSRP session carries a new
+ * RFB stream, so only a screen we serve can start over on it. */
+static int on_modified(struct sipua_call *sip, const struct sipua_media *media,
+		       struct sipua_local *local, void *arg)
+{
+	struct call *call = sipua_call_arg(sip);
+	int err;
+
+	if (!call || call->ended || !call->we_serve_rfb ||
+	    media->tls != call->app->msrp.tls)
+		return 488;
+	call->rfb = mem_deref(call->rfb);
+	call->bridge = mem_deref(call->bridge);
+	call->msrp = mem_deref(call->msrp);
+	err = msrp_session_alloc(&call->msrp, call->app->msrp_sock,
+				 &call->app->msrp, on_msrp_bound, on_msrp_recv,
+				 on_msrp_writable, on_msrp_close, call);
+	if (!err) {
+		call_describe_local(call, local);
+		call->we_connect = media->we_connect;
+		err = call_start_media(call, media);
+	}
+	if (err) {   /* ended by the timer: we are inside the SIP stack */
+		call->ended = true;
+		tmr_start(&call->teardown, 0, teardown, call);
+	}
+	return err ? 500 : 0;
+}
+
 static void on_closed(struct sipua_call *sip, int err, unsigned status,
 		      const char *reason, void *arg)
 {
@@ -302,4 +333,5 @@ const struct sipua_handlers app_sip_handlers = {
 	.incoming = on_incoming,
 	.established = on_established,
 	.closed = on_closed,
+	.modified = on_modified,
 };

@@ -109,10 +109,11 @@ static void watch_handler(int flags, void *arg)
 }
 
 /* In the child: only stdio and the watch end stay open. */
-static void exec_child(int write_fd, const char *command, const char *caller,
-		       const char *rights)
+static void exec_child(int write_fd, const char *const *prefix,
+		       const char *caller, const char *rights)
 {
-	int fd;
+	char *argv[ANSWER_CMD_MAX_PREFIX + 3];
+	int fd, n = 0;
 
 	(void)setpgid(0, 0);
 	if (write_fd != WATCH_FD && dup2(write_fd, WATCH_FD) < 0)
@@ -125,7 +126,15 @@ static void exec_child(int write_fd, const char *command, const char *caller,
 	for (fd = WATCH_FD + 1; fd < 1024; fd++)
 		(void)close(fd);
 	(void)signal(SIGPIPE, SIG_DFL);
-	execl(command, command, caller, rights, (char *)NULL);
+	while (n < ANSWER_CMD_MAX_PREFIX && prefix[n]) {
+		/* execv() wants char *: it does not write the strings */
+		argv[n] = (char *)prefix[n];
+		n++;
+	}
+	argv[n++] = (char *)caller;
+	argv[n++] = (char *)rights;
+	argv[n] = NULL;
+	execv(argv[0], argv);
 	_exit(127);
 }
 
@@ -133,15 +142,27 @@ int answer_cmd_start(struct answer_cmd **cmdp, const char *command,
 		     const char *caller, const char *rights,
 		     uint32_t timeout_ms, answer_cmd_h *h, void *arg)
 {
+	const char *argv[] = { command, NULL };
+
+	return answer_cmd_start_argv(cmdp, argv, caller, rights, timeout_ms,
+				     h, arg);
+}
+
+int answer_cmd_start_argv(struct answer_cmd **cmdp,
+			  const char *const *argv, const char *caller,
+			  const char *rights, uint32_t timeout_ms,
+			  answer_cmd_h *h, void *arg)
+{
 	struct answer_cmd *cmd;
 	int fds[2];
 	int err;
 
-	if (!cmdp || !command || !*command || !caller || !rights || !h)
+	if (!cmdp || !argv || !argv[0] || !*argv[0] || !caller || !rights ||
+	    !h)
 		return EINVAL;
 	/* a command that cannot run is our configuration's fault: say so
 	 * now, not through a child that fails */
-	if (access(command, X_OK) < 0)
+	if (access(argv[0], X_OK) < 0)
 		return errno;
 	cmd = mem_zalloc(sizeof(*cmd), destructor);
 	if (!cmd)
@@ -160,7 +181,7 @@ int answer_cmd_start(struct answer_cmd **cmdp, const char *command,
 		 * end already there needs it cleared by hand */
 		if (fds[1] == WATCH_FD)
 			(void)fcntl(fds[1], F_SETFD, 0);
-		exec_child(fds[1], command, caller, rights);
+		exec_child(fds[1], argv, caller, rights);
 	}
 	(void)close(fds[1]);
 	cmd->watch_fd = fds[0];

@@ -13,6 +13,7 @@ void sipua_call_destructor(void *arg)
 	struct sipua_call *call = arg;
 
 	list_unlink(&call->le);
+	tmr_cancel(&call->end_tmr);
 	call->asking = mem_deref(call->asking);   /* kills the command */
 	/* a ringing call gets a final answer, not silence */
 	if (call->ringing && call->sess)
@@ -83,47 +84,59 @@ unsigned sipua_make_answer(struct sipua_call *call, struct sipua_media *media,
 			   char *answer, const char *offer, size_t offer_len,
 			   const char **why)
 {
-	struct sdp_rfb_local local = {
-		.path = call->local_path,
-		.ip = call->local_ip,
-		.connect_on_actpass = call->ua->connect_on_actpass,
-		.sess_id = call->sdp_id,
-		.fingerprint = call->local_fingerprint,
-	};
+	struct sdp_rfb_local local;
 
+	sipua_local_of(call, &local);
 	return sdp_rfb_answer(media, answer, SIPUA_SDP_BUF_SIZE, offer,
 			      offer_len, &local, why);
 }
 
-/* A re-INVITE: answer with the media already running (it is not moved),
- * or repeat our description when it carries no offer. */
-int sipua_offer_handler(struct mbuf **descp, const struct sip_msg *msg,
-			 void *arg)
+void sipua_local_of(const struct sipua_call *call,
+		    struct sdp_rfb_local *local)
 {
-	struct sipua_call *call = arg;
+	local->path = call->local_path;
+	local->ip = call->local_ip;
+	local->connect_on_actpass = call->ua->connect_on_actpass;
+	local->sess_id = call->sdp_id;
+	local->fingerprint = call->local_fingerprint;
+	local->version_bump = call->sdp_changes;
+}
+
+int sipua_make_offer(const struct sipua_call *call, char *offer)
+{
+	struct sdp_rfb_local local;
+
+	sipua_local_of(call, &local);
+	return sdp_rfb_offer(offer, SIPUA_SDP_BUF_SIZE, &local,
+			     call->media.we_serve_rfb);
+}
+
+/* The answer to our late offer, from the ACK.  Always 0: a bad answer
+ * ends the call in sipua_estab_handler, the same way whatever libre does
+ * with an error here. */
+static int late_answer(struct sipua_call *call, const struct sip_msg *msg)
+{
 	struct sipua_media media;
-	char sdp[SIPUA_SDP_BUF_SIZE];
 	const char *why = "";
-	int err;
 
-	if (!mbuf_get_left(msg->mb)) {
-		struct sdp_rfb_local local = {call->local_path, call->local_ip,
-			call->ua->connect_on_actpass,
-			call->sdp_id, call->local_fingerprint};
-
-		err = sdp_rfb_offer(sdp, sizeof(sdp), &local,
-				    call->media.we_serve_rfb);
-		if (err)
-			return err;
+	if (!call->late_offer || call->answered)
+		return 0;
+	if (!mbuf_get_left(msg->mb))
+		why = "ACK without the SDP answer";
+	else if (!msg_ctype_cmp(&msg->ctyp, "application", "sdp"))
+		why = "ACK body is not application/sdp";
+	else if (sdp_rfb_parse_answer(&media, (const char *)mbuf_buf(msg->mb),
+				      mbuf_get_left(msg->mb), true, &why))
+		;   /* why is set */
+	else if (media.tls != !strncasecmp(call->local_path, "msrps:", 6))
+		why = "answer changes the offered MSRP transport";
+	else {
+		call->media = media;
+		call->answered = true;
+		return 0;
 	}
-	else if (sipua_make_answer(call, &media, sdp,
-				   (const char *)mbuf_buf(msg->mb),
-				   mbuf_get_left(msg->mb), &why)) {
-		sipua_log("re-INVITE refused: %s\n", why);
-		return EPROTO;
-	}
-	*descp = sipua_sdp_mbuf(sdp);
-	return *descp ? 0 : ENOMEM;
+	call->fail_reason = why;
+	return 0;
 }
 
 int sipua_answer_handler(const struct sip_msg *msg, void *arg)
@@ -133,7 +146,7 @@ int sipua_answer_handler(const struct sip_msg *msg, void *arg)
 	int err;
 
 	if (call->incoming)
-		return 0;   /* we never send offer-less 200s */
+		return late_answer(call, msg);
 	err = sdp_rfb_parse_answer(&call->media, (const char *)mbuf_buf(msg->mb),
 				   mbuf_get_left(msg->mb), call->we_serve_rfb,
 				   &why);
@@ -154,10 +167,33 @@ static void progress_handler(const struct sip_msg *msg, void *arg)
 	sipua_log("call to %s: %u %r\n", call->peer, msg->scode, &msg->reason);
 }
 
+/* A late offer's ACK brought no usable answer: BYE, and our user lets go
+ * of the media it prepared in incoming(). */
+static void end_unanswered(void *arg)
+{
+	struct sipua_call *call = arg;
+	struct sipua *ua = call->ua;
+	const char *why = call->fail_reason ? call->fail_reason
+					    : "no SDP answer in the ACK";
+
+	sipua_log("call from %s ended: %s\n", call->peer, why);
+	(void)sipsess_set_close_headers(call->sess,
+		"Reason: SIP;cause=488;text=\"%s\"\r\n", why);
+	call->closing = true;
+	ua->handlers.closed(call, EPROTO, 0, why, ua->arg);
+	mem_deref(call);
+}
+
 void sipua_estab_handler(const struct sip_msg *msg, void *arg)
 {
 	struct sipua_call *call = arg;
 	struct sipua *ua = call->ua;
+
+	if (call->incoming && call->late_offer && !call->answered) {
+		/* not inside libre's ACK handler: the session goes */
+		tmr_start(&call->end_tmr, 0, end_unanswered, call);
+		return;
+	}
 
 	sipua_log("call %s %s established\n", call->incoming ? "from" : "to",
 		  call->peer);
@@ -227,6 +263,7 @@ int sipua_connect(struct sipua_call **callp, struct sipua *ua,
 	if (!call)
 		return ENOMEM;
 	call->ua = ua;
+	tmr_init(&call->end_tmr);
 	call->sdp_id = rand_u32();
 	call->we_serve_rfb = we_serve_rfb;
 	call->arg = call_arg;

@@ -105,11 +105,9 @@ static bool admit(struct sipua *ua, const struct sip_msg *msg,
 		reject(ua, msg, call->peer, 486, "max_sessions reached");
 		return false;
 	}
-	if (!mbuf_get_left(msg->mb)) {
-		reject(ua, msg, call->peer, 488, "INVITE without SDP offer");
-		return false;
-	}
-	if (!msg_ctype_cmp(&msg->ctyp, "application", "sdp")) {
+	/* no body: a late offer (RFC 3261 13.2.1), we offer in the 200 */
+	if (mbuf_get_left(msg->mb) &&
+	    !msg_ctype_cmp(&msg->ctyp, "application", "sdp")) {
 		reject(ua, msg, call->peer, 415, "body is not application/sdp");
 		return false;
 	}
@@ -146,8 +144,11 @@ static void answer_call(struct sipua_call *call, const struct sip_msg *msg)
 		 sizeof(call->local_fingerprint));
 	sipua_choose_local_ip(call->local_ip, sizeof(call->local_ip),
 			      call->local_path, &call->sip_dst);
-	status = sipua_make_answer(call, &call->media, answer, call->offer,
-				   call->offer_len, &why);
+	if (call->late_offer)
+		status = sipua_make_offer(call, answer) ? 500 : 0;
+	else
+		status = sipua_make_answer(call, &call->media, answer,
+					   call->offer, call->offer_len, &why);
 	mb = status ? NULL : sipua_sdp_mbuf(answer);
 	if (status)
 		err = EINVAL;
@@ -215,10 +216,15 @@ static void ring(struct sipua_call *call, const struct sip_msg *msg)
 	}
 	call->ringing = true;
 	list_append(&ua->calls, &call->le, call);
-	err = answer_cmd_start(&call->asking, ua->answer_command, call->peer,
-			       call->rights == SIPUA_RIGHTS_CONTROL ?
-			       "control" : "view", ua->answer_timeout_ms,
-			       answer_decided, call);
+	{
+		const char *command[] = { ua->answer_command, NULL };
+
+		err = answer_cmd_start_argv(&call->asking,
+			ua->answer_command[0] ? command : ua->handlers.ask_argv,
+			call->peer, call->rights == SIPUA_RIGHTS_CONTROL ?
+			"control" : "view", ua->answer_timeout_ms,
+			answer_decided, call);
+	}
 	if (err) {
 		sipua_log("cannot run answer_command (%m)\n", err);
 		refuse(call, msg, 500, "answer command failed");
@@ -234,12 +240,16 @@ static int keep_offer(struct sipua_call *call, const struct sip_msg *msg)
 {
 	size_t len = mbuf_get_left(msg->mb);
 
+	call->sip_dst = msg->dst;
+	if (!len) {
+		call->late_offer = true;
+		return 0;
+	}
 	call->offer = mem_alloc(len, NULL);
 	if (!call->offer)
 		return ENOMEM;
 	memcpy(call->offer, mbuf_buf(msg->mb), len);
 	call->offer_len = len;
-	call->sip_dst = msg->dst;
 	return 0;
 }
 
@@ -260,6 +270,7 @@ void sipua_call_incoming(const struct sip_msg *msg, void *arg)
 	call->incoming = true;
 	call->sdp_id = rand_u32();
 	call->rights = SIPUA_RIGHTS_VIEW;
+	tmr_init(&call->end_tmr);
 	if (!admit(ua, msg, call))
 		goto fail;
 	if (keep_offer(call, msg)) {
@@ -273,8 +284,16 @@ void sipua_call_incoming(const struct sip_msg *msg, void *arg)
 		 sizeof(call->local_path));
 	sipua_choose_local_ip(call->local_ip, sizeof(call->local_ip),
 			      call->local_path, &msg->dst);
-	status = sipua_make_answer(call, &call->media, answer, call->offer,
-				   call->offer_len, &why);
+	if (call->late_offer) {
+		/* what we will offer: Blink's dialect, we serve the screen */
+		call->media.dialect = SIPUA_DIALECT_BLINK;
+		call->media.we_serve_rfb = true;
+		call->media.late_offer = true;
+		status = 0;
+	}
+	else
+		status = sipua_make_answer(call, &call->media, answer,
+					   call->offer, call->offer_len, &why);
 	if (status) {
 		reject(ua, msg, call->peer, status, why);
 		goto fail;

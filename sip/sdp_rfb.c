@@ -145,7 +145,8 @@ static void put_session(struct writer *w, const struct sdp_rfb_local *local)
 	put(w, "v=0\r\no=sipvnc %llu %llu IN %s %s\r\ns=sipvnc\r\n"
 	    "c=IN %s %s\r\nt=0 0\r\n",
 	    (unsigned long long)local->sess_id,
-	    (unsigned long long)local->sess_id, family, local->ip,
+	    (unsigned long long)(local->sess_id + local->version_bump),
+	    family, local->ip,
 	    family, local->ip);
 }
 

@@ -22,6 +22,8 @@ struct sdp_rfb_local {
 	uint64_t sess_id;       /* o= session id and version */
 	const char *fingerprint;/* our certificate's a=fingerprint value
 	                           ("SHA-256 AB:.."), NULL or "" for none */
+	uint32_t version_bump;  /* o= version = sess_id + this: one more per
+	                           change of our description (RFC 3264 8) */
 };
 
 /* Our transport follows our path's scheme: msrps: => TCP/TLS/MSRP. */

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 struct conf;
+struct dnsc;
 struct sipua;
 struct sipua_call;
 
@@ -40,6 +41,13 @@ struct sipua_media {
 	char remote_path[1024];    /* the peer's a=path, URIs space-separated */
 	char fingerprint[160];     /* the peer's a=fingerprint ("SHA-256 AB:..")
 	                              or empty */
+	bool late_offer;           /* incoming(): the INVITE had no SDP, our
+	                              200 carries the offer (Blink dialect,
+	                              a=setup:actpass, we serve RFB) and the
+	                              answer comes with the ACK: remote_path is
+	                              empty, tls and we_connect unknown until
+	                              established() hands over the ACK's
+	                              media */
 };
 
 /* What our SDP says of our media. */
@@ -60,7 +68,9 @@ struct sipua_handlers {
 			enum sipua_rights rights, struct sipua_local *local,
 			void *arg);
 	/* The call is up (ACK received, or our INVITE answered 200): start the
-	 * media described by media. */
+	 * media described by media.  After a late offer media is the ACK's
+	 * answer; a missing or unusable answer ends the call with BYE (closed()
+	 * is called) instead. */
 	void (*established)(struct sipua_call *call,
 			    const struct sipua_media *media, void *arg);
 	/* The call ended (BYE, CANCEL, failure).  status is the SIP status of a
@@ -68,6 +78,20 @@ struct sipua_handlers {
 	 * after this returns. */
 	void (*closed)(struct sipua_call *call, int err, unsigned status,
 		       const char *reason, void *arg);
+	/* Optional.  A re-INVITE offers new media (another a=path, MSRP
+	 * role, transport or certificate; the RFB roles stay): drop the old
+	 * MSRP session, start one for media, fill local with its end and
+	 * return 0; our answer describes it.  Or return a SIP status: the
+	 * offer is refused (488) and the old media is meant to run on.
+	 * Without this handler such offers are refused. */
+	int (*modified)(struct sipua_call *call,
+			const struct sipua_media *media,
+			struct sipua_local *local, void *arg);
+	/* Optional: answermode manual without an answer_command runs this
+	 * program (argv[0] the path, NULL-terminated, at most 6 entries)
+	 * with the caller URI and view|control appended; exit 0 answers.
+	 * Must stay valid while the ua lives. */
+	const char *const *ask_argv;
 };
 
 /* Read the SIP part of the configuration (sip_listen, account, allow,
@@ -77,6 +101,10 @@ int sipua_alloc(struct sipua **uap, const struct conf *conf,
 		const struct sipua_handlers *handlers, void *arg);
 /* Un-REGISTER and close (libre objects: mem_deref(ua) afterwards). */
 void sipua_shutdown(struct sipua *ua);
+
+/* The DNS client our SIP servers are resolved with (dns_server lines, or
+ * the system's nameservers); MSRP may share it.  Owned by ua. */
+struct dnsc *sipua_dnsc(const struct sipua *ua);
 
 /* The URI at which this instance can be called, for the log and make run. */
 const char *sipua_contact_uri(const struct sipua *ua);

@@ -2,7 +2,9 @@
 # sipp_test.sh - sipvnc's SIP side seen from SIPp: a Blink-dialect call whose
 # SDP answer is checked line by line (over UDP and TCP), OPTIONS, a caller
 # that is not allowed, a denied caller, an offer without RFB, max_sessions,
-# answermode reject, REGISTER with digest auth and the un-REGISTER.
+# answermode reject, REGISTER with digest auth and the un-REGISTER, late
+# offers (INVITE without SDP) with a good, a missing and a bad answer,
+# re-INVITEs keeping and moving the media.
 . "$(dirname "$0")/../lib.sh"
 SCEN=$TOP/tests/integration/sipp
 
@@ -54,6 +56,50 @@ check "the same over TCP, wildcard-allowed caller" \
 check "re-INVITE inside the call answered with the same path" \
 	scenario reinvite uac_reinvite.xml -set caller alice \
 	-set caller_host 127.0.0.1 -set msrp_port 7396
+# Late offer: the INVITE has no SDP, sipvnc offers in its 200 and takes the
+# answer from the ACK.  The answer says setup:passive, so sipvnc must
+# connect to the ACK's a=path: nc listens there and sees its MSRP SEND.
+msrp_listener() { # msrp_listener PORT FILE: takes one MSRP connection
+	nc -l 127.0.0.1 "$1" >"$2" 2>&1 &
+	PIDS+=($!)
+	wait_until 5 eval "ss -Htln 'sport = :$1' | grep -q ."
+}
+late_port=$(free_port)
+msrp_listener "$late_port" "$T/late_msrp.txt"
+check "late offer: 200 carries our offer (actpass, rfbsetup:passive), ACK answers" \
+	scenario late_offer uac_late_offer.xml -set caller alice \
+	-set caller_host 127.0.0.1 -set msrp_port "$late_port"
+check "late offer: sipvnc connected to the path from the ACK's answer" \
+	grep -q "To-Path: msrp://127.0.0.1:$late_port/late" "$T/late_msrp.txt"
+check "late offer, ACK without an answer: sipvnc sends BYE (Reason 488)" \
+	scenario late_noanswer uac_late_offer_noanswer.xml -set caller alice \
+	-set caller_host 127.0.0.1
+check "late offer, answer without RFB media: BYE" \
+	scenario late_badanswer uac_late_offer_badanswer.xml -set caller alice \
+	-set caller_host 127.0.0.1
+late_port=$(free_port)
+msrp_listener "$late_port" "$T/late_tcp_msrp.txt"
+check "late offer over TCP" \
+	scenario late_tcp uac_late_offer.xml -t t1 -set caller alice \
+	-set caller_host 127.0.0.1 -set msrp_port "$late_port"
+# A re-INVITE with a new a=path (and setup:passive): sipvnc restarts the
+# media, answers with a new path and o= version, connects to the new path.
+move_port=$(free_port)
+msrp_listener "$move_port" "$T/moved_msrp.txt"
+check "re-INVITE moving the media: 200 with a new path and setup:active" \
+	scenario reinvite_move uac_reinvite_move.xml -set caller alice \
+	-set caller_host 127.0.0.1 -set msrp_port 7400 -set msrp_port2 "$move_port"
+o_versions() { # first and second o= versions the re-INVITE test logged
+	sed -n 's/.*first o=sipvnc [0-9]* \([0-9]*\) | then o=sipvnc [0-9]* \([0-9]*\).*/\1 \2/p' \
+		"$T/reinvite_move.log" | head -1
+}
+check "the new answer has a higher o= version" \
+	eval 'set -- $(o_versions); [ -n "${2:-}" ] && [ "$2" -gt "$1" ]'
+check "sipvnc connected to the new path" \
+	wait_until 5 grep -q "To-Path: msrp://127.0.0.1:$move_port/moved" "$T/moved_msrp.txt"
+check "re-INVITE swapping the RFB roles: 488, and the call goes on" \
+	scenario reinvite_refused uac_reinvite_refused.xml -t t1 -set caller alice \
+	-set caller_host 127.0.0.1 -set msrp_port 7401
 check "caller not on any allow line: 403" \
 	scenario not_allowed uac_forbidden.xml -set caller mallory \
 	-set caller_host 127.0.0.1

@@ -12,7 +12,7 @@
 #define LOCAL_PATH "msrp://192.0.2.7:2855/ourSession;tcp"
 
 static const struct sdp_rfb_local local = {
-	LOCAL_PATH, "192.0.2.7", false, 42, NULL,
+	LOCAL_PATH, "192.0.2.7", false, 42, NULL, 0,
 };
 
 static char answer[8192];
@@ -470,8 +470,33 @@ static void test_our_offer_and_answers(void)
 	CHECK_EQ_INT(sdp_rfb_parse_answer(&m, NULL, 0, false, &why), EBADMSG);
 }
 
+/* A changed description (re-INVITE moving the media) has a higher o=
+ * version and the same session id (RFC 3264 8). */
+static void test_version_bump(void)
+{
+	struct sdp_rfb_local moved = local;
+	struct sipua_media media;
+	char offer[2048];
+
+	moved.path = "msrp://192.0.2.7:2999/movedSession;tcp";
+	moved.version_bump = 2;
+	CHECK_EQ_INT(answer_to(&media, SESSION
+		"m=application 7394 TCP/MSRP *\r\n"
+		"a=accept-types:application/x-rfb\r\n"
+		"a=path:msrp://198.51.100.1:7394/s1;tcp\r\n", &moved), 0);
+	CHECK(has_line(answer, "o=sipvnc 42 44 IN IP4 192.0.2.7"));
+	CHECK(has_line(answer, "a=path:msrp://192.0.2.7:2999/movedSession;tcp"));
+	CHECK(has_line(answer, "m=application 2999 TCP/MSRP *"));
+	CHECK_EQ_INT(sdp_rfb_offer(offer, sizeof(offer), &moved, true), 0);
+	CHECK(has_line(offer, "o=sipvnc 42 44 IN IP4 192.0.2.7"));
+	/* a late offer (INVITE without SDP): we serve RFB, actpass */
+	CHECK(has_line(offer, "a=setup:actpass"));
+	CHECK(has_line(offer, "a=rfbsetup:passive"));
+}
+
 int main(void)
 {
+	test_version_bump();
 	test_blink_incoming();
 	test_blink_roles();
 	test_rfb_proto_dialect();
