@@ -221,7 +221,8 @@ int capture_alloc_tiles(struct capture *cap)
 	return 0;
 }
 
-int capture_open(struct capture **capp, const char *display)
+int capture_open_area(struct capture **capp, const char *display,
+		      const struct capture_area *area)
 {
 	struct capture *cap;
 	size_t frame;
@@ -247,6 +248,8 @@ int capture_open(struct capture **capp, const char *display)
 	err = check_extensions(cap);
 	if (!err)
 		err = describe_screen(cap, screen_num);
+	if (!err)
+		err = area_open(cap, area, display);
 	if (err)
 		goto out;
 
@@ -272,6 +275,7 @@ int capture_open(struct capture **capp, const char *display)
 	damage_init(cap);
 	cursor_init(cap);
 	resize_init(cap);
+	clipboard_init(cap);
 
 	/* Start with a true picture, so the first client needs no wait. */
 	err = capture_refresh(cap, NULL, NULL);
@@ -302,12 +306,14 @@ void capture_close(struct capture *cap)
 				xcb_get_input_focus(cap->conn), NULL));
 	}
 	if (cap->conn) {
+		area_close(cap);
 		capture_shm_destroy(cap, &cap->fb);
 		capture_shm_destroy(cap, &cap->previous_fb);
 		capture_shm_destroy(cap, &cap->scratch);
 		xcb_disconnect(cap->conn);
 	}
 
+	clipboard_close(cap);
 	keymap_reset(&cap->keymap);
 	free(cap->dirty);
 	free(cap->changed);

@@ -113,4 +113,71 @@ void capture_watch_resize(struct capture *cap, capture_resized_h *resizedh,
 			  void *arg);
 void capture_release_previous(struct capture *cap);
 
+/* Sharing part of the display.  CAPTURE_WINDOW: spec is a window id
+ * ("0x1a00007") or an fnmatch pattern matched against the _NET_WM_NAME (or
+ * WM_NAME) of top-level windows and their direct children, first mapped
+ * match wins.  The window is read through the Composite extension, so
+ * windows covering it never show; it is followed through moves and
+ * resizes (a resize goes through capture_watch_resize), keeps its last
+ * picture while unmapped, and capture_process() fails with ENODEV once it
+ * is destroyed.  Pointer input is offset to it, clamped, and dropped
+ * where another window covers it; key presses first give it the input
+ * focus, and are dropped while it is unmapped.
+ * CAPTURE_MONITOR: spec is a RandR 1.5 monitor name ("HDMI-1", or one made
+ * with xrandr --setmonitor); the framebuffer is that part of the screen,
+ * following the monitor's geometry; pointer input is offset and clamped.
+ * The framebuffer has the area's size throughout; capture_format() says. */
+enum capture_area_kind {
+	CAPTURE_SCREEN,
+	CAPTURE_WINDOW,
+	CAPTURE_MONITOR,
+};
+struct capture_area {
+	enum capture_area_kind kind;
+	const char *spec;      /* copied; unused for CAPTURE_SCREEN */
+};
+/* capture_open() for an area (NULL: the whole screen).  Fails with a
+ * message on stderr when the window or monitor is not found. */
+int capture_open_area(struct capture **capp, const char *display,
+		      const struct capture_area *area);
+/* What later capture_open() calls share, for programs that share one area
+ * and open the capture elsewhere (sipvnc's configuration); NULL: the whole
+ * screen again.  Not thread-safe: call before capturing starts.  Returns
+ * EINVAL for an empty or over-long spec. */
+int capture_set_default_area(const struct capture_area *area);
+
+/* Auto-repeat: viewers send their own repeats, so while a key pressed by
+ * capture_key() is held the X server's auto-repeat is turned off; the
+ * setting it had is put back when the last such key is released
+ * (capture_release_all() and capture_close() release them all). */
+
+/* Clipboard (X's CLIPBOARD and PRIMARY selections), as UTF-8 text.
+ * Another X client copying text to CLIPBOARD is reported, through
+ * capture_process(), at most CAPTURE_CLIPBOARD_MAX bytes of it, cut at a
+ * character boundary (XFixes needed; larger transfers by INCR are not
+ * read).  The text is valid UTF-8 without NUL, valid during the call. */
+#define CAPTURE_CLIPBOARD_MAX (1024 * 1024)
+typedef void (capture_clipboard_h)(const char *utf8, size_t len, void *arg);
+void capture_watch_clipboard(struct capture *cap, capture_clipboard_h *h,
+			     void *arg);
+/* Make utf8 the content of CLIPBOARD and PRIMARY for every X client: from
+ * any thread (it copies the text and wakes capture_fd(); the selections
+ * are taken in capture_process()).  Text past CAPTURE_CLIPBOARD_MAX bytes
+ * (or the X server's request size), a NUL or invalid UTF-8 is cut off.
+ * Returns 0, or ENOMEM, or ENOTSUP when the display cannot do it. */
+int capture_set_clipboard(struct capture *cap, const char *utf8, size_t len);
+
+/* Text conversions the clipboard needs (pure).  The longest prefix of utf8,
+ * at most max bytes, made of whole valid characters before any NUL: */
+size_t capture_utf8_valid_prefix(const char *utf8, size_t len, size_t max);
+/* Latin-1 (up to a NUL) into out: up to out_size bytes, whole characters
+ * (2 * len bytes always suffice).  Returns the bytes written. */
+size_t capture_latin1_to_utf8(const char *latin1, size_t len, char *out,
+			      size_t out_size);
+/* Valid UTF-8 (up to a NUL or invalid byte) into out (len bytes suffice):
+ * a character past U+00FF becomes replacement, or, if replacement is
+ * negative, fails the whole conversion with -1.  Returns the length. */
+long capture_utf8_to_latin1(const char *utf8, size_t len, char *out,
+			    int replacement);
+
 #endif

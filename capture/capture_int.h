@@ -101,6 +101,7 @@ struct capture {
 	capture_cursor_h *cursorh;
 	capture_pointer_h *pointerh;
 	void *cursor_arg;
+	struct clipboard *clipboard;   /* clipboard.c; NULL: unsupported */
 
 	uint64_t next_scan_ms;
 	unsigned scan_phase;
@@ -115,6 +116,27 @@ struct capture {
 	bool pressed[256];
 	uint32_t pressed_sym[256]; /* the keysym each held keycode was for */
 	int buttons;
+	int n_pressed;           /* keycodes set in pressed[] */
+	/* Round trips of the input threads go here, so that they never
+	 * read (and hide) events of the main connection. */
+	xcb_connection_t *input_conn;
+
+	/* What is shared (area.c, window.c, monitor.c) */
+	enum capture_area_kind kind;
+	xcb_drawable_t src;      /* fetches read this: root or window pixmap */
+	int src_x, src_y;        /* the area's origin in src */
+	xcb_drawable_t damage_target;
+	int damage_dx, damage_dy; /* the area's origin in damage coordinates */
+	xcb_window_t win;
+	xcb_pixmap_t win_pixmap;
+	int win_border;
+	xcb_atom_t monitor;      /* guarded by input_lock: mon_x, mon_y */
+	int mon_x, mon_y;
+	char spec[256];
+	bool repeat_restore;     /* we turned X auto-repeat off (input_lock) */
+	bool area_refresh;       /* fetch everything again (map, move) */
+	bool area_gone;
+	bool have_randr15;
 };
 
 /* damage.c */
@@ -160,5 +182,49 @@ void keymap_refresh(struct capture *cap);
 
 /* input.c */
 void input_release_all_locked(struct capture *cap);
+
+/* clipboard.c */
+void clipboard_init(struct capture *cap);
+void clipboard_close(struct capture *cap);
+bool clipboard_handle_event(struct capture *cap,
+			    const xcb_generic_event_t *ev);
+bool clipboard_pending(const struct capture *cap);
+int clipboard_process(struct capture *cap);
+
+/* area.c: what is shared, dispatching to window.c / monitor.c */
+int area_open(struct capture *cap, const struct capture_area *area,
+	      const char *display);
+void area_close(struct capture *cap);
+bool area_handle_event(struct capture *cap, const xcb_generic_event_t *ev);
+bool area_pending(const struct capture *cap);
+int area_process(struct capture *cap, capture_changed_h *changedh,
+		 void *arg);
+/* The area's current size; 0, or an errno value. */
+int area_query_size(struct capture *cap, int *width, int *height);
+/* A new source after a resize or map (window pixmap). */
+void area_rename(struct capture *cap);
+/* Input threads, input_lock held: viewer coordinates (already clamped)
+ * to root ones; false when the pointer must not go there. */
+bool area_pointer_to_root(struct capture *cap, int *x, int *y);
+/* Input threads, input_lock held: may a key press go to the area now? */
+bool area_key_allowed(struct capture *cap);
+
+/* window.c */
+int window_open(struct capture *cap, const char *spec);
+void window_close(struct capture *cap);
+bool window_handle_event(struct capture *cap, const xcb_generic_event_t *ev);
+int window_size(struct capture *cap, int *width, int *height);
+void window_rename(struct capture *cap);
+bool window_viewable(xcb_connection_t *c, xcb_window_t w);
+
+/* window_input.c */
+bool window_pointer_to_root(struct capture *cap, int *x, int *y);
+bool window_key_allowed(struct capture *cap);
+
+/* monitor.c */
+int monitor_open(struct capture *cap, const char *name);
+int monitor_geometry(struct capture *cap, int *x, int *y, int *width,
+		     int *height);
+bool monitor_handle_event(struct capture *cap, const xcb_generic_event_t *ev);
 
 #endif

@@ -113,21 +113,28 @@ static void report_shape(struct capture *cap)
 	free(r);
 }
 
+/* In the shared area's coordinates: a window's own (it may have moved),
+ * or the root's less the monitor's origin. */
 static void report_position(struct capture *cap)
 {
+	bool in_window = cap->kind == CAPTURE_WINDOW;
 	xcb_query_pointer_reply_t *r;
 
-	r = xcb_query_pointer_reply(cap->conn,
-		xcb_query_pointer(cap->conn, cap->root), NULL);
-	if (r && r->same_screen &&
-	    (r->root_x != cap->pointer_x || r->root_y != cap->pointer_y)) {
-		cap->pointer_x = r->root_x;
-		cap->pointer_y = r->root_y;
-		cap->pointer_still = 0;
-		cap->pointerh(r->root_x, r->root_y, cap->cursor_arg);
-	}
-	else if (cap->pointer_still < CAPTURE_POINTER_STILL) {
-		cap->pointer_still++;
+	r = xcb_query_pointer_reply(cap->conn, xcb_query_pointer(cap->conn,
+				    in_window ? cap->win : cap->root), NULL);
+	if (r && r->same_screen) {
+		int x = in_window ? r->win_x : r->root_x - cap->src_x;
+		int y = in_window ? r->win_y : r->root_y - cap->src_y;
+
+		if (x != cap->pointer_x || y != cap->pointer_y) {
+			cap->pointer_x = x;
+			cap->pointer_y = y;
+			cap->pointer_still = 0;
+			cap->pointerh(x, y, cap->cursor_arg);
+		}
+		else if (cap->pointer_still < CAPTURE_POINTER_STILL) {
+			cap->pointer_still++;
+		}
 	}
 	free(r);
 	cap->next_pointer_ms = capture_now_ms() +

@@ -38,7 +38,7 @@ void damage_init(struct capture *cap)
 	/* Raw rectangles: no DamageSubtract round trip is ever needed, and
 	 * each event only marks tiles, which is cheap. */
 	cap->damage = xcb_generate_id(cap->conn);
-	xcb_damage_create(cap->conn, cap->damage, cap->root,
+	xcb_damage_create(cap->conn, cap->damage, cap->damage_target,
 			  XCB_DAMAGE_REPORT_LEVEL_RAW_RECTANGLES);
 	cap->damage_event = ext->first_event;
 	cap->have_damage = true;
@@ -90,13 +90,17 @@ static void handle_event(struct capture *cap, xcb_generic_event_t *ev)
 {
 	uint8_t type = ev->response_type & 0x7f;
 
-	if (cursor_handle_event(cap, ev) || resize_handle_event(cap, ev))
+	if (cursor_handle_event(cap, ev) || resize_handle_event(cap, ev) ||
+	    area_handle_event(cap, ev))
+		return;
+	if (clipboard_handle_event(cap, ev))
 		return;
 	if (cap->have_damage &&
 	    type == cap->damage_event + XCB_DAMAGE_NOTIFY) {
 		const xcb_damage_notify_event_t *dn = (const void *)ev;
 
-		damage_mark(cap, dn->area.x, dn->area.y, dn->area.width,
+		damage_mark(cap, dn->area.x - cap->damage_dx,
+			    dn->area.y - cap->damage_dy, dn->area.width,
 			    dn->area.height);
 	}
 	else if (type == XCB_MAPPING_NOTIFY) {
@@ -160,8 +164,9 @@ static int scan_lines(struct capture *cap)
 			f->w = cap->fmt.width;
 			f->h = 1;
 			f->offset = (uint32_t)n * row;
-			f->cookie = xcb_shm_get_image(cap->conn, cap->root,
-				0, (int16_t)y, (uint16_t)cap->fmt.width, 1,
+			f->cookie = xcb_shm_get_image(cap->conn, cap->src,
+				(int16_t)cap->src_x, (int16_t)(y + cap->src_y),
+				(uint16_t)cap->fmt.width, 1,
 				~0u, XCB_IMAGE_FORMAT_Z_PIXMAP,
 				cap->scratch.seg, f->offset);
 		}
@@ -200,8 +205,10 @@ bool capture_pending(struct capture *cap)
 	if (!cap || xcb_connection_has_error(cap->conn))
 		return false;
 	drain_queued(cap);
+	if (clipboard_pending(cap))
+		return true;
 	if (cap->dirty_count || cap->mapping_changed || cursor_pending(cap) ||
-	    resize_pending(cap))
+	    resize_pending(cap) || area_pending(cap))
 		return true;
 	return !cap->have_damage && capture_now_ms() >= cap->next_scan_ms;
 }
@@ -235,6 +242,8 @@ int capture_process(struct capture *cap, capture_changed_h *changedh,
 		return EPIPE;
 
 	err = resize_process(cap);
+	if (!err)
+		err = area_process(cap, changedh, arg);
 	if (err)
 		return err;
 
@@ -251,6 +260,9 @@ int capture_process(struct capture *cap, capture_changed_h *changedh,
 	}
 
 	err = cursor_process(cap);
+	if (err)
+		return err;
+	err = clipboard_process(cap);
 	if (err)
 		return err;
 
@@ -281,7 +293,8 @@ int capture_refresh(struct capture *cap, capture_changed_h *changedh,
 	/* The image's rows are padded like the framebuffer's stride, so the
 	 * whole screen lands in place. */
 	r = xcb_shm_get_image_reply(cap->conn,
-		xcb_shm_get_image(cap->conn, cap->root, 0, 0,
+		xcb_shm_get_image(cap->conn, cap->src,
+				  (int16_t)cap->src_x, (int16_t)cap->src_y,
 				  (uint16_t)cap->fmt.width,
 				  (uint16_t)cap->fmt.height, ~0u,
 				  XCB_IMAGE_FORMAT_Z_PIXMAP, cap->fb.seg, 0),

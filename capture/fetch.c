@@ -93,8 +93,10 @@ static int queue_fetch(struct capture *cap, int x, int y, int w, int h)
 	f->h = h;
 	f->offset = cap->scratch_used;
 	cap->scratch_used += size;
-	f->cookie = xcb_shm_get_image(cap->conn, cap->root, (int16_t)x,
-				      (int16_t)y, (uint16_t)w, (uint16_t)h,
+	f->cookie = xcb_shm_get_image(cap->conn, cap->src,
+				      (int16_t)(x + cap->src_x),
+				      (int16_t)(y + cap->src_y),
+				      (uint16_t)w, (uint16_t)h,
 				      ~0u, XCB_IMAGE_FORMAT_Z_PIXMAP,
 				      cap->scratch.seg, f->offset);
 	return err;

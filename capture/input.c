@@ -7,6 +7,7 @@
  * button pressed here is remembered so that a leaving viewer leaves
  * nothing stuck.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <xcb/xtest.h>
 
@@ -26,8 +27,45 @@ static void fake(struct capture *cap, uint8_t type, uint8_t detail)
 			    XCB_NONE, 0, 0, 0);
 }
 
+/* The viewer repeats a held key itself: the X server repeating it too
+ * would double every repeat and go on after a lost release.  Requests on
+ * the main connection, so the change is in place before the press. */
+static void repeat_off(struct capture *cap)
+{
+	const uint32_t off = XCB_AUTO_REPEAT_MODE_OFF;
+	xcb_get_keyboard_control_reply_t *kb;
+
+	if (!cap->input_conn)
+		return;
+	kb = xcb_get_keyboard_control_reply(cap->input_conn,
+		xcb_get_keyboard_control(cap->input_conn), NULL);
+	if (kb && kb->global_auto_repeat) {
+		xcb_change_keyboard_control(cap->conn,
+			XCB_KB_AUTO_REPEAT_MODE, &off);
+		cap->repeat_restore = true;
+	}
+	free(kb);
+}
+
+static void repeat_restore(struct capture *cap)
+{
+	const uint32_t on = XCB_AUTO_REPEAT_MODE_ON;
+
+	if (!cap->repeat_restore)
+		return;
+	xcb_change_keyboard_control(cap->conn, XCB_KB_AUTO_REPEAT_MODE, &on);
+	cap->repeat_restore = false;
+}
+
 static void press_code(struct capture *cap, int kc, uint32_t keysym)
 {
+	if (!cap->pressed[kc] && cap->n_pressed++ == 0)
+		repeat_off(cap);
+	/* With auto-repeat off the server drops a press of a key that is
+	 * down: the viewer's repeat goes in as release and press, the way
+	 * X's own repeat looks to clients. */
+	if (cap->pressed[kc])
+		fake(cap, XCB_KEY_RELEASE, (uint8_t)kc);
 	fake(cap, XCB_KEY_PRESS, (uint8_t)kc);
 	cap->pressed[kc] = true;
 	cap->pressed_sym[kc] = keysym;
@@ -36,6 +74,8 @@ static void press_code(struct capture *cap, int kc, uint32_t keysym)
 static void release_code(struct capture *cap, int kc)
 {
 	fake(cap, XCB_KEY_RELEASE, (uint8_t)kc);
+	if (cap->pressed[kc] && --cap->n_pressed == 0)
+		repeat_restore(cap);
 	cap->pressed[kc] = false;
 	cap->pressed_sym[kc] = 0;
 }
@@ -171,9 +211,11 @@ void capture_key(struct capture *cap, uint32_t keysym, bool down)
 		keysym -= 0x1000000;
 
 	pthread_mutex_lock(&cap->input_lock);
-	if (down)
+	/* A shared window gets keys only with the focus (it is given the
+	 * focus when it has not); a release always follows its press. */
+	if (down && area_key_allowed(cap))
 		key_down(cap, keysym);
-	else
+	else if (!down)
 		key_up(cap, keysym);
 	xcb_flush(cap->conn);
 	pthread_mutex_unlock(&cap->input_lock);
@@ -181,6 +223,7 @@ void capture_key(struct capture *cap, uint32_t keysym, bool down)
 
 void capture_pointer(struct capture *cap, int x, int y, int button_mask)
 {
+	bool reachable;
 	int b;
 
 	if (!cap)
@@ -195,17 +238,24 @@ void capture_pointer(struct capture *cap, int x, int y, int button_mask)
 		y = cap->fmt.height - 1;
 
 	pthread_mutex_lock(&cap->input_lock);
-	xcb_test_fake_input(cap->conn, XCB_MOTION_NOTIFY, 0, XCB_CURRENT_TIME,
-			    cap->root, (int16_t)x, (int16_t)y, 0);
+	/* Where a shared window is covered the pointer stays put and no
+	 * button goes down; releases still go (to the window that got the
+	 * press, X's implicit grab). */
+	reachable = area_pointer_to_root(cap, &x, &y);
+	if (reachable)
+		xcb_test_fake_input(cap->conn, XCB_MOTION_NOTIFY, 0,
+				    XCB_CURRENT_TIME, cap->root, (int16_t)x,
+				    (int16_t)y, 0);
 	for (b = 0; b < BUTTONS; b++) {
 		int bit = 1 << b;
 
-		if ((button_mask & bit) == (cap->buttons & bit))
+		if ((button_mask & bit) == (cap->buttons & bit) ||
+		    ((button_mask & bit) && !reachable))
 			continue;
 		fake(cap, (button_mask & bit) ? XCB_BUTTON_PRESS :
 		     XCB_BUTTON_RELEASE, (uint8_t)(b + 1));
+		cap->buttons ^= bit;
 	}
-	cap->buttons = button_mask & ((1 << BUTTONS) - 1);
 	xcb_flush(cap->conn);
 	pthread_mutex_unlock(&cap->input_lock);
 }

@@ -1,5 +1,6 @@
 /*
- * resize.c - follow screen size changes (RandR): new shared-memory
+ * resize.c - follow size changes of what is shared (the screen through
+ * RandR, a window, a monitor): new shared-memory
  * framebuffer and tile maps at the new size, the old framebuffer kept
  * until the user says no thread reads it any more.
  */
@@ -22,13 +23,20 @@ void resize_init(struct capture *cap)
 	ext = xcb_get_extension_data(cap->conn, &xcb_randr_id);
 	if (!ext || !ext->present)
 		return;
+	/* A monitor's geometry needs 1.5, and asking for less now would
+	 * lower what the server lets us use. */
 	ver = xcb_randr_query_version_reply(cap->conn,
-		xcb_randr_query_version(cap->conn, 1, 2), NULL);
+		xcb_randr_query_version(cap->conn, 1,
+			cap->kind == CAPTURE_MONITOR ? 5 : 2), NULL);
 	if (!ver)
 		return;
 	free(ver);
 	xcb_randr_select_input(cap->conn, cap->root,
-			       XCB_RANDR_NOTIFY_MASK_SCREEN_CHANGE);
+		XCB_RANDR_NOTIFY_MASK_SCREEN_CHANGE |
+		(cap->kind == CAPTURE_MONITOR ?
+		 XCB_RANDR_NOTIFY_MASK_CRTC_CHANGE |
+		 XCB_RANDR_NOTIFY_MASK_OUTPUT_CHANGE |
+		 XCB_RANDR_NOTIFY_MASK_RESOURCE_CHANGE : 0));
 	cap->randr_event = ext->first_event;
 	cap->have_randr = true;
 }
@@ -38,7 +46,9 @@ bool resize_handle_event(struct capture *cap, const xcb_generic_event_t *ev)
 	uint8_t type = ev->response_type & 0x7f;
 
 	if (!cap->have_randr ||
-	    type != cap->randr_event + XCB_RANDR_SCREEN_CHANGE_NOTIFY)
+	    (type != cap->randr_event + XCB_RANDR_SCREEN_CHANGE_NOTIFY &&
+	     (cap->kind != CAPTURE_MONITOR ||
+	      type != cap->randr_event + XCB_RANDR_NOTIFY)))
 		return false;
 	/* The event's size may predate later changes: the root's geometry
 	 * is asked for when acting on it. */
@@ -120,20 +130,23 @@ static int reallocate(struct capture *cap, int width, int height)
 
 int resize_process(struct capture *cap)
 {
-	xcb_get_geometry_reply_t *geo;
 	int width, height, err;
 
 	if (!resize_pending(cap))
 		return 0;
 	cap->resize_pending = false;
 
-	geo = xcb_get_geometry_reply(cap->conn,
-		xcb_get_geometry(cap->conn, cap->root), NULL);
-	if (!geo)
-		return xcb_connection_has_error(cap->conn) ? EPIPE : 0;
-	width = geo->width;
-	height = geo->height;
-	free(geo);
+	err = area_query_size(cap, &width, &height);
+	if (err == EPIPE)
+		return err;
+	if (err) {
+		/* A window's end is told by DestroyNotify; a monitor may
+		 * come back. */
+		if (cap->kind == CAPTURE_MONITOR)
+			fprintf(stderr, "capture: monitor %s is gone; keeping "
+				"its last picture\n", cap->spec);
+		return 0;
+	}
 	if (width == cap->fmt.width && height == cap->fmt.height)
 		return 0;
 	if (width <= 0 || height <= 0 ||
@@ -151,6 +164,8 @@ int resize_process(struct capture *cap)
 			"(%s)\n", width, height, strerror(err));
 		return 0;
 	}
+	area_rename(cap);
+	cap->area_refresh = false;
 	err = capture_refresh(cap, NULL, NULL);
 	if (cap->resizeh)
 		cap->resizeh(cap->resize_arg);
