@@ -315,6 +315,7 @@ static void desktop_destructor(void *data)
 	tmr_cancel(&dt->resize_tmr);
 	if (dt->screen) {
 		wait_for_clients_gone(dt);
+		desktop_clipboard_close(dt);
 		rfbShutdownServer(dt->screen, TRUE);
 		/* Our cursors are ours to free: rfbScreenCleanup() would
 		 * clear their pointers without freeing them. */
@@ -405,6 +406,9 @@ int desktop_open(struct desktop **dtp, const char *display)
 	capture_watch_cursor(dt->cap, desktop_on_cursor_shape,
 			     desktop_on_pointer_moved, dt);
 	capture_watch_resize(dt->cap, desktop_on_resized, dt);
+	err = desktop_clipboard_open(dt);
+	if (err)
+		goto out;
 	/* Client threads without libvncserver's listener thread. */
 	dt->screen->backgroundLoop = TRUE;
 

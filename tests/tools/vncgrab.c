@@ -4,10 +4,17 @@
  * optionally stay connected to see whether the server closes.
  *
  *   vncgrab HOST:PORT OUT.ppm [--key KEYSYM]... [--hold SECONDS]
- *           [--timeout SECONDS]
+ *           [--timeout SECONDS] [--send-cut-text TEXT]
+ *           [--expect-cut-text TEXT] [--print-cut-text]
+ *
+ * Cut text (the clipboard) is given and printed in UTF-8; on the wire it is
+ * RFB's classic Latin-1.  --send-cut-text sends after the first frame;
+ * --expect-cut-text waits (up to --timeout) for the server to send it;
+ * --print-cut-text prints every cut text received as "cut text: TEXT".
  *
  * Exit status: 0 done (with --hold: the server closed the connection),
- * 1 error, 3 --hold ran out with the connection still open.
+ * 1 error, 3 --hold ran out with the connection still open, 4 the expected
+ * cut text did not come.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +28,64 @@
 
 static int frames_done;
 static long long area_received;
+static const char *expect_cut;
+static int expected_cut_seen, cuts_seen;
+static int print_cut;
+
+/* Latin-1 from the server, compared and printed as UTF-8. */
+static void on_cut_text(rfbClient *cl, const char *text, int len)
+{
+	char utf8[8192];
+	size_t o = 0;
+	int i;
+
+	(void)cl;
+	for (i = 0; i < len && o + 3 < sizeof(utf8); i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (c < 0x80) {
+			utf8[o++] = (char)c;
+		}
+		else {
+			utf8[o++] = (char)(0xc0 | c >> 6);
+			utf8[o++] = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	utf8[o] = '\0';
+	cuts_seen++;
+	if (print_cut) {
+		printf("cut text: %s\n", utf8);
+		fflush(stdout);
+	}
+	if (expect_cut && !strcmp(utf8, expect_cut))
+		expected_cut_seen = 1;
+}
+
+/* UTF-8 from the command line to Latin-1 for the wire ('?' beyond it). */
+static int to_latin1(const char *utf8, char *out, size_t size)
+{
+	const unsigned char *s = (const unsigned char *)utf8;
+	size_t o = 0;
+
+	while (*s && o + 1 < size) {
+		if (*s < 0x80) {
+			out[o++] = (char)*s++;
+		}
+		else if ((*s & 0xe0) == 0xc0 && s[1]) {
+			unsigned cp = (unsigned)(*s & 0x1f) << 6 | (s[1] & 0x3f);
+
+			out[o++] = cp < 0x100 ? (char)cp : '?';
+			s += 2;
+		}
+		else {
+			out[o++] = '?';
+			for (s++; (*s & 0xc0) == 0x80; s++)
+				;
+		}
+	}
+	out[o] = '\0';
+	return (int)o;
+}
 
 /* A frame is complete once its rectangles cover the screen: an update may
  * carry only a cursor shape, and that is not a picture yet. */
@@ -53,6 +118,7 @@ int main(int argc, char *argv[])
 	char *my_argv[] = {argv[0], NULL};
 	rfbClient *cl;
 	char *host, *colon;
+	const char *send_cut = NULL;
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: vncgrab HOST:PORT OUT.ppm [--key KEYSYM]..."
@@ -66,6 +132,12 @@ int main(int argc, char *argv[])
 			hold = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
 			timeout = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--send-cut-text") && i + 1 < argc)
+			send_cut = argv[++i];
+		else if (!strcmp(argv[i], "--expect-cut-text") && i + 1 < argc)
+			expect_cut = argv[++i];
+		else if (!strcmp(argv[i], "--print-cut-text"))
+			print_cut = 1;
 		else {
 			fprintf(stderr, "vncgrab: unknown argument %s\n", argv[i]);
 			return 1;
@@ -85,6 +157,7 @@ int main(int argc, char *argv[])
 	cl->serverPort = atoi(colon + 1);
 	cl->FinishedFrameBufferUpdate = on_frame_done;
 	cl->GotFrameBufferUpdate = on_rect;
+	cl->GotXCutText = on_cut_text;
 	cl->appData.useRemoteCursor = TRUE;   /* no cursor drawn into pixels */
 	cl->appData.enableJPEG = FALSE;       /* lossless, to compare pixels */
 	cl->appData.encodingsString = getenv("VNCGRAB_ENCODINGS") ?
@@ -114,6 +187,31 @@ int main(int argc, char *argv[])
 		SendKeyEvent(cl, (uint32_t)keys[i], TRUE);
 		SendKeyEvent(cl, (uint32_t)keys[i], FALSE);
 	}
+	if (send_cut) {
+		char latin1[8192];
+		int n = to_latin1(send_cut, latin1, sizeof(latin1));
+
+		if (!SendClientCutText(cl, latin1, n)) {
+			fprintf(stderr, "vncgrab: cannot send the cut text\n");
+			return 1;
+		}
+		printf("sent cut text (%d bytes)\n", n);
+	}
+	while (expect_cut && !expected_cut_seen) {
+		if (!vnc_pump(cl, 100000)) {
+			fprintf(stderr, "vncgrab: connection lost before the "
+				"cut text\n");
+			return 4;
+		}
+		if (now_s() - start > timeout) {
+			fprintf(stderr, "vncgrab: no expected cut text in %.0f s"
+				" (%d others)\n", timeout, cuts_seen);
+			return 4;
+		}
+	}
+	if (expect_cut)
+		printf("got the expected cut text\n");
+	fflush(stdout);
 	if (hold >= 0) {
 		double until = now_s() + hold;
 
@@ -126,7 +224,7 @@ int main(int argc, char *argv[])
 		return 3;
 	}
 	/* Let the key events leave before the socket closes. */
-	if (nkeys) {
+	if (nkeys || send_cut) {
 		double until = now_s() + 0.3;
 		while (now_s() < until)
 			if (!vnc_pump(cl, 50000))
