@@ -12,7 +12,7 @@
 CC       ?= cc
 BUILD    ?= build
 PKGS     := libre libvncserver xcb xcb-shm xcb-xtest xcb-damage xcb-xfixes \
-            xcb-randr xcb-keysyms openssl
+            xcb-randr xcb-keysyms xcb-composite openssl
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter
 CPPFLAGS += -D_GNU_SOURCE -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -I. \
@@ -35,13 +35,14 @@ TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 DEB_BUILD := build-essential pkg-config libre-dev libvncserver-dev \
              libxcb1-dev libxcb-shm0-dev libxcb-xtest0-dev \
              libxcb-damage0-dev libxcb-xfixes0-dev libxcb-randr0-dev \
-             libxcb-keysyms1-dev libmbedtls-dev libssl-dev
+             libxcb-keysyms1-dev libxcb-composite0-dev libmbedtls-dev libssl-dev
 DEB_RUN   := xvfb x11-utils
 DEB_TEST  := xvfb x11-apps x11-utils x11-xserver-utils xdotool \
              xserver-xorg-core xserver-xorg-video-dummy kamailio sip-tester x11vnc \
              vncsnapshot libvncclient1 libvncserver-dev clang \
              libclang-rt-14-dev valgrind cppcheck clang-tidy iproute2 \
-             procps psmisc netcat-openbsd kamailio-tls-modules openssl
+             procps psmisc netcat-openbsd kamailio-tls-modules openssl \
+             dnsmasq-base python3
 
 .PHONY: all run test deps unit integration fuzz asan lint clean tools bench
 

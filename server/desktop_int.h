@@ -37,6 +37,7 @@ struct desktop {
 	rfbCursorPtr cursor;      /* ours, as last set */
 	rfbCursorPtr retired[RETIRED_CURSORS];
 	unsigned retired_next;
+	struct desktop_clipboard *clipboard;  /* desktop_clipboard.c */
 };
 
 struct desktop_client {
@@ -60,7 +61,21 @@ void desktop_on_cursor_shape(const struct capture_cursor *cur, void *arg);
 void desktop_on_pointer_moved(int x, int y, void *arg);
 void desktop_free_cursors(struct desktop *dt);
 
+/* desktop_copy.c: moved content, onto the screen as CopyRect. */
+struct desktop_copies;
+int desktop_copies_alloc(struct desktop_copies **dcp, rfbScreenInfoPtr screen);
+void desktop_copies_set_screen(struct desktop_copies *dc,
+			       rfbScreenInfoPtr screen);
+/* Hand this pass's copies to libvncserver: before its changed areas. */
+void desktop_copies_flush(struct desktop_copies *dc);
+void desktop_on_copied(int x, int y, int w, int h, int dx, int dy, void *arg);
+
 /* desktop_resize.c: the capture's resize report, onto the screen. */
 void desktop_on_resized(void *arg);
+
+/* desktop_clipboard.c: the X clipboard to and from allowed viewers;
+ * close after the clients' sockets are shut down. */
+int desktop_clipboard_open(struct desktop *dt);
+void desktop_clipboard_close(struct desktop *dt);
 
 #endif

@@ -5,9 +5,11 @@
  *   sipvnc view URI [--listen ADDR:PORT]  call a desktop, serve its RFB to
  *                                         a local VNC viewer
  *   sipvnc share URI [--control]          call out and share this screen
+ *   sipvnc ask CALLER view|control        the dialog of answermode manual
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +17,11 @@
 
 #include <re.h>
 
+#include "capture/capture.h"
 #include "server/app.h"
+#include "server/ask.h"
 #include "server/conf_check.h"
+#include "server/desktop_clipboard.h"
 #include "server/desktop.h"
 
 #define SIPVNC_VERSION "0.1.0"
@@ -40,7 +45,10 @@ static void usage(FILE *out)
 	      "       calls that share a screen (allowed callers only)\n"
 	      "share  call URI and share this screen with it (view only\n"
 	      "       unless --control)\n"
-	      "-c     configuration file (see conf/sipvnc.conf)\n", out);
+	      "-c     configuration file (see conf/sipvnc.conf)\n"
+	      "--share-window ID|TITLE, --share-monitor NAME (serve, share)\n"
+	      "       share one window or RandR monitor, not the screen\n",
+	      out);
 }
 
 static struct app app;
@@ -155,9 +163,76 @@ static int apply_media_conf(struct sa *msrp_laddr)
 	return 0;
 }
 
+/* From --share-window / --share-monitor; either overrides both keys of
+ * the file. */
+static const char *cli_window, *cli_monitor;
+
+/* share_window / share_monitor: one window or monitor instead of the
+ * whole screen.  The capture takes it as its default area. */
+static int apply_share_area(void)
+{
+	static char window[256], monitor[256];
+	struct capture_area area = {CAPTURE_SCREEN, NULL};
+	bool has_window, has_monitor;
+
+	if ((cli_window && strlen(cli_window) >= sizeof(window)) ||
+	    (cli_monitor && strlen(cli_monitor) >= sizeof(monitor))) {
+		re_fprintf(stderr, "sipvnc: a window or monitor name has at "
+			   "most %zu characters\n", sizeof(window) - 1);
+		return EINVAL;
+	}
+	if (cli_window || cli_monitor) {
+		str_ncpy(window, cli_window ? cli_window : "", sizeof(window));
+		str_ncpy(monitor, cli_monitor ? cli_monitor : "",
+			 sizeof(monitor));
+	}
+	else {
+		(void)conf_get_str(app.conf, "share_window", window,
+				   sizeof(window));
+		(void)conf_get_str(app.conf, "share_monitor", monitor,
+				   sizeof(monitor));
+	}
+	has_window = window[0] != '\0';
+	has_monitor = monitor[0] != '\0';
+	if (has_window && has_monitor) {
+		re_fprintf(stderr, "sipvnc: share_window and share_monitor "
+			   "exclude each other\n");
+		return EINVAL;
+	}
+	if (has_window)
+		area = (struct capture_area){CAPTURE_WINDOW, window};
+	else if (has_monitor)
+		area = (struct capture_area){CAPTURE_MONITOR, monitor};
+	if (capture_set_default_area(&area)) {
+		re_fprintf(stderr, "sipvnc: share_window / share_monitor "
+			   "needs a name (at most 255 characters)\n");
+		return EINVAL;
+	}
+	return 0;
+}
+
+/* app_sip_handlers, plus our own dialog (`sipvnc ask`) as the asker of
+ * answermode manual: this very binary, found through /proc so that it
+ * works whatever the PATH or the working directory. */
+static const struct sipua_handlers *sip_handlers(void)
+{
+	static char self[PATH_MAX];
+	static const char *ask_argv[] = { self, "ask", NULL };
+	static struct sipua_handlers handlers;
+	ssize_t n;
+
+	handlers = app_sip_handlers;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0 && app.mode == APP_SERVE) {
+		self[n] = '\0';
+		handlers.ask_argv = ask_argv;
+	}
+	return &handlers;
+}
+
 static int start(const char *listen_addr)
 {
-	char display[128] = "";
+	char display[128] = "", clip[16] = "";
 	struct sa msrp_laddr;
 	int err;
 
@@ -168,6 +243,12 @@ static int start(const char *listen_addr)
 	if (app.mode != APP_VIEW) {
 		(void)conf_get_str(app.conf, "display", display,
 				   sizeof(display));
+		err = apply_share_area();
+		if (err)
+			return err;
+		/* what we run (the answer dialog) shows on the shared screen */
+		if (display[0] && setenv("DISPLAY", display, 1) < 0)
+			return errno;
 		err = desktop_open(&app.desktop, display[0] ? display : NULL);
 		if (err) {
 			re_fprintf(stderr, "sipvnc: cannot share display "
@@ -175,6 +256,12 @@ static int start(const char *listen_addr)
 				   getenv("DISPLAY") ? getenv("DISPLAY") : "",
 				   err);
 			return err;
+		}
+		if (!conf_get_str(app.conf, "clipboard", clip, sizeof(clip)) &&
+		    desktop_set_clipboard_policy(app.desktop, clip)) {
+			re_fprintf(stderr, "sipvnc: clipboard must be control, "
+				   "all or off, not '%s'\n", clip);
+			return EINVAL;
 		}
 	}
 
@@ -191,7 +278,7 @@ static int start(const char *listen_addr)
 			   err);
 		return err;
 	}
-	err = sipua_alloc(&app.ua, app.conf, &app_sip_handlers, &app);
+	err = sipua_alloc(&app.ua, app.conf, sip_handlers(), &app);
 	if (err) {
 		re_fprintf(stderr, "sipvnc: SIP start failed: %m\n", err);
 		return err;
@@ -246,6 +333,8 @@ int main(int argc, char *argv[])
 		{"config", required_argument, NULL, 'c'},
 		{"listen", required_argument, NULL, 'l'},
 		{"control", no_argument, NULL, 'C'},
+		{"share-window", required_argument, NULL, 'W'},
+		{"share-monitor", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -254,6 +343,8 @@ int main(int argc, char *argv[])
 	int opt, err;
 
 	program = argv[0];
+	if (argc > 1 && !strcmp(argv[1], "ask"))
+		return ask_main(argc - 1, argv + 1);
 	app.mode = APP_SERVE;
 	app.view_listen_fd = -1;
 	app.waiting_viewer_fd = -1;
@@ -276,6 +367,8 @@ int main(int argc, char *argv[])
 		case 'c': conf_path = optarg; break;
 		case 'l': listen_addr = optarg; break;
 		case 'C': app.share_control = true; break;
+		case 'W': cli_window = optarg; break;
+		case 'M': cli_monitor = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': puts("sipvnc " SIPVNC_VERSION); return 0;
 		default: usage(stderr); return 2;
