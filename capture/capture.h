@@ -180,4 +180,14 @@ size_t capture_latin1_to_utf8(const char *latin1, size_t len, char *out,
 long capture_utf8_to_latin1(const char *utf8, size_t len, char *out,
 			    int replacement);
 
+/* Content that moved (a scroll, a dragged window): the area (x, y, w, h)
+ * of the framebuffer now shows what (x - dx, y - dy) showed before this
+ * capture pass.  With a handler set, capture_process() reports such areas
+ * through it, before the pass's changed areas, instead of as changed; a
+ * viewer can then move pixels it has rather than receive them again. */
+typedef void (capture_copied_h)(int x, int y, int w, int h, int dx, int dy,
+				void *arg);
+void capture_watch_copies(struct capture *cap, capture_copied_h *copiedh,
+			  void *arg);
+
 #endif

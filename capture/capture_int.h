@@ -89,6 +89,11 @@ struct capture {
 	struct fetch fetches[CAPTURE_MAX_FETCH];
 	int n_fetch;
 	uint32_t scratch_used;
+	/* Moved content (fetch.c, scroll.c) */
+	capture_copied_h *copiedh;
+	void *copied_arg;
+	int motion[2];        /* this pass's (dx, dy), the next one's hint */
+	bool pass_written;    /* a batch of this pass wrote the framebuffer */
 
 	/* Cursor (cursor.c) */
 	bool have_xfixes;

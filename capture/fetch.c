@@ -4,13 +4,16 @@
  * Runs of dirty tiles are fetched into the scratch segment with pipelined
  * ShmGetImage requests (one round trip's latency for the whole batch), then
  * compared tile by tile with the framebuffer: only tiles whose pixels really
- * differ are copied and reported, merged into rectangles.
+ * differ are copied and reported, merged into rectangles.  When the
+ * content moved (scroll.c), tiles that equal the old framebuffer shifted
+ * by that motion are reported as copies instead.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "capture/capture_int.h"
+#include "capture/scroll.h"
 
 uint32_t capture_row_bytes(const struct capture *cap, int w)
 {
@@ -20,11 +23,66 @@ uint32_t capture_row_bytes(const struct capture *cap, int w)
 	return (bits + pad - 1) / pad * pad / 8;
 }
 
-static void compare_fetch(struct capture *cap, const struct fetch *f)
+/* What a tile of this pass became (cap->changed). */
+enum tile_state { TILE_SAME = 0, TILE_CHANGED = 1, TILE_COPIED = 2 };
+
+static struct scroll_frame old_frame(const struct capture *cap)
+{
+	struct scroll_frame old = { cap->fb.data, (size_t)cap->fmt.stride,
+				    cap->fmt.width, cap->fmt.height,
+				    cap->bytes_pp };
+
+	return old;
+}
+
+static struct scroll_area fetched_area(const struct capture *cap,
+				       const struct fetch *f)
+{
+	struct scroll_area a = { cap->scratch.data + f->offset,
+				 capture_row_bytes(cap, f->w),
+				 f->x, f->y, f->w, f->h };
+
+	return a;
+}
+
+/* Sort the tiles of one fetch, without writing the framebuffer yet: a
+ * copy's source must still show the old pixels while others are sorted. */
+static void classify_fetch(struct capture *cap, const struct fetch *f,
+			   bool moved)
+{
+	struct scroll_frame old = old_frame(cap);
+	struct scroll_area got = fetched_area(cap, f);
+	size_t bpp = (size_t)cap->bytes_pp;
+	int tx, ty = f->y / CAPTURE_TILE;
+
+	for (tx = f->x / CAPTURE_TILE; tx <= (f->x + f->w - 1) / CAPTURE_TILE;
+	     tx++) {
+		int x0 = tx * CAPTURE_TILE;
+		int w = cap->fmt.width - x0 < CAPTURE_TILE ?
+			cap->fmt.width - x0 : CAPTURE_TILE;
+		const uint8_t *src = got.data + (size_t)(x0 - f->x) * bpp;
+		const uint8_t *dst = cap->fb.data +
+			(size_t)f->y * cap->fmt.stride + (size_t)x0 * bpp;
+		uint8_t *state = &cap->changed[(size_t)ty * cap->tiles_x + tx];
+		int r = 0;
+
+		while (r < f->h && memcmp(src + (size_t)r * got.stride,
+					  dst + (size_t)r * cap->fmt.stride,
+					  (size_t)w * bpp) == 0)
+			r++;
+		if (r == f->h)
+			continue;
+		*state = moved && scroll_matches(&old, &got, x0, f->y, w, f->h,
+						 cap->motion[0], cap->motion[1])
+			 ? TILE_COPIED : TILE_CHANGED;
+	}
+}
+
+static void write_fetch(struct capture *cap, const struct fetch *f)
 {
 	uint32_t row = capture_row_bytes(cap, f->w);
 	size_t bpp = (size_t)cap->bytes_pp;
-	int tx, ty = f->y / CAPTURE_TILE;
+	int tx, ty = f->y / CAPTURE_TILE, r;
 
 	for (tx = f->x / CAPTURE_TILE; tx <= (f->x + f->w - 1) / CAPTURE_TILE;
 	     tx++) {
@@ -35,23 +93,42 @@ static void compare_fetch(struct capture *cap, const struct fetch *f)
 			(size_t)(x0 - f->x) * bpp;
 		uint8_t *dst = cap->fb.data + (size_t)f->y * cap->fmt.stride +
 			(size_t)x0 * bpp;
-		int r = 0;
 
-		while (r < f->h && memcmp(src + (size_t)r * row,
-					  dst + (size_t)r * cap->fmt.stride,
-					  len) == 0)
-			r++;
-		if (r == f->h)
+		if (cap->changed[(size_t)ty * cap->tiles_x + tx] == TILE_SAME)
 			continue;
-		for (; r < f->h; r++)
+		for (r = 0; r < f->h; r++)
 			memcpy(dst + (size_t)r * cap->fmt.stride,
 			       src + (size_t)r * row, len);
-		cap->changed[(size_t)ty * cap->tiles_x + tx] = 1;
 	}
+}
+
+/* Did the content move?  Only in a pass's first batch: after that, parts
+ * of the framebuffer hold new pixels that viewers have not been told
+ * about yet, and a copy from there would hand them the wrong ones. */
+static bool find_motion(struct capture *cap, const bool *ok)
+{
+	struct scroll_frame old = old_frame(cap);
+	int i, dx, dy;
+
+	if (!cap->copiedh || cap->pass_written)
+		return false;
+	for (i = 0; i < cap->n_fetch; i++) {
+		struct scroll_area got = fetched_area(cap, &cap->fetches[i]);
+
+		if (ok[i] && got.w >= 2 * CAPTURE_TILE &&
+		    scroll_guess(&old, &got, cap->motion, &dx, &dy)) {
+			cap->motion[0] = dx;
+			cap->motion[1] = dy;
+			return true;
+		}
+	}
+	cap->motion[0] = cap->motion[1] = 0;
+	return false;
 }
 
 static int finish_fetches(struct capture *cap)
 {
+	bool ok[CAPTURE_MAX_FETCH] = { false }, moved;
 	int i, err = 0;
 
 	for (i = 0; i < cap->n_fetch; i++) {
@@ -60,6 +137,7 @@ static int finish_fetches(struct capture *cap)
 		xcb_generic_error_t *e = NULL;
 
 		r = xcb_shm_get_image_reply(cap->conn, f->cookie, &e);
+		ok[i] = r != NULL;
 		if (!r) {
 			/* A refused area stays as it was: retrying could
 			 * loop, and the next damage retries it anyway. */
@@ -69,8 +147,16 @@ static int finish_fetches(struct capture *cap)
 			continue;
 		}
 		free(r);
-		compare_fetch(cap, f);
 	}
+	moved = find_motion(cap, ok);
+	for (i = 0; i < cap->n_fetch; i++)
+		if (ok[i])
+			classify_fetch(cap, &cap->fetches[i], moved);
+	for (i = 0; i < cap->n_fetch; i++)
+		if (ok[i])
+			write_fetch(cap, &cap->fetches[i]);
+	if (cap->n_fetch)
+		cap->pass_written = true;
 	cap->n_fetch = 0;
 	cap->scratch_used = 0;
 	return err;
@@ -103,7 +189,7 @@ static int queue_fetch(struct capture *cap, int x, int y, int w, int h)
 }
 
 static void emit(struct capture *cap, int x0, int x1, int y0, int y1,
-		 capture_changed_h *changedh, void *arg)
+		 enum tile_state which, capture_changed_h *changedh, void *arg)
 {
 	int x = x0 * CAPTURE_TILE, y = y0 * CAPTURE_TILE;
 	int xe = x1 * CAPTURE_TILE, ye = y1 * CAPTURE_TILE;
@@ -112,14 +198,17 @@ static void emit(struct capture *cap, int x0, int x1, int y0, int y1,
 		xe = cap->fmt.width;
 	if (ye > cap->fmt.height)
 		ye = cap->fmt.height;
-	if (changedh)
+	if (which == TILE_COPIED)
+		cap->copiedh(x, y, xe - x, ye - y, cap->motion[0],
+			     cap->motion[1], cap->copied_arg);
+	else if (changedh)
 		changedh(x, y, xe - x, ye - y, arg);
 }
 
-/* Report the changed tiles as horizontal runs, merging a run with the one
- * above it when both span the same columns. */
-static void report_changed(struct capture *cap, capture_changed_h *changedh,
-			   void *arg)
+/* Report the tiles in state which as horizontal runs, merging a run with
+ * the one above it when both span the same columns. */
+static void report_tiles(struct capture *cap, enum tile_state which,
+			 capture_changed_h *changedh, void *arg)
 {
 	int *ox0 = cap->open_x0, *ox1 = cap->open_x1, *oy0 = cap->open_y0;
 	int base = cap->tiles_x + 1;     /* the new row's list starts here */
@@ -132,17 +221,17 @@ static void report_changed(struct capture *cap, capture_changed_h *changedh,
 		while (ty < cap->tiles_y && tx < cap->tiles_x) {
 			int start;
 
-			if (!row[tx]) {
+			if (row[tx] != which) {
 				tx++;
 				continue;
 			}
 			start = tx;
-			while (tx < cap->tiles_x && row[tx])
+			while (tx < cap->tiles_x && row[tx] == which)
 				tx++;
 
 			while (i < n_open && (ox0[i] < start ||
 				(ox0[i] == start && ox1[i] != tx))) {
-				emit(cap, ox0[i], ox1[i], oy0[i], ty,
+				emit(cap, ox0[i], ox1[i], oy0[i], ty, which,
 				     changedh, arg);
 				i++;
 			}
@@ -155,14 +244,14 @@ static void report_changed(struct capture *cap, capture_changed_h *changedh,
 			n_new++;
 		}
 		for (; i < n_open; i++)
-			emit(cap, ox0[i], ox1[i], oy0[i], ty, changedh, arg);
+			emit(cap, ox0[i], ox1[i], oy0[i], ty, which, changedh,
+			     arg);
 
 		memmove(ox0, ox0 + base, (size_t)n_new * sizeof(int));
 		memmove(ox1, ox1 + base, (size_t)n_new * sizeof(int));
 		memmove(oy0, oy0 + base, (size_t)n_new * sizeof(int));
 		n_open = n_new;
 	}
-	memset(cap->changed, 0, (size_t)cap->tiles_x * cap->tiles_y);
 }
 
 int fetch_dirty_tiles(struct capture *cap, capture_changed_h *changedh,
@@ -199,6 +288,22 @@ int fetch_dirty_tiles(struct capture *cap, capture_changed_h *changedh,
 	cap->dirty_count = 0;
 	err |= finish_fetches(cap);
 
-	report_changed(cap, changedh, arg);
+	/* copies first: a viewer applies them to what it has, before the
+	 * changed areas (some inside a copy's source) are drawn anew */
+	if (cap->copiedh)
+		report_tiles(cap, TILE_COPIED, changedh, arg);
+	report_tiles(cap, TILE_CHANGED, changedh, arg);
+	memset(cap->changed, 0, (size_t)cap->tiles_x * cap->tiles_y);
+	cap->pass_written = false;
 	return err ? EPIPE : 0;
+}
+
+void capture_watch_copies(struct capture *cap, capture_copied_h *copiedh,
+			  void *arg)
+{
+	if (!cap)
+		return;
+	cap->copiedh = copiedh;
+	cap->copied_arg = arg;
+	cap->motion[0] = cap->motion[1] = 0;
 }
