@@ -54,6 +54,7 @@ static void capture_now(struct desktop *dt)
 	int err, ms;
 
 	err = capture_process(dt->cap, on_changed, dt);
+	desktop_copies_flush(dt->copies);
 	flush_changed(dt);
 	if (err) {
 		re_fprintf(stderr, "sipvnc: lost the X display (%m); "
@@ -313,6 +314,7 @@ static void desktop_destructor(void *data)
 
 	tmr_cancel(&dt->capture_tmr);
 	tmr_cancel(&dt->resize_tmr);
+	dt->copies = mem_deref(dt->copies);
 	if (dt->screen) {
 		wait_for_clients_gone(dt);
 		desktop_clipboard_close(dt);
@@ -406,6 +408,10 @@ int desktop_open(struct desktop **dtp, const char *display)
 	capture_watch_cursor(dt->cap, desktop_on_cursor_shape,
 			     desktop_on_pointer_moved, dt);
 	capture_watch_resize(dt->cap, desktop_on_resized, dt);
+	err = desktop_copies_alloc(&dt->copies, dt->screen);
+	if (err)
+		goto out;
+	capture_watch_copies(dt->cap, desktop_on_copied, dt);
 	err = desktop_clipboard_open(dt);
 	if (err)
 		goto out;
@@ -413,6 +419,7 @@ int desktop_open(struct desktop **dtp, const char *display)
 	dt->screen->backgroundLoop = TRUE;
 
 	err = capture_refresh(dt->cap, on_changed, dt);
+	desktop_copies_flush(dt->copies);
 	flush_changed(dt);
 	if (err)
 		goto out;

@@ -29,6 +29,7 @@ struct desktop {
 	struct tmr resize_tmr;    /* retrying a framebuffer swap */
 	bool swap_pending, format_pending;
 	sraRegionPtr changed;     /* during a capture pass (on_changed) */
+	struct desktop_copies *copies;  /* moved content (desktop_copy.c) */
 	int next_id;
 	int starting;             /* rfbNewClient() threads still running */
 	/* Replaced cursor shapes, freed only RETIRED_CURSORS changes later:
@@ -64,8 +65,8 @@ void desktop_free_cursors(struct desktop *dt);
 /* desktop_copy.c: moved content, onto the screen as CopyRect. */
 struct desktop_copies;
 int desktop_copies_alloc(struct desktop_copies **dcp, rfbScreenInfoPtr screen);
-void desktop_copies_set_screen(struct desktop_copies *dc,
-			       rfbScreenInfoPtr screen);
+/* The framebuffer was replaced: drop what referred to the old one. */
+void desktop_copies_forget(struct desktop_copies *dc);
 /* Hand this pass's copies to libvncserver: before its changed areas. */
 void desktop_copies_flush(struct desktop_copies *dc);
 void desktop_on_copied(int x, int y, int w, int h, int dx, int dy, void *arg);

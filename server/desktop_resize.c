@@ -100,6 +100,7 @@ static void swap_framebuffer(struct desktop *dt)
 			  fmt->bits_per_pixel / 8);
 	dt->swap_pending = false;
 	dt->format_pending = true;
+	desktop_copies_forget(dt->copies);
 	capture_release_previous(dt->cap);
 	re_fprintf(stderr, "sipvnc: the screen is now %dx%d\n", fmt->width,
 		   fmt->height);

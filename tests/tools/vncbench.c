@@ -80,6 +80,18 @@ static void on_rect(rfbClient *cl, int x, int y, int w, int h)
 	area_received += (long long)w * h;
 }
 
+/* CopyRect: counted, then done as libvncclient would. */
+static int copy_rects;
+static GotCopyRectProc default_copy_rect;
+
+static void on_copy_rect(rfbClient *cl, int src_x, int src_y, int w, int h,
+			 int dest_x, int dest_y)
+{
+	copy_rects++;
+	if (default_copy_rect)
+		default_copy_rect(cl, src_x, src_y, w, h, dest_x, dest_y);
+}
+
 static void on_update_done(rfbClient *cl)
 {
 	updates++;
@@ -249,6 +261,8 @@ int main(int argc, char *argv[])
 	cl->FinishedFrameBufferUpdate = on_update_done;
 	cl->GotCursorShape = on_cursor_shape;
 	cl->HandleCursorPos = on_cursor_pos;
+	default_copy_rect = cl->GotCopyRect;
+	cl->GotCopyRect = on_copy_rect;
 	default_malloc_fb = cl->MallocFrameBuffer;
 	cl->MallocFrameBuffer = on_new_size;
 	cl->appData.useRemoteCursor = TRUE;
@@ -258,7 +272,7 @@ int main(int argc, char *argv[])
 	if (cl->appData.enableJPEG)
 		cl->appData.qualityLevel = quality;
 	cl->appData.encodingsString = getenv("VNCBENCH_ENCODINGS") ?
-		getenv("VNCBENCH_ENCODINGS") : "tight zrle hextile zlib raw";
+		getenv("VNCBENCH_ENCODINGS") : "tight copyrect zrle hextile zlib raw";
 
 	start = now_s();
 	if (!rfbInitClient(cl, &my_argc, my_argv)) {
@@ -285,9 +299,9 @@ int main(int argc, char *argv[])
 				return 1;
 			}
 		}
-		printf("updates %d frames %d seconds %.2f rx_bytes %lld\n",
-		       updates, pixel_updates, now_s() - t0,
-		       bytes_read() - b0);
+		printf("updates %d frames %d seconds %.2f rx_bytes %lld "
+		       "copyrects %d\n", updates, pixel_updates, now_s() - t0,
+		       bytes_read() - b0, copy_rects);
 		fflush(stdout);
 	}
 	if (latency > 0 && measure_latency(cl, fifo, latency))

@@ -3,11 +3,12 @@
  * recognisable pattern over the whole screen, takes the keyboard focus and
  * prints every key it receives ("key 0x61 a") on stdout.
  *
- *   xdemo [--animate WxH FPS] [--seconds N] [--marker FIFO]
+ *   xdemo [--animate WxH FPS] [--frames N] [--seconds N] [--marker FIFO]
  *
  * --animate scrolls a detailed picture through a centred WxH area at FPS
  * frames per second, every pixel changing each frame (a workload for
- * benchmarks, as hard to compress as real content); --seconds ends it after N
+ * benchmarks, as hard to compress as real content); --frames stops the
+ * animation after N frames, leaving the last one up; --seconds ends it after N
  * seconds (default: run forever); --marker draws a 16x16 marker at (8,8)
  * for every byte written to FIFO, its colour chosen by the byte (vncbench
  * times how long the marker takes to reach a viewer).
@@ -129,6 +130,7 @@ static double now_s(void)
 int main(int argc, char *argv[])
 {
 	int anim_w = 0, anim_h = 0, fps = 0, frame = 0, i, marker_fd = -1;
+	int frames = -1;
 	double seconds = -1, start, next_frame;
 	xcb_key_symbols_t *syms;
 	xcb_screen_t *screen;
@@ -139,6 +141,8 @@ int main(int argc, char *argv[])
 			if (sscanf(argv[++i], "%dx%d", &anim_w, &anim_h) != 2)
 				return 2;
 			fps = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "--frames") && i + 1 < argc) {
+			frames = atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) {
 			seconds = atof(argv[++i]);
 		} else if (!strcmp(argv[i], "--marker") && i + 1 < argc) {
@@ -151,7 +155,7 @@ int main(int argc, char *argv[])
 			}
 		} else {
 			fprintf(stderr, "usage: xdemo [--animate WxH FPS] "
-				"[--seconds N] [--marker FIFO]\n");
+				"[--frames N] [--seconds N] [--marker FIFO]\n");
 			return 2;
 		}
 	}
@@ -198,6 +202,11 @@ int main(int argc, char *argv[])
 		xcb_generic_event_t *ev;
 		int wait_ms = -1;
 
+		if (fps && frames >= 0 && frame >= frames) {
+			fps = 0;   /* the last frame stays up */
+			printf("animation done\n");
+			fflush(stdout);
+		}
 		if (fps)
 			wait_ms = (int)((next_frame - now_s()) * 1000);
 		if (seconds >= 0) {

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Content that scrolls goes to viewers as CopyRect, and the copies alone
+# (the later repair turned off) leave the viewer with exactly the X
+# screen's pixels.  xdemo scrolls a detailed picture sideways, then holds
+# its last frame; vncbench (libvncclient, lossless) watches throughout
+# through sipvnc serve + sipvnc view.
+source "$(dirname "$0")/../lib.sh"
+TOOLS=$BUILD/tools
+
+start_xvfb 800x600x24 || exit 1
+serve_port=$(free_port)
+cat >"$T/serve.conf" <<CONF
+display         $DISPLAY
+sip_listen      127.0.0.1:$serve_port
+allow           sip:*@127.0.0.1
+CONF
+
+run_case() { # run_case NAME REPAIR_MS ENCODINGS: one serve, one scroll, one viewer
+	local name=$1
+	"$TOOLS/xdemo" >"$T/$name.demo0.log" 2>&1 &
+	local still=$!
+	PIDS+=($still)
+	SIPVNC_REPAIR_MS=$2 start_sipvnc serve serve -c "$T/serve.conf"
+	local vport
+	vport=$(free_port)
+	start_sipvnc view view "sip:sipvnc@127.0.0.1:$serve_port" --listen "127.0.0.1:$vport"
+	wait_until 10 grep -q "connect a VNC viewer" "$T/view.log" ||
+		{ bad "$name: view did not start"; return; }
+	VNCBENCH_ENCODINGS=$3 "$TOOLS/vncbench" "127.0.0.1:$vport" --seconds 5 --ppm "$T/$name.vnc.ppm" \
+		>"$T/$name.bench.log" 2>&1 &
+	local bench=$!
+	wait_until 10 grep -q first_frame_ms "$T/$name.bench.log" ||
+		{ bad "$name: no first frame ($(tail -1 "$T/$name.bench.log"))"; return; }
+	# the animation starts while the viewer watches; 40 frames, then still
+	"$TOOLS/xdemo" --animate 600x400 30 --frames 40 >"$T/$name.demo.log" 2>&1 &
+	PIDS+=($!)
+	wait_until 10 grep -q "animation done" "$T/$name.demo.log" ||
+		{ bad "$name: the animation did not finish"; return; }
+	sleep 0.3
+	"$TOOLS/xgrab" "$T/$name.x.ppm"
+	if wait "$bench"; then
+		ok "$name: the viewer followed the scroll ($(grep updates "$T/$name.bench.log"))"
+	else
+		bad "$name: the viewer failed ($(tail -1 "$T/$name.bench.log"))"
+	fi
+	kill "$serve_pid" "$view_pid" 2>/dev/null
+	wait "$serve_pid" "$view_pid" 2>/dev/null
+}
+
+field() { awk -v k="$2" '/^updates/ {for (i = 1; i < NF; i++) if ($i == k) print $(i + 1)}' "$1"; }
+
+run_case norepair 0 "tight copyrect zrle hextile zlib raw"
+copies=$(field "$T/norepair.bench.log" copyrects)
+check "the scroll arrived as CopyRect (${copies:-0} copies)" test "${copies:-0}" -ge 20
+check "copies alone give the viewer the X screen's exact pixels" \
+	cmp -s "$T/norepair.x.ppm" "$T/norepair.vnc.ppm"
+
+# The same scroll to a viewer that cannot copy: everything is encoded.
+run_case plain 300 "tight zrle hextile zlib raw"
+check "without CopyRect the viewer still gets the exact pixels" \
+	cmp -s "$T/plain.x.ppm" "$T/plain.vnc.ppm"
+with=$(field "$T/norepair.bench.log" rx_bytes)
+without=$(field "$T/plain.bench.log" rx_bytes)
+check "copies cut the bytes of the scroll by two thirds ($with vs $without)" \
+	test "$(( ${with:-999999999} * 3 ))" -lt "${without:-0}"
+
+if [ "$failed" != 0 ]; then
+	for f in serve view norepair.bench; do echo "--- $f.log"; tail -20 "$T/$f.log"; done
+fi
+finish capture_scroll
