@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 struct sa;
+struct dnsc;
 struct msrp_sock;
 struct msrp_session;
 
@@ -46,6 +47,27 @@ struct msrp_settings {
 	const char *tls_key;      /* kept in tls_dir, made at first start */
 	const char *tls_dir;      /* NULL: $XDG_CONFIG_HOME/sipvnc or
 	                             ~/.config/sipvnc */
+
+	/* Seconds without a frame either way before the side that opened
+	 * the connection (or uses a relay) sends an empty SEND; a peer not
+	 * answering it within 30 s ends the session (ETIMEDOUT).  0: 30 s,
+	 * negative: never. */
+	int keepalive;
+
+	/* Host names in a peer's a=path or in relay: looked up in
+	 * /etc/hosts, then with this DNS client on the event loop (the
+	 * SIP UA's), or when NULL with getaddrinfo(), which blocks.  A relay
+	 * given without a port ("example.com" or "msrp://example.com;tcp")
+	 * is found by SRV _msrps._tcp / _msrp._tcp first, which needs dnsc.
+	 * Not copied: must outlive the socket and its sessions. */
+	struct dnsc *dnsc;
+
+	/* With tls: CAs (PEM file) that certify relays (an msrps relay
+	 * needs this: it has no a=fingerprint) and peers whose SDP gave no
+	 * fingerprint, when we connect to them; chain and host name of the
+	 * URI are checked.  A passive session still needs the peer's
+	 * fingerprint. */
+	const char *tls_ca_file;
 };
 
 /* The session is bound: the empty bind SEND and its 200 went through, in
@@ -94,7 +116,10 @@ const char *msrp_session_local_fingerprint(const struct msrp_session *sess);
 /* The peer's a=fingerprint ("SHA-256 AB:CD:..."); call before
  * msrp_session_start().  NULL or "" means the SDP carried none.  With TLS,
  * a certificate that does not match ends the session (EAUTH), and a TLS
- * session without one refuses to start (EAUTH) rather than trust anyone. */
+ * session without one refuses to start (EAUTH) rather than trust anyone,
+ * unless it connects (active) and tls_ca_file is set: the peer's
+ * certificate must then chain to those CAs and name the host of its
+ * path. */
 int msrp_session_set_peer_fingerprint(struct msrp_session *sess,
 				      const char *fp);
 

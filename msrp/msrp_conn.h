@@ -32,11 +32,13 @@ struct msrp_conn_handlers {
 struct msrp_tls;
 
 /* With tls, the connection is TLS and counts as established only once the
- * peer's certificate matched expect_fp. */
+ * peer's certificate matched expect_fp, or with no expect_fp, chained to
+ * the socket's CAs and named verify_host (msrp_tls_conn_start()). */
 int  msrp_conn_connect(struct msrp_conn **connp, const struct sa *peer,
 		       const struct msrp_limits *lim,
 		       const struct msrp_conn_handlers *h,
-		       struct msrp_tls *tls, const char *expect_fp);
+		       struct msrp_tls *tls, const char *expect_fp,
+		       const char *verify_host);
 /* With tls, the peer may speak TLS or plain MSRP (told by its first
  * byte); msrp_conn_tls() says which it did. */
 int  msrp_conn_accept(struct msrp_conn **connp, struct tcp_sock *ts,
@@ -49,8 +51,16 @@ const char *msrp_conn_peer_fingerprint(const struct msrp_conn *conn);
 void msrp_conn_set_handlers(struct msrp_conn *conn,
 			    const struct msrp_conn_handlers *h);
 bool msrp_conn_established(const struct msrp_conn *conn);
-/* Queue mb (from its start) on the socket; ENOBUFS past queue_max. */
+/* Queue mb (from its start to its end) on the socket; ENOBUFS past
+ * queue_max.  mb is the caller's again on return. */
 int  msrp_conn_send(struct msrp_conn *conn, struct mbuf *mb);
+/* The same for the bytes of iov[0..cnt), cnt <= MSRP_CONN_IOV_MAX, in one
+ * system call where the socket takes them; nothing is referenced after
+ * return. */
+enum { MSRP_CONN_IOV_MAX = 1024 };
+struct iovec;
+int  msrp_conn_sendv(struct msrp_conn *conn, const struct iovec *iov,
+		     size_t cnt);
 size_t msrp_conn_txqsz(const struct msrp_conn *conn);
 void msrp_conn_set_queue_max(struct msrp_conn *conn, size_t max);
 /* Ask for one drainh call when the socket took everything queued. */

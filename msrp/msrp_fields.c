@@ -139,22 +139,27 @@ static bool parse_status(const struct pl *v, uint16_t *code)
 static enum msrp_perr typed_header(struct msrp_msg *msg,
 				   const struct msrp_hdr *h)
 {
-	static const struct { const char *name; size_t off; } plain[] = {
-		{"To-Path", offsetof(struct msrp_msg, to_path)},
-		{"From-Path", offsetof(struct msrp_msg, from_path)},
-		{"Message-ID", offsetof(struct msrp_msg, message_id)},
-		{"Content-Type", offsetof(struct msrp_msg, content_type)},
-		{"Success-Report", offsetof(struct msrp_msg, success_report)},
-		{"Failure-Report", offsetof(struct msrp_msg, failure_report)},
-		{"Use-Path", offsetof(struct msrp_msg, use_path)},
-		{"WWW-Authenticate",
-		 offsetof(struct msrp_msg, www_authenticate)},
-		{"Authorization", offsetof(struct msrp_msg, authorization)},
+	/* With the lengths at hand most names are told apart without a
+	 * string compare: this runs for every header of every chunk. */
+#define FIELD(name, member) \
+	{ name, sizeof(name) - 1, offsetof(struct msrp_msg, member) }
+	static const struct { const char *name; size_t len, off; } plain[] = {
+		FIELD("To-Path", to_path),
+		FIELD("From-Path", from_path),
+		FIELD("Message-ID", message_id),
+		FIELD("Content-Type", content_type),
+		FIELD("Success-Report", success_report),
+		FIELD("Failure-Report", failure_report),
+		FIELD("Use-Path", use_path),
+		FIELD("WWW-Authenticate", www_authenticate),
+		FIELD("Authorization", authorization),
 	};
+#undef FIELD
 	uint64_t v;
 
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
-		if (!pl_strcasecmp(&h->name, plain[i].name)) {
+		if (h->name.l == plain[i].len &&
+		    !strncasecmp(h->name.p, plain[i].name, plain[i].len)) {
 			*(struct pl *)(void *)((char *)msg + plain[i].off) =
 				h->value;
 			return MSRP_PERR_NONE;

@@ -15,6 +15,7 @@
 enum {
 	MSRP_TID_MAX      = 32, /* RFC 4975 ident: 4..32 characters */
 	MSRP_HDR_MAX      = 64, /* headers kept per frame */
+	MSRP_BODY_PIECES  = 9,  /* reads one body may span without a copy */
 };
 
 /* Why a stream was rejected; msrp_perr_status() gives the MSRP status. */
@@ -72,9 +73,17 @@ struct msrp_msg {
 	uint32_t expires;
 	struct msrp_range range;
 
-	const uint8_t *body;
-	size_t body_len;
+	const uint8_t *body;   /* the whole body when in one piece (bodyc
+				  <= 1), else NULL: use bodyv */
+	size_t body_len;       /* always the whole body's length */
 	bool has_body;         /* a blank line started a body (maybe empty) */
+	/* The body as it lies in the receive buffers, in order: a body that
+	 * spans several reads is not copied together. */
+	struct msrp_piece {
+		const uint8_t *p;
+		size_t l;
+	} bodyv[MSRP_BODY_PIECES];
+	size_t bodyc;
 };
 
 /* Return true when the parser must stop at once (e.g. the owner of the
@@ -101,6 +110,13 @@ int  msrp_parser_alloc(struct msrp_parser **pp, const struct msrp_limits *lim);
 int  msrp_parser_feed(struct msrp_parser *p, const uint8_t *data, size_t len,
 		      msrp_frame_h *frameh, void *arg,
 		      struct msrp_perr_info *info);
+/* The same for bytes that arrived in mb (from mb->pos to mb->end), which
+ * the parser may keep a reference to instead of copying: a body spanning
+ * reads is then handed over in pieces (msg->bodyv).  Do not mix with
+ * msrp_parser_feed() on one parser. */
+int  msrp_parser_feed_mbuf(struct msrp_parser *p, struct mbuf *mb,
+			   msrp_frame_h *frameh, void *arg,
+			   struct msrp_perr_info *info);
 uint16_t msrp_perr_status(enum msrp_perr err);
 const char *msrp_perr_str(enum msrp_perr err);
 const struct msrp_hdr *msrp_msg_hdr(const struct msrp_msg *msg,

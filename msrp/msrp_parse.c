@@ -12,26 +12,7 @@
 #include <re.h>
 #include "msrp_frame.h"
 #include "msrp_fields.h"
-
-enum phase { PH_START, PH_HEADERS, PH_BODY };
-
-struct msrp_parser {
-	struct msrp_limits lim;
-	uint8_t *mem;     /* allocation */
-	size_t size;      /* allocated */
-	uint8_t *buf;     /* the current frame's start, inside mem: frames
-			     done are skipped, not moved, until room is
-			     needed */
-	size_t len;       /* bytes held from buf on */
-	enum phase phase;
-	size_t line_pos;  /* start of the next unscanned line */
-	size_t hdr_lines;
-	size_t body_start;
-	size_t search_pos;
-	size_t body_hint; /* body length Byte-Range promises, or SIZE_MAX */
-	char tid[MSRP_TID_MAX + 1];
-	bool dead;
-};
+#include "msrp_parse_int.h"
 
 static const char DASHES[] = "-------";
 
@@ -45,6 +26,9 @@ void msrp_limits_default(struct msrp_limits *lim)
 static void parser_destructor(void *data)
 {
 	struct msrp_parser *p = data;
+
+	msrp_parse_release_segments(p);
+	mem_deref(p->msg);
 	mem_deref(p->mem);
 }
 
@@ -93,17 +77,18 @@ const char *msrp_perr_str(enum msrp_perr err)
 	return "?";
 }
 
-/* Second pass over a complete frame: fill *msg. */
-static enum msrp_perr parse_frame(const struct msrp_parser *p, size_t hdr_end,
-				  size_t body_end, char flag,
-				  struct msrp_msg *msg)
+enum msrp_perr msrp_parse_frame(const struct msrp_parser *p, size_t hdr_end,
+				size_t body_end, char flag,
+				struct msrp_msg *msg)
 {
 	const uint8_t *b = p->buf;
 	const uint8_t *eol = msrp_find_crlf(b, hdr_end);
 	size_t pos;
 	enum msrp_perr err;
 
-	memset(msg, 0, sizeof(*msg));
+	/* hdrv (most of the struct) is written as headers are found. */
+	memset(msg, 0, offsetof(struct msrp_msg, hdrv));
+	memset(&msg->hdrc, 0, sizeof(*msg) - offsetof(struct msrp_msg, hdrc));
 	err = msrp_parse_start_line(b, (size_t)(eol - b), msg);
 	if (err)
 		return err;
@@ -124,58 +109,11 @@ static enum msrp_perr parse_frame(const struct msrp_parser *p, size_t hdr_end,
 		msg->body = b + p->body_start;
 		msg->body_len = body_end > p->body_start ?
 			body_end - p->body_start : 0;
+		msg->bodyv[0].p = msg->body;
+		msg->bodyv[0].l = msg->body_len;
+		msg->bodyc = msg->body_len ? 1 : 0;
 	}
 	return MSRP_PERR_NONE;
-}
-
-static int fail(struct msrp_parser *p, enum msrp_perr err,
-		struct msrp_perr_info *info, bool is_request)
-{
-	p->dead = true;
-	p->buf = p->mem; /* it may point into the caller's data */
-	p->len = 0;
-	if (info) {
-		info->err = err;
-		info->is_request = is_request;
-		memcpy(info->tid, p->tid, sizeof(info->tid));
-	}
-	return EBADMSG;
-}
-
-static int append(struct msrp_parser *p, const uint8_t *data, size_t len)
-{
-	if ((size_t)(p->buf - p->mem) + p->len + len > p->size &&
-	    p->buf != p->mem) {
-		memmove(p->mem, p->buf, p->len);
-		p->buf = p->mem;
-	}
-	if (p->len + len > p->size) {
-		size_t sz = p->size ? p->size : 4096;
-		uint8_t *nb;
-		while (sz < p->len + len)
-			sz *= 2;
-		nb = p->mem ? mem_realloc(p->mem, sz) : mem_alloc(sz, NULL);
-		if (!nb)
-			return ENOMEM;
-		p->mem = p->buf = nb;
-		p->size = sz;
-	}
-	memcpy(p->buf + p->len, data, len);
-	p->len += len;
-	return 0;
-}
-
-static void reset_frame(struct msrp_parser *p, size_t consumed)
-{
-	p->len -= consumed;
-	p->buf = p->len ? p->buf + consumed : p->mem;
-	p->phase = PH_START;
-	p->line_pos = 0;
-	p->hdr_lines = 0;
-	p->body_start = 0;
-	p->search_pos = 0;
-	p->body_hint = SIZE_MAX;
-	p->tid[0] = '\0';
 }
 
 /* "start-end/total" of a Byte-Range value: the body length it promises, or
@@ -211,10 +149,8 @@ static bool is_end_line(const struct msrp_parser *p, const uint8_t *s,
 		memcmp(s + 7, p->tid, tl) == 0 && msrp_is_flag(s[7 + tl]);
 }
 
-/* Returns 1 when a frame is complete (*hdr_end, *body_end, *flag, *frame_end
- * set), 0 when more bytes are needed, or -perr. */
-static int scan(struct msrp_parser *p, size_t *hdr_end, size_t *body_end,
-		char *flag, size_t *frame_end)
+int msrp_parse_scan(struct msrp_parser *p, size_t *hdr_end,
+		    size_t *body_end, char *flag, size_t *frame_end)
 {
 	if (!p->len)
 		return 0;
@@ -259,8 +195,8 @@ static int scan(struct msrp_parser *p, size_t *hdr_end, size_t *body_end,
 		else if (++p->hdr_lines > p->lim.max_headers) {
 			return -MSRP_PERR_TOO_MANY_HDRS;
 		}
-		else if (n > 11 && !strncasecmp((const char *)s,
-						"Byte-Range:", 11)) {
+		else if (n > 11 && (s[0] | 0x20) == 'b' &&
+			 !strncasecmp((const char *)s, "Byte-Range:", 11)) {
 			p->body_hint = body_hint(s + 11, n - 11,
 						 p->lim.max_body);
 		}
@@ -329,76 +265,6 @@ static int scan(struct msrp_parser *p, size_t *hdr_end, size_t *body_end,
 	if (p->len - p->body_start > p->lim.max_body + plen + 3)
 		return -MSRP_PERR_BODY_TOO_LARGE;
 	return 0;
-}
-
-/* Copy the unfinished frame out of the caller's buffer; the scan state is
- * relative to its start and stays valid. */
-static int keep_tail(struct msrp_parser *p, struct msrp_perr_info *info)
-{
-	const uint8_t *tail = p->buf;
-	size_t n = p->len;
-
-	if (p->buf == p->mem)
-		return 0;
-	p->buf = p->mem;
-	p->len = 0;
-	if (n && append(p, tail, n))
-		return fail(p, MSRP_PERR_NOMEM, info, p->phase != PH_START);
-	return 0;
-}
-
-int msrp_parser_feed(struct msrp_parser *p, const uint8_t *data, size_t len,
-		     msrp_frame_h *frameh, void *arg,
-		     struct msrp_perr_info *info)
-{
-	bool borrowed;
-
-	if (!p || (!data && len))
-		return EINVAL;
-	if (p->dead)
-		return fail(p, MSRP_PERR_START_LINE, info, false);
-	/* With nothing held, frames complete in data are parsed where they
-	 * are; only an unfinished tail is copied (below). */
-	borrowed = p->len == 0 && len > 0;
-	if (borrowed) {
-		p->buf = (uint8_t *)data; /* only read while borrowed */
-		p->len = len;
-	}
-	else if (len && append(p, data, len)) {
-		return fail(p, MSRP_PERR_NOMEM, info, p->phase != PH_START);
-	}
-
-	for (;;) {
-		size_t hdr_end = 0, body_end = 0, frame_end = 0;
-		char flag = '$';
-		struct msrp_msg *msg;
-		enum msrp_perr perr;
-		int r = scan(p, &hdr_end, &body_end, &flag, &frame_end);
-
-		if (r == 0)
-			return borrowed ? keep_tail(p, info) : 0;
-		if (r < 0)
-			return fail(p, (enum msrp_perr)-r, info,
-				    p->phase != PH_START);
-		msg = mem_alloc(sizeof(*msg), NULL); /* parse_frame clears */
-		if (!msg)
-			return fail(p, MSRP_PERR_NOMEM, info, true);
-		perr = parse_frame(p, hdr_end, body_end, flag, msg);
-		if (perr) {
-			bool req = msg->is_request;
-			mem_deref(msg);
-			return fail(p, perr, info, req);
-		}
-		/* Keep the buffer alive across the handler, which may free
-		 * the parser. */
-		uint8_t *hold = mem_ref(p->mem);
-		bool stop = frameh ? frameh(msg, arg) : false;
-		mem_deref(msg);
-		mem_deref(hold);
-		if (stop)
-			return ECANCELED;
-		reset_frame(p, frame_end);
-	}
 }
 
 const struct msrp_hdr *msrp_msg_hdr(const struct msrp_msg *msg,

@@ -11,7 +11,8 @@
 #include "msrp_tls.h"
 
 enum {
-	MSRP_ID_LEN = 20,          /* session id chars: 120 random bits */
+	MSRP_ID_LEN = 16,          /* session id chars: 96 random bits, RFC
+				      4975 section 14.1 asks for 80 */
 	MSRP_PATH_MAX_URIS = 8,
 	MSRP_TRANSACTION_MS = 30000,
 };
@@ -36,6 +37,8 @@ const char *msrp_sock_tls_fingerprint(const struct msrp_sock *sock);
 /* How long the bind may take (connect + bind SEND + 200, or the peer's
  * first SEND when passive).  A variable only so tests can shorten it. */
 extern unsigned msrp_bind_timeout_ms;
+/* How long the peer may take to answer a keepalive; for tests too. */
+extern unsigned msrp_keepalive_timeout_ms;
 
 /* Fill buf[0..len) with random URL-safe characters from a CSPRNG and
  * NUL-terminate it at buf[len].  The first one is alphanumeric so the result
@@ -75,9 +78,13 @@ void msrp_respond_no_session(struct msrp_conn *conn,
 			     const struct msrp_msg *msg);
 
 /* ---- relay client (msrp_relay.c) ---- */
+/* uri: an MSRP URI or a bare domain (found by SRV with dnsc). */
 int  msrp_relay_alloc(struct msrp_relay **relayp, struct msrp_sock *sock,
-		      const char *uri, const char *user, const char *pass);
+		      const char *uri, const char *user, const char *pass,
+		      struct dnsc *dnsc);
 bool msrp_relay_ready(const struct msrp_relay *relay);
+/* msrps: the connection to the relay is TLS. */
+bool msrp_relay_secure(const struct msrp_relay *relay);
 /* The relay's Use-Path (one or more URIs), valid while ready. */
 const char *msrp_relay_use_path(const struct msrp_relay *relay);
 struct msrp_conn *msrp_relay_conn(const struct msrp_relay *relay);

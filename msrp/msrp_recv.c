@@ -5,8 +5,17 @@
  * in arrival order.
  */
 #include <string.h>
+#include <strings.h>
 #include <re.h>
 #include "msrp_session.h"
+
+/* Case-insensitive equality with a literal, length first: these run for
+ * every chunk. */
+static bool pl_is(const struct pl *pl, const char *lit, size_t n)
+{
+	return pl->l == n && !strncasecmp(pl->p, lit, n);
+}
+#define PL_IS(pl, lit) pl_is(pl, lit, sizeof(lit) - 1)
 
 static struct pl first_uri(const struct pl *path)
 {
@@ -25,6 +34,10 @@ static bool addressed_to_us(const struct msrp_session *sess,
 	struct pl to = first_uri(&msg->to_path);
 	struct msrp_uri uri;
 
+	/* Our own URI as we wrote it: the usual case, decided without
+	 * decoding it for every chunk. */
+	if (!pl_strcmp(&to, sess->self_uri))
+		return true;
 	return !msrp_uri_decode(&uri, &to) &&
 		!pl_strcmp(&uri.session_id, sess->id);
 }
@@ -34,8 +47,13 @@ static bool content_type_ok(const struct msrp_session *sess,
 			    const struct pl *ct)
 {
 	struct pl type = *ct, ours;
-	const char *semi = pl_strchr(&type, ';');
+	const char *semi;
 
+	/* Exactly what we send ourselves: the usual case. */
+	if (sess->send_type_len > 18 && ct->l == sess->send_type_len - 18 &&
+	    !memcmp(ct->p, sess->send_type + 16, ct->l))
+		return true;
+	semi = pl_strchr(&type, ';');
 	if (semi)
 		type.l = (size_t)(semi - type.p);
 	while (type.l && type.p[type.l - 1] == ' ')
@@ -49,9 +67,9 @@ static bool content_type_ok(const struct msrp_session *sess,
 
 static bool wants_response(const struct msrp_msg *msg, uint16_t code)
 {
-	if (!pl_strcasecmp(&msg->failure_report, "no"))
+	if (PL_IS(&msg->failure_report, "no"))
 		return false;
-	if (!pl_strcasecmp(&msg->failure_report, "partial"))
+	if (PL_IS(&msg->failure_report, "partial"))
 		return code != 200;
 	return true;
 }
@@ -95,11 +113,32 @@ static int send_success_report(struct msrp_session *sess,
 	return err;
 }
 
+/* The body may come in pieces (msrp_parser_feed_mbuf); the user may
+ * destroy the session in recvh. */
+static void deliver(struct msrp_session *sess, const struct msrp_msg *msg)
+{
+	if (!sess->recvh || !msg->body_len)
+		return;
+	if (msg->bodyc <= 1) {
+		sess->recvh(msg->bodyv[0].p, msg->body_len, sess->arg);
+		return;
+	}
+	mem_ref(sess);
+	for (size_t i = 0; i < msg->bodyc; i++) {
+		if (sess->state == ST_CLOSED || mem_nrefs(sess) == 1)
+			break;
+		sess->recvh(msg->bodyv[i].p, msg->bodyv[i].l, sess->arg);
+	}
+	mem_deref(sess);
+}
+
 static void handle_request(struct msrp_session *sess,
 			   const struct msrp_msg *msg)
 {
-	bool is_send = !pl_strcmp(&msg->method, "SEND");
-	bool is_report = !pl_strcmp(&msg->method, "REPORT");
+	bool is_send = msg->method.l == 4 && !memcmp(msg->method.p, "SEND", 4);
+	bool is_report = msg->method.l == 6 &&
+		!memcmp(msg->method.p, "REPORT", 6);
+	bool success_report = is_send && PL_IS(&msg->success_report, "yes");
 	uint16_t code = 200;
 	int err = 0;
 
@@ -113,8 +152,7 @@ static void handle_request(struct msrp_session *sess,
 	if (is_report)
 		return; /* REPORTs are never answered; we need none */
 
-	if (wants_response(msg, code) || (is_send && code == 200 &&
-	    !pl_strcasecmp(&msg->success_report, "yes"))) {
+	if (wants_response(msg, code) || (code == 200 && success_report)) {
 		if (!control_room(sess)) {
 			msrp_session_fail(sess, ENOBUFS);
 			return;
@@ -123,8 +161,7 @@ static void handle_request(struct msrp_session *sess,
 	if (wants_response(msg, code))
 		err = msrp_respond(msrp_session_reply_conn(sess), msg, code,
 				   sess->self_uri);
-	if (!err && is_send && code == 200 &&
-	    !pl_strcasecmp(&msg->success_report, "yes"))
+	if (!err && code == 200 && success_report)
 		err = send_success_report(sess, msg);
 	if (err && err != EBADMSG) {
 		msrp_session_fail(sess, err);
@@ -137,13 +174,14 @@ static void handle_request(struct msrp_session *sess,
 	 * the active side waits for the 200 to its own bind SEND. */
 	if (sess->state == ST_WAITING && !msrp_session_report_bound(sess))
 		return;
-	if (msg->body_len && sess->recvh)
-		sess->recvh(msg->body, msg->body_len, sess->arg);
+	deliver(sess, msg);
 }
 
 static void handle_response(struct msrp_session *sess,
 			    const struct msrp_msg *msg)
 {
+	if (msrp_keepalive_response(sess, msg))
+		return;
 	if (sess->state == ST_BINDING && !strcmp(msg->tid, sess->bind_tid)) {
 		if (msg->code == 200)
 			(void)msrp_session_report_bound(sess);
@@ -183,6 +221,7 @@ void msrp_session_msg_handler(const struct msrp_msg *msg,
 
 	if (sess->state == ST_CLOSED)
 		return;
+	sess->ka_activity = true;
 	if (!msg) {
 		answer_parse_error(sess, perr);
 		msrp_session_fail(sess, EPROTO);

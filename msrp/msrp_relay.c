@@ -24,6 +24,10 @@ struct msrp_relay {
 	char *uri;                 /* as configured: the AUTH's To-Path */
 	char *user, *pass;
 	struct sa addr;
+	struct dnsc *dnsc;         /* not owned */
+	bool secure;               /* msrps: TLS, checked by CA and name */
+	char host[256];
+	struct msrp_resolve *resolve;
 	struct msrp_conn *conn;
 	char self_uri[128];        /* the AUTH's From-Path */
 	char tid[MSRP_ID_LEN + 1]; /* of the AUTH in flight */
@@ -43,6 +47,7 @@ static void relay_destructor(void *data)
 	struct le *le;
 
 	tmr_cancel(&relay->tmr);
+	relay->resolve = mem_deref(relay->resolve);
 	/* Sessions hold the socket, which holds us: none can be left. */
 	while ((le = list_head(&relay->sessions)))
 		list_unlink(le);
@@ -223,13 +228,11 @@ static struct msrp_session *find_by_tid(struct msrp_relay *relay,
 		return NULL;
 	for (le = relay->sessions.head; le; le = le->next) {
 		struct msrp_session *sess = le->data;
-		size_t n;
-
 		if (!sess)
 			continue;
-		n = strlen(sess->seq_prefix);
 		if (!strcmp(tid, sess->bind_tid) ||
-		    (n && !strncmp(tid, sess->seq_prefix, n)))
+		    !strcmp(tid, sess->ka_tid) ||
+		    msrp_session_sent_tid(sess, tid))
 			return sess;
 	}
 	return NULL;
@@ -295,9 +298,8 @@ static void relay_drain(void *arg)
 	}
 }
 
-static void relay_connect(void *arg)
+static void connect_addr(struct msrp_relay *relay)
 {
-	struct msrp_relay *relay = arg;
 	struct msrp_conn_handlers h = {
 		.estabh = relay_estab, .msgh = relay_msg,
 		.closeh = relay_close, .drainh = relay_drain, .arg = relay,
@@ -305,10 +307,10 @@ static void relay_connect(void *arg)
 	struct msrp_limits lim;
 	int err;
 
-	relay->tries = 0;
 	msrp_limits_default(&lim);
 	err = msrp_conn_connect(&relay->conn, &relay->addr, &lim, &h,
-				NULL, NULL);
+				relay->secure ? relay->sock->tls : NULL, NULL,
+				relay->host);
 	if (err) {
 		re_fprintf(stderr, "msrp: cannot connect to relay %s: %m\n",
 			   relay->uri, err);
@@ -318,8 +320,48 @@ static void relay_connect(void *arg)
 	msrp_conn_set_queue_max(relay->conn, SIZE_MAX / 2);
 }
 
+static void relay_resolved(int err, const struct sa *addr, void *arg)
+{
+	struct msrp_relay *relay = arg;
+
+	relay->resolve = mem_deref(relay->resolve);
+	if (err) {
+		re_fprintf(stderr, "msrp: cannot find relay %s: %m\n",
+			   relay->uri, err);
+		tmr_start(&relay->tmr, RETRY_MS, relay_connect, relay);
+		return;
+	}
+	relay->addr = *addr;
+	connect_addr(relay);
+}
+
+/* Each attempt looks the relay up again: SRV and addresses may change. */
+static void relay_connect(void *arg)
+{
+	struct msrp_relay *relay = arg;
+	struct msrp_uri u;
+	struct pl pl;
+	int err;
+
+	relay->tries = 0;
+	relay->resolve = mem_deref(relay->resolve);
+	pl_set_str(&pl, relay->uri);
+	err = msrp_uri_decode(&u, &pl);
+	if (!err)
+		err = msrp_resolve(&relay->resolve, relay->dnsc, &u, true,
+				   &relay->addr, relay_resolved, relay);
+	if (err == EINPROGRESS)
+		return;
+	if (err) {
+		relay_resolved(err, NULL, relay);
+		return;
+	}
+	connect_addr(relay);
+}
+
 int msrp_relay_alloc(struct msrp_relay **relayp, struct msrp_sock *sock,
-		     const char *uri, const char *user, const char *pass)
+		     const char *uri, const char *user, const char *pass,
+		     struct dnsc *dnsc)
 {
 	struct msrp_relay *relay;
 	struct msrp_uri u;
@@ -329,13 +371,19 @@ int msrp_relay_alloc(struct msrp_relay **relayp, struct msrp_sock *sock,
 
 	if (!relayp || !sock || !uri)
 		return EINVAL;
+	memset(&u, 0, sizeof(u));
 	relay = mem_zalloc(sizeof(*relay), relay_destructor);
 	if (!relay)
 		return ENOMEM;
 	tmr_init(&relay->tmr);
 	list_init(&relay->sessions);
 	relay->sock = sock;
-	err = str_dup(&relay->uri, uri);
+	relay->dnsc = dnsc;
+	/* A bare domain: its relay is found by SRV (RFC 4976 6.2). */
+	if (strstr(uri, "://"))
+		err = str_dup(&relay->uri, uri);
+	else
+		err = re_sdprintf(&relay->uri, "msrp://%s;tcp", uri);
 	if (!err && user && user[0])
 		err = str_dup(&relay->user, user);
 	if (!err && pass)
@@ -344,17 +392,24 @@ int msrp_relay_alloc(struct msrp_relay **relayp, struct msrp_sock *sock,
 		pl_set_str(&pl, relay->uri);
 		err = msrp_uri_decode(&u, &pl);
 	}
-	if (!err)
-		err = msrp_uri_addr(&u, &relay->addr);
-	if (!err && u.secure)
-		err = ENOTSUP; /* msrps relays come with TLS */
+	if (!err && u.secure && !msrp_tls_has_ca(sock->tls)) {
+		re_fprintf(stderr, "msrp: an msrps relay needs msrp_tls and "
+			   "msrp_tls_ca (a relay has no fingerprint to pin)\n");
+		err = ENOTSUP;
+	}
+	if (!err) {
+		relay->secure = u.secure;
+		(void)pl_strcpy(&u.host, relay->host, sizeof(relay->host));
+	}
 	if (!err)
 		err = msrp_random_id(id, MSRP_ID_LEN);
 	if (!err)
 		err = re_snprintf(relay->self_uri, sizeof(relay->self_uri),
 				  sa_af(&sock->path_addr) == AF_INET6 ?
-				  "msrp://[%j]:%u/%s;tcp" :
-				  "msrp://%j:%u/%s;tcp", &sock->path_addr,
+				  "%s://[%j]:%u/%s;tcp" :
+				  "%s://%j:%u/%s;tcp",
+				  relay->secure ? "msrps" : "msrp",
+				  &sock->path_addr,
 				  sa_port(&sock->path_addr), id) < 0 ?
 			ENOMEM : 0;
 	if (err) {
@@ -365,6 +420,11 @@ int msrp_relay_alloc(struct msrp_relay **relayp, struct msrp_sock *sock,
 	relay_connect(relay);
 	*relayp = relay;
 	return 0;
+}
+
+bool msrp_relay_secure(const struct msrp_relay *relay)
+{
+	return relay && relay->secure;
 }
 
 bool msrp_relay_ready(const struct msrp_relay *relay)

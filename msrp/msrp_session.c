@@ -17,6 +17,8 @@ static void session_destructor(void *data)
 	list_unlink(&sess->le_wait);
 	list_unlink(&sess->le_relay);
 	tmr_cancel(&sess->bind_tmr);
+	msrp_keepalive_stop(sess);
+	sess->resolve = mem_deref(sess->resolve);
 	list_flush(&sess->extra);
 	/* Quiet: the user asked for this, so no handler runs.  The relay's
 	 * shared connection only loses our reference. */
@@ -26,7 +28,7 @@ static void session_destructor(void *data)
 	mem_deref(sess->self_uri);
 	mem_deref(sess->remote_path);
 	mem_deref(sess->to_path);
-	mem_deref(sess->send_paths);
+	mem_deref(sess->send_head);
 	mem_deref(sess->send_type);
 	mem_deref(sess->sock);
 }
@@ -39,6 +41,8 @@ void msrp_session_fail(struct msrp_session *sess, int err)
 	list_unlink(&sess->le_wait);
 	list_unlink(&sess->le_relay);
 	tmr_cancel(&sess->bind_tmr);
+	msrp_keepalive_stop(sess);
+	sess->resolve = mem_deref(sess->resolve);
 	list_flush(&sess->extra);
 	if (sess->via_relay)
 		mem_deref(sess->conn); /* others still use it */
@@ -55,6 +59,7 @@ bool msrp_session_report_bound(struct msrp_session *sess)
 
 	sess->state = ST_BOUND;
 	tmr_cancel(&sess->bind_tmr);
+	msrp_keepalive_start(sess);
 	if (!sess->boundh)
 		return true;
 	mem_ref(sess);
@@ -89,16 +94,18 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 	}
 	if (!msrp_sock_ready(sock))
 		return EAGAIN; /* the relay's AUTH is not through yet */
-	if (settings && settings->tls && (!sock->tls || sock->relay)) {
-		/* msrps through a relay would need TLS to the relay too */
+	if (settings && settings->tls && (!sock->tls ||
+	    (sock->relay && !msrp_relay_secure(sock->relay)))) {
+		/* msrps through a relay needs TLS to the relay too */
 		re_fprintf(stderr, "msrp: TLS sessions need a TLS socket and "
-			   "no relay\n");
+			   "an msrps relay, if any\n");
 		return ENOTSUP;
 	}
 	sess = mem_zalloc(sizeof(*sess), session_destructor);
 	if (!sess)
 		return ENOMEM;
 	tmr_init(&sess->bind_tmr);
+	msrp_keepalive_init(sess, settings);
 	list_init(&sess->extra);
 	sess->sock = mem_ref(sock);
 	sess->chunk_size = settings && settings->chunk_size ?
@@ -111,9 +118,11 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 	if (!err)
 		err = msrp_random_id(sess->id, MSRP_ID_LEN);
 	if (!err)
-		err = msrp_random_id(sess->seq_prefix,
-				     sizeof(sess->seq_prefix) - 1);
+		err = msrp_session_tid_base(&sess->tid_base);
 	sess->tls = settings && settings->tls;
+	sess->dnsc = settings ? settings->dnsc : NULL;
+	if (!sess->dnsc && sock->settings)
+		sess->dnsc = sock->settings->dnsc;
 	host_fmt = sa_af(&sock->path_addr) == AF_INET6 ?
 		"%s://[%j]:%u/%s;tcp" : "%s://%j:%u/%s;tcp";
 	if (!err)
@@ -320,10 +329,7 @@ static int start_via_relay(struct msrp_session *sess, enum msrp_setup setup)
 int msrp_session_start(struct msrp_session *sess, const char *remote_path,
 		       enum msrp_setup setup)
 {
-	struct msrp_conn_handlers h;
-	struct msrp_limits lim;
 	struct msrp_uri first;
-	struct sa peer;
 	int err;
 
 	if (!sess || !remote_path)
@@ -333,8 +339,13 @@ int msrp_session_start(struct msrp_session *sess, const char *remote_path,
 	err = store_remote_path(sess, remote_path, &first);
 	if (err)
 		return err;
-	if (sess->tls && !sess->peer_fp[0])
-		return EAUTH; /* nothing to verify the peer against */
+	/* Nothing to verify the peer against: no fingerprint, and no CA to
+	 * check the certificate of a peer we connect to (a relay is
+	 * checked by CA when the socket connects to it). */
+	if (sess->tls && !sess->peer_fp[0] && !sess->via_relay &&
+	    !(setup == MSRP_SETUP_ACTIVE &&
+	      msrp_tls_has_ca(sess->sock->tls)))
+		return EAUTH;
 	tmr_start(&sess->bind_tmr, msrp_bind_timeout_ms, bind_timeout, sess);
 	if (sess->via_relay)
 		return start_via_relay(sess, setup);
@@ -345,24 +356,12 @@ int msrp_session_start(struct msrp_session *sess, const char *remote_path,
 		return 0;
 	}
 	sess->active = true;
-	err = msrp_uri_addr(&first, &peer);
+	err = msrp_session_connect(sess, &first);
 	if (err) {
 		tmr_cancel(&sess->bind_tmr);
 		list_unlink(&sess->le_wait);
 		return err;
 	}
-	msrp_session_conn_handlers(sess, &h);
-	msrp_limits_default(&lim);
-	err = msrp_conn_connect(&sess->conn, &peer, &lim, &h,
-				sess->tls ? sess->sock->tls : NULL,
-				sess->peer_fp);
-	if (err) {
-		tmr_cancel(&sess->bind_tmr);
-		list_unlink(&sess->le_wait);
-		return err;
-	}
-	msrp_conn_set_queue_max(sess->conn, SIZE_MAX / 2);
-	sess->state = ST_CONNECTING;
 	return 0;
 }
 

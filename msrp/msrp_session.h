@@ -6,6 +6,7 @@
 #define SIPVNC_MSRP_SESSION_H
 
 #include "msrp_priv.h"
+#include "msrp_resolve.h"
 
 enum msrp_sess_state {
 	ST_IDLE,       /* allocated, not started */
@@ -42,13 +43,26 @@ struct msrp_session {
 	char *to_path;         /* of our SENDs: relays, then remote_path */
 	char bind_tid[MSRP_ID_LEN + 1];
 	char peer_fp[160];     /* the peer's a=fingerprint, "" if none */
+	char peer_host[256];   /* active: the first hop's host */
 	bool tls;              /* our end is msrps */
-	char seq_prefix[5];    /* random; + counter = per-chunk ids, short
-				  because they go on the wire three times */
-	char *send_paths;      /* "To-Path: ..\r\nFrom-Path: ..\r\n" */
-	char *send_type;       /* "Content-Type: ..\r\n\r\n" */
+	uint32_t tid_base;     /* random start of the data chunks' ids */
+	struct dnsc *dnsc;     /* not owned */
+	struct msrp_resolve *resolve; /* active: the peer's host name */
+	char *send_head;       /* a data chunk's frame up to its Byte-Range
+				  numbers, with room for the ids */
+	size_t send_head_len;
+	size_t send_head_msgid; /* where the Message-ID goes in send_head */
+	char *send_type;       /* "\r\nContent-Type: ..\r\n\r\n" */
+	size_t send_type_len;
 	uint64_t seq;
 	struct tmr bind_tmr;
+
+	/* keepalive (msrp_keepalive.c) */
+	unsigned keepalive_ms;   /* 0: off */
+	bool ka_activity;        /* a frame went either way this interval */
+	char ka_tid[MSRP_ID_LEN + 1]; /* of the keepalive in flight, or "" */
+	struct tmr ka_tmr;
+	struct tmr ka_answer_tmr;
 
 	msrp_bound_h *boundh;
 	msrp_recv_h *recvh;
@@ -57,6 +71,24 @@ struct msrp_session {
 	void *arg;
 };
 
+/* Keepalive: settings taken at alloc, started once bound, stopped when
+ * closing; true when msg answered our keepalive (it may fail the
+ * session). */
+void msrp_keepalive_init(struct msrp_session *sess,
+			 const struct msrp_settings *settings);
+void msrp_keepalive_start(struct msrp_session *sess);
+void msrp_keepalive_stop(struct msrp_session *sess);
+bool msrp_keepalive_response(struct msrp_session *sess,
+			     const struct msrp_msg *msg);
+
+/* Active start: resolve the first hop's host if need be, then connect
+ * (msrp_connect.c).  Errors after return end the session. */
+int msrp_session_connect(struct msrp_session *sess,
+			 const struct msrp_uri *first);
+
+/* Whether tid is that of one of our data chunks. */
+bool msrp_session_sent_tid(const struct msrp_session *sess, const char *tid);
+int msrp_session_tid_base(uint32_t *base);
 /* Mark closed, let the connection flush and go, call closeh once.  The
  * session may be gone on return. */
 void msrp_session_fail(struct msrp_session *sess, int err);

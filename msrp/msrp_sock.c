@@ -176,13 +176,17 @@ int msrp_sock_configure(struct msrp_sock *sock,
 	if (settings->tls) {
 		err = msrp_tls_alloc(&sock->tls, settings->tls_cert,
 				     settings->tls_key, settings->tls_dir);
-		if (err)
+		if (!err && settings->tls_ca_file && settings->tls_ca_file[0])
+			err = msrp_tls_set_ca(sock->tls, settings->tls_ca_file);
+		if (err) {
+			sock->tls = mem_deref(sock->tls);
 			return err;
+		}
 	}
 	if (settings->relay && settings->relay[0]) {
 		err = msrp_relay_alloc(&sock->relay, sock, settings->relay,
 				       settings->relay_user,
-				       settings->relay_pass);
+				       settings->relay_pass, settings->dnsc);
 		if (err) {
 			sock->tls = mem_deref(sock->tls);
 			return err;

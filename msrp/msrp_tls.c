@@ -31,6 +31,8 @@ static void tls_destructor(void *data)
 
 	mbedtls_ssl_config_free(&tls->client);
 	mbedtls_ssl_config_free(&tls->server);
+	mbedtls_ssl_config_free(&tls->client_ca);
+	mbedtls_x509_crt_free(&tls->ca);
 	mbedtls_x509_crt_free(&tls->crt);
 	mbedtls_pk_free(&tls->key);
 	mbedtls_ctr_drbg_free(&tls->drbg);
@@ -280,6 +282,8 @@ int msrp_tls_alloc(struct msrp_tls **tlsp, const char *cert_file,
 	mbedtls_pk_init(&tls->key);
 	mbedtls_ssl_config_init(&tls->client);
 	mbedtls_ssl_config_init(&tls->server);
+	mbedtls_ssl_config_init(&tls->client_ca);
+	mbedtls_x509_crt_init(&tls->ca);
 	err = mbedtls_ctr_drbg_seed(&tls->drbg, mbedtls_entropy_func,
 				    &tls->entropy,
 				    (const unsigned char *)pers,
@@ -299,6 +303,44 @@ int msrp_tls_alloc(struct msrp_tls **tlsp, const char *cert_file,
 	}
 	*tlsp = tls;
 	return 0;
+}
+
+int msrp_tls_set_ca(struct msrp_tls *tls, const char *ca_file)
+{
+	int r;
+
+	if (!tls || !ca_file || tls->has_ca)
+		return EINVAL;
+	r = mbedtls_x509_crt_parse_file(&tls->ca, ca_file);
+	if (r) {
+		re_fprintf(stderr, "msrp: cannot load the CA file %s "
+			   "(-0x%04x)\n", ca_file, (unsigned)-r);
+		return r < 0 ? EINVAL : EBADMSG;
+	}
+	/* The library's own chain and name checks this time. */
+	r = mbedtls_ssl_config_defaults(&tls->client_ca, MBEDTLS_SSL_IS_CLIENT,
+					MBEDTLS_SSL_TRANSPORT_STREAM,
+					MBEDTLS_SSL_PRESET_DEFAULT);
+	if (r)
+		return ENOMEM;
+	mbedtls_ssl_conf_min_version(&tls->client_ca,
+				     MBEDTLS_SSL_MAJOR_VERSION_3,
+				     MBEDTLS_SSL_MINOR_VERSION_3);
+	mbedtls_ssl_conf_rng(&tls->client_ca, mbedtls_ctr_drbg_random,
+			     &tls->drbg);
+	mbedtls_ssl_conf_authmode(&tls->client_ca,
+				  MBEDTLS_SSL_VERIFY_REQUIRED);
+	mbedtls_ssl_conf_ca_chain(&tls->client_ca, &tls->ca, NULL);
+	if (mbedtls_ssl_conf_own_cert(&tls->client_ca, &tls->crt,
+				      &tls->key))
+		return EINVAL;
+	tls->has_ca = true;
+	return 0;
+}
+
+bool msrp_tls_has_ca(const struct msrp_tls *tls)
+{
+	return tls && tls->has_ca;
 }
 
 const char *msrp_tls_fingerprint(const struct msrp_tls *tls)

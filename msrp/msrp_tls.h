@@ -7,7 +7,9 @@
  * through the signalling.  Both sides therefore ask for the other's
  * certificate, let any chain pass the handshake and compare fingerprints
  * themselves: the active side before a single MSRP byte leaves, the passive
- * side once the first request named the session (sessmatch).
+ * side once the first request named the session (sessmatch).  Where there
+ * is no fingerprint (relays, peers whose SDP gave none) and CAs are
+ * configured, the side that connects checks chain and host name instead.
  */
 #ifndef SIPVNC_MSRP_TLS_H
 #define SIPVNC_MSRP_TLS_H
@@ -25,16 +27,23 @@ enum { MSRP_TLS_FP_MAX = 128 }; /* "SHA-256 " + 32 * "AB:" */
  * means $XDG_CONFIG_HOME/sipvnc or ~/.config/sipvnc. */
 int msrp_tls_alloc(struct msrp_tls **tlsp, const char *cert_file,
 		   const char *key_file, const char *dir);
+/* Trust the CAs in ca_file (PEM) for connections we open to a peer that
+ * gave no fingerprint, and to relays: chain and host name are checked
+ * then, as a browser would. */
+int msrp_tls_set_ca(struct msrp_tls *tls, const char *ca_file);
+bool msrp_tls_has_ca(const struct msrp_tls *tls);
 /* "SHA-256 AB:CD:..." of our certificate. */
 const char *msrp_tls_fingerprint(const struct msrp_tls *tls);
 
 /* Put TLS under tc.  Active: the handshake starts when TCP is up and the
  * peer's certificate must match expect_fp before the connection counts as
- * established.  Passive with sniff: the first byte tells TLS (a handshake
- * record) from plain MSRP, so one listening socket serves both. */
+ * established; with expect_fp NULL or "", it must instead chain to the
+ * CAs of msrp_tls_set_ca() and name verify_host.  Passive with sniff: the
+ * first byte tells TLS (a handshake record) from plain MSRP, so one
+ * listening socket serves both. */
 int msrp_tls_conn_start(struct msrp_tls_conn **tcp_out, struct msrp_tls *tls,
 			struct tcp_conn *tc, bool active,
-			const char *expect_fp);
+			const char *expect_fp, const char *verify_host);
 /* Whether TLS is running on the connection (false: sniffed plain text). */
 bool msrp_tls_conn_secure(const struct msrp_tls_conn *tlsc);
 /* The peer certificate's "SHA-256 ..." once the handshake is done, else

@@ -30,6 +30,8 @@ struct msrp_tls_conn {
 	bool sniff;     /* passive: TLS or plain decided by the first byte */
 	bool plain;     /* sniffed plain MSRP: pass everything through */
 	bool up;        /* handshake done (and, active, fingerprint checked) */
+	bool by_ca;     /* active: checked by CA chain and host name */
+	char host[256];
 };
 
 static void conn_destructor(void *data)
@@ -85,6 +87,14 @@ static int handshake(struct msrp_tls_conn *c, bool *estab)
 
 	if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE)
 		return 0;
+	if (r == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && c->by_ca) {
+		char why[256];
+		(void)mbedtls_x509_crt_verify_info(why, sizeof(why), " ",
+			mbedtls_ssl_get_verify_result(&c->ssl));
+		re_fprintf(stderr, "msrp: TLS certificate of %s refused "
+			   "(checked against msrp_tls_ca):%s", c->host, why);
+		return EAUTH;
+	}
 	if (r) {
 		log_tls_error("handshake", r);
 		return EPROTO;
@@ -95,13 +105,17 @@ static int handshake(struct msrp_tls_conn *c, bool *estab)
 		re_fprintf(stderr, "msrp: TLS peer showed no certificate\n");
 		return EAUTH;
 	}
-	if (c->active && !msrp_tls_fp_equal(c->expect_fp, c->peer_fp)) {
+	if (c->by_ca) {
+		re_printf("msrp: TLS certificate of %s verified by CA\n",
+			  c->host);
+	}
+	else if (c->active && !msrp_tls_fp_equal(c->expect_fp, c->peer_fp)) {
 		re_fprintf(stderr, "msrp: TLS peer certificate does not match "
 			   "the SDP fingerprint: expected '%s', got '%s'; "
 			   "closing\n", c->expect_fp, c->peer_fp);
 		return EAUTH;
 	}
-	if (c->active)
+	else if (c->active)
 		re_printf("msrp: TLS peer certificate matches the SDP "
 			  "fingerprint\n");
 	c->up = true;
@@ -216,13 +230,16 @@ static bool send_handler(int *err, struct mbuf *mb, void *arg)
 
 int msrp_tls_conn_start(struct msrp_tls_conn **tlscp, struct msrp_tls *tls,
 			struct tcp_conn *tc, bool active,
-			const char *expect_fp)
+			const char *expect_fp, const char *verify_host)
 {
+	bool by_ca = active && (!expect_fp || !expect_fp[0]);
 	struct msrp_tls_conn *c;
 	int err;
 
-	if (!tlscp || !tls || !tc || (active && !expect_fp))
+	if (!tlscp || !tls || !tc)
 		return EINVAL;
+	if (by_ca && (!tls->has_ca || !verify_host || !verify_host[0]))
+		return EAUTH; /* nothing to check the peer against */
 	c = mem_zalloc(sizeof(*c), conn_destructor);
 	if (!c)
 		return ENOMEM;
@@ -231,12 +248,17 @@ int msrp_tls_conn_start(struct msrp_tls_conn **tlscp, struct msrp_tls *tls,
 	c->tc = mem_ref(tc);
 	c->active = active;
 	c->sniff = !active;
+	c->by_ca = by_ca;
+	if (verify_host)
+		str_ncpy(c->host, verify_host, sizeof(c->host));
 	if (expect_fp)
 		str_ncpy(c->expect_fp, expect_fp, sizeof(c->expect_fp));
 	c->rx = mbuf_alloc(8192);
 	err = c->rx ? 0 : ENOMEM;
-	if (!err && mbedtls_ssl_setup(&c->ssl, active ? &tls->client :
-				      &tls->server))
+	if (!err && mbedtls_ssl_setup(&c->ssl, by_ca ? &tls->client_ca :
+				      active ? &tls->client : &tls->server))
+		err = ENOMEM;
+	if (!err && by_ca && mbedtls_ssl_set_hostname(&c->ssl, c->host))
 		err = ENOMEM;
 	if (!err) {
 		mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);

@@ -19,6 +19,11 @@ struct msrp_tls {
 	mbedtls_pk_context key;
 	mbedtls_ssl_config client;
 	mbedtls_ssl_config server;
+	/* msrp_tls_set_ca(): peers without a fingerprint and relays are
+	 * checked by CA chain and host name instead */
+	bool has_ca;
+	mbedtls_x509_crt ca;
+	mbedtls_ssl_config client_ca;
 	char fp[MSRP_TLS_FP_MAX];
 };
 

@@ -30,8 +30,9 @@ bool msrp_uri_equal(const struct msrp_uri *a, const struct msrp_uri *b);
  * it holds more than max URIs, EBADMSG when one is bad or none is there. */
 int msrp_path_decode(struct msrp_uri *uriv, size_t *uric, size_t max,
 		     const struct pl *path);
-/* Where to connect for this URI: IP literals only for now (hostnames give
- * EAFNOSUPPORT); the port defaults to 2855. */
+/* Where to connect for this URI when its host is an IP literal (host
+ * names give EAFNOSUPPORT: msrp_resolve() handles them); the port
+ * defaults to 2855. */
 int msrp_uri_addr(const struct msrp_uri *uri, struct sa *sa);
 
 #endif

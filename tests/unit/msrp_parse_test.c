@@ -2,6 +2,8 @@
  * msrp_parse_test.c - MSRP frame parser and serialisers: every frame is
  * checked whole, split at every byte offset, byte by byte, and several
  * frames back to back in one buffer; errors must map to the right status.
+ * Everything runs twice: fed from plain memory, and fed from mbufs the way
+ * a connection does (bodies may then arrive in pieces, uncopied).
  */
 #include <string.h>
 #include <stdlib.h>
@@ -10,6 +12,9 @@
 #include "check.h"
 
 #define MAXF 8
+
+/* Feed through msrp_parser_feed_mbuf(), one fresh mbuf per piece. */
+static bool use_mbuf;
 
 struct capture {
 	size_t n;
@@ -21,6 +26,31 @@ static void put_pl(char *out, size_t sz, const char *name, const struct pl *pl)
 	size_t l = strlen(out);
 	if (pl->l)
 		snprintf(out + l, sz - l, "|%s=%.*s", name, (int)pl->l, pl->p);
+}
+
+/* "|body[N]=..." from the pieces, which must add up to body_len, with
+ * body set exactly when there is one piece. */
+static void put_body(const struct msrp_msg *m, char *out, size_t sz)
+{
+	size_t sum = 0, l;
+
+	for (size_t i = 0; i < m->bodyc; i++)
+		sum += m->bodyv[i].l;
+	if (sum != m->body_len || m->bodyc > MSRP_BODY_PIECES ||
+	    (m->bodyc == 1 && m->body != m->bodyv[0].p) ||
+	    (m->bodyc > 1 && m->body)) {
+		snprintf(out, sz, "|BAD PIECES");
+		return;
+	}
+	snprintf(out, sz, "|body[%zu]=", m->body_len);
+	l = strlen(out);
+	for (size_t i = 0; i < m->bodyc && l + 1 < sz; i++) {
+		size_t n = m->bodyv[i].l < sz - l - 1 ? m->bodyv[i].l :
+			sz - l - 1;
+		memcpy(out + l, m->bodyv[i].p, n);
+		l += n;
+	}
+	out[l] = '\0';
 }
 
 /* One line holding every field the parser extracted. */
@@ -70,8 +100,7 @@ static void canonical(const struct msrp_msg *m, char *out, size_t sz)
 		snprintf(out + l, sz - l, "|expires=%u", m->expires);
 	l = strlen(out);
 	if (m->has_body)
-		snprintf(out + l, sz - l, "|body[%zu]=%.*s", m->body_len,
-			 (int)m->body_len, (const char *)m->body);
+		put_body(m, out + l, sz - l);
 }
 
 static bool capture_h(const struct msrp_msg *msg, void *arg)
@@ -81,6 +110,28 @@ static bool capture_h(const struct msrp_msg *msg, void *arg)
 		canonical(msg, c->text[c->n], sizeof(c->text[0]));
 	c->n++;
 	return false;
+}
+
+/* A piece in a fresh mbuf, not at its start (as after a TLS record
+ * header), freed at once after feeding: what the parser keeps, it must
+ * reference. */
+static int feed_piece(struct msrp_parser *p, const uint8_t *data, size_t n,
+		      msrp_frame_h *h, void *arg, struct msrp_perr_info *info)
+{
+	struct mbuf *mb;
+	int err;
+
+	if (!use_mbuf)
+		return msrp_parser_feed(p, data, n, h, arg, info);
+	mb = mbuf_alloc(n + 3);
+	if (!mb)
+		return ENOMEM;
+	(void)mbuf_write_mem(mb, (const uint8_t *)"xyz", 3);
+	(void)mbuf_write_mem(mb, data, n);
+	mb->pos = 3;
+	err = msrp_parser_feed_mbuf(p, mb, h, arg, info);
+	mem_deref(mb);
+	return err;
 }
 
 static int feed_parts(const char *data, size_t len, const size_t *cuts,
@@ -98,8 +149,8 @@ static int feed_parts(const char *data, size_t len, const size_t *cuts,
 		return ENOMEM;
 	for (size_t i = 0; i <= ncuts && !err; i++) {
 		size_t end = i < ncuts ? cuts[i] : len;
-		err = msrp_parser_feed(p, (const uint8_t *)data + pos,
-				       end - pos, capture_h, c, info);
+		err = feed_piece(p, (const uint8_t *)data + pos, end - pos,
+				 capture_h, c, info);
 		pos = end;
 	}
 	mem_deref(p);
@@ -316,8 +367,8 @@ static void test_binary_body(void)
 	CHECK_EQ_INT(msrp_build_send(mb, &d), 0);
 	memset(&c, 0, sizeof(c));
 	CHECK_EQ_INT(msrp_parser_alloc(&p, NULL), 0);
-	CHECK_EQ_INT(msrp_parser_feed(p, mb->buf, mb->end, capture_h, &c,
-				      &info), 0);
+	CHECK_EQ_INT(feed_piece(p, mb->buf, mb->end, capture_h, &c, &info),
+		     0);
 	CHECK_EQ_INT(c.n, 1);
 	mem_deref(p);
 	mem_deref(mb);
@@ -567,14 +618,97 @@ static void test_byte_range_hints(void)
 	CHECK(strstr(c.text[0], "|body[3]=abc"));
 }
 
+/* Large chunks in reads that never line up with frames: every body
+ * arrives in pieces from the receive buffers, none is copied, and the
+ * bytes come out in order.  With more pieces than a body may be held in,
+ * the parser copies instead and must still get it right. */
+struct seg_check {
+	uint8_t *out;
+	size_t len, frames, pieced;
+};
+
+static bool seg_h(const struct msrp_msg *msg, void *arg)
+{
+	struct seg_check *sc = arg;
+
+	sc->frames++;
+	if (msg->bodyc > 1)
+		sc->pieced++;
+	for (size_t i = 0; i < msg->bodyc; i++) {
+		memcpy(sc->out + sc->len, msg->bodyv[i].p, msg->bodyv[i].l);
+		sc->len += msg->bodyv[i].l;
+	}
+	return false;
+}
+
+static void test_segmented_stream(void)
+{
+	enum { FRAMES = 6, BODY = 20000 };
+	static const size_t reads[] = { 65536, 7001, 1500, 997 };
+	uint8_t *body = malloc(FRAMES * BODY);
+	struct mbuf *wire = mbuf_alloc(FRAMES * (BODY + 300));
+	struct msrp_send_desc d;
+	struct msrp_perr_info info;
+	struct seg_check sc;
+
+	for (size_t i = 0; i < FRAMES * BODY; i++)
+		body[i] = (uint8_t)(i * 13 + (i >> 9));
+	for (int f = 0; f < FRAMES; f++) {
+		char tid[16];
+		snprintf(tid, sizeof(tid), "seg%d", f);
+		memset(&d, 0, sizeof(d));
+		d.tid = tid; d.to_path = "msrp://a:1/s;tcp";
+		d.from_path = "msrp://b:2/t;tcp"; d.message_id = tid;
+		d.content_type = "application/x-rfb"; d.range_start = 1;
+		d.total = BODY; d.body = body + f * BODY; d.body_len = BODY;
+		CHECK_EQ_INT(msrp_build_send(wire, &d), 0);
+	}
+	for (size_t r = 0; r < sizeof(reads) / sizeof(reads[0]); r++) {
+		struct msrp_parser *p = NULL;
+		int err = 0;
+
+		memset(&sc, 0, sizeof(sc));
+		sc.out = malloc(FRAMES * BODY);
+		CHECK_EQ_INT(msrp_parser_alloc(&p, NULL), 0);
+		for (size_t pos = 0; pos < wire->end && !err;) {
+			struct mbuf *mb = mbuf_alloc(reads[r]);
+			size_t n = wire->end - pos < reads[r] ?
+				wire->end - pos : reads[r];
+			(void)mbuf_write_mem(mb, wire->buf + pos, n);
+			mb->pos = 0;
+			err = msrp_parser_feed_mbuf(p, mb, seg_h, &sc, &info);
+			mem_deref(mb);
+			pos += n;
+		}
+		CHECK_EQ_INT(err, 0);
+		CHECK_EQ_INT(sc.frames, FRAMES);
+		CHECK_EQ_INT(sc.len, FRAMES * BODY);
+		CHECK(!memcmp(sc.out, body, FRAMES * BODY));
+		/* Reads of 7001 and 1500 bytes: up to 14 per body, beyond
+		 * what is held in pieces; 65536: two pieces at most. */
+		if (reads[r] == 7001)
+			CHECK(sc.pieced > 0);
+		printf("reads of %zu: %zu of %d bodies in pieces\n", reads[r],
+		       sc.pieced, FRAMES);
+		mem_deref(p);
+		free(sc.out);
+	}
+	mem_deref(wire);
+	free(body);
+}
+
 int main(void)
 {
-	test_frames();
-	test_binary_body();
-	test_round_trips();
-	test_errors();
-	test_endless_body();
-	test_handler_stop();
-	test_byte_range_hints();
+	for (int mode = 0; mode < 2; mode++) {
+		use_mbuf = mode == 1;
+		test_frames();
+		test_binary_body();
+		test_round_trips();
+		test_errors();
+		test_endless_body();
+		test_handler_stop();
+		test_byte_range_hints();
+	}
+	test_segmented_stream();
 	CHECK_DONE("msrp_parse");
 }

@@ -1,0 +1,29 @@
+/*
+ * msrp_resolve.h - host names in MSRP URIs (msrp_resolve.c).  Private to
+ * msrp/.
+ */
+#ifndef SIPVNC_MSRP_RESOLVE_H
+#define SIPVNC_MSRP_RESOLVE_H
+
+#include <re.h>
+#include "msrp_uri.h"
+
+struct msrp_resolve;
+
+/* Called once with the address, or an error and NULL. */
+typedef void (msrp_resolve_h)(int err, const struct sa *addr, void *arg);
+
+/* Where to connect for uri.  0 with *addr set when that is known at once
+ * (IP literal, hosts file, or getaddrinfo() without dnsc); EINPROGRESS
+ * with *rp set while dnsc queries, h to be called later unless *rp is
+ * mem_deref'd first; or an error.  srv: a URI without a port is looked up
+ * as SRV _msrp(s)._tcp.HOST first (relays, RFC 4976 section 6.2). */
+int msrp_resolve(struct msrp_resolve **rp, struct dnsc *dnsc,
+		 const struct msrp_uri *uri, bool srv, struct sa *addr,
+		 msrp_resolve_h *h, void *arg);
+
+/* The hosts file read before DNS; a variable so tests can use their
+ * own. */
+extern const char *msrp_hosts_file;
+
+#endif
