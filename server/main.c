@@ -105,7 +105,7 @@ static int apply_media_conf(struct sa *msrp_laddr)
 {
 	/* app.msrp points into these for the program's life. */
 	static char relay[256], relay_user[128], relay_pass[128];
-	static char tls_cert[512], tls_key[512], tls_dir[512];
+	static char tls_cert[512], tls_key[512], tls_dir[512], tls_ca[512];
 	char buf[256];
 	uint32_t num;
 
@@ -121,6 +121,12 @@ static int apply_media_conf(struct sa *msrp_laddr)
 	}
 	if (!conf_get_u32(app.conf, "msrp_txq_limit", &num))
 		app.msrp.txq_limit = num;
+	/* seconds of silence before the connecting side's empty SEND; 0 in
+	 * the file turns it off, msrp/ takes 0 as its default (30 s) */
+	if (!conf_get_u32(app.conf, "msrp_keepalive", &num))
+		app.msrp.keepalive = num ? (int)(num > 86400 ? 86400 : num) : -1;
+	if (!conf_get_str(app.conf, "msrp_tls_ca", tls_ca, sizeof(tls_ca)))
+		app.msrp.tls_ca_file = tls_ca;
 
 	/* Relay and TLS: socket-wide, so the socket takes them at birth. */
 	if (!conf_get_str(app.conf, "msrp_relay", relay, sizeof(relay)))
@@ -265,6 +271,14 @@ static int start(const char *listen_addr)
 		}
 	}
 
+	err = sipua_alloc(&app.ua, app.conf, sip_handlers(), &app);
+	if (err) {
+		re_fprintf(stderr, "sipvnc: SIP start failed: %m\n", err);
+		return err;
+	}
+	/* MSRP resolves relay and path host names as SIP does (dns_server) */
+	app.msrp.dnsc = sipua_dnsc(app.ua);
+
 	err = msrp_sock_alloc(&app.msrp_sock, &msrp_laddr);
 	if (err) {
 		re_fprintf(stderr, "sipvnc: cannot listen for MSRP on %J: %m\n",
@@ -276,11 +290,6 @@ static int start(const char *listen_addr)
 	if (err) {
 		re_fprintf(stderr, "sipvnc: MSRP relay/TLS setup failed: %m\n",
 			   err);
-		return err;
-	}
-	err = sipua_alloc(&app.ua, app.conf, sip_handlers(), &app);
-	if (err) {
-		re_fprintf(stderr, "sipvnc: SIP start failed: %m\n", err);
 		return err;
 	}
 
@@ -404,8 +413,9 @@ int main(int argc, char *argv[])
 		err = re_main(on_signal);
 
 	list_flush(&app.calls);
-	app.ua = mem_deref(app.ua);
+	/* the socket uses the ua's DNS client: it goes first */
 	app.msrp_sock = mem_deref(app.msrp_sock);
+	app.ua = mem_deref(app.ua);
 	app.desktop = mem_deref(app.desktop);
 	app.conf = mem_deref(app.conf);
 	if (app.waiting_viewer_fd >= 0)
