@@ -276,11 +276,7 @@ int sipua_connect(struct sipua_call **callp, struct sipua *ua,
 	sipua_choose_local_ip(call->local_ip, sizeof(call->local_ip), local_path,
 			&laddr);
 
-	local.path = call->local_path;
-	local.ip = call->local_ip;
-	local.connect_on_actpass = ua->connect_on_actpass;
-	local.sess_id = call->sdp_id;
-	local.fingerprint = call->local_fingerprint;
+	sipua_local_of(call, &local);
 	err = sdp_rfb_offer(offer, sizeof(offer), &local, we_serve_rfb);
 	if (err)
 		goto out;
