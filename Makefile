@@ -35,7 +35,8 @@ TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 DEB_BUILD := build-essential pkg-config libre-dev libvncserver-dev \
              libxcb1-dev libxcb-shm0-dev libxcb-xtest0-dev \
              libxcb-damage0-dev libxcb-xfixes0-dev libxcb-randr0-dev \
-             libxcb-keysyms1-dev libxcb-composite0-dev libmbedtls-dev libssl-dev
+             libxcb-keysyms1-dev libxcb-composite0-dev libmbedtls-dev libssl-dev \
+             zlib1g-dev
 DEB_RUN   := xvfb x11-utils
 DEB_TEST  := xvfb x11-apps x11-utils x11-xserver-utils xdotool \
              xserver-xorg-core xserver-xorg-video-dummy kamailio sip-tester x11vnc \
@@ -65,7 +66,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsipvnc.a
 
 $(BUILD)/tools/%: tests/tools/%.c $(wildcard tests/tools/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS) -lvncclient
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS) -lvncclient -lz
 
 tools: $(TOOL_BIN)
 
