@@ -41,7 +41,10 @@ struct msrp_settings {
 	const char *relay_user;   /* digest credentials for AUTH */
 	const char *relay_pass;
 
-	/* TLS (msrps, TCP/TLS/MSRP) for our own end. */
+	/* TLS (msrps, TCP/TLS/MSRP): available, and what our own offers
+	 * use.  The listening socket then takes TLS and plain peers alike
+	 * (msrp_session_set_tls() picks per session).  Without tls, TLS is
+	 * still available when tls_cert/tls_key are given. */
 	bool tls;
 	const char *tls_cert;     /* PEM files; both NULL: a self-signed pair */
 	const char *tls_key;      /* kept in tls_dir, made at first start */
@@ -134,5 +137,17 @@ int msrp_session_start(struct msrp_session *sess, const char *remote_path,
 int msrp_session_send(struct msrp_session *sess, const uint8_t *data,
 		      size_t len);
 bool msrp_session_writable(const struct msrp_session *sess);
+
+/* The transport of a session the peer offered (TCP/TLS/MSRP: true), before
+ * msrp_session_local_path() goes into the answer and before
+ * msrp_session_start(): our a=path becomes msrps or msrp to match, and
+ * the session accepts only a connection of that kind.  ENOTSUP when the
+ * socket has no certificate (or its relay is plain) and TLS is asked for.
+ * Without this call a session uses settings->tls; an active session that
+ * connects directly follows the scheme of the peer's path instead. */
+int msrp_session_set_tls(struct msrp_session *sess, bool tls);
+/* Whether the socket has a certificate: it then takes TLS and plain
+ * connections on the same port, told apart by their first byte. */
+bool msrp_sock_tls_available(const struct msrp_sock *sock);
 
 #endif

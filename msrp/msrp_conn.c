@@ -61,6 +61,16 @@ static void recv_handler(struct mbuf *mb, void *arg)
 	if (conn->closing)
 		return;
 	mem_ref(conn);
+	if (conn->sniff) {
+		/* The TLS helper checks for itself when there is one. */
+		conn->sniff = false;
+		err = msrp_sniff_plain(conn->tc, mb);
+		if (err) {
+			msrp_conn_closed(err, conn);
+			mem_deref(conn);
+			return;
+		}
+	}
 	memset(&info, 0, sizeof(info));
 	err = msrp_parser_feed_mbuf(conn->parser, mb, frame_handler, conn,
 				    &info);
@@ -168,6 +178,7 @@ int msrp_conn_accept(struct msrp_conn **connp, struct tcp_sock *ts,
 	if (!err && tls)
 		err = msrp_tls_conn_start(&conn->tlsc, tls, conn->tc, false,
 					  NULL, NULL);
+	conn->sniff = !tls;
 	if (err) {
 		mem_deref(conn);
 		return err;

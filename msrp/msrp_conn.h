@@ -1,7 +1,7 @@
 /*
  * msrp_conn.h - one MSRP transport connection: a libre TCP connection, the
  * frame parser on its input, and write-side queue accounting.  Private to
- * msrp/.  TLS (msrps) will slot in here later as a libre TCP helper.
+ * msrp/.  TLS (msrps) slots in as a libre TCP helper (msrp_tls_conn.c).
  */
 #ifndef SIPVNC_MSRP_CONN_H
 #define SIPVNC_MSRP_CONN_H
@@ -40,7 +40,8 @@ int  msrp_conn_connect(struct msrp_conn **connp, const struct sa *peer,
 		       struct msrp_tls *tls, const char *expect_fp,
 		       const char *verify_host);
 /* With tls, the peer may speak TLS or plain MSRP (told by its first
- * byte); msrp_conn_tls() says which it did. */
+ * byte); msrp_conn_tls() says which it did.  Either way a plain stream
+ * that does not start like an MSRP request is closed at once. */
 int  msrp_conn_accept(struct msrp_conn **connp, struct tcp_sock *ts,
 		      const struct msrp_limits *lim,
 		      const struct msrp_conn_handlers *h,

@@ -31,6 +31,7 @@ struct msrp_conn {
 	bool closed;     /* closeh given to the current handlers */
 	bool tcp_dead;   /* libre closed the TCP connection */
 	bool sendh_on;   /* writable_handler installed */
+	bool sniff;      /* accepted without TLS: first bytes not seen yet */
 	struct list txq; /* struct tx_ent: what the socket did not take */
 	size_t tx_bytes;
 	size_t queue_max;

@@ -23,7 +23,9 @@ struct msrp_sock {
 	struct tcp_sock *ts;
 	const struct msrp_settings *settings; /* from msrp_sock_configure */
 	struct msrp_relay *relay;
-	struct msrp_tls *tls;  /* our certificate, when TLS is configured */
+	struct msrp_tls *tls;  /* our certificate, when TLS is available:
+				  accepted connections may then be TLS or
+				  plain (first byte) */
 	struct sa laddr;
 	struct sa path_addr;   /* laddr, or the default source address when
 				  bound to "any": what goes in our a=path */
@@ -37,6 +39,9 @@ const char *msrp_sock_tls_fingerprint(const struct msrp_sock *sock);
 /* How long the bind may take (connect + bind SEND + 200, or the peer's
  * first SEND when passive).  A variable only so tests can shorten it. */
 extern unsigned msrp_bind_timeout_ms;
+/* How long an accepted connection may take to (shake hands and) send its
+ * first request; a variable for tests too. */
+extern unsigned msrp_pending_timeout_ms;
 /* How long the peer may take to answer a keepalive; for tests too. */
 extern unsigned msrp_keepalive_timeout_ms;
 

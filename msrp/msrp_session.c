@@ -81,13 +81,13 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 		       void *arg)
 {
 	struct msrp_session *sess;
-	const char *host_fmt;
 	int err;
 
 	if (!sessp || !sock)
 		return EINVAL;
 	if (!sock->settings && settings && (settings->relay ||
-					     settings->tls)) {
+					     settings->tls ||
+					     settings->tls_cert)) {
 		err = msrp_sock_configure(sock, settings);
 		if (err)
 			return err;
@@ -97,7 +97,7 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 	if (settings && settings->tls && (!sock->tls ||
 	    (sock->relay && !msrp_relay_secure(sock->relay)))) {
 		/* msrps through a relay needs TLS to the relay too */
-		re_fprintf(stderr, "msrp: TLS sessions need a TLS socket and "
+		re_fprintf(stderr, "msrp: TLS sessions need a certificate and "
 			   "an msrps relay, if any\n");
 		return ENOTSUP;
 	}
@@ -123,20 +123,9 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 	sess->dnsc = settings ? settings->dnsc : NULL;
 	if (!sess->dnsc && sock->settings)
 		sess->dnsc = sock->settings->dnsc;
-	host_fmt = sa_af(&sock->path_addr) == AF_INET6 ?
-		"%s://[%j]:%u/%s;tcp" : "%s://%j:%u/%s;tcp";
-	if (!err)
-		err = re_sdprintf(&sess->self_uri, host_fmt,
-				  sess->tls ? "msrps" : "msrp",
-				  &sock->path_addr, sa_port(&sock->path_addr),
-				  sess->id);
 	sess->via_relay = sock->relay != NULL;
-	if (!err && sess->via_relay)
-		err = re_sdprintf(&sess->local_path, "%s %s",
-				  msrp_relay_use_path(sock->relay),
-				  sess->self_uri);
-	else if (!err)
-		err = str_dup(&sess->local_path, sess->self_uri);
+	if (!err)
+		err = msrp_session_make_paths(sess);
 	if (err) {
 		mem_deref(sess);
 		return err;
@@ -339,6 +328,13 @@ int msrp_session_start(struct msrp_session *sess, const char *remote_path,
 	err = store_remote_path(sess, remote_path, &first);
 	if (err)
 		return err;
+	/* The connection we open speaks what the first hop's URI says
+	 * (msrps or msrp), whatever we would have offered. */
+	if (setup == MSRP_SETUP_ACTIVE && !sess->via_relay) {
+		err = msrp_session_use_tls(sess, first.secure);
+		if (err)
+			return err;
+	}
 	/* Nothing to verify the peer against: no fingerprint, and no CA to
 	 * check the certificate of a peer we connect to (a relay is
 	 * checked by CA when the socket connects to it). */
@@ -391,34 +387,6 @@ struct msrp_session *msrp_sock_find_bound(struct msrp_sock *sock,
 			return sess;
 	}
 	return NULL;
-}
-
-int msrp_session_check_conn(const struct msrp_session *sess,
-			    const struct msrp_conn *conn)
-{
-	const char *fp = msrp_conn_peer_fingerprint(conn);
-
-	if (!sess->tls) {
-		if (!msrp_conn_tls(conn))
-			return 0;
-		re_fprintf(stderr, "msrp: session %s is plain MSRP but the "
-			   "peer came with TLS; refused\n", sess->id);
-		return EPROTO;
-	}
-	if (!msrp_conn_tls(conn)) {
-		re_fprintf(stderr, "msrp: session %s wants TLS but the peer "
-			   "came in plain text; refused\n", sess->id);
-		return EAUTH;
-	}
-	if (!msrp_tls_fp_equal(sess->peer_fp, fp)) {
-		re_fprintf(stderr, "msrp: TLS peer certificate does not match "
-			   "the SDP fingerprint: expected '%s', got '%s'; "
-			   "session %s refused\n", sess->peer_fp,
-			   fp ? fp : "", sess->id);
-		return EAUTH;
-	}
-	re_printf("msrp: TLS peer certificate matches the SDP fingerprint\n");
-	return 0;
 }
 
 void msrp_session_adopt(struct msrp_session *sess, struct msrp_conn *conn,

@@ -86,6 +86,13 @@ bool msrp_keepalive_response(struct msrp_session *sess,
 int msrp_session_connect(struct msrp_session *sess,
 			 const struct msrp_uri *first);
 
+/* Our self_uri and local_path from id, tls and the socket's address and
+ * relay (msrp_transport.c). */
+int msrp_session_make_paths(struct msrp_session *sess);
+/* Switch the session's transport, paths included; ENOTSUP (logged) when
+ * the socket cannot do TLS. */
+int msrp_session_use_tls(struct msrp_session *sess, bool tls);
+
 /* Whether tid is that of one of our data chunks. */
 bool msrp_session_sent_tid(const struct msrp_session *sess, const char *tid);
 int msrp_session_tid_base(uint32_t *base);

@@ -4,7 +4,9 @@
  * An accepted connection belongs to nobody until its first request arrives;
  * the session id in that request's To-Path picks the session (RFC 4975
  * section 7.2 / RFC 6135 "sessmatch").  Unknown ids get 481 and the
- * connection is closed once the answer is out.
+ * connection is closed once the answer is out.  With a certificate the
+ * socket takes TLS and plain connections alike (the first byte tells);
+ * the session then refuses the kind it did not negotiate.
  */
 #include <string.h>
 #include <re.h>
@@ -12,8 +14,9 @@
 
 enum {
 	PENDING_MAX = 32,          /* unmatched connections at once */
-	PENDING_TIMEOUT_MS = 30000 /* to send the first request */
 };
+
+unsigned msrp_pending_timeout_ms = 30000;
 
 struct pending {
 	struct le le;
@@ -33,6 +36,8 @@ static void pending_destructor(void *data)
 
 static void pending_timeout(void *arg)
 {
+	re_fprintf(stderr, "msrp: an accepted connection sent no request in "
+		   "time; closed\n");
 	mem_deref(arg);
 }
 
@@ -51,6 +56,9 @@ static void pending_msg(const struct msrp_msg *msg,
 	size_t n = 0;
 
 	if (!msg || !msg->is_request) {
+		if (!msg)
+			re_fprintf(stderr, "msrp: an accepted connection sent "
+				   "a malformed first request; closed\n");
 		mem_deref(pc);
 		return;
 	}
@@ -106,7 +114,7 @@ static void conn_handler(const struct sa *peer, void *arg)
 	}
 	msrp_conn_set_queue_max(pc->conn, 65536);
 	list_append(&sock->pending, &pc->le, pc);
-	tmr_start(&pc->tmr, PENDING_TIMEOUT_MS, pending_timeout, pc);
+	tmr_start(&pc->tmr, msrp_pending_timeout_ms, pending_timeout, pc);
 }
 
 static void sock_destructor(void *data)
@@ -173,7 +181,9 @@ int msrp_sock_configure(struct msrp_sock *sock,
 		return EINVAL;
 	if (sock->settings)
 		return EALREADY;
-	if (settings->tls) {
+	/* A configured certificate makes TLS available even when our own
+	 * offers are plain; a self-signed one is only made when asked for. */
+	if (settings->tls || (settings->tls_cert && settings->tls_key)) {
 		err = msrp_tls_alloc(&sock->tls, settings->tls_cert,
 				     settings->tls_key, settings->tls_dir);
 		if (!err && settings->tls_ca_file && settings->tls_ca_file[0])

@@ -50,6 +50,12 @@ bool msrp_tls_conn_secure(const struct msrp_tls_conn *tlsc);
  * NULL. */
 const char *msrp_tls_conn_peer_fingerprint(const struct msrp_tls_conn *tlsc);
 
+/* Not a TLS record: the first bytes an accepted connection sent (mb from
+ * its position) must be the start of an MSRP request, "MSRP " or as much
+ * of it as arrived.  EPROTO (logged) for anything else, which is refused
+ * before the parser sees it. */
+int msrp_sniff_plain(const struct tcp_conn *tc, const struct mbuf *mb);
+
 /* Equal SDP fingerprints: hash name and hex digits compared without
  * regard to case.  Only SHA-256 counts. */
 bool msrp_tls_fp_equal(const char *a, const char *b);

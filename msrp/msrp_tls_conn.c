@@ -145,6 +145,26 @@ static void rx_compact(struct mbuf *rx)
 	rx->end = left;
 }
 
+int msrp_sniff_plain(const struct tcp_conn *tc, const struct mbuf *mb)
+{
+	static const char start[] = "MSRP ";
+	size_t n = mbuf_get_left(mb);
+	struct sa peer;
+
+	if (n > sizeof(start) - 1)
+		n = sizeof(start) - 1;
+	if (!memcmp(mbuf_buf(mb), start, n))
+		return 0;
+	if (tcp_conn_peer_get(tc, &peer))
+		sa_init(&peer, AF_UNSPEC);
+	re_fprintf(stderr, "msrp: connection from %J is not MSRP%s (first "
+		   "byte 0x%02x); closed\n", &peer,
+		   mbuf_buf(mb)[0] == TLS_HANDSHAKE ?
+		   " but TLS, which needs a certificate (msrp_tls)" : "",
+		   mbuf_buf(mb)[0]);
+	return EPROTO;
+}
+
 static bool recv_handler(int *err, struct mbuf *mb, bool *estab, void *arg)
 {
 	struct msrp_tls_conn *c = arg;
@@ -155,8 +175,9 @@ static bool recv_handler(int *err, struct mbuf *mb, bool *estab, void *arg)
 	if (c->sniff) {
 		c->sniff = false;
 		if (mb->buf[mb->pos] != TLS_HANDSHAKE) {
-			c->plain = true;
-			return false;
+			*err = msrp_sniff_plain(c->tc, mb);
+			c->plain = !*err;
+			return *err != 0;
 		}
 	}
 	if (mbuf_get_left(c->rx) + mbuf_get_left(mb) > RX_MAX) {

@@ -212,14 +212,12 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 	struct call *call;
 	int err;
 
-	/* One listening socket speaks either TLS or plain TCP: an offer of
-	 * the other kind cannot be served, and must not be downgraded.  (A
-	 * late offer is ours: it says what our path says.) */
-	if (!media->late_offer && media->tls != app->msrp.tls) {
-		re_fprintf(stderr, "sipvnc: %s offers %s MSRP, but msrp_tls "
-			   "is %s here\n", sipua_call_peer(sip),
-			   media->tls ? "TLS" : "plain", app->msrp.tls ?
-			   "yes" : "no");
+	/* The socket takes TLS and plain peers; TLS needs a certificate.
+	 * (A late offer is ours: it says what our path says.) */
+	if (!media->late_offer && media->tls &&
+	    !msrp_sock_tls_available(app->msrp_sock)) {
+		re_fprintf(stderr, "sipvnc: %s offers TLS MSRP, but msrp_tls "
+			   "is no here\n", sipua_call_peer(sip));
 		return 488;
 	}
 	if (media->we_serve_rfb) {
@@ -244,6 +242,14 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 	}
 	if (err)
 		return 503;
+	/* Answer in the transport offered, never another (no downgrade). */
+	if (!media->late_offer &&
+	    msrp_session_set_tls(call->msrp, media->tls)) {
+		if (app->view_call == call)
+			view_call_ended(app);
+		mem_deref(call);
+		return 488;
+	}
 	call_describe_local(call, local);
 	/* A passive session listens from the 200 on: the caller may connect
 	 * before its ACK reaches us, and must not meet a 481.  After a late
@@ -290,7 +296,7 @@ static int on_modified(struct sipua_call *sip, const struct sipua_media *media,
 	int err;
 
 	if (!call || call->ended || !call->we_serve_rfb ||
-	    media->tls != call->app->msrp.tls)
+	    (media->tls && !msrp_sock_tls_available(call->app->msrp_sock)))
 		return 488;
 	call->rfb = mem_deref(call->rfb);
 	call->bridge = mem_deref(call->bridge);
@@ -298,6 +304,8 @@ static int on_modified(struct sipua_call *sip, const struct sipua_media *media,
 	err = msrp_session_alloc(&call->msrp, call->app->msrp_sock,
 				 &call->app->msrp, on_msrp_bound, on_msrp_recv,
 				 on_msrp_writable, on_msrp_close, call);
+	if (!err)
+		err = msrp_session_set_tls(call->msrp, media->tls);
 	if (!err) {
 		call_describe_local(call, local);
 		call->we_connect = media->we_connect;

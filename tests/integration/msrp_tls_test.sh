@@ -2,8 +2,10 @@
 # MSRP over TLS (msrps, TCP/TLS/MSRP): `sipvnc serve` and `sipvnc view` both
 # with msrp_tls, self-signed certificates made at first start, each checking
 # the other's certificate against the a=fingerprint of the SDP.  Pixels
-# verified as in e2e_test.sh.  Then a proxy that changes the fingerprint in
-# the INVITE: the call must fail, never fall back to plain text.
+# verified as in e2e_test.sh.  The same serve (one MSRP port) then answers a
+# plain-text `sipvnc view` in plain MSRP, as Blink users' plain peers need.
+# Then a proxy that changes the fingerprint in the INVITE: the call must
+# fail, never fall back to plain text.
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 
@@ -55,8 +57,38 @@ check "view checked serve's certificate" verified view
 typed() { grep -q "key 0x61" "$T/keys.log"; }
 check "keys typed at the viewer reach the X client" wait_until 5 typed
 
-kill "$serve_pid" "$view_pid" 2>/dev/null
-wait "$serve_pid" "$view_pid" 2>/dev/null
+kill "$view_pid" 2>/dev/null
+wait "$view_pid" 2>/dev/null
+
+# A plain-text viewer (no msrp_tls) calls the same serve: TCP/MSRP offered,
+# TCP/MSRP answered on the port that just spoke TLS.
+cat >"$T/view-plain.conf" <<CONF
+sip_listen      127.0.0.1:0
+account         <sip:alice@127.0.0.1>;auth_pass=alicepw;outbound="sip:127.0.0.1:$KAM_SIP_PORT;transport=tcp";regint=60
+msrp_tls_dir    $T/view-plain-tls
+CONF
+view_port=$(free_port)
+start_sipvnc viewplain view sip:desktop@127.0.0.1 -c "$T/view-plain.conf" --listen "127.0.0.1:$view_port"
+viewplain_ready() { grep -q "connect a VNC viewer" "$T/viewplain.log"; }
+check "a plain sipvnc view listens for a local viewer" wait_until 10 viewplain_ready
+check "the X screen settles again" wait_x_settled "$T/x3.ppm"
+if "$TOOLS/vncgrab" "127.0.0.1:$view_port" "$T/vnc3.ppm" >"$T/grab3.log" 2>&1; then
+	ok "a full frame arrives over plain MSRP from a msrp_tls serve ($(head -1 "$T/grab3.log"))"
+else
+	bad "no frame over plain MSRP from a msrp_tls serve ($(tail -1 "$T/grab3.log"))"
+fi
+check "plain pixels equal the X screen" cmp -s "$T/x3.ppm" "$T/vnc3.ppm"
+check "serve answered the plain offer (no 488)" \
+	bash -c "! grep -q 'offers .* MSRP\|488' '$T/serve.log' '$T/viewplain.log'"
+check "the plain viewer used no TLS" \
+	bash -c "! grep -q 'TLS' '$T/viewplain.log' && test ! -e '$T/view-plain-tls'"
+check "serve refused nothing on its MSRP port" \
+	bash -c "! grep -q 'refused\|is not MSRP' '$T/serve.log'"
+kill "$viewplain_pid" 2>/dev/null
+wait "$viewplain_pid" 2>/dev/null
+
+kill "$serve_pid" 2>/dev/null
+wait "$serve_pid" 2>/dev/null
 
 # A second Kamailio that rewrites the first byte of the fingerprint in every
 # INVITE: the viewer's certificate no longer matches what serve was told.
@@ -96,6 +128,6 @@ check "no RFB over the wrong connection" bash -c "! grep -q 'media up' '$T/serve
 
 if [ "$failed" != 0 ]; then
 	echo "logs in $T (KEEP=1 keeps them)"
-	for f in serve view serve2 view2; do echo "--- $f.log"; grep -v '^  0x\|^fd ' "$T/$f.log" | tail -30; done
+	for f in serve view viewplain serve2 view2; do echo "--- $f.log"; grep -v '^  0x\|^fd ' "$T/$f.log" | tail -30; done
 fi
 finish msrp_tls

@@ -157,6 +157,7 @@ static void test_certificate_kept(void)
 struct pair {
 	struct msrp_sock *sa, *sb;  /* sa: active end, sb: passive end */
 	struct end a, b;
+	bool downgrade; /* a is told b's path as msrp: instead of msrps: */
 };
 
 /* a (active) connects to b (passive); fp_a/fp_b: what each is told of the
@@ -166,6 +167,8 @@ static void pair_run(struct pair *p, const struct msrp_settings *st_a,
 		     const char *fp_for_b, size_t bytes, unsigned ms)
 {
 	uint8_t *data = malloc(bytes + 1);
+	const char *path_b;
+	char plain_b[256];
 	int err;
 
 	memset(&p->a, 0, sizeof(p->a));
@@ -198,8 +201,12 @@ static void pair_run(struct pair *p, const struct msrp_settings *st_a,
 	CHECK_EQ_INT(msrp_session_start(p->b.sess,
 					msrp_session_local_path(p->a.sess),
 					MSRP_SETUP_PASSIVE), 0);
-	CHECK_EQ_INT(msrp_session_start(p->a.sess,
-					msrp_session_local_path(p->b.sess),
+	path_b = msrp_session_local_path(p->b.sess);
+	if (p->downgrade && !strncmp(path_b, "msrps://", 8))
+		re_snprintf(plain_b, sizeof(plain_b), "msrp://%s", path_b + 8);
+	else
+		str_ncpy(plain_b, path_b, sizeof(plain_b));
+	CHECK_EQ_INT(msrp_session_start(p->a.sess, plain_b,
 					MSRP_SETUP_ACTIVE), 0);
 	run(ms);
  out:
@@ -226,7 +233,7 @@ static void test_sessions(void)
 	struct msrp_sock *sa = NULL, *sb = NULL, *sp = NULL;
 	struct msrp_session *s = NULL;
 	char dir_a[128], dir_b[128];
-	struct pair p;
+	struct pair p = { .downgrade = false };
 	struct sa laddr;
 
 	path_in_tmp(dir_a, sizeof(dir_a), "a");
@@ -279,10 +286,13 @@ static void test_sessions(void)
 	CHECK_EQ_INT(p.b.rx_len, 0);
 	pair_free(&p);
 
-	/* a plain-text peer for a TLS session */
+	/* a plain-text peer for a TLS session: one that connects to the
+	 * TLS session's address and id with msrp: instead of msrps: */
 	p.sa = sp;
+	p.downgrade = true;
 	pair_run(&p, &st_plain, &st_b, "", msrp_sock_tls_fingerprint(sa),
 		 1000, 3000);
+	p.downgrade = false;
 	run(300);
 	CHECK(p.b.closed && p.b.close_err == EAUTH);
 	CHECK(!p.b.bound);
