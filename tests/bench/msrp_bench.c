@@ -92,6 +92,17 @@ static void tcp_tx_send(void *arg)
 	tcp_pump();
 }
 
+/* The baseline's sockets are set up as msrp/ sets up its own: RFB needs
+ * TCP_NODELAY for latency whatever carries it, so the two runs differ
+ * only by MSRP's framing, not by Nagle. */
+static void same_socket_options(struct tcp_conn *tc)
+{
+	int on = 1;
+
+	(void)setsockopt(tcp_conn_fd(tc), IPPROTO_TCP, TCP_NODELAY, &on,
+			 sizeof(on));
+}
+
 static void tcp_tx_estab(void *arg)
 {
 	/* Here, not before: libre stops polling for "writable" when the
@@ -101,6 +112,7 @@ static void tcp_tx_estab(void *arg)
 		re_cancel();
 		return;
 	}
+	same_socket_options(tc_tx);
 	t_start = now();
 	tcp_pump();
 }
@@ -120,8 +132,10 @@ static void tcp_closed(int err, void *arg)
 
 static void tcp_conn(const struct sa *peer, void *arg)
 {
-	if (!tcp_accept(&tc_rx, ts, NULL, tcp_rx_recv, tcp_closed, NULL))
+	if (!tcp_accept(&tc_rx, ts, NULL, tcp_rx_recv, tcp_closed, NULL)) {
 		tcp_conn_rxsz_set(tc_rx, 65536); /* as msrp/ reads */
+		same_socket_options(tc_rx);
+	}
 }
 
 static int run_tcp(double *secs, uint64_t *wire)
