@@ -79,6 +79,7 @@ start_sipvnc() {
 # start_kamailio [-A DEFINE]...: registrar + proxy + MSRP relay on free
 # ports; sets KAM_SIP_PORT, KAM_MSRP_PORT, and KAM_SIPS_PORT (SIP over TLS
 # with -A WITH_TLS, which also needs $T/kamailio/tls.cfg).
+# KAM_CFG=FILE runs another config with the same placeholders instead.
 start_kamailio() {
 	KAM_SIP_PORT=$(free_port)
 	KAM_MSRP_PORT=$(free_port)
@@ -87,7 +88,7 @@ start_kamailio() {
 	mkdir -p "$d/run"
 	sed -e "s|RUNDIR|$d|g; s|SIP_PORT|$KAM_SIP_PORT|g; s|MSRP_PORT|$KAM_MSRP_PORT|g" \
 		-e "s|SIPS_PORT|$KAM_SIPS_PORT|g; s|MSRPS_PORT|$(free_port)|g" \
-		"$TOP/tests/integration/kamailio/kamailio.cfg" >"$d/kamailio.cfg"
+		"${KAM_CFG:-$TOP/tests/integration/kamailio/kamailio.cfg}" >"$d/kamailio.cfg"
 	kamailio -f "$d/kamailio.cfg" -DD -E -m 64 -M 8 -P "$d/run/kamailio.pid" \
 		-Y "$d/run" "$@" >"$T/kamailio.log" 2>&1 &
 	PIDS+=($!)

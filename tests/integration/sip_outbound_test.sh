@@ -1,13 +1,15 @@
 #!/bin/bash
 # sip_outbound_test.sh - RFC 5626 outbound (account parameter
 # sipnat=outbound) against a tiny registrar (sipp/outbound_registrar.py)
-# that requires outbound with Flow-Timer 1 and logs what reaches it: the
-# REGISTER carries reg-id and our +sip.instance (kept across restarts, or
-# sip_instance), CRLF pings on the TCP flow (libre sends them every 16-20
-# s at the most often, and closes a flow whose pong is 10 s late: a second
-# ping on the same connection shows the pong was taken), STUN binding
-# requests on the UDP flow, and a dropped TCP flow replaced by a new
-# registration within seconds (libre alone would wait 30-60 s).  ~50 s.
+# that requires outbound with Flow-Timer 1 and logs what reaches it, for
+# what Kamailio cannot show (sip_outbound_kamailio_test.sh does the rest:
+# the binding, Require/Flow-Timer, CRLF keepalives, calls over the flow,
+# a restarted registrar): the instance id file and its reuse across
+# restarts, sip_instance, the exact REGISTER of a flow (Supported tags,
+# reg-id, +sip.instance), a flow the registrar drops at a ping replaced by
+# a new registration within seconds, un-REGISTER of the dead flow first
+# (libre alone would wait 30-60 s), and STUN binding requests, one every
+# second, on the UDP flow.  ~50 s.
 . "$(dirname "$0")/../lib.sh"
 
 [ -x "$SIPVNC" ] || { echo "no $SIPVNC (make first)"; exit 1; }
@@ -46,14 +48,9 @@ check "Contact has reg-id=1" eval '[[ $first == *";reg-id=1"* ]]'
 check "Contact has +sip.instance=\"<urn:uuid:$uuid>\"" \
 	eval '[[ $first == *"+sip.instance=\"<urn:uuid:$uuid>\""* ]]'
 check "Supported: outbound, path" eval '[[ $first == *"supported="*outbound* && $first == *path* ]]'
-check "a CRLF ping on the TCP flow" \
-	wait_until 25 grep -q "PING conn=1 n=1" "$T/registrar.log"
-check "the pong kept the flow: a second ping on it" \
-	wait_until 25 grep -q "PING conn=1 n=2" "$T/registrar.log"
-check "no close before (the pong was understood)" \
-	eval '! grep -q "CLOSED conn=1" "$T/registrar.log"'
-check "the registrar drops the flow at its second ping" \
-	grep -q "DROP conn=1" "$T/registrar.log"
+# libre pings every 16-20 s; the registrar drops the flow at the second
+check "the registrar drops the flow at its second CRLF ping" \
+	wait_until 45 grep -q "DROP conn=1" "$T/registrar.log"
 t0=$SECONDS
 new_flow_registered() {
 	grep "REGISTER tp=tcp conn=[2-9]" "$T/registrar.log" | grep -q ";expires=60;"
@@ -101,22 +98,6 @@ check "plain account registers" wait_until 10 grep -q "contact=<sip:plain@" "$T/
 plain=$(grep -m1 "contact=<sip:plain@" "$T/registrar.log")
 check "without reg-id or +sip.instance" eval '[[ $plain != *reg-id* && $plain != *sip.instance* ]]'
 check "and no instance file" test ! -e "$T/plain-config/sipvnc/instance-id"
-
-# Kamailio's registrar (Debian's kamailio has no outbound module, so it
-# neither requires outbound nor asks for keepalives) keeps the instance
-# and reg-id of the binding.
-if command -v kamailio >/dev/null; then
-	start_kamailio || exit 1
-	export XDG_CONFIG_HOME=$T/config
-	printf 'display %s\nsip_listen 127.0.0.1:%s\nmsrp_listen 127.0.0.1:0\naccount <sip:desktop@127.0.0.1>;auth_pass=desktoppw;outbound="sip:127.0.0.1:%s;transport=tcp";sipnat=outbound;regint=60\n' \
-		"$DISPLAY" "$(free_port)" "$KAM_SIP_PORT" >"$T/kam.conf"
-	start_sipvnc kam -c "$T/kam.conf"
-	kam_dump() { kamcmd -s "unix:$T/kamailio/run/kamailio_ctl" ul.dump 2>/dev/null; }
-	check "Kamailio: outbound registration accepted" \
-		wait_until 10 grep -q "registration of sip:desktop@127.0.0.1: 200" "$T/kam.log"
-	check "Kamailio's binding has our instance and reg-id 1" \
-		eval 'kam_dump | grep -q "urn:uuid:$uuid" && kam_dump | grep -q "Reg-Id: 1"'
-fi
 
 [ "$failed" = 0 ] || { echo "--- registrar"; tail -n 30 "$T/registrar.log";
 	echo "--- sipvnc"; tail -n 20 "$T/tcp.log"; }
