@@ -29,35 +29,6 @@ static void no_answer(void *arg)
 	msrp_session_fail(sess, ETIMEDOUT);
 }
 
-static int send_keepalive(struct msrp_session *sess)
-{
-	char msgid[MSRP_ID_LEN + 1];
-	struct msrp_send_desc d;
-	struct mbuf *mb;
-	int err;
-
-	memset(&d, 0, sizeof(d));
-	err = msrp_random_id(sess->ka_tid, MSRP_ID_LEN);
-	err |= msrp_random_id(msgid, MSRP_ID_LEN);
-	if (err)
-		return err;
-	/* No Failure-Report: the default "yes" asks for the 200 we wait
-	 * for. */
-	d.tid = sess->ka_tid;
-	d.to_path = sess->to_path;
-	d.from_path = sess->self_uri;
-	d.message_id = msgid;
-	d.range_start = 1;
-	mb = mbuf_alloc(512);
-	if (!mb)
-		return ENOMEM;
-	err = msrp_build_send(mb, &d);
-	if (!err)
-		err = msrp_conn_send(sess->conn, mb);
-	mem_deref(mb);
-	return err;
-}
-
 static void tick(void *arg)
 {
 	struct msrp_session *sess = arg;
@@ -68,7 +39,7 @@ static void tick(void *arg)
 		sess->ka_activity = false;
 		return;
 	}
-	err = send_keepalive(sess);
+	err = msrp_session_send_empty(sess, sess->ka_tid);
 	if (err) {
 		sess->ka_tid[0] = '\0';
 		msrp_session_fail(sess, err);

@@ -164,7 +164,9 @@ int msrp_session_set_peer_fingerprint(struct msrp_session *sess,
 	return 0;
 }
 
-static int send_bind(struct msrp_session *sess)
+/* An empty SEND whose 200 we wait for: the bind, and the keepalive.  No
+ * Failure-Report header: the default "yes" asks for that 200. */
+int msrp_session_send_empty(struct msrp_session *sess, char *tid)
 {
 	char msgid[MSRP_ID_LEN + 1];
 	struct msrp_send_desc d;
@@ -172,12 +174,11 @@ static int send_bind(struct msrp_session *sess)
 	int err;
 
 	memset(&d, 0, sizeof(d));
-	err = msrp_random_id(sess->bind_tid, MSRP_ID_LEN);
+	err = msrp_random_id(tid, MSRP_ID_LEN);
 	err |= msrp_random_id(msgid, MSRP_ID_LEN);
 	if (err)
 		return err;
-	/* No Failure-Report header: the default "yes" gets us a 200. */
-	d.tid = sess->bind_tid;
+	d.tid = tid;
 	d.to_path = sess->to_path;
 	d.from_path = sess->self_uri;
 	d.message_id = msgid;
@@ -200,7 +201,7 @@ static void estab_handler(void *arg)
 	if (!sess->active || sess->state != ST_CONNECTING)
 		return;
 	sess->state = ST_BINDING;
-	err = send_bind(sess);
+	err = msrp_session_send_empty(sess, sess->bind_tid);
 	if (err)
 		msrp_session_fail(sess, err);
 }
@@ -301,7 +302,7 @@ static int start_via_relay(struct msrp_session *sess, enum msrp_setup setup)
 	sess->active = setup == MSRP_SETUP_ACTIVE;
 	if (sess->active) {
 		sess->state = ST_BINDING;
-		err = send_bind(sess);
+		err = msrp_session_send_empty(sess, sess->bind_tid);
 	}
 	else {
 		sess->state = ST_WAITING;

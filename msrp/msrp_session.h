@@ -99,6 +99,9 @@ int msrp_session_tid_base(uint32_t *base);
 /* Mark closed, let the connection flush and go, call closeh once.  The
  * session may be gone on return. */
 void msrp_session_fail(struct msrp_session *sess, int err);
+/* Send an empty SEND (bind, keepalive) with a fresh transaction id written
+ * to tid (MSRP_ID_LEN + 1 bytes); its 200 is matched by that id. */
+int msrp_session_send_empty(struct msrp_session *sess, char *tid);
 /* Bound: call boundh.  False when the user destroyed or closed the session
  * in it. */
 bool msrp_session_report_bound(struct msrp_session *sess);
