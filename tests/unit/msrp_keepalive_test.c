@@ -17,6 +17,7 @@
 #include "msrp/msrp_frame.h"
 #include "msrp/msrp_priv.h"
 #include "check.h"
+#include "loop.h"
 
 enum answer { ANSWER_ALL, ANSWER_BIND_ONLY, ANSWER_481 };
 
@@ -34,19 +35,6 @@ struct watch {
 	int err;
 };
 
-static struct tmr guard;
-
-static void stop_h(void *arg)
-{
-	re_cancel();
-}
-
-static void run_ms(unsigned ms)
-{
-	tmr_start(&guard, ms, stop_h, NULL);
-	(void)re_main(NULL);
-	tmr_cancel(&guard);
-}
 
 static void peer_send(struct raw_peer *r, const char *s)
 {
@@ -171,7 +159,7 @@ static struct msrp_session *start(struct msrp_sock *sock,
 	snprintf(path, sizeof(path), "msrp://127.0.0.1:%u/rawpeer1;tcp",
 		 port);
 	CHECK_EQ_INT(msrp_session_start(sess, path, MSRP_SETUP_ACTIVE), 0);
-	run_ms(300);
+	loop_run_ms(300);
 	CHECK(w->bound);
 	return sess;
 }
@@ -188,12 +176,12 @@ static void test_answered(struct msrp_sock *sock)
 	/* Busy for 2.5 s: data every 200 ms, so no keepalive. */
 	for (int i = 0; i < 12; i++) {
 		CHECK_EQ_INT(msrp_session_send(sess, data, sizeof(data)), 0);
-		run_ms(200);
+		loop_run_ms(200);
 	}
 	CHECK_EQ_INT(r.empty_sends, 1); /* only the bind */
 	CHECK_EQ_INT(r.data_bytes, 12 * sizeof(data));
 	/* Idle for 3.5 s: keepalives, answered; the session lives on. */
-	run_ms(3500);
+	loop_run_ms(3500);
 	printf("idle 3.5 s with a 1 s interval: %u keepalives\n",
 	       r.empty_sends - 1);
 	CHECK(r.empty_sends - 1 >= 1);
@@ -213,7 +201,7 @@ static void test_unanswered(struct msrp_sock *sock, enum answer mode,
 	struct msrp_session *sess = start(sock, &st, &r, mode, &w);
 	uint64_t t0 = tmr_jiffies();
 
-	run_ms(8000); /* close_h stops the loop */
+	loop_run_ms(8000); /* close_h stops the loop */
 	CHECK(w.closed);
 	CHECK_EQ_INT(w.err, want_err);
 	CHECK(r.empty_sends >= 2);
@@ -235,7 +223,7 @@ static void test_off(struct msrp_sock *sock)
 	struct watch w;
 	struct msrp_session *sess = start(sock, &st, &r, ANSWER_BIND_ONLY, &w);
 
-	run_ms(2500);
+	loop_run_ms(2500);
 	CHECK_EQ_INT(r.empty_sends, 1);
 	CHECK(!w.closed);
 	mem_deref(sess);
@@ -248,7 +236,7 @@ int main(void)
 	struct sa laddr;
 
 	CHECK_EQ_INT(libre_init(), 0);
-	tmr_init(&guard);
+	tmr_init(&loop_guard);
 	msrp_keepalive_timeout_ms = 1500;
 	sa_set_str(&laddr, "127.0.0.1", 0);
 	CHECK_EQ_INT(msrp_sock_alloc(&sock, &laddr), 0);

@@ -13,20 +13,8 @@
 #include "msrp/msrp.h"
 #include "msrp/msrp_frame.h"
 #include "check.h"
+#include "loop.h"
 
-static struct tmr guard;
-
-static void guard_h(void *arg)
-{
-	re_cancel();
-}
-
-static void run(unsigned ms)
-{
-	tmr_start(&guard, ms, guard_h, NULL);
-	(void)re_main(NULL);
-	tmr_cancel(&guard);
-}
 
 /* Run until cond holds (checked every 5 ms) or ms pass. */
 static struct tmr poll_tmr;
@@ -44,9 +32,9 @@ static bool run_until(bool (*cond)(void), unsigned ms)
 {
 	poll_cond = cond;
 	tmr_start(&poll_tmr, 5, poll_h, NULL);
-	tmr_start(&guard, ms, guard_h, NULL);
+	tmr_start(&loop_guard, ms, loop_guard_h, NULL);
 	(void)re_main(NULL);
-	tmr_cancel(&guard);
+	tmr_cancel(&loop_guard);
 	tmr_cancel(&poll_tmr);
 	return cond();
 }
@@ -375,7 +363,7 @@ static void test_wrong_password(void)
 	CHECK_EQ_INT(msrp_sock_configure(sock, &st), 0);
 	want = 1;
 	run_until(bad_seen, 2000);
-	run(100);
+	loop_run_ms(100);
 	CHECK_EQ_INT(f.auths_bad, 1);
 	CHECK_EQ_INT(f.auths_ok, 0);
 	CHECK(!msrp_sock_ready(sock));
@@ -395,7 +383,7 @@ int main(void)
 		return 2;
 	test_relay();
 	test_wrong_password();
-	tmr_cancel(&guard);
+	tmr_cancel(&loop_guard);
 	libre_close();
 	CHECK_DONE("msrp_relay");
 }

@@ -15,20 +15,8 @@
 #include "msrp/msrp.h"
 #include "msrp/msrp_session.h"
 #include "check.h"
+#include "loop.h"
 
-static struct tmr guard;
-
-static void guard_h(void *arg)
-{
-	re_cancel();
-}
-
-static void run(unsigned ms)
-{
-	tmr_start(&guard, ms, guard_h, NULL);
-	(void)re_main(NULL);
-	tmr_cancel(&guard);
-}
 
 enum { ENDS = 4, BYTES = 200000 };
 
@@ -181,7 +169,7 @@ static void test_both_at_once(struct msrp_sock *sa, struct msrp_sock *sb,
 	CHECK_EQ_INT(msrp_session_start(a_plain->sess,
 		msrp_session_local_path(b_plain->sess), MSRP_SETUP_ACTIVE), 0);
 	CHECK(!strncmp(msrp_session_local_path(a_plain->sess), "msrp://", 7));
-	run(10000);
+	loop_run_ms(10000);
 	for (size_t i = 0; i < ENDS; i++) {
 		CHECK(ends[i].bound && !ends[i].closed && !ends[i].rx_bad);
 		CHECK_EQ_INT(ends[i].rx_len, BYTES);
@@ -220,8 +208,8 @@ static void test_wrong_transport(struct msrp_sock *sa, struct msrp_sock *sb,
 	with_scheme(path, sizeof(path), msrp_session_local_path(b->sess),
 		    b_tls ? "msrp" : "msrps");
 	CHECK_EQ_INT(msrp_session_start(a->sess, path, MSRP_SETUP_ACTIVE), 0);
-	run(3000);
-	run(300);
+	loop_run_ms(3000);
+	loop_run_ms(300);
 	CHECK(b->closed && b->close_err == (b_tls ? EAUTH : EPROTO));
 	CHECK(!a->bound && !b->bound);
 	CHECK_EQ_INT(a->rx_len + b->rx_len, 0);
@@ -247,7 +235,7 @@ static void test_raw(struct msrp_sock *sb, const char *first, size_t len,
 	CHECK_EQ_INT(connect(fd, &laddr.u.sa, laddr.len), 0);
 	if (len)
 		CHECK_EQ_INT(send(fd, first, len, MSG_NOSIGNAL), len);
-	run(wait_ms);
+	loop_run_ms(wait_ms);
 	n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 	/* EOF (or a reset), not "nothing yet" */
 	CHECK(n == 0 || (n < 0 && errno == ECONNRESET));
@@ -307,7 +295,7 @@ int main(void)
 	test_raw(sb, "", 0, 800);
 	test_raw(sb, "\x16\x03", 2, 800);  /* a handshake that stalls */
 	msrp_pending_timeout_ms = 30000;
-	run(100);
+	loop_run_ms(100);
 	CHECK_EQ_INT(open_fds(), fds);
 
 	/* without a certificate a socket serves no TLS session */
@@ -324,7 +312,7 @@ int main(void)
 	mem_deref(sa);
 	mem_deref(sb);
 	mem_deref(sp);
-	tmr_cancel(&guard);
+	tmr_cancel(&loop_guard);
 	libre_close();
 	re_snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd))

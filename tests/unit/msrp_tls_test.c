@@ -13,20 +13,8 @@
 #include "msrp/msrp_priv.h"
 #include "msrp/msrp_tls.h"
 #include "check.h"
+#include "loop.h"
 
-static struct tmr guard;
-
-static void guard_h(void *arg)
-{
-	re_cancel();
-}
-
-static void run(unsigned ms)
-{
-	tmr_start(&guard, ms, guard_h, NULL);
-	(void)re_main(NULL);
-	tmr_cancel(&guard);
-}
 
 struct end {
 	struct msrp_session *sess;
@@ -208,7 +196,7 @@ static void pair_run(struct pair *p, const struct msrp_settings *st_a,
 		str_ncpy(plain_b, path_b, sizeof(plain_b));
 	CHECK_EQ_INT(msrp_session_start(p->a.sess, plain_b,
 					MSRP_SETUP_ACTIVE), 0);
-	run(ms);
+	loop_run_ms(ms);
  out:
 	free(data);
 }
@@ -278,7 +266,7 @@ static void test_sessions(void)
 
 	/* the passive side is */
 	pair_run(&p, &st_a, &st_b, NULL, wrong_fp, 1000, 5000);
-	run(300);
+	loop_run_ms(300);
 	CHECK(p.b.closed && p.b.close_err == EAUTH);
 	CHECK(!p.b.bound);
 	CHECK(p.a.closed);   /* its connection went away */
@@ -293,7 +281,7 @@ static void test_sessions(void)
 	pair_run(&p, &st_plain, &st_b, "", msrp_sock_tls_fingerprint(sa),
 		 1000, 3000);
 	p.downgrade = false;
-	run(300);
+	loop_run_ms(300);
 	CHECK(p.b.closed && p.b.close_err == EAUTH);
 	CHECK(!p.b.bound);
 	CHECK_EQ_INT(p.b.rx_len, 0);
@@ -333,7 +321,7 @@ int main(void)
 	test_certificate_kept();
 	test_sessions();
 
-	tmr_cancel(&guard);
+	tmr_cancel(&loop_guard);
 	libre_close();
 	re_snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd))

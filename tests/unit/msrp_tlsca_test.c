@@ -20,21 +20,9 @@
 #include "msrp/msrp_frame.h"
 #include "msrp/msrp_priv.h"
 #include "check.h"
+#include "loop.h"
 
 static char dir[64];
-static struct tmr guard;
-
-static void stop_h(void *arg)
-{
-	re_cancel();
-}
-
-static void run_ms(unsigned ms)
-{
-	tmr_start(&guard, ms, stop_h, NULL);
-	(void)re_main(NULL);
-	tmr_cancel(&guard);
-}
 
 static const char *file(const char *name)
 {
@@ -144,10 +132,10 @@ static int call(const char *cert, const char *ca_file, const char *host,
 		goto out;
 	for (int i = 0; i < 30 && !(ea->bound && eb.bound) && !ea->closed;
 	     i++)
-		run_ms(100);
+		loop_run_ms(100);
 	if (ea->bound && eb.bound &&
 	    !msrp_session_send(a, (const uint8_t *)"hi", 2)) {
-		run_ms(300);
+		loop_run_ms(300);
 		ea->got = eb.got;
 	}
  out:
@@ -274,7 +262,7 @@ static void test_relay(const char *ca_file, bool want_ready)
 	CHECK_EQ_INT(msrp_sock_alloc(&sock, &sa), 0);
 	CHECK_EQ_INT(msrp_sock_configure(sock, &st), 0);
 	for (int i = 0; i < 20 && !msrp_sock_ready(sock); i++)
-		run_ms(100);
+		loop_run_ms(100);
 	CHECK_EQ_INT(msrp_sock_ready(sock), want_ready);
 	CHECK_EQ_INT(f.auths, want_ready ? 1 : 0);
 	if (want_ready) {
@@ -284,7 +272,7 @@ static void test_relay(const char *ca_file, bool want_ready)
 		CHECK_EQ_INT(msrp_session_start(s,
 			"msrps://127.0.0.1:9/far;tcp", MSRP_SETUP_ACTIVE), 0);
 		for (int i = 0; i < 20 && !e.bound; i++)
-			run_ms(100);
+			loop_run_ms(100);
 		CHECK(e.bound);
 		CHECK(!strncmp(msrp_session_local_path(s), "msrps://", 8));
 		printf("msrps relay: AUTH %u, session bound %d, path %s\n",
@@ -324,7 +312,7 @@ static int relay_mode(char **argv, bool refused)
 	CHECK_EQ_INT(err, 0);
 	for (int i = 0; i < 50 && !(msrp_sock_ready(ska) &&
 				    msrp_sock_ready(skb)); i++)
-		run_ms(100);
+		loop_run_ms(100);
 	if (refused) {
 		CHECK(!msrp_sock_ready(ska) && !msrp_sock_ready(skb));
 		goto out;
@@ -344,7 +332,7 @@ static int relay_mode(char **argv, bool refused)
 	CHECK_EQ_INT(msrp_session_start(a, msrp_session_local_path(b),
 					MSRP_SETUP_ACTIVE), 0);
 	for (int i = 0; i < 50 && !(ea.bound && eb.bound); i++)
-		run_ms(100);
+		loop_run_ms(100);
 	CHECK(ea.bound && eb.bound);
 	if (ea.bound && eb.bound) {
 		static uint8_t data[100000];
@@ -352,7 +340,7 @@ static int relay_mode(char **argv, bool refused)
 		CHECK_EQ_INT(msrp_session_send(b, data, 1000), 0);
 		for (int i = 0; i < 50 && (eb.got < sizeof(data) ||
 					   ea.got < 1000); i++)
-			run_ms(100);
+			loop_run_ms(100);
 		CHECK_EQ_INT(eb.got, sizeof(data));
 		CHECK_EQ_INT(ea.got, 1000);
 		printf("through the msrps relay: %zu bytes one way, %zu the "
@@ -377,7 +365,7 @@ int main(int argc, char **argv)
 	char cmd[128];
 
 	CHECK_EQ_INT(libre_init(), 0);
-	tmr_init(&guard);
+	tmr_init(&loop_guard);
 	if (argc >= 6 && !strcmp(argv[1], "relay"))
 		return relay_mode(argv, argc > 6 && !strcmp(argv[6],
 							    "refused"));
