@@ -109,3 +109,19 @@ wait_x_settled() {
 	done
 	return 1
 }
+
+# write_serve_conf [LINE...]: $T/serve.conf sharing $DISPLAY at a free
+# port, $serve_port; the lines follow (default: anyone on 127.0.0.1 may
+# control).
+write_serve_conf() {
+	serve_port=$(free_port)
+	{
+		echo "display         $DISPLAY"
+		echo "sip_listen      127.0.0.1:$serve_port"
+		if [ $# -gt 0 ]; then
+			printf '%s\n' "$@"
+		else
+			echo "allow           sip:*@127.0.0.1 control"
+		fi
+	} >"$T/serve.conf"
+}

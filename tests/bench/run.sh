@@ -45,12 +45,7 @@ workload() {
 	sleep 1   # the first paint of the whole screen is not part of any run
 }
 
-serve_port=$(free_port)
-cat >"$T/serve.conf" <<CONF
-display         $DISPLAY
-sip_listen      127.0.0.1:$serve_port
-allow           sip:*@127.0.0.1 control
-CONF
+write_serve_conf
 start_sipvnc serve -c "$T/serve.conf"
 wait_until 10 port_open "$serve_port" || { echo "bench: sipvnc serve did not start"; cat "$T/serve.log"; exit 1; }
 view_port=$(free_port)

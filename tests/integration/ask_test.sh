@@ -9,14 +9,10 @@ start_xvfb 800x600x24 || exit 1
 "$TOOLS/xdemo" >"$T/keys.log" 2>&1 &
 PIDS+=($!)
 
-serve_port=$(free_port)
-cat >"$T/serve.conf" <<CONF
-display         $DISPLAY
-sip_listen      127.0.0.1:$serve_port
-allow           sip:*@127.0.0.1 control
-answermode      manual
-answer_timeout  20
-CONF
+write_serve_conf \
+	"allow           sip:*@127.0.0.1 control" \
+	"answermode      manual" \
+	"answer_timeout  20"
 start_sipvnc serve -c "$T/serve.conf"
 serving() { grep -q "sharing" "$T/serve.log"; }
 check "sipvnc serves with answermode manual and no answer_command" \

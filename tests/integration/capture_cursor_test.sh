@@ -11,12 +11,7 @@ start_xvfb 640x480x24 || exit 1
 "$TOOLS/xdemo" >"$T/keys.log" 2>&1 &
 PIDS+=($!)
 
-serve_port=$(free_port)
-cat >"$T/serve.conf" <<CONF
-display         $DISPLAY
-sip_listen      127.0.0.1:$serve_port
-allow           sip:*@127.0.0.1 control
-CONF
+write_serve_conf
 start_sipvnc serve -c "$T/serve.conf"
 wait_until 10 port_open "$serve_port"
 view_port=$(free_port)

@@ -19,13 +19,9 @@ done
 "$TOOLS/xwin" --expect 30a060 400 300 "$T/want_low.ppm"
 "$TOOLS/xwin" --expect 902020 400 300 "$T/want_up.ppm"
 
-serve_port=$(free_port)
-cat >"$T/serve.conf" <<CONF
-display         $DISPLAY
-sip_listen      127.0.0.1:$serve_port
-allow           sip:*@127.0.0.1 control
-share_monitor   RIGHTLOW
-CONF
+write_serve_conf \
+	"allow           sip:*@127.0.0.1 control" \
+	"share_monitor   RIGHTLOW"
 start_sipvnc serve -c "$T/serve.conf"
 check "sipvnc serve listens" wait_until 10 port_open "$serve_port"
 check "it found the monitor" grep -q "sharing monitor RIGHTLOW (400x300+400+300)" "$T/serve.log"

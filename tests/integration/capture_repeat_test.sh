@@ -20,12 +20,7 @@ sleep 0.2
 n=$(grep -c '^key 0x62$' "$T/keys.log")
 check "(without sipvnc, X repeats a held key: $n presses)" test "$n" -gt 5
 
-serve_port=$(free_port)
-cat >"$T/serve.conf" <<CONF
-display         $DISPLAY
-sip_listen      127.0.0.1:$serve_port
-allow           sip:*@127.0.0.1 control
-CONF
+write_serve_conf
 start_sipvnc serve -c "$T/serve.conf"
 check "sipvnc serve listens" wait_until 10 port_open "$serve_port"
 view_port=$(free_port)

@@ -9,13 +9,9 @@ start_xvfb 640x480x24 || exit 1
 "$TOOLS/xdemo" >"$T/keys.log" 2>&1 &
 PIDS+=($!)
 
-serve_port=$(free_port)
-cat >"$T/serve.conf" <<CONF
-display         $DISPLAY
-sip_listen      127.0.0.1:$serve_port
-allow           sip:alice@127.0.0.1 control
-allow           sip:bob@127.0.0.1 view
-CONF
+write_serve_conf \
+	"allow           sip:alice@127.0.0.1 control" \
+	"allow           sip:bob@127.0.0.1 view"
 start_sipvnc serve -c "$T/serve.conf"
 check "sipvnc serve listens" wait_until 10 port_open "$serve_port"
 

@@ -8,12 +8,8 @@ source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 
 start_xvfb 800x600x24 || exit 1
-serve_port=$(free_port)
-cat >"$T/serve.conf" <<CONF
-display         $DISPLAY
-sip_listen      127.0.0.1:$serve_port
-allow           sip:*@127.0.0.1
-CONF
+write_serve_conf \
+	"allow           sip:*@127.0.0.1"
 
 run_case() { # run_case NAME REPAIR_MS ENCODINGS: one serve, one scroll, one viewer
 	local name=$1

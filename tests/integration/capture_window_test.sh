@@ -12,13 +12,9 @@ PIDS+=($shared_pid)
 check "the shared window is up" wait_until 10 grep -q '^window' "$T/shared.out"
 wid=$(awk '/^window/ {print $2; exit}' "$T/shared.out")
 
-serve_port=$(free_port)
-cat >"$T/serve.conf" <<CONF
-display         $DISPLAY
-sip_listen      127.0.0.1:$serve_port
-allow           sip:*@127.0.0.1 control
-share_window    shared*
-CONF
+write_serve_conf \
+	"allow           sip:*@127.0.0.1 control" \
+	"share_window    shared*"
 start_sipvnc serve -c "$T/serve.conf"
 check "sipvnc serve listens" wait_until 10 port_open "$serve_port"
 check "it found the window by its title" grep -q "sharing window $wid (320x240)" "$T/serve.log"
