@@ -130,6 +130,31 @@ refusing_instance() { # refusing_instance NAME EXPECTED_STATUS CONF_LINE
 check "max_sessions 0: 486 Busy Here" refusing_instance busy 486 "max_sessions 0"
 check "answermode reject: 603 Decline" refusing_instance decline 603 "answermode reject"
 
+# answermode manual and a late offer: 180 while the command decides, then
+# the 200 carries our offer.
+manual_late() {
+	local p saved rc
+	p=$(free_port)
+	printf 'display %s\nsip_listen 127.0.0.1:%s\nsip_user desk\nmsrp_listen 127.0.0.1:0\nallow sip:alice@127.0.0.1 control\nanswermode manual\nanswer_command /bin/true\n' \
+		"$DISPLAY" "$p" >"$T/manual.conf"
+	start_sipvnc manual -c "$T/manual.conf"
+	wait_until 10 port_open "$p" || { echo "  manual did not listen"; return 1; }
+	saved=$port
+	port=$p
+	late_port=$(free_port)
+	msrp_listener "$late_port" "$T/manual_msrp.txt"
+	scenario manual_late uac_late_offer.xml -set caller alice \
+		-set caller_host 127.0.0.1 -set msrp_port "$late_port"
+	rc=$?
+	port=$saved
+	return $rc
+}
+check "answermode manual, late offer: answered with our offer" manual_late
+check "answermode manual, late offer: it rang while the command decided" \
+	grep -q "ringing, asking the answer command" "$T/manual.log"
+check "answermode manual, late offer: MSRP to the ACK's path" \
+	wait_until 5 grep -q "To-Path: msrp://127.0.0.1:$late_port/late" "$T/manual_msrp.txt"
+
 # Registration: SIPp plays a registrar that challenges, verifies the digest
 # and expects the un-REGISTER when sipvnc stops.
 reg_port=$(free_port)
