@@ -8,12 +8,15 @@ secs=${FUZZ_SECONDS:-20}
 out=build/fuzz
 mkdir -p "$out"
 CFLAGS="-std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -I. $(pkg-config --cflags libre)"
+# what any folder's sources may link against (as the Makefile's PKGS)
+PKGS="libre xcb xcb-shm xcb-xtest xcb-damage xcb-xfixes xcb-randr xcb-keysyms xcb-composite"
 status=0
 for h in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$h" .c)           # fuzz_msrp_parse -> folder msrp
 	folder=${name#fuzz_}; folder=${folder%%_*}
 	srcs=$(ls "$folder"/*.c)
-	clang $CFLAGS -o "$out/$name" "$h" $srcs $(pkg-config --libs libre) \
+	clang $CFLAGS $(pkg-config --cflags $PKGS) -o "$out/$name" "$h" $srcs \
+		$(pkg-config --libs $PKGS) \
 		-lmbedtls -lmbedx509 -lmbedcrypto -lssl -lcrypto -lpthread
 	corpus="$out/corpus-$name"
 	mkdir -p "$corpus"
