@@ -10,16 +10,23 @@
 
 unsigned msrp_bind_timeout_ms = MSRP_TRANSACTION_MS;
 
-static void session_destructor(void *data)
+/* What a session that is over, by failure or by its user, lets go of
+ * before its connection. */
+static void drop_activity(struct msrp_session *sess)
 {
-	struct msrp_session *sess = data;
-
 	list_unlink(&sess->le_wait);
 	list_unlink(&sess->le_relay);
 	tmr_cancel(&sess->bind_tmr);
 	msrp_keepalive_stop(sess);
 	sess->resolve = mem_deref(sess->resolve);
 	list_flush(&sess->extra);
+}
+
+static void session_destructor(void *data)
+{
+	struct msrp_session *sess = data;
+
+	drop_activity(sess);
 	/* Quiet: the user asked for this, so no handler runs.  The relay's
 	 * shared connection only loses our reference. */
 	sess->conn = mem_deref(sess->conn);
@@ -38,12 +45,7 @@ void msrp_session_fail(struct msrp_session *sess, int err)
 	if (sess->state == ST_CLOSED)
 		return;
 	sess->state = ST_CLOSED;
-	list_unlink(&sess->le_wait);
-	list_unlink(&sess->le_relay);
-	tmr_cancel(&sess->bind_tmr);
-	msrp_keepalive_stop(sess);
-	sess->resolve = mem_deref(sess->resolve);
-	list_flush(&sess->extra);
+	drop_activity(sess);
 	if (sess->via_relay)
 		mem_deref(sess->conn); /* others still use it */
 	else
