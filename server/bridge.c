@@ -22,6 +22,7 @@ struct bridge {
 	size_t held_len;
 	struct mbuf *backlog;           /* from MSRP, not yet written */
 	bool reading;
+	int watching;                   /* fd_listen() flags in force */
 	bool closed;
 	bridge_closed_h *closedh;
 	void *arg;
@@ -151,6 +152,10 @@ static void watch(struct bridge *br)
 		flags |= FD_READ;
 	if (mbuf_get_left(br->backlog))
 		flags |= FD_WRITE;
+	/* every update passes here: ask the kernel only for a change */
+	if (flags == br->watching)
+		return;
+	br->watching = flags;
 	if (flags)
 		fd_listen(br->fd, flags, on_fd, br);
 	else
