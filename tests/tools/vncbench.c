@@ -47,14 +47,6 @@ static int frames_complete, updates, pixel_updates;
 static int show_cursor;
 static MallocFrameBufferProc default_malloc_fb;
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Bytes this process read(): libvncclient reads its socket with read(),
  * and nothing else is read while measuring. */
 static long long bytes_read(void)
@@ -171,21 +163,21 @@ static int measure_latency(rfbClient *cl, const char *fifo, int samples)
 		double t0, until;
 
 		/* Settle between samples so each one is a lone change. */
-		until = now_s() + 0.03 + (i % 5) * 0.007;
-		while (now_s() < until)
+		until = vnc_now_s() + 0.03 + (i % 5) * 0.007;
+		while (vnc_now_s() < until)
 			if (!pump(cl, 5000))
 				goto lost;
-		t0 = now_s();
+		t0 = vnc_now_s();
 		if (write(fd, &b, 1) != 1)
 			break;
 		while (pixel_at(cl, MARKER_X + 4, MARKER_Y + 4) != want) {
 			if (!pump(cl, 100000))
 				goto lost;
-			if (now_s() - t0 > 3)
+			if (vnc_now_s() - t0 > 3)
 				break;
 		}
 		if (pixel_at(cl, MARKER_X + 4, MARKER_Y + 4) == want)
-			ms[got++] = (now_s() - t0) * 1000;
+			ms[got++] = (vnc_now_s() - t0) * 1000;
 	}
 	close(fd);
 	if (got == 0) {
@@ -274,33 +266,33 @@ int main(int argc, char *argv[])
 	cl->appData.encodingsString = getenv("VNCBENCH_ENCODINGS") ?
 		getenv("VNCBENCH_ENCODINGS") : "tight copyrect zrle hextile zlib raw";
 
-	start = now_s();
+	start = vnc_now_s();
 	if (!rfbInitClient(cl, &my_argc, my_argv)) {
 		fprintf(stderr, "vncbench: cannot connect to %s\n", argv[1]);
 		return 1;
 	}
 	while (!frames_complete) {
-		if (!pump(cl, 100000) || now_s() - start > timeout) {
+		if (!pump(cl, 100000) || vnc_now_s() - start > timeout) {
 			fprintf(stderr, "vncbench: no complete frame\n");
 			return 1;
 		}
 	}
-	printf("first_frame_ms %.1f\n", (now_s() - start) * 1000);
+	printf("first_frame_ms %.1f\n", (vnc_now_s() - start) * 1000);
 	fflush(stdout);
 
 	if (seconds > 0) {
 		long long b0 = bytes_read();
-		double t0 = now_s(), until = t0 + seconds;
+		double t0 = vnc_now_s(), until = t0 + seconds;
 
 		updates = pixel_updates = 0;
-		while (now_s() < until) {
+		while (vnc_now_s() < until) {
 			if (!pump(cl, 20000)) {
 				fprintf(stderr, "vncbench: connection lost\n");
 				return 1;
 			}
 		}
 		printf("updates %d frames %d seconds %.2f rx_bytes %lld "
-		       "copyrects %d\n", updates, pixel_updates, now_s() - t0,
+		       "copyrects %d\n", updates, pixel_updates, vnc_now_s() - t0,
 		       bytes_read() - b0, copy_rects);
 		fflush(stdout);
 	}

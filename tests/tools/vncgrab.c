@@ -26,8 +26,6 @@
 
 #include "tests/tools/vnctool.h"
 
-static int frames_done;
-static long long area_received;
 static const char *expect_cut;
 static int expected_cut_seen, cuts_seen;
 static int print_cut;
@@ -87,30 +85,6 @@ static int to_latin1(const char *utf8, char *out, size_t size)
 	return (int)o;
 }
 
-/* A frame is complete once its rectangles cover the screen: an update may
- * carry only a cursor shape, and that is not a picture yet. */
-static void on_rect(rfbClient *cl, int x, int y, int w, int h)
-{
-	(void)x;
-	(void)y;
-	(void)cl;
-	area_received += (long long)w * h;
-}
-
-static void on_frame_done(rfbClient *cl)
-{
-	if (area_received >= (long long)cl->width * cl->height)
-		frames_done++;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int main(int argc, char *argv[])
 {
 	int keys[32], nkeys = 0, i, my_argc = 1;
@@ -155,30 +129,29 @@ int main(int argc, char *argv[])
 	cl = rfbGetClient(8, 3, 4);
 	cl->serverHost = host;
 	cl->serverPort = atoi(colon + 1);
-	cl->FinishedFrameBufferUpdate = on_frame_done;
-	cl->GotFrameBufferUpdate = on_rect;
+	vnc_count_frames(cl);
 	cl->GotXCutText = on_cut_text;
 	cl->appData.useRemoteCursor = TRUE;   /* no cursor drawn into pixels */
 	cl->appData.enableJPEG = FALSE;       /* lossless, to compare pixels */
 	cl->appData.encodingsString = getenv("VNCGRAB_ENCODINGS") ?
 		getenv("VNCGRAB_ENCODINGS") : "tight zrle hextile zlib raw";
-	start = now_s();
+	start = vnc_now_s();
 	if (!rfbInitClient(cl, &my_argc, my_argv)) {
 		fprintf(stderr, "vncgrab: cannot connect to %s\n", argv[1]);
 		return 1;
 	}
-	while (!frames_done) {
+	while (!vnc_frames_done) {
 		if (!vnc_pump(cl, 100000)) {
 			fprintf(stderr, "vncgrab: connection lost before a frame\n");
 			return 1;
 		}
-		if (now_s() - start > timeout) {
+		if (vnc_now_s() - start > timeout) {
 			fprintf(stderr, "vncgrab: no frame in %.0f s\n", timeout);
 			return 1;
 		}
 	}
 	printf("first frame %dx%d after %.0f ms\n", cl->width, cl->height,
-	       (now_s() - start) * 1000);
+	       (vnc_now_s() - start) * 1000);
 	if (vnc_write_ppm(cl, argv[2])) {
 		perror("vncgrab: writing the image");
 		return 1;
@@ -203,7 +176,7 @@ int main(int argc, char *argv[])
 				"cut text\n");
 			return 4;
 		}
-		if (now_s() - start > timeout) {
+		if (vnc_now_s() - start > timeout) {
 			fprintf(stderr, "vncgrab: no expected cut text in %.0f s"
 				" (%d others)\n", timeout, cuts_seen);
 			return 4;
@@ -213,9 +186,9 @@ int main(int argc, char *argv[])
 		printf("got the expected cut text\n");
 	fflush(stdout);
 	if (hold >= 0) {
-		double until = now_s() + hold;
+		double until = vnc_now_s() + hold;
 
-		while (now_s() < until) {
+		while (vnc_now_s() < until) {
 			if (!vnc_pump(cl, 100000)) {
 				printf("closed by the server\n");
 				return 0;
@@ -225,8 +198,8 @@ int main(int argc, char *argv[])
 	}
 	/* Let the key events leave before the socket closes. */
 	if (nkeys || send_cut) {
-		double until = now_s() + 0.3;
-		while (now_s() < until)
+		double until = vnc_now_s() + 0.3;
+		while (vnc_now_s() < until)
 			if (!vnc_pump(cl, 50000))
 				break;
 	}

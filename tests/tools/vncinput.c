@@ -21,36 +21,12 @@
 
 #include "tests/tools/vnctool.h"
 
-static long long area_received;
-static int frames_done;
-
-static void on_rect(rfbClient *cl, int x, int y, int w, int h)
-{
-	(void)cl;
-	(void)x;
-	(void)y;
-	area_received += (long long)w * h;
-}
-
-static void on_frame_done(rfbClient *cl)
-{
-	if (area_received >= (long long)cl->width * cl->height)
-		frames_done++;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int pump_for(rfbClient *cl, double seconds)
 {
-	double until = now_s() + seconds;
+	double until = vnc_now_s() + seconds;
 
-	while (now_s() < until)
+	while (vnc_now_s() < until)
 		if (!vnc_pump(cl, 20000))
 			return 0;
 	return 1;
@@ -59,16 +35,16 @@ static int pump_for(rfbClient *cl, double seconds)
 /* A full, non-incremental frame after everything sent so far. */
 static int fresh_frame(rfbClient *cl)
 {
-	double until = now_s() + 10;
+	double until = vnc_now_s() + 10;
 	int before;
 
 	if (!pump_for(cl, 0.3))
 		return 0;
-	area_received = 0;
-	before = frames_done;
+	vnc_area_received = 0;
+	before = vnc_frames_done;
 	SendFramebufferUpdateRequest(cl, 0, 0, cl->width, cl->height, FALSE);
-	while (frames_done == before) {
-		if (!vnc_pump(cl, 20000) || now_s() > until)
+	while (vnc_frames_done == before) {
+		if (!vnc_pump(cl, 20000) || vnc_now_s() > until)
 			return 0;
 	}
 	return 1;
@@ -97,8 +73,7 @@ int main(int argc, char *argv[])
 	cl = rfbGetClient(8, 3, 4);
 	cl->serverHost = host;
 	cl->serverPort = atoi(colon + 1);
-	cl->GotFrameBufferUpdate = on_rect;
-	cl->FinishedFrameBufferUpdate = on_frame_done;
+	vnc_count_frames(cl);
 	cl->appData.useRemoteCursor = TRUE;
 	cl->appData.enableJPEG = FALSE;
 	cl->appData.encodingsString = "tight zrle hextile zlib raw";
@@ -121,11 +96,11 @@ int main(int argc, char *argv[])
 			fflush(stdout);
 		} else if (!strcmp(a, "--wait-size") && i + 2 < argc) {
 			int w = atoi(argv[i + 1]), h = atoi(argv[i + 2]);
-			double until = now_s() + 10;
+			double until = vnc_now_s() + 10;
 
 			i += 2;
 			while (ok && (cl->width != w || cl->height != h))
-				ok = vnc_pump(cl, 20000) && now_s() < until;
+				ok = vnc_pump(cl, 20000) && vnc_now_s() < until;
 		} else if (!strcmp(a, "--click") && i + 2 < argc) {
 			int x = atoi(argv[i + 1]), y = atoi(argv[i + 2]);
 

@@ -1,5 +1,6 @@
 /*
- * vnctool.h - what the libvncclient test viewers (vncgrab, vncbench) share.
+ * vnctool.h - what the libvncclient test viewers (vncgrab, vncinput,
+ * vncbench) share.
  *
  * vnc_pump: one step of a viewer's loop.
  * libvncclient reads the socket in large pieces: several server messages
@@ -11,6 +12,7 @@
 #define SIPVNC_VNCTOOL_H
 
 #include <stdio.h>
+#include <time.h>
 
 #include <rfb/rfbclient.h>
 
@@ -25,6 +27,40 @@ static inline int vnc_pump(rfbClient *cl, unsigned usec)
 	if (n > 0 && !HandleRFBServerMessage(cl))
 		return 0;
 	return 1;
+}
+
+static inline double vnc_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Complete frames: an update may carry only a cursor shape, and that is
+ * not a picture yet, so a frame counts once the rectangles received
+ * cover the screen.  Install with vnc_count_frames(). */
+static long long vnc_area_received;
+static int vnc_frames_done;
+
+static inline void vnc_on_rect(rfbClient *cl, int x, int y, int w, int h)
+{
+	(void)cl;
+	(void)x;
+	(void)y;
+	vnc_area_received += (long long)w * h;
+}
+
+static inline void vnc_on_frame_done(rfbClient *cl)
+{
+	if (vnc_area_received >= (long long)cl->width * cl->height)
+		vnc_frames_done++;
+}
+
+static inline void vnc_count_frames(rfbClient *cl)
+{
+	cl->GotFrameBufferUpdate = vnc_on_rect;
+	cl->FinishedFrameBufferUpdate = vnc_on_frame_done;
 }
 
 /* libvncclient's default format: 32 bpp, red in the low byte.  Written
