@@ -192,7 +192,7 @@ static int parse_host(struct caller_uri *uri, const char *p, size_t n)
 		return parse_ipv6(uri, p, n);
 	if (n && p[n - 1] == '.')   /* the same name as without the dot */
 		n--;
-	if (n == 0)
+	if (n == 0 || p[n - 1] == '.')
 		return EBADMSG;
 	if (n >= sizeof(uri->host))
 		return E2BIG;

@@ -54,6 +54,8 @@ static const struct {
 	{ "sip:bob@example.com", "sip:bob@sub.example.com", OTHER },
 	{ "sip:bob@example.com", "sip:bob@ex%61mple.com", BAD },
 	{ "sip:bob@example.com", "sip:bob@example..com", BAD },
+	{ "sip:bob@example.com", "sip:bob@example.com..", BAD },
+	{ "sip:bob@example.com", "sip:bob@.example.com", BAD },
 	/* IPv6 literals are compared as addresses (RFC 5954) */
 	{ "sip:bob@[::1]", "sip:bob@[0:0:0:0:0:0:0:1]", SAME },
 	{ "sip:bob@[::1]", "sip:bob@[::1]:5060;transport=tcp", SAME },
