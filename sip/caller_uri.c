@@ -318,6 +318,31 @@ int caller_uri_print(char *buf, size_t size, const struct caller_uri *uri)
 	return 0;
 }
 
+static bool visual(char c)
+{
+	return c == '-' || c == '.' || c == '(' || c == ')';
+}
+
+/* Two global telephone numbers that differ only in visual separators
+ * (RFC 3966 5.1.1), as a user=phone URI's user part may be read. */
+static bool same_number(const char *a, size_t al, const char *b, size_t bl)
+{
+	size_t i = 0, j = 0;
+
+	if (!al || !bl || a[0] != '+' || b[0] != '+')
+		return false;
+	for (;;) {
+		while (i < al && visual(a[i]))
+			i++;
+		while (j < bl && visual(b[j]))
+			j++;
+		if (i == al || j == bl)
+			return i == al && j == bl;
+		if (a[i++] != b[j++])
+			return false;
+	}
+}
+
 enum caller_uri_match caller_uri_match(const struct caller_uri *line,
 				       const struct caller_uri *caller)
 {
@@ -336,6 +361,10 @@ enum caller_uri_match caller_uri_match(const struct caller_uri *line,
 	base = strcspn(caller->user, ";?");
 	if (base < caller->user_len && line->user_len == base &&
 	    !memcmp(line->user, caller->user, base))
+		return CALLER_URI_MAYBE;
+	if (same_number(line->user, line->user_len, caller->user,
+			caller->user_len) ||
+	    same_number(line->user, line->user_len, caller->user, base))
 		return CALLER_URI_MAYBE;
 	return CALLER_URI_OTHER;
 }

@@ -49,8 +49,9 @@ enum caller_uri_match {
 	CALLER_URI_OTHER,   /* another identity */
 	CALLER_URI_SAME,    /* the line names this caller */
 	/* only if the caller's user ends at its first ';' or '?' (a
-	 * telephone-subscriber's parameters, or a parser that stops there):
-	 * a deny line counts it, an allow line does not */
+	 * telephone-subscriber's parameters, or a parser that stops there),
+	 * or read as a global number without visual separators ("+1-555"
+	 * is "+1555"): a deny line counts it, an allow line does not */
 	CALLER_URI_MAYBE,
 };
 

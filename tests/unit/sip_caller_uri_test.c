@@ -86,6 +86,13 @@ static const struct {
 	{ "sip:mallory@h.example", "sip:mallory?x@h.example", MAYBE },
 	{ "sip:+15551234@h.example", "sip:+15551234;isub=1@h.example;user=phone", MAYBE },
 	{ "sip:mallory;x=1@h.example", "sip:mallory@h.example", OTHER },
+	/* global numbers: visual separators mean nothing (RFC 3966) */
+	{ "sip:+15551234@h.example", "sip:+1-555-1234@h.example;user=phone", MAYBE },
+	{ "sip:+1-555-1234@h.example", "sip:+1(555)1234;isub=2@h.example", MAYBE },
+	{ "sip:+1-555-1234@h.example", "sip:%2B1.555.1234@h.example", MAYBE },
+	{ "sip:+15551234@h.example", "sip:+15551235@h.example", OTHER },
+	{ "sip:+15551234@h.example", "sip:+1555123@h.example", OTHER },
+	{ "sip:15551234@h.example", "sip:1-555-1234@h.example", OTHER },
 	/* wildcards: only a line's bare '*' */
 	{ "sip:*@h.example", "sip:anyone@h.example", SAME },
 	{ "sip:*@h.example", "sip:any%6Fne@H.example", SAME },
@@ -262,6 +269,43 @@ static void test_policy(void)
 	CHECK(policy_secret(&p, "sip:help%zzdesk@h.example") == NULL);
 }
 
+static int conf_policy(struct policy *p, const char *text)
+{
+	struct conf *conf;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	err = conf_alloc_buf(&conf, (const uint8_t *)text, strlen(text));
+	if (err)
+		return err;
+	err = policy_read_conf(p, conf);
+	mem_deref(conf);
+	return err;
+}
+
+/* escaped lines in a configuration file, rights found after them */
+static void test_conf(void)
+{
+	struct policy p;
+	enum sipua_rights rights = SIPUA_RIGHTS_VIEW;
+
+	CHECK_EQ_INT(conf_policy(&p,
+		"allow sip:%61lice@127.0.0.1 control\n"
+		"allow sip:*@Example.COM\n"
+		"deny  sip:int%65rn@example.com\n"
+		"caller_secret sip:help%64esk@example.com pw\n"), 0);
+	CHECK_EQ_INT(policy_check(&p, "sip:alice@127.0.0.1", &rights),
+		     POLICY_ALLOWED);
+	CHECK_EQ_INT(rights, SIPUA_RIGHTS_CONTROL);
+	CHECK_EQ_INT(policy_check(&p, "sip:intern@example.com", &rights),
+		     POLICY_DENIED);
+	CHECK_EQ_INT(policy_check(&p, "sip:in%74ern@EXAMPLE.com", &rights),
+		     POLICY_DENIED);
+	CHECK_EQ_STR(policy_secret(&p, "sip:helpdesk@example.com"), "pw");
+	CHECK_EQ_INT(conf_policy(&p, "allow sip:a@b.example:5060\n"), EINVAL);
+	CHECK_EQ_INT(conf_policy(&p, "deny sip:a%zz@b.example\n"), EINVAL);
+}
+
 /* An INVITE from `from`, with the headers in extra, decoded by libre. */
 static struct sip_msg *invite(const char *from, const char *extra,
 			      const char *src)
@@ -363,6 +407,7 @@ int main(void)
 	test_spelling();
 	test_lines();
 	test_policy();
+	test_conf();
 	test_identity();
 	libre_close();
 	CHECK_DONE("sip_caller_uri_test");
