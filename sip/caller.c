@@ -55,11 +55,11 @@ int caller_identity(const struct caller_trust *trust,
 		return E2BIG;
 	(void)pl_strcpy(chosen, raw, sizeof(raw));
 	err = caller_uri_parse(id, raw, false);
-	if (err == EBADMSG || err == ENOTSUP)
+	if (!err)
+		err = caller_uri_print(uri, size, id);
+	if (err)   /* for the log line that refuses it */
 		caller_uri_sanitize(uri, size, raw);
-	if (err)
-		return err;
-	return caller_uri_print(uri, size, id);
+	return err;
 }
 
 /* MAC over time and Call-ID, hex, 32 characters + NUL */

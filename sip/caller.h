@@ -32,8 +32,8 @@ int caller_trust_add(struct caller_trust *trust, const char *addr);
 /* Who calls, read by caller_uri_parse into *id and printed into uri (the
  * one form logs, dialogs and notices show).  *asserted: it is a trusted
  * PAI.  0; EBADMSG when missing or not read cleanly (a caller gets 400),
- * ENOTSUP when it is no sip: user@host, E2BIG when too long.  On
- * EBADMSG / ENOTSUP uri holds the text made safe to log. */
+ * ENOTSUP when it is no sip: user@host, E2BIG when too long.  On an
+ * error after the URI was found, uri holds its text made safe to log. */
 int caller_identity(const struct caller_trust *trust,
 		    const struct sip_msg *msg, struct caller_uri *id,
 		    char *uri, size_t size, bool *asserted);

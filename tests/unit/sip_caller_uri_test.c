@@ -396,6 +396,7 @@ static void test_identity(void)
 	CHECK_EQ_STR(uri, "sip:alice@example.com");
 	CHECK_EQ_INT(caller_identity(&trust, msg, &id, uri, 12, &asserted),
 		     E2BIG);
+	CHECK_EQ_STR(uri, "sip:alice@e");   /* cut, for the log */
 	mem_deref(msg);
 }
 
