@@ -29,12 +29,15 @@ static bool from_trusted_proxy(const struct caller_trust *trust,
 }
 
 int caller_identity(const struct caller_trust *trust,
-		    const struct sip_msg *msg, char *uri, size_t size,
-		    bool *asserted)
+		    const struct sip_msg *msg, struct caller_uri *id,
+		    char *uri, size_t size, bool *asserted)
 {
 	const struct sip_hdr *pai;
 	struct sip_addr addr;
 	const struct pl *chosen = &msg->from.auri;
+	/* parameters we ignore may make the text longer than what we show */
+	char raw[512];
+	int err;
 
 	*asserted = false;
 	pai = sip_msg_hdr(msg, SIP_HDR_P_ASSERTED_IDENTITY);
@@ -48,9 +51,15 @@ int caller_identity(const struct caller_trust *trust,
 	}
 	if (!chosen->l)
 		return EBADMSG;
-	if (chosen->l >= size)
+	if (chosen->l >= sizeof(raw))
 		return E2BIG;
-	return pl_strcpy(chosen, uri, size);
+	(void)pl_strcpy(chosen, raw, sizeof(raw));
+	err = caller_uri_parse(id, raw, false);
+	if (!err)
+		err = caller_uri_print(uri, size, id);
+	if (err)   /* for the log line that refuses it */
+		caller_uri_sanitize(uri, size, raw);
+	return err;
 }
 
 /* MAC over time and Call-ID, hex, 32 characters + NUL */

@@ -13,6 +13,7 @@
 #define SIPVNC_CALLER_H
 
 #include <re.h>
+#include "sip/caller_uri.h"
 
 #define CALLER_MAX_PROXIES 8
 #define CALLER_REALM "sipvnc"
@@ -28,11 +29,14 @@ struct caller_trust {
 /* Trust P-Asserted-Identity from this IP address.  0, EINVAL or E2BIG. */
 int caller_trust_add(struct caller_trust *trust, const char *addr);
 
-/* The caller's URI into uri.  *asserted: it is a trusted PAI.  0, or
- * EBADMSG / E2BIG. */
+/* Who calls, read by caller_uri_parse into *id and printed into uri (the
+ * one form logs, dialogs and notices show).  *asserted: it is a trusted
+ * PAI.  0; EBADMSG when missing or not read cleanly (a caller gets 400),
+ * ENOTSUP when it is no sip: user@host, E2BIG when too long.  On an
+ * error after the URI was found, uri holds its text made safe to log. */
 int caller_identity(const struct caller_trust *trust,
-		    const struct sip_msg *msg, char *uri, size_t size,
-		    bool *asserted);
+		    const struct sip_msg *msg, struct caller_uri *id,
+		    char *uri, size_t size, bool *asserted);
 
 /* A nonce for this call (Call-ID) at time now (seconds). */
 void caller_nonce_make(char nonce[CALLER_NONCE_SIZE], const uint8_t *key,

@@ -63,6 +63,7 @@ static bool admit(struct sipua *ua, const struct sip_msg *msg,
 		  struct sipua_call *call)
 {
 	enum policy_verdict verdict;
+	struct caller_uri caller;
 	const char *secret;
 	bool asserted;
 	int err;
@@ -80,21 +81,24 @@ static bool admit(struct sipua *ua, const struct sip_msg *msg,
 		       "Content-Length does not match the body");
 		return false;
 	}
-	err = caller_identity(&ua->trust, msg, call->peer, sizeof(call->peer),
-			      &asserted);
+	err = caller_identity(&ua->trust, msg, &caller, call->peer,
+			      sizeof(call->peer), &asserted);
 	if (err) {
-		reject(ua, msg, "?", err == E2BIG ? 403 : 400,
-		       err == E2BIG ? "caller URI too long"
-				    : "malformed caller identity");
+		/* what could not be read is refused, never compared */
+		reject(ua, msg, call->peer[0] ? call->peer : "?",
+		       err == EBADMSG ? 400 : 403,
+		       err == EBADMSG ? "malformed caller URI" :
+		       err == E2BIG ? "caller URI too long" :
+				      "caller not allowed");
 		return false;
 	}
-	verdict = policy_check(&ua->policy, call->peer, &call->rights);
+	verdict = policy_check_uri(&ua->policy, &caller, &call->rights);
 	if (verdict != POLICY_ALLOWED) {
 		reject(ua, msg, call->peer, 403, verdict == POLICY_DENIED ?
 		       "caller denied" : "caller not allowed");
 		return false;
 	}
-	secret = policy_secret(&ua->policy, call->peer);
+	secret = policy_secret_uri(&ua->policy, &caller);
 	if (secret && !caller_proven(ua, msg, call->peer, secret))
 		return false;
 	if (ua->answermode == ANSWERMODE_REJECT) {

@@ -1,58 +1,11 @@
 /*
- * policy.c - allow/deny rules matched on user@host of sip:/sips: URIs.
+ * policy.c - allow/deny rules matched on user@host of sip:/sips: URIs,
+ * compared only by caller_uri_match (RFC 3261 19.1.4).
  */
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
 #include "sip/policy.h"
-
-/* user and host of a sip:/sips: URI, display name, <>, port and
- * parameters dropped.  false if it is not such a URI or a part is too
- * long. */
-static bool split_uri(const char *uri, char *user, size_t user_size,
-		      char *host, size_t host_size)
-{
-	const char *p = uri, *at, *host_end;
-	size_t len;
-
-	const char *lt = strchr(uri, '<');
-	if (lt)
-		p = lt + 1;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (!strncasecmp(p, "sip:", 4))
-		p += 4;
-	else if (!strncasecmp(p, "sips:", 5))
-		p += 5;
-	else
-		return false;
-
-	at = p + strcspn(p, "@;>?");
-	if (*at != '@' || at == p)
-		return false;
-	len = (size_t)(at - p);
-	if (len >= user_size || memchr(p, ':', len))
-		return false;   /* user:password is not an identity */
-	memcpy(user, p, len);
-	user[len] = '\0';
-
-	p = at + 1;
-	if (*p == '[') {
-		host_end = strchr(p, ']');
-		if (!host_end)
-			return false;
-		host_end++;
-	}
-	else {
-		host_end = p + strcspn(p, ":;>? \t");
-	}
-	len = (size_t)(host_end - p);
-	if (len == 0 || len >= host_size)
-		return false;
-	memcpy(host, p, len);
-	host[len] = '\0';
-	return true;
-}
 
 int policy_add(struct policy *policy, bool deny, const char *value)
 {
@@ -71,8 +24,7 @@ int policy_add(struct policy *policy, bool deny, const char *value)
 		return EINVAL;
 	memcpy(uri, value, len);
 	uri[len] = '\0';
-	if (!split_uri(uri, rule.user, sizeof(rule.user), rule.host,
-		       sizeof(rule.host)))
+	if (caller_uri_parse(&rule.uri, uri, true))
 		return EINVAL;
 
 	rights = value + len;
@@ -125,8 +77,7 @@ int policy_add_secret(struct policy *policy, const char *value)
 		return E2BIG;
 	entry = &policy->secrets[policy->n_secrets];
 	memset(entry, 0, sizeof(*entry));
-	if (!split_uri(uri, entry->user, sizeof(entry->user), entry->host,
-		       sizeof(entry->host)))
+	if (caller_uri_parse(&entry->uri, uri, true))
 		return EINVAL;
 	memcpy(entry->secret, secret, len);
 	policy->n_secrets++;
@@ -141,54 +92,66 @@ void policy_clear_secrets(struct policy *policy)
 	policy->n_secrets = 0;
 }
 
-const char *policy_secret(const struct policy *policy, const char *uri)
+/* The stricter reading wins: a line for the caller's own user, else one
+ * naming it in a second reading, else its domain's wildcard. */
+const char *policy_secret_uri(const struct policy *policy,
+			      const struct caller_uri *caller)
 {
-	char user[64], host[192];
-	const char *wildcard = NULL;
+	const char *maybe = NULL, *wildcard = NULL;
 	unsigned i;
 
-	if (!policy || !uri ||
-	    !split_uri(uri, user, sizeof(user), host, sizeof(host)))
+	if (!policy || !caller)
 		return NULL;
 	for (i = 0; i < policy->n_secrets; i++) {
 		const struct policy_secret *e = &policy->secrets[i];
 
-		if (strcasecmp(e->host, host) != 0)
-			continue;
-		if (!strcmp(e->user, user))
-			return e->secret;
-		if (!strcmp(e->user, "*") && !wildcard)
-			wildcard = e->secret;
+		switch (caller_uri_match(&e->uri, caller)) {
+		case CALLER_URI_SAME:
+			if (!e->uri.any_user)
+				return e->secret;
+			if (!wildcard)
+				wildcard = e->secret;
+			break;
+		case CALLER_URI_MAYBE:
+			if (!maybe)
+				maybe = e->secret;
+			break;
+		case CALLER_URI_OTHER:
+			break;
+		}
 	}
-	return wildcard;
+	return maybe ? maybe : wildcard;
 }
 
-static bool rule_matches(const struct policy_rule *rule, const char *user,
-			 const char *host)
+const char *policy_secret(const struct policy *policy, const char *uri)
 {
-	/* hosts are case-insensitive, users are not (RFC 3261 19.1.4) */
-	return !strcasecmp(rule->host, host) &&
-		(!strcmp(rule->user, "*") || !strcmp(rule->user, user));
+	struct caller_uri caller;
+
+	if (!uri || caller_uri_parse(&caller, uri, false))
+		return NULL;
+	return policy_secret_uri(policy, &caller);
 }
 
-enum policy_verdict policy_check(const struct policy *policy,
-				 const char *uri, enum sipua_rights *rights)
+enum policy_verdict policy_check_uri(const struct policy *policy,
+				     const struct caller_uri *caller,
+				     enum sipua_rights *rights)
 {
-	char user[64], host[192];
 	bool allowed = false;
 	enum sipua_rights best = SIPUA_RIGHTS_VIEW;
 	unsigned i;
 
-	if (!policy || !uri ||
-	    !split_uri(uri, user, sizeof(user), host, sizeof(host)))
+	if (!policy || !caller)
 		return POLICY_NOT_ALLOWED;
 	for (i = 0; i < policy->n_rules; i++) {
 		const struct policy_rule *rule = &policy->rules[i];
+		enum caller_uri_match m = caller_uri_match(&rule->uri, caller);
 
-		if (!rule_matches(rule, user, host))
+		if (m == CALLER_URI_OTHER)
 			continue;
 		if (rule->deny)
 			return POLICY_DENIED;
+		if (m != CALLER_URI_SAME)
+			continue;
 		allowed = true;
 		if (rule->rights == SIPUA_RIGHTS_CONTROL)
 			best = SIPUA_RIGHTS_CONTROL;
@@ -198,4 +161,18 @@ enum policy_verdict policy_check(const struct policy *policy,
 	if (rights)
 		*rights = best;
 	return POLICY_ALLOWED;
+}
+
+enum policy_verdict policy_check(const struct policy *policy,
+				 const char *uri, enum sipua_rights *rights)
+{
+	struct caller_uri caller;
+	int err;
+
+	if (!policy || !uri)
+		return POLICY_NOT_ALLOWED;
+	err = caller_uri_parse(&caller, uri, false);
+	if (err)
+		return err == EBADMSG ? POLICY_MALFORMED : POLICY_NOT_ALLOWED;
+	return policy_check_uri(policy, &caller, rights);
 }

@@ -7,6 +7,7 @@
 #define SIPVNC_POLICY_H
 
 #include <stdbool.h>
+#include "sip/caller_uri.h"
 #include "sip/sipua.h"
 
 #define POLICY_MAX_RULES 64
@@ -14,8 +15,7 @@
 #define POLICY_SECRET_SIZE 128
 
 struct policy_rule {
-	char user[64];      /* "*" matches any user */
-	char host[192];
+	struct caller_uri uri;   /* user "*" matches any user */
 	bool deny;
 	enum sipua_rights rights;
 };
@@ -23,8 +23,7 @@ struct policy_rule {
 /* A caller that must also prove it knows a secret (digest, challenged by
  * us), for proxies that do not authenticate their callers. */
 struct policy_secret {
-	char user[64];      /* "*": every user of host without its own */
-	char host[192];
+	struct caller_uri uri;   /* "*": every user of host without its own */
 	char secret[POLICY_SECRET_SIZE];   /* never logged */
 };
 
@@ -39,6 +38,7 @@ enum policy_verdict {
 	POLICY_ALLOWED,
 	POLICY_NOT_ALLOWED,   /* no allow line matches */
 	POLICY_DENIED,        /* a deny line matches */
+	POLICY_MALFORMED,     /* the URI does not read cleanly: 400 */
 };
 
 /* Add an `allow URI [view|control]` or `deny URI` value.  0 or EINVAL /
@@ -52,13 +52,21 @@ int policy_add_secret(struct policy *policy, const char *value);
 /* The secret a caller URI must prove, or NULL: its own line, else its
  * domain's wildcard line. */
 const char *policy_secret(const struct policy *policy, const char *uri);
+const char *policy_secret_uri(const struct policy *policy,
+			      const struct caller_uri *caller);
 
 /* Forget the secrets (memory that held them is cleared). */
 void policy_clear_secrets(struct policy *policy);
 
-/* Check a caller URI ("Name" <sip:user@host;params> or a bare URI). */
+/* Check a caller URI ("Name" <sip:user@host;params> or a bare URI): read
+ * by caller_uri_parse, then policy_check_uri. */
 enum policy_verdict policy_check(const struct policy *policy,
 				 const char *uri, enum sipua_rights *rights);
+/* A deny line wins over every allow line, and also when it names the
+ * caller only in a second reading (CALLER_URI_MAYBE). */
+enum policy_verdict policy_check_uri(const struct policy *policy,
+				     const struct caller_uri *caller,
+				     enum sipua_rights *rights);
 
 struct conf;
 /* Read every `allow`, `deny` and `caller_secret` line of a libre

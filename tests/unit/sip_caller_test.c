@@ -143,6 +143,7 @@ static void test_digest(void)
 static void test_identity(void)
 {
 	struct caller_trust trust;
+	struct caller_uri id;
 	struct sip_msg *msg;
 	char uri[64];
 	bool asserted;
@@ -156,25 +157,25 @@ static void test_identity(void)
 	msg = invite("sip:mallory@example.com",
 		     "P-Asserted-Identity: \"A\" <sip:alice@example.com>\r\n",
 		     "10.0.0.1");
-	CHECK_EQ_INT(caller_identity(&trust, msg, uri, sizeof(uri), &asserted),
+	CHECK_EQ_INT(caller_identity(&trust, msg, &id, uri, sizeof(uri), &asserted),
 		     0);
 	CHECK_EQ_STR(uri, "sip:alice@example.com");
 	CHECK(asserted);
 	/* the same from elsewhere: the From URI */
 	(void)sa_set_str(&msg->src, "10.0.0.2", 5060);
-	CHECK_EQ_INT(caller_identity(&trust, msg, uri, sizeof(uri), &asserted),
+	CHECK_EQ_INT(caller_identity(&trust, msg, &id, uri, sizeof(uri), &asserted),
 		     0);
 	CHECK_EQ_STR(uri, "sip:mallory@example.com");
 	CHECK(!asserted);
-	CHECK_EQ_INT(caller_identity(NULL, msg, uri, sizeof(uri), &asserted),
+	CHECK_EQ_INT(caller_identity(NULL, msg, &id, uri, sizeof(uri), &asserted),
 		     0);
 	CHECK_EQ_STR(uri, "sip:mallory@example.com");
-	CHECK_EQ_INT(caller_identity(&trust, msg, uri, 10, &asserted), E2BIG);
+	CHECK_EQ_INT(caller_identity(&trust, msg, &id, uri, 10, &asserted), E2BIG);
 	mem_deref(msg);
 
 	/* no PAI from a trusted proxy: From */
 	msg = invite("sip:bob@example.com", "", "10.0.0.1");
-	CHECK_EQ_INT(caller_identity(&trust, msg, uri, sizeof(uri), &asserted),
+	CHECK_EQ_INT(caller_identity(&trust, msg, &id, uri, sizeof(uri), &asserted),
 		     0);
 	CHECK_EQ_STR(uri, "sip:bob@example.com");
 	mem_deref(msg);
