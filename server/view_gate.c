@@ -20,7 +20,7 @@ enum {
 	LOGIN_TIMEOUT_MS = 10000,  /* a silent connection holds a slot */
 	FAIL_DELAY_MS = 1000,      /* before a wrong answer is told */
 	FAILS_BEFORE_BLOCK = 3,
-	BLOCK_MIN_MS = 2000,
+	BLOCK_MIN_MS = 5000,
 	BLOCK_MAX_MS = 300000,
 	LOGINS_MAX = 4,            /* at once: bounds parallel guessing */
 	SEC_VNC_AUTH = 2,

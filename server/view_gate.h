@@ -11,7 +11,7 @@
  *
  * Failures are rate-limited: every wrong answer is told after a second;
  * from the third wrong answer in a row every login is refused for a while
- * (2 s, doubling up to 5 minutes) and at most four logins run at once.
+ * (5 s, doubling up to 5 minutes) and at most four logins run at once.
  */
 #ifndef SIPVNC_VIEW_GATE_H
 #define SIPVNC_VIEW_GATE_H
