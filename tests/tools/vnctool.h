@@ -35,11 +35,11 @@ static inline int vnc_pump(rfbClient *cl, unsigned usec)
 	return 1;
 }
 
-/* $VNC_PASSWORD (plain, to test a wrong one), else the vncpasswd file
- * $VNC_PASSWD_FILE, else the one sipvnc view writes for this port:
- * $XDG_RUNTIME_DIR/sipvnc/view-PORT.passwd (or /tmp/sipvnc-UID/...).
- * libvncclient frees what this returns. */
-static char *vnc_get_password(rfbClient *cl)
+/* The password to log in to port with: $VNC_PASSWORD (plain, to test a
+ * wrong one), else the vncpasswd file $VNC_PASSWD_FILE, else the one sipvnc
+ * view writes for that port: $XDG_RUNTIME_DIR/sipvnc/view-PORT.passwd (or
+ * /tmp/sipvnc-UID/...).  malloc'd, NULL when there is none. */
+static inline char *vnc_password_for_port(int port)
 {
 	const char *plain = getenv("VNC_PASSWORD");
 	const char *file = getenv("VNC_PASSWD_FILE");
@@ -51,14 +51,20 @@ static char *vnc_get_password(rfbClient *cl)
 	if (!file) {
 		if (run && run[0] == '/')
 			snprintf(path, sizeof(path), "%s/sipvnc/view-%d.passwd",
-				 run, cl->serverPort);
+				 run, port);
 		else
 			snprintf(path, sizeof(path),
 				 "/tmp/sipvnc-%u/view-%d.passwd",
-				 (unsigned)geteuid(), cl->serverPort);
+				 (unsigned)geteuid(), port);
 		file = path;
 	}
 	return rfbDecryptPasswdFromFile((char *)file);
+}
+
+/* libvncclient frees what this returns */
+static char *vnc_get_password(rfbClient *cl)
+{
+	return vnc_password_for_port(cl->serverPort);
 }
 
 static inline void vnc_use_password(rfbClient *cl)
