@@ -80,7 +80,7 @@ static uint64_t blocked_for(const struct view_gate *gate)
 static void refuse(struct login *l, const char *reason)
 {
 	uint8_t msg[128];
-	size_t n = strlen(reason), off = l->minor == 3 ? 4 : 1;
+	size_t i, n = strlen(reason), off = l->minor == 3 ? 4 : 1;
 
 	if (n > sizeof(msg) - 8)
 		n = sizeof(msg) - 8;
@@ -88,7 +88,8 @@ static void refuse(struct login *l, const char *reason)
 	 * u32 length after either */
 	memset(msg, 0, off + 3);
 	msg[off + 3] = (uint8_t)n;
-	memcpy(msg + off + 4, reason, n);
+	for (i = 0; i < n; i++)   /* no NUL on the wire */
+		msg[off + 4 + i] = (uint8_t)reason[i];
 	(void)send_all(l->fd, msg, off + 4 + n);
 	mem_deref(l);
 }
@@ -189,7 +190,7 @@ static void field(struct login *l)
 	switch (l->state) {
 
 	case L_VERSION:
-		if (memcmp(l->buf, "RFB ", 4) || l->buf[11] != '\n' ||
+		if (memcmp(l->buf, "RFB ", 4) != 0 || l->buf[11] != '\n' ||
 		    sscanf((const char *)l->buf + 4, "%3u.%3u", &major,
 			   &minor) != 2 || major != 3) {
 			mem_deref(l);

@@ -48,7 +48,7 @@ int view_passwd_write(const char *path, const char *passwd)
 
 	if (len > VIEW_PASSWD_MAX)
 		return EINVAL;
-	memcpy(buf, passwd, len);
+	memcpy(buf, passwd, len + 1);
 	rfbEncryptBytes(buf, key);
 	/* a fresh file: never write through a link or into someone's file */
 	if (unlink(path) < 0 && errno != ENOENT)

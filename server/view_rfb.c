@@ -52,7 +52,7 @@ static enum view_rfb_result field(struct view_rfb *vr, uint8_t *reply,
 	switch (vr->state) {
 
 	case ST_VERSION:
-		if (memcmp(vr->buf, "RFB ", 4) || vr->buf[7] != '.' ||
+		if (memcmp(vr->buf, "RFB ", 4) != 0 || vr->buf[7] != '.' ||
 		    vr->buf[11] != '\n' ||
 		    sscanf((const char *)vr->buf + 4, "%3u.%3u", &major,
 			   &minor) != 2 || major < 3) {
