@@ -308,8 +308,9 @@ static void view_local_destructor(void *data)
 }
 
 /* A path as one shell word, for a command to paste. */
-static int shell_word(struct re_printf *pf, const char *s)
+static int shell_word(struct re_printf *pf, void *arg)
 {
+	const char *s = arg;
 	int err = 0;
 
 	if (s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

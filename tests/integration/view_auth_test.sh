@@ -77,7 +77,7 @@ PY
 # ---- the default: a Unix socket only we can use
 SOCK=$XDG_RUNTIME_DIR/sipvnc/view.sock
 start_sipvnc view_unix view "$URI"
-unix_ready() { grep -q "connect a VNC viewer" "$T/view_unix.log"; }
+unix_ready() { grep -qs "connect a VNC viewer" "$T/view_unix.log"; }
 check "view starts on the default socket" wait_until 10 unix_ready
 check "the start line prints the viewer command" \
 	grep -qF "vncviewer $SOCK" "$T/view_unix.log"
@@ -117,7 +117,7 @@ check "the socket is removed at exit" wait_until 10 sock_gone
 tport=$(free_port)
 PASSWD=$XDG_RUNTIME_DIR/sipvnc/view-$tport.passwd
 start_sipvnc view_tcp view "$URI" --listen "127.0.0.1:$tport"
-tcp_ready() { grep -q "connect a VNC viewer" "$T/view_tcp.log"; }
+tcp_ready() { grep -qs "connect a VNC viewer" "$T/view_tcp.log"; }
 check "view listens on TCP" wait_until 10 tcp_ready
 check "the start line prints vncviewer -passwd" \
 	grep -qF "vncviewer -passwd $PASSWD 127.0.0.1::$tport" "$T/view_tcp.log"
@@ -171,7 +171,7 @@ check "the password file is removed at exit" wait_until 10 passwd_gone
 # ---- --no-auth: the old open port, said loudly
 nport=$(free_port)
 start_sipvnc view_open view "$URI" --listen "127.0.0.1:$nport" --no-auth
-open_ready() { grep -q "connect a VNC viewer" "$T/view_open.log"; }
+open_ready() { grep -qs "connect a VNC viewer" "$T/view_open.log"; }
 check "view --no-auth listens" wait_until 10 open_ready
 check "--no-auth is in the log" grep -q -- "--no-auth: ANY local user" "$T/view_open.log"
 check "... and no password file is written" test ! -e "$XDG_RUNTIME_DIR/sipvnc/view-$nport.passwd"
