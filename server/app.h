@@ -19,6 +19,7 @@ enum app_mode {
 };
 
 struct desktop;
+struct view_local;
 
 struct app {
 	enum app_mode mode;
@@ -30,10 +31,13 @@ struct app {
 	struct list calls;          /* struct call */
 	char target[512];           /* view/share: the URI to call */
 	bool share_control;         /* share: the far end may use the input */
-	int view_listen_fd;         /* view: where local VNC viewers connect */
+	struct view_local *view_local; /* view: where local VNC viewers
+	                                  connect, and who may */
 	struct call *view_call;     /* view: the one call in progress */
 	int waiting_viewer_fd;      /* view without URI: a local viewer
 	                               waiting for someone to share */
+	int waiting_viewer_minor;   /* its RFB 3.minor if it logged in with
+	                               our password, else 0 */
 };
 
 struct call;
@@ -46,6 +50,10 @@ int call_alloc(struct call **callp, struct app *app, bool we_serve_rfb,
 /* Our end of the media, for the SDP. */
 void call_describe_local(const struct call *call, struct sipua_local *local);
 void call_set_sip(struct call *call, struct sipua_call *sip);
+/* The local viewer logged in with our VNC password speaking RFB 3.minor:
+ * the call answers the far end's greeting itself (view_rfb.h) and then
+ * tells the viewer the outcome, before any RFB flows through. */
+int call_local_login(struct call *call, int minor);
 int call_start_media(struct call *call, const struct sipua_media *media);
 /* End the call: hang up the SIP side when hangup is set; the rest is torn
  * down on the next loop turn, so it is safe from any handler. */
@@ -53,9 +61,14 @@ void call_end(struct call *call, bool hangup, const char *why);
 
 extern const struct sipua_handlers app_sip_handlers;
 
-int view_start(struct app *app, const char *listen_addr);
+/* listen_addr: "unix:PATH", loopback "ADDRESS:PORT" (VNC password unless
+ * no_auth), or NULL for the Unix socket in our runtime directory. */
+int view_start(struct app *app, const char *listen_addr, bool no_auth);
+/* Close the local port and remove its socket and password file. */
+void view_stop(struct app *app);
 void view_call_ended(struct app *app);
-/* The local viewer waiting for an incoming share, handed over (or -1). */
-int view_take_waiting_viewer(struct app *app);
+/* The local viewer waiting for an incoming share, handed over (or -1),
+ * with its login's RFB minor version (0: none). */
+int view_take_waiting_viewer(struct app *app, int *minor);
 
 #endif

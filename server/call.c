@@ -12,6 +12,7 @@
 #include "server/app.h"
 #include "server/bridge.h"
 #include "server/desktop.h"
+#include "server/view_rfb.h"
 
 struct call {
 	struct le le;
@@ -20,6 +21,8 @@ struct call {
 	struct msrp_session *msrp;
 	struct bridge *bridge;
 	struct desktop_client *rfb;
+	struct view_rfb *greeting;  /* the far end's, while we answer it */
+	int local_minor;            /* the logged-in viewer's RFB 3.minor */
 	struct tmr teardown;
 	bool we_serve_rfb;
 	bool control;
@@ -59,7 +62,8 @@ static void on_msrp_bound(void *arg)
 			err = bridge_alloc(&call->bridge, viewer_fd,
 					   on_bridge_closed, call);
 	}
-	if (!err)
+	/* a logged-in viewer joins after the far end's greeting */
+	if (!err && !call->greeting)
 		err = bridge_start(call->bridge, call->msrp);
 	if (err) {
 		re_fprintf(stderr, "sipvnc: cannot start RFB for %s: %m\n",
@@ -73,11 +77,43 @@ static void on_msrp_bound(void *arg)
 		  : "viewer", call->we_connect ? "active" : "passive");
 }
 
+/* The far end's RFB greeting, for a viewer that logged in with us: answered
+ * here, then the viewer gets its SecurityResult and the streams join. */
+static void greet_far_end(struct call *call, const uint8_t *data, size_t len)
+{
+	uint8_t reply[VIEW_RFB_REPLY_MAX], ok[8];
+	size_t used, reply_len;
+	enum view_rfb_result res;
+	char why[256];
+
+	res = view_rfb_input(call->greeting, data, len, &used, reply,
+			     &reply_len, why, sizeof(why));
+	if (reply_len && msrp_session_send(call->msrp, reply, reply_len)) {
+		call_end(call, true, "cannot answer the far end's RFB");
+		return;
+	}
+	if (res == VIEW_RFB_MORE)
+		return;
+	if (res == VIEW_RFB_FAILED) {
+		call_end(call, true, why);   /* tells the viewer why */
+		return;
+	}
+	call->greeting = mem_deref(call->greeting);
+	bridge_from_msrp(call->bridge, ok, view_rfb_security_result(ok,
+			 sizeof(ok), call->local_minor, NULL));
+	bridge_from_msrp(call->bridge, data + used, len - used);
+	if (bridge_start(call->bridge, call->msrp))
+		call_end(call, true, "media setup failed");
+}
+
 static void on_msrp_recv(const uint8_t *data, size_t len, void *arg)
 {
 	struct call *call = arg;
 
-	bridge_from_msrp(call->bridge, data, len);
+	if (call->greeting)
+		greet_far_end(call, data, len);
+	else
+		bridge_from_msrp(call->bridge, data, len);
 }
 
 static void on_msrp_writable(void *arg)
@@ -104,6 +140,7 @@ static void destructor(void *data)
 	if (call->sip)
 		sipua_hangup(call->sip, 0, NULL);
 	mem_deref(call->rfb);
+	mem_deref(call->greeting);
 	mem_deref(call->bridge);
 	mem_deref(call->msrp);
 }
@@ -154,6 +191,16 @@ void call_describe_local(const struct call *call, struct sipua_local *local)
 		str_ncpy(local->fingerprint, fp, sizeof(local->fingerprint));
 }
 
+int call_local_login(struct call *call, int minor)
+{
+	call->greeting = mem_zalloc(sizeof(*call->greeting), NULL);
+	if (!call->greeting)
+		return ENOMEM;
+	view_rfb_init(call->greeting);
+	call->local_minor = minor;
+	return 0;
+}
+
 void call_set_sip(struct call *call, struct sipua_call *sip)
 {
 	call->sip = sip;
@@ -194,6 +241,15 @@ void call_end(struct call *call, bool hangup, const char *why)
 	call->ended = true;
 	re_printf("sipvnc: call with %s ended: %s\n",
 		  call->peer, why);
+	if (call->greeting && call->bridge) {
+		/* the viewer still waits for its SecurityResult: say why,
+		 * TigerVNC shows it (RFB 3.8) */
+		uint8_t msg[300];
+
+		bridge_from_msrp(call->bridge, msg, view_rfb_security_result(
+				 msg, sizeof(msg), call->local_minor, why));
+		call->greeting = mem_deref(call->greeting);
+	}
 	if (call->sip) {
 		if (hangup)
 			sipua_hangup(call->sip, 0, NULL);
@@ -229,14 +285,18 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 	else {
 		/* Someone shares their screen with us: only `view` without a
 		 * URI takes that, and only while a local viewer waits. */
-		int viewer_fd = app->mode == APP_VIEW ?
-			view_take_waiting_viewer(app) : -1;
+		int minor = 0, viewer_fd = app->mode == APP_VIEW ?
+			view_take_waiting_viewer(app, &minor) : -1;
 
 		if (app->mode != APP_VIEW)
 			return 488;
 		if (viewer_fd < 0)
 			return 480;
 		err = call_alloc(&call, app, false, false, viewer_fd);
+		if (!err && minor && call_local_login(call, minor)) {
+			mem_deref(call);
+			err = ENOMEM;
+		}
 		if (!err)
 			app->view_call = call;
 	}

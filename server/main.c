@@ -2,7 +2,8 @@
  * main.c - sipvnc: this X desktop at a SIP address, RFB over MSRP.
  *
  *   sipvnc [serve] [-c FILE]              answer calls, share this screen
- *   sipvnc view URI [--listen ADDR:PORT]  call a desktop, serve its RFB to
+ *   sipvnc view URI [--listen unix:PATH|ADDR:PORT] [--no-auth]
+ *                                         call a desktop, serve its RFB to
  *                                         a local VNC viewer
  *   sipvnc share URI [--control]          call out and share this screen
  *   sipvnc ask CALLER view|control        the dialog of answermode manual
@@ -36,13 +37,24 @@ static const char default_client_conf[] =
 static void usage(FILE *out)
 {
 	fputs("usage: sipvnc [serve] [-c FILE]\n"
-	      "       sipvnc view [URI] [--listen ADDR:PORT] [-c FILE]\n"
+	      "       sipvnc view [URI] [--listen unix:PATH|ADDR:PORT] "
+	      "[--no-auth] [-c FILE]\n"
 	      "       sipvnc share URI [--control] [-c FILE]\n"
 	      "\n"
 	      "serve  answer RFB-over-MSRP calls and share this X display\n"
-	      "view   call URI and relay its screen to a local VNC viewer\n"
-	      "       (default --listen 127.0.0.1:5901); without URI, take\n"
-	      "       calls that share a screen (allowed callers only)\n"
+	      "view   call URI and relay its screen to a local VNC viewer;\n"
+	      "       without URI, take calls that share a screen (allowed\n"
+	      "       callers only).  Who can reach the local port:\n"
+	      "       default  Unix socket $XDG_RUNTIME_DIR/sipvnc/view.sock\n"
+	      "                (/tmp/sipvnc-UID/ without XDG_RUNTIME_DIR),\n"
+	      "                mode 0600: only you\n"
+	      "       --listen unix:PATH  the same at PATH\n"
+	      "       --listen 127.0.0.1:PORT  any local user can connect,\n"
+	      "                but needs the VNC password made at start\n"
+	      "                (file printed, for vncviewer -passwd);\n"
+	      "                loopback only\n"
+	      "       --no-auth  no password on a TCP port: any local user\n"
+	      "                places calls as you\n"
 	      "share  call URI and share this screen with it (view only\n"
 	      "       unless --control)\n"
 	      "-c     configuration file (see conf/sipvnc.conf)\n"
@@ -236,7 +248,7 @@ static const struct sipua_handlers *sip_handlers(void)
 	return &handlers;
 }
 
-static int start(const char *listen_addr)
+static int start(const char *listen_addr, bool no_auth)
 {
 	char display[128] = "", clip[16] = "";
 	struct sa msrp_laddr;
@@ -302,14 +314,14 @@ static int start(const char *listen_addr)
 		re_printf("sipvnc: sharing %s (%dx%d) at %s\n",
 			  display[0] ? display : getenv("DISPLAY"), w, h,
 			  sipua_contact_uri(app.ua));
-		re_printf("sipvnc: try: %s view %s --listen "
-			  "127.0.0.1:5901  (then: vncviewer 127.0.0.1:5901)\n",
-			  program, sipua_contact_uri(app.ua));
+		re_printf("sipvnc: try: %s view %s  (it prints the "
+			  "vncviewer command)\n", program,
+			  sipua_contact_uri(app.ua));
 		return 0;
 	}
 
 	case APP_VIEW:
-		return view_start(&app, listen_addr);
+		return view_start(&app, listen_addr, no_auth);
 
 	case APP_SHARE: {
 		struct sipua_local local;
@@ -341,6 +353,7 @@ int main(int argc, char *argv[])
 	static const struct option options[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"listen", required_argument, NULL, 'l'},
+		{"no-auth", no_argument, NULL, 'N'},
 		{"control", no_argument, NULL, 'C'},
 		{"share-window", required_argument, NULL, 'W'},
 		{"share-monitor", required_argument, NULL, 'M'},
@@ -348,14 +361,14 @@ int main(int argc, char *argv[])
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *conf_path = NULL, *listen_addr = "127.0.0.1:5901";
+	const char *conf_path = NULL, *listen_addr = NULL;
+	bool no_auth = false;
 	int opt, err;
 
 	program = argv[0];
 	if (argc > 1 && !strcmp(argv[1], "ask"))
 		return ask_main(argc - 1, argv + 1);
 	app.mode = APP_SERVE;
-	app.view_listen_fd = -1;
 	app.waiting_viewer_fd = -1;
 	if (argc > 1 && argv[1][0] != '-') {
 		if (!strcmp(argv[1], "view"))
@@ -375,6 +388,7 @@ int main(int argc, char *argv[])
 		switch (opt) {
 		case 'c': conf_path = optarg; break;
 		case 'l': listen_addr = optarg; break;
+		case 'N': no_auth = true; break;
 		case 'C': app.share_control = true; break;
 		case 'W': cli_window = optarg; break;
 		case 'M': cli_monitor = optarg; break;
@@ -408,7 +422,7 @@ int main(int argc, char *argv[])
 
 	err = load_conf(conf_path);
 	if (!err)
-		err = start(listen_addr);
+		err = start(listen_addr, no_auth);
 	if (!err)
 		err = re_main(on_signal);
 
@@ -418,12 +432,7 @@ int main(int argc, char *argv[])
 	app.ua = mem_deref(app.ua);
 	app.desktop = mem_deref(app.desktop);
 	app.conf = mem_deref(app.conf);
-	if (app.waiting_viewer_fd >= 0)
-		close(app.waiting_viewer_fd);
-	if (app.view_listen_fd >= 0) {
-		fd_close(app.view_listen_fd);
-		close(app.view_listen_fd);
-	}
+	view_stop(&app);
 	libre_close();
 	tmr_cancel(&stop_tmr);
 	mem_debug();

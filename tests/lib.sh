@@ -8,6 +8,10 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 SIPVNC=${SIPVNC:-$BUILD/sipvnc}
 T=$(mktemp -d "${TMPDIR:-/tmp}/sipvnc-test.XXXXXX")
+# sipvnc view's socket and password files: per test, gone with $T (the
+# test viewers in tests/tools find the password file there)
+export XDG_RUNTIME_DIR="$T/run"
+mkdir -m 700 "$XDG_RUNTIME_DIR"
 PIDS=()
 passed=0
 failed=0

@@ -5,7 +5,9 @@
  *   rfbclip HOST:PORT [--expect TEXT] [--send TEXT] [--timeout SECONDS]
  *           [--max-size BYTES] [--hold SECONDS]
  *
- * Security type None, shared session, asks for no frames.  It answers the
+ * Security type None, or VNC authentication with the password vnctool.h
+ * finds for the port (sipvnc view's TCP port); shared session, asks for no
+ * frames.  It answers the
  * server's Caps with its own (text up to --max-size bytes, 1 MiB by
  * default, unsolicited; Caps, Request, Peek, Notify, Provide), so that a
  * larger text must be announced by a Notify that we answer with a
@@ -30,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include "tests/tools/vnctool.h"
 
 #define EXT_CLIPBOARD_ENCODING 0xC0A1E5CEu
 #define FLAG_TEXT     1u
@@ -293,7 +297,22 @@ static int got_message(void)
 	}
 }
 
-static int handshake(void)
+/* VNC authentication: the challenge encrypted with the password */
+static int vnc_auth(int port)
+{
+	unsigned char challenge[16];
+	char *passwd = vnc_password_for_port(port);
+
+	if (!passwd || write_exact("\x02", 1) || read_exact(challenge, 16)) {
+		free(passwd);
+		return -1;
+	}
+	rfbEncryptBytes(challenge, passwd);
+	free(passwd);
+	return write_exact(challenge, 16);
+}
+
+static int handshake(int port)
 {
 	unsigned char buf[24], types[255], n;
 	unsigned char set_encodings[12] = { 2, 0, 0, 2 };
@@ -302,9 +321,15 @@ static int handshake(void)
 	if (read_exact(buf, 12) || memcmp(buf, "RFB 003.", 8) != 0 ||
 	    write_exact("RFB 003.008\n", 12) || read_exact(&n, 1))
 		return -1;
-	if (!n || read_exact(types, n) || !memchr(types, 1, n))
-		return -1;   /* refused, or no security type None */
-	if (write_exact("\x01", 1) || read_exact(buf, 4))
+	if (!n || read_exact(types, n))
+		return -1;   /* refused */
+	if (memchr(types, 1, n)) {
+		if (write_exact("\x01", 1))
+			return -1;
+	}
+	else if (!memchr(types, 2, n) || vnc_auth(port))
+		return -1;   /* neither None nor VNC authentication */
+	if (read_exact(buf, 4))
 		return -1;
 	result = get_u32(buf);
 	if (result != 0 || write_exact("\x01", 1) || read_exact(buf, 24))
@@ -376,7 +401,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fd = dial(argv[1]);
-	if (fd < 0 || handshake()) {
+	if (fd < 0 || handshake(atoi(strrchr(argv[1], ':') + 1))) {
 		fprintf(stderr, "rfbclip: cannot connect to %s\n", argv[1]);
 		return 1;
 	}

@@ -249,6 +249,7 @@ int main(int argc, char *argv[])
 	cl = rfbGetClient(8, 3, 4);
 	cl->serverHost = host;
 	cl->serverPort = atoi(colon + 1);
+	vnc_use_password(cl);
 	cl->GotFrameBufferUpdate = on_rect;
 	cl->FinishedFrameBufferUpdate = on_update_done;
 	cl->GotCursorShape = on_cursor_shape;

@@ -3,7 +3,7 @@
  * one complete framebuffer, write it as a PPM, optionally type keys, and
  * optionally stay connected to see whether the server closes.
  *
- *   vncgrab HOST:PORT OUT.ppm [--key KEYSYM]... [--hold SECONDS]
+ *   vncgrab HOST:PORT|/SOCKET OUT.ppm [--key KEYSYM]... [--hold SECONDS]
  *           [--timeout SECONDS] [--send-cut-text TEXT]
  *           [--expect-cut-text TEXT] [--print-cut-text]
  *
@@ -118,17 +118,20 @@ int main(int argc, char *argv[])
 		}
 	}
 	host = strdup(argv[1]);
-	colon = strrchr(host, ':');
-	if (!colon) {
-		fprintf(stderr, "vncgrab: want HOST:PORT\n");
+	/* a Unix socket is a path: libvncclient knows it by its stat() */
+	colon = host[0] == '/' ? NULL : strrchr(host, ':');
+	if (!colon && host[0] != '/') {
+		fprintf(stderr, "vncgrab: want HOST:PORT or /SOCKET\n");
 		return 1;
 	}
-	*colon = '\0';
+	if (colon)
+		*colon = '\0';
 
 	rfbEnableClientLogging = FALSE;
 	cl = rfbGetClient(8, 3, 4);
 	cl->serverHost = host;
-	cl->serverPort = atoi(colon + 1);
+	cl->serverPort = colon ? atoi(colon + 1) : 0;
+	vnc_use_password(cl);
 	vnc_count_frames(cl);
 	cl->GotXCutText = on_cut_text;
 	cl->appData.useRemoteCursor = TRUE;   /* no cursor drawn into pixels */

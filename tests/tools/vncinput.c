@@ -73,6 +73,7 @@ int main(int argc, char *argv[])
 	cl = rfbGetClient(8, 3, 4);
 	cl->serverHost = host;
 	cl->serverPort = atoi(colon + 1);
+	vnc_use_password(cl);
 	vnc_count_frames(cl);
 	cl->appData.useRemoteCursor = TRUE;
 	cl->appData.enableJPEG = FALSE;

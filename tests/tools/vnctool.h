@@ -7,12 +7,18 @@
  * can sit in its buffer while select() sees nothing more to read.
  * WaitForMessage() only looks at the socket, so a loop built on it alone
  * stalls with a whole frame buffered.  Handle what is buffered first.
+ *
+ * vnc_use_password: log in to `sipvnc view`'s TCP port as `vncviewer
+ * -passwd FILE` does, with the file sipvnc wrote for that port.
  */
 #ifndef SIPVNC_VNCTOOL_H
 #define SIPVNC_VNCTOOL_H
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rfb/rfbclient.h>
 
@@ -27,6 +33,43 @@ static inline int vnc_pump(rfbClient *cl, unsigned usec)
 	if (n > 0 && !HandleRFBServerMessage(cl))
 		return 0;
 	return 1;
+}
+
+/* The password to log in to port with: $VNC_PASSWORD (plain, to test a
+ * wrong one), else the vncpasswd file $VNC_PASSWD_FILE, else the one sipvnc
+ * view writes for that port: $XDG_RUNTIME_DIR/sipvnc/view-PORT.passwd (or
+ * /tmp/sipvnc-UID/...).  malloc'd, NULL when there is none. */
+static inline char *vnc_password_for_port(int port)
+{
+	const char *plain = getenv("VNC_PASSWORD");
+	const char *file = getenv("VNC_PASSWD_FILE");
+	const char *run = getenv("XDG_RUNTIME_DIR");
+	char path[4096];
+
+	if (plain)
+		return strdup(plain);
+	if (!file) {
+		if (run && run[0] == '/')
+			snprintf(path, sizeof(path), "%s/sipvnc/view-%d.passwd",
+				 run, port);
+		else
+			snprintf(path, sizeof(path),
+				 "/tmp/sipvnc-%u/view-%d.passwd",
+				 (unsigned)geteuid(), port);
+		file = path;
+	}
+	return rfbDecryptPasswdFromFile((char *)file);
+}
+
+/* libvncclient frees what this returns */
+static char *vnc_get_password(rfbClient *cl)
+{
+	return vnc_password_for_port(cl->serverPort);
+}
+
+static inline void vnc_use_password(rfbClient *cl)
+{
+	cl->GetPassword = vnc_get_password;
 }
 
 static inline double vnc_now_s(void)
