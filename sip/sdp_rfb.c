@@ -131,7 +131,9 @@ static void choose_actpass(struct sipua_media *media,
 	}
 	media->we_connect = true;
 	if (local->unreachable)
-		set_why(media, "%s", reach ? reach : "we may be unreachable");
+		set_why(media, "%s%s", reach ? reach : "we may be unreachable",
+			sdp_rfb_path_has_relay(media->remote_path) ?
+			", and the caller's path starts at a relay" : "");
 	else if (sdp_rfb_path_has_relay(media->remote_path))
 		set_why(media, "the caller's path starts at a relay");
 	else {

@@ -134,6 +134,11 @@ static void test_actpass_auto(void)
 	CHECK(m.we_connect);
 	CHECK(has_line(answer, "a=setup:active"));
 	CHECK(!strcmp(m.role_why, "our address 10.1.2.3 is private"));
+	CHECK_EQ_INT(answer_to(&m, ACTPASS_OFFER(
+		"msrp://relay.example:2855/r1;tcp msrp://h:9/x;tcp"), &l), 0);
+	CHECK(m.we_connect);
+	CHECK(!strcmp(m.role_why, "our address 10.1.2.3 is private, and the "
+		      "caller's path starts at a relay"));
 
 	/* passive forced all the same, and the log warns */
 	l.actpass = SDP_RFB_ACTPASS_LISTEN;
