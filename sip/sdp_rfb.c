@@ -6,7 +6,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -78,17 +77,10 @@ static const char *role_name(bool active)
 	return active ? "active" : "passive";
 }
 
-/* The log's reason for our MSRP role (cut short if it must be). */
-static void set_why(struct sipua_media *media, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void set_why(struct sipua_media *media, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(media->role_why, sizeof(media->role_why), fmt, ap);
-	va_end(ap);
-}
+/* The log's reason for our MSRP role (cut short if it must be); a macro
+ * so that -Wformat sees the arguments. */
+#define set_why(media, ...) ((void)snprintf((media)->role_why, \
+	sizeof((media)->role_why), __VA_ARGS__))
 
 bool sdp_rfb_path_has_relay(const char *path)
 {
