@@ -44,7 +44,7 @@ DEB_TEST  := xvfb x11-apps x11-utils x11-xserver-utils xdotool \
              libclang-rt-14-dev valgrind cppcheck clang-tidy iproute2 \
              procps psmisc netcat-openbsd kamailio-tls-modules openssl \
              dnsmasq-base python3 kamailio-outbound-modules \
-             tigervnc-viewer
+             tigervnc-viewer nftables
 
 .PHONY: all run test deps unit integration fuzz asan lint clean tools bench
 

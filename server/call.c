@@ -29,6 +29,7 @@ struct call {
 	char peer[256];             /* for the log, after the SIP side is gone */
 	bool media_started;
 	bool we_connect;            /* our MSRP role, for the log */
+	bool bound;                 /* the MSRP session got through once */
 	bool ended;
 };
 
@@ -52,6 +53,7 @@ static void on_msrp_bound(void *arg)
 	struct call *call = arg;
 	int err = 0;
 
+	call->bound = true;
 	if (call->we_serve_rfb) {
 		int viewer_fd;
 
@@ -128,6 +130,22 @@ static void on_msrp_close(int err, void *arg)
 	struct call *call = arg;
 
 	re_fprintf(stderr, "sipvnc: MSRP session closed (%m)\n", err);
+	/* the usual cause of a call without pixels: say what it means */
+	if (!call->bound && err == ETIMEDOUT && !call->we_connect) {
+		re_fprintf(stderr, "sipvnc: %s never connected to our MSRP "
+			   "path: it cannot reach us (behind NAT?  msrp_setup "
+			   "auto would connect out)\n", call->peer);
+		call_end(call, true, "MSRP timeout: the peer could not "
+			 "reach us (we listened)");
+		return;
+	}
+	if (!call->bound && err == ETIMEDOUT) {
+		re_fprintf(stderr, "sipvnc: our MSRP connection to %s did "
+			   "not get through in time\n", call->peer);
+		call_end(call, true, "MSRP timeout: we could not reach the "
+			 "peer (we connected)");
+		return;
+	}
 	call_end(call, true, "MSRP session closed");
 }
 

@@ -96,7 +96,9 @@ void sipua_local_of(const struct sipua_call *call,
 {
 	local->path = call->local_path;
 	local->ip = call->local_ip;
-	local->connect_on_actpass = call->ua->connect_on_actpass;
+	local->actpass = call->ua->msrp_setup;
+	local->unreachable = call->unreachable;
+	local->reach_why = call->reach_why;
 	local->sess_id = call->sdp_id;
 	local->fingerprint = call->local_fingerprint;
 	local->version_bump = call->sdp_changes;
@@ -195,8 +197,10 @@ void sipua_estab_handler(const struct sip_msg *msg, void *arg)
 		return;
 	}
 
-	sipua_log("call %s %s established\n", call->incoming ? "from" : "to",
-		  call->peer);
+	sipua_log("call %s %s established (MSRP %s: %s)\n",
+		  call->incoming ? "from" : "to", call->peer,
+		  call->media.we_connect ? "active" : "passive",
+		  call->media.role_why);
 	ua->handlers.established(call, &call->media, ua->arg);
 }
 

@@ -183,8 +183,17 @@ static void answer_call(struct sipua_call *call, const struct sip_msg *msg)
 	call->ringing = false;
 	if (!call->le.list)
 		list_append(&ua->calls, &call->le, call);
-	sipua_log("call from %s answered (%s rights)\n", call->peer,
-		  call->rights == SIPUA_RIGHTS_CONTROL ? "control" : "view");
+	if (call->late_offer)
+		sipua_log("call from %s answered (%s rights, we offered "
+			  "actpass: the ACK's answer sets the MSRP role)\n",
+			  call->peer, call->rights == SIPUA_RIGHTS_CONTROL ?
+			  "control" : "view");
+	else
+		sipua_log("call from %s answered (%s rights, MSRP %s: %s)\n",
+			  call->peer, call->rights == SIPUA_RIGHTS_CONTROL ?
+			  "control" : "view", call->media.we_connect ?
+			  "active, we connect" : "passive, we listen",
+			  call->media.role_why);
 }
 
 static void answer_decided(bool yes, const char *why, void *arg)
@@ -282,6 +291,9 @@ void sipua_call_incoming(const struct sip_msg *msg, void *arg)
 		goto fail;
 	}
 
+	/* judged once: a manual answer comes later, and must say what the
+	 * media our user prepared for says */
+	sipua_reach_judge(call, &msg->dst);
 	/* learn the media before our user chooses its path: a stand-in path
 	 * gives the same verdict as the real one will */
 	str_ncpy(call->local_path, "msrp://127.0.0.1:9/standin;tcp",

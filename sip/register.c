@@ -176,6 +176,7 @@ static void reg_resp_handler(int err, const struct sip_msg *msg, void *arg)
 		account->last_err = err;
 	}
 	if (account->registered) {
+		sipua_reach_note_registrar(account, msg);
 		account->ever_registered = true;
 		account->retry_ms = 0;
 		tmr_cancel(&account->retry_tmr);

@@ -25,7 +25,8 @@ static unsigned answer_reoffer(struct sipua_call *call,
 	struct sdp_rfb_local local;
 
 	sipua_local_of(call, &local);
-	local.connect_on_actpass = call->media.we_connect;
+	local.actpass = call->media.we_connect ? SDP_RFB_ACTPASS_CONNECT
+					       : SDP_RFB_ACTPASS_LISTEN;
 	return sdp_rfb_answer(media, sdp, SIPUA_SDP_BUF_SIZE,
 			      (const char *)mbuf_buf(msg->mb),
 			      mbuf_get_left(msg->mb), &local, why);

@@ -77,6 +77,64 @@ static const char *role_name(bool active)
 	return active ? "active" : "passive";
 }
 
+/* The log's reason for our MSRP role (cut short if it must be); a macro
+ * so that -Wformat sees the arguments. */
+#define set_why(media, ...) ((void)snprintf((media)->role_why, \
+	sizeof((media)->role_why), __VA_ARGS__))
+
+bool sdp_rfb_path_has_relay(const char *path)
+{
+	size_t first;
+
+	if (!path)
+		return false;
+	path += strspn(path, " \t");
+	first = strcspn(path, " \t");
+	return path[first + strspn(path + first, " \t")] != '\0';
+}
+
+/* The offerer left the MSRP connection to us (RFC 6135 actpass).  What
+ * works behind NAT, as Blink does: connecting out crosses our NAT, and a
+ * caller's relay is reachable by construction; we listen only when we
+ * look reachable and the caller gave no relay (a direct path of a caller
+ * that may itself sit behind NAT). */
+static void choose_actpass(struct sipua_media *media,
+			   const struct sdp_rfb_local *local)
+{
+	const char *reach = local->reach_why && local->reach_why[0] ?
+		local->reach_why : NULL;
+
+	switch (local->actpass) {
+	case SDP_RFB_ACTPASS_CONNECT:
+		media->we_connect = true;
+		set_why(media, "msrp_setup active");
+		return;
+	case SDP_RFB_ACTPASS_LISTEN:
+		media->we_connect = false;
+		if (local->unreachable && reach)
+			set_why(media, "msrp_setup passive, although %s: the "
+				"caller may not reach us", reach);
+		else
+			set_why(media, "msrp_setup passive");
+		return;
+	case SDP_RFB_ACTPASS_AUTO:
+	default:
+		break;
+	}
+	media->we_connect = true;
+	if (local->unreachable)
+		set_why(media, "%s%s", reach ? reach : "we may be unreachable",
+			sdp_rfb_path_has_relay(media->remote_path) ?
+			", and the caller's path starts at a relay" : "");
+	else if (sdp_rfb_path_has_relay(media->remote_path))
+		set_why(media, "the caller's path starts at a relay");
+	else {
+		media->we_connect = false;
+		set_why(media, "%s%sthe caller's path is direct",
+			reach ? reach : "", reach ? ", and " : "");
+	}
+}
+
 /* Fill media from the offer's RFB line; 0 or 488 with *why. */
 static unsigned negotiate(struct sipua_media *media,
 			  const struct media_desc *m,
@@ -98,16 +156,23 @@ static unsigned negotiate(struct sipua_media *media,
 		 * role goes with it (the viewer connects) */
 		media->we_serve_rfb = m->setup != ROLE_PASSIVE;
 		media->we_connect = !media->we_serve_rfb;
+		set_why(media, "older dialect: the viewer connects");
 		return 0;
 	}
 	/* Blink: a=setup is the MSRP role alone (RFC 6135), and the offerer
 	 * connects when it says nothing (RFC 4975) */
-	if (m->setup == ROLE_PASSIVE)
+	if (m->setup == ROLE_PASSIVE) {
 		media->we_connect = true;
+		set_why(media, "the offer says a=setup:passive");
+	}
 	else if (m->setup == ROLE_ACTPASS)
-		media->we_connect = local->connect_on_actpass;
-	else
+		choose_actpass(media, local);
+	else {
 		media->we_connect = false;
+		set_why(media, m->setup == ROLE_ACTIVE ?
+			"the offer says a=setup:active" :
+			"the offerer connects (no a=setup)");
+	}
 
 	if (m->rfbsetup == ROLE_OTHER || m->rfbsetup == ROLE_ACTPASS) {
 		*why = "unsupported a=rfbsetup";
@@ -332,10 +397,16 @@ int sdp_rfb_parse_answer(struct sipua_media *media, const char *answer,
 
 	/* we said actpass: the answerer picks; RFC 4975 default is that the
 	 * offerer (we) connects */
-	if (m->setup == ROLE_ACTIVE)
+	if (m->setup == ROLE_ACTIVE) {
 		media->we_connect = false;
-	else if (m->setup == ROLE_PASSIVE || m->setup == ROLE_ABSENT)
+		set_why(media, "the answer says a=setup:active");
+	}
+	else if (m->setup == ROLE_PASSIVE || m->setup == ROLE_ABSENT) {
 		media->we_connect = true;
+		set_why(media, m->setup == ROLE_PASSIVE ?
+			"the answer says a=setup:passive" :
+			"we offered, the answer has no a=setup");
+	}
 	else {
 		*why = "answer with an invalid a=setup";
 		return EPROTO;

@@ -15,15 +15,28 @@
 #define SDP_RFB_MAX_SIZE   16384
 #define SDP_RFB_MAX_MEDIA  16
 
+/* Our MSRP role when an offer says a=setup:actpass (msrp_setup). */
+enum sdp_rfb_actpass {
+	SDP_RFB_ACTPASS_AUTO,    /* connect when we may be unreachable or the
+	                            caller's path starts at a relay, else
+	                            listen (the default) */
+	SDP_RFB_ACTPASS_CONNECT, /* msrp_setup active */
+	SDP_RFB_ACTPASS_LISTEN,  /* msrp_setup passive */
+};
+
 struct sdp_rfb_local {
 	const char *path;       /* our MSRP a=path (one URI) */
 	const char *ip;         /* address for c= and o= (IPv4 or IPv6) */
-	bool connect_on_actpass;/* msrp_setup active: we connect if free */
+	enum sdp_rfb_actpass actpass; /* (false/true: auto/connect) */
 	uint64_t sess_id;       /* o= session id and version */
 	const char *fingerprint;/* our certificate's a=fingerprint value
 	                           ("SHA-256 AB:.."), NULL or "" for none */
 	uint32_t version_bump;  /* o= version = sess_id + this: one more per
 	                           change of our description (RFC 3264 8) */
+	bool unreachable;       /* AUTO: something says callers may not reach
+	                           us (NAT): we connect */
+	const char *reach_why;  /* why we think so, or why we look reachable:
+	                           for the log (NULL: nothing known) */
 };
 
 /* Our transport follows our path's scheme: msrps: => TCP/TLS/MSRP. */
@@ -45,6 +58,9 @@ int sdp_rfb_offer(char *out, size_t size, const struct sdp_rfb_local *local,
 int sdp_rfb_parse_answer(struct sipua_media *media, const char *answer,
 			 size_t answer_len, bool we_serve_rfb,
 			 const char **why);
+
+/* Whether an a=path starts at a relay: more than one URI. */
+bool sdp_rfb_path_has_relay(const char *path);
 
 /* The port of an msrp:// or msrps:// URI (0 if there is none). */
 unsigned sdp_rfb_path_port(const char *path);

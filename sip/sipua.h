@@ -41,6 +41,8 @@ struct sipua_media {
 	char remote_path[1024];    /* the peer's a=path, URIs space-separated */
 	char fingerprint[160];     /* the peer's a=fingerprint ("SHA-256 AB:..")
 	                              or empty */
+	char role_why[192];        /* why we_connect is what it is, for the
+	                              log (msrp_setup, NAT, a relay ...) */
 	bool late_offer;           /* incoming(): the INVITE had no SDP, our
 	                              200 carries the offer (Blink dialect,
 	                              a=setup:actpass, we serve RFB) and the

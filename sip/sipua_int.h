@@ -10,10 +10,10 @@
 #include "sip/account.h"
 #include "sip/policy.h"
 #include "sip/caller.h"
+#include "sip/sdp_rfb.h"
 
 struct answer_cmd;
 struct sipua_creds;
-struct sdp_rfb_local;
 
 enum answermode {
 	ANSWERMODE_AUTO,
@@ -38,6 +38,9 @@ struct sipua_account {
 	bool flow_failed;          /* outbound: its flow died, the sipreg goes */
 	unsigned last_status;      /* logged once per change */
 	int last_err;
+	char nat_seen[128];        /* the registrar saw our REGISTER come from
+	                              another address than its Via says (NAT),
+	                              "" if not or not known */
 };
 
 struct sipua {
@@ -60,7 +63,8 @@ struct sipua {
 	char answer_command[256];
 	uint32_t answer_timeout_ms;
 	uint32_t max_sessions;
-	bool connect_on_actpass;
+	enum sdp_rfb_actpass msrp_setup;
+	bool own_msrp_relay;       /* msrp_relay: callers reach us there */
 	char user[64];
 	struct sa listen_addr;
 
@@ -92,6 +96,9 @@ struct sipua_call {
 	char local_path[1024];
 	char local_fingerprint[160];
 	char local_ip[64];
+	bool unreachable;          /* judged as the INVITE came: may callers */
+	char reach_why[160];       /* not reach us (NAT)?  Kept for the call,
+	                              so that every answer says the same */
 	char peer[256];
 	uint32_t sdp_id;           /* o= id and version, random: no address */
 	uint32_t sdp_changes;      /* added to the o= version per new media */
@@ -141,6 +148,21 @@ int sipua_creds_alloc(struct sipua_creds **credsp,
 		      const struct sip_account *acc);
 int sipua_creds_auth_handler(char **user, char **pass, const char *realm,
 			     void *arg);
+/* reach.c: may callers reach us, or are we behind NAT? */
+/* Whether the Internet would not route an address to us: RFC 1918,
+ * RFC 6598 (carrier-grade NAT), IPv6 unique local and link-local.
+ * Loopback is not: it reaches what runs here. */
+bool sipua_addr_private(const struct sa *sa);
+/* Fill call->unreachable and reach_why from local (the address the call
+ * came to) and what the registrars told us. */
+void sipua_reach_judge(struct sipua_call *call, const struct sa *local);
+/* A REGISTER's 2xx: its Via shows where the registrar saw us from. */
+void sipua_reach_note_registrar(struct sipua_account *account,
+				const struct sip_msg *msg);
+/* Whether a Via's received/rport differ from its sent-by: "" or a
+ * description into seen.  Over TCP and TLS the source port is the
+ * connection's own, so only the address counts. */
+void sipua_via_nat(const struct sip_via *via, char *seen, size_t size);
 /* ua.c */
 void sipua_update_contact(struct sipua *ua);
 const char *sipua_contact_user(const struct sipua *ua);

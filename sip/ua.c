@@ -194,15 +194,22 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 	ua->max_sessions = DEFAULT_MAX_SESSIONS;
 	(void)conf_get_u32(conf, "max_sessions", &ua->max_sessions);
 
+	ua->msrp_setup = SDP_RFB_ACTPASS_AUTO;
 	if (!conf_get_str(conf, "msrp_setup", buf, sizeof(buf))) {
 		if (!str_casecmp(buf, "active"))
-			ua->connect_on_actpass = true;
-		else if (str_casecmp(buf, "passive")) {
-			sipua_log("bad msrp_setup '%s' (active|passive)\n",
+			ua->msrp_setup = SDP_RFB_ACTPASS_CONNECT;
+		else if (!str_casecmp(buf, "passive"))
+			ua->msrp_setup = SDP_RFB_ACTPASS_LISTEN;
+		else if (str_casecmp(buf, "auto")) {
+			sipua_log("bad msrp_setup '%s' (auto|active|passive)\n",
 				  buf);
 			return EINVAL;
 		}
 	}
+	/* only whether there is one: with our own relay callers reach us
+	 * there, whatever NAT we sit behind */
+	ua->own_msrp_relay = !conf_get_str(conf, "msrp_relay", buf,
+					   sizeof(buf)) && buf[0];
 	if (!ua->policy.n_rules)
 		sipua_log("no allow line: every call will be refused\n");
 	return 0;

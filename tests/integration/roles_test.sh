@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Both MSRP connection roles, direct SIP without a registrar: the desktop
-# listens for the caller's MSRP connection (msrp_setup passive, the
-# default) or opens it itself (msrp_setup active); pixels must be equal
-# either way, and a second call must work after the first.
+# listens for the caller's MSRP connection (msrp_setup passive; auto, the
+# default, does too on loopback) or opens it itself (msrp_setup active);
+# pixels must be equal either way, and a second call must work after the
+# first.
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 

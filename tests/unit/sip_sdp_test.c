@@ -12,7 +12,7 @@
 #define LOCAL_PATH "msrp://192.0.2.7:2855/ourSession;tcp"
 
 static const struct sdp_rfb_local local = {
-	LOCAL_PATH, "192.0.2.7", false, 42, NULL, 0,
+	LOCAL_PATH, "192.0.2.7", false, 42, NULL, 0, false, NULL,
 };
 
 static char answer[8192];
@@ -99,12 +99,85 @@ static void test_blink_incoming(void)
 	CHECK(strstr(answer, "m=application") < strstr(answer, "m=video"));
 }
 
+#define ACTPASS_OFFER(path) SESSION "m=application 9 TCP/MSRP *\r\n" \
+	"a=accept-types:application/x-rfb\r\n" \
+	"a=path:" path "\r\na=setup:actpass\r\n"
+
+/* msrp_setup auto: connect when we may be behind NAT or the caller's path
+ * starts at a relay, listen only when we look reachable and the caller
+ * gave a direct path; active and passive force a role. */
+static void test_actpass_auto(void)
+{
+	struct sipua_media m;
+	struct sdp_rfb_local l = local;
+
+	l.actpass = SDP_RFB_ACTPASS_AUTO;
+	l.reach_why = "our address 192.0.2.7 is public";
+	CHECK_EQ_INT(answer_to(&m, ACTPASS_OFFER("msrp://h:9/x;tcp"), &l), 0);
+	CHECK(!m.we_connect);
+	CHECK(has_line(answer, "a=setup:passive"));
+	CHECK(strstr(m.role_why, "192.0.2.7 is public") != NULL);
+	CHECK(strstr(m.role_why, "direct") != NULL);
+
+	/* a relay in front of the caller: we connect to it */
+	CHECK_EQ_INT(answer_to(&m, ACTPASS_OFFER(
+		"msrp://relay.example:2855/r1;tcp msrp://10.0.0.5:9/x;tcp"),
+		&l), 0);
+	CHECK(m.we_connect);
+	CHECK(has_line(answer, "a=setup:active"));
+	CHECK(strstr(m.role_why, "relay") != NULL);
+
+	/* behind NAT: we connect, and say why */
+	l.unreachable = true;
+	l.reach_why = "our address 10.1.2.3 is private";
+	CHECK_EQ_INT(answer_to(&m, ACTPASS_OFFER("msrp://h:9/x;tcp"), &l), 0);
+	CHECK(m.we_connect);
+	CHECK(has_line(answer, "a=setup:active"));
+	CHECK(!strcmp(m.role_why, "our address 10.1.2.3 is private"));
+	CHECK_EQ_INT(answer_to(&m, ACTPASS_OFFER(
+		"msrp://relay.example:2855/r1;tcp msrp://h:9/x;tcp"), &l), 0);
+	CHECK(m.we_connect);
+	CHECK(!strcmp(m.role_why, "our address 10.1.2.3 is private, and the "
+		      "caller's path starts at a relay"));
+
+	/* passive forced all the same, and the log warns */
+	l.actpass = SDP_RFB_ACTPASS_LISTEN;
+	CHECK_EQ_INT(answer_to(&m, ACTPASS_OFFER(
+		"msrp://relay.example:2855/r1;tcp msrp://h:9/x;tcp"), &l), 0);
+	CHECK(!m.we_connect);
+	CHECK(has_line(answer, "a=setup:passive"));
+	CHECK(strstr(m.role_why, "msrp_setup passive") != NULL);
+	CHECK(strstr(m.role_why, "10.1.2.3 is private") != NULL);
+
+	/* active forced while reachable, to a direct path */
+	l.actpass = SDP_RFB_ACTPASS_CONNECT;
+	l.unreachable = false;
+	CHECK_EQ_INT(answer_to(&m, ACTPASS_OFFER("msrp://h:9/x;tcp"), &l), 0);
+	CHECK(m.we_connect);
+
+	/* an offer that is not actpass is followed whatever msrp_setup says */
+	l.actpass = SDP_RFB_ACTPASS_AUTO;
+	l.unreachable = true;
+	CHECK_EQ_INT(answer_to(&m, SESSION "m=application 9 TCP/MSRP *\r\n"
+		"a=accept-types:application/x-rfb\r\n"
+		"a=path:msrp://h:9/x;tcp\r\na=setup:active\r\n", &l), 0);
+	CHECK(!m.we_connect);
+	CHECK(strstr(m.role_why, "a=setup:active") != NULL);
+
+	CHECK(!sdp_rfb_path_has_relay("msrp://h:9/x;tcp"));
+	CHECK(!sdp_rfb_path_has_relay("  msrp://h:9/x;tcp  "));
+	CHECK(sdp_rfb_path_has_relay("msrp://r:9/a;tcp msrp://h:9/x;tcp"));
+	CHECK(sdp_rfb_path_has_relay("msrp://r:9/a;tcp\tmsrp://h:9/x;tcp"));
+	CHECK(!sdp_rfb_path_has_relay(""));
+	CHECK(!sdp_rfb_path_has_relay(NULL));
+}
+
 static void test_blink_roles(void)
 {
 	struct sipua_media m;
 	struct sdp_rfb_local active_pref = local;
 
-	active_pref.connect_on_actpass = true;
+	active_pref.actpass = SDP_RFB_ACTPASS_CONNECT;
 
 	/* offerer passive: we connect */
 	CHECK_EQ_INT(answer_to(&m, SESSION "m=application 9 TCP/TLS/MSRP *\r\n"
@@ -118,7 +191,8 @@ static void test_blink_roles(void)
 	CHECK(has_line(answer, "m=application 2855 TCP/MSRP *"));
 	CHECK(has_line(answer, "a=setup:active"));
 
-	/* actpass: msrp_setup decides, passive by default */
+	/* actpass: msrp_setup decides; auto listens when we look reachable
+	 * and the caller's path is direct */
 	CHECK_EQ_INT(answer_to(&m, SESSION "m=application 9 TCP/MSRP *\r\n"
 		"a=accept-types:application/x-rfb\r\n"
 		"a=path:msrp://h:9/x;tcp\r\na=setup:actpass\r\n", &local), 0);
@@ -130,6 +204,8 @@ static void test_blink_roles(void)
 		&active_pref), 0);
 	CHECK(m.we_connect);
 	CHECK(has_line(answer, "a=setup:active"));
+
+	CHECK(strstr(m.role_why, "msrp_setup active") != NULL);
 
 	/* no a=setup: the offerer connects (RFC 4975) */
 	CHECK_EQ_INT(answer_to(&m, SESSION "m=application 9 TCP/MSRP *\n"
@@ -499,6 +575,7 @@ int main(void)
 	test_version_bump();
 	test_blink_incoming();
 	test_blink_roles();
+	test_actpass_auto();
 	test_rfb_proto_dialect();
 	test_message_dialect();
 	test_refusals();
