@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include "sip/sipua_int.h"
 #include "sip/resolve.h"
+#include "sip/ratelimit.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:5060"
 #define DEFAULT_USER   "sipvnc"
@@ -19,6 +20,7 @@ static void ua_destructor(void *arg)
 	list_flush(&ua->calls);
 	sipua_register_stop(ua);
 	ua->options_lsnr = mem_deref(ua->options_lsnr);
+	ua->ratelimit = mem_deref(ua->ratelimit);
 	ua->sock = mem_deref(ua->sock);
 	if (ua->sip)
 		sip_close(ua->sip, true);
@@ -277,6 +279,9 @@ int sipua_alloc(struct sipua **uap, const struct conf *conf,
 		err = open_transports(ua);
 	if (!err)
 		err = sipua_tls_open(ua, conf);
+	/* before every other listener: it sees each request first */
+	if (!err)
+		err = sipua_ratelimit_open(ua, conf);
 	if (!err)
 		err = sipsess_listen(&ua->sock, ua->sip, 32, sipua_call_incoming,
 				     ua);
