@@ -244,12 +244,14 @@ bool sipua_ratelimit_sweep(struct sipua_ratelimit *rl, uint64_t now)
 
 			if (!s->dropping)
 				continue;
-			if (now - s->last_drop >= SIPUA_RL_QUIET_MS) {
+			if (now >= s->last_drop &&
+			    now - s->last_drop >= SIPUA_RL_QUIET_MS) {
 				end_drops(rl, s);
 				continue;
 			}
 			still = true;
-			if (now - s->logged < SIPUA_RL_LOG_EVERY_MS)
+			if (now < s->logged ||
+			    now - s->logged < SIPUA_RL_LOG_EVERY_MS)
 				continue;
 			slot_sa(s, &sa);
 			rl->logh(SIPUA_RL_STILL, &sa, s->dropped,
@@ -316,46 +318,46 @@ static bool msg_handler(const struct sip_msg *msg, void *arg)
 	return true;
 }
 
-/* A number of at most 7 digits at *p, then blanks; false if none. */
-static bool read_number(const char **p, uint32_t *val)
+/* A whole number of at most 7 digits, as all of str. */
+static bool read_number(const char *str, uint32_t *val)
 {
-	const char *start = *p;
+	size_t i, len = strlen(str);
 
 	*val = 0;
-	while (**p >= '0' && **p <= '9' && *p - start < 7)
-		*val = *val * 10 + (uint32_t)(*(*p)++ - '0');
-	if (*p == start || (**p >= '0' && **p <= '9'))
+	if (!len || len > 7)
 		return false;
-	while (**p == ' ' || **p == '\t')
-		(*p)++;
+	for (i = 0; i < len; i++) {
+		if (str[i] < '0' || str[i] > '9')
+			return false;
+		*val = *val * 10 + (uint32_t)(str[i] - '0');
+	}
 	return true;
 }
 
-/* "RATE [BURST]": requests a second (0: no limit), and how many may come
- * at once (default: the rate). */
+/* sip_rate_limit: requests a second (0: no limit); sip_rate_burst: how
+ * many may come at once (default SIPUA_RL_DEFAULT_BURST, at least the
+ * rate).  Two keys: libre's conf_get() gives one word. */
 static int read_limit(const struct conf *conf, uint32_t *rate,
 		      uint32_t *burst)
 {
 	char buf[64];
-	const char *p = buf;
 
 	*rate = SIPUA_RL_DEFAULT_RATE;
-	*burst = SIPUA_RL_DEFAULT_BURST;
-	if (conf_get_str(conf, "sip_rate_limit", buf, sizeof(buf)))
-		return 0;
-	if (!read_number(&p, rate))
-		goto bad;
-	*burst = max(*rate, 1u);
-	if (*p && !read_number(&p, burst))
-		goto bad;
-	if (*p || *rate > SIPUA_RL_MAX_RATE || *burst > SIPUA_RL_MAX_RATE ||
-	    (*rate && !*burst))
-		goto bad;
+	if (!conf_get_str(conf, "sip_rate_limit", buf, sizeof(buf)) &&
+	    (!read_number(buf, rate) || *rate > SIPUA_RL_MAX_RATE)) {
+		sipua_log("bad sip_rate_limit '%s' (requests a second, 0 for "
+			  "no limit)\n", buf);
+		return EINVAL;
+	}
+	*burst = max(*rate, (uint32_t)SIPUA_RL_DEFAULT_BURST);
+	if (!conf_get_str(conf, "sip_rate_burst", buf, sizeof(buf)) &&
+	    (!read_number(buf, burst) || !*burst ||
+	     *burst > SIPUA_RL_MAX_RATE)) {
+		sipua_log("bad sip_rate_burst '%s' (requests at once, 1 or "
+			  "more)\n", buf);
+		return EINVAL;
+	}
 	return 0;
- bad:
-	sipua_log("bad sip_rate_limit '%s' (requests a second, then the "
-		  "burst: 20 100; 0 for no limit)\n", buf);
-	return EINVAL;
 }
 
 /* A server's address when its URI names one (a name is learnt when it
