@@ -1,5 +1,5 @@
 /*
- * sreply.c - final refusals without a server transaction (see sreply.h).
+ * sreply.c - final responses without a server transaction (sreply.h).
  */
 #include <stdarg.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /*
- * sreply.h - private to sip/: final refusals sent without a server
- * transaction.
+ * sreply.h - private to sip/: final responses sent without a server
+ * transaction (refusals of calls, the digest challenge, OPTIONS).
  *
  * libre's sip_treplyf() keeps a server transaction per request (over UDP
  * the response's retransmissions and, for an INVITE, Timer H's 32 s wait

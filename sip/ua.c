@@ -7,6 +7,7 @@
 #include "sip/sipua_int.h"
 #include "sip/resolve.h"
 #include "sip/ratelimit.h"
+#include "sip/sreply.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:5060"
 #define DEFAULT_USER   "sipvnc"
@@ -75,10 +76,12 @@ static bool options_handler(const struct sip_msg *msg, void *arg)
 
 	if (pl_strcmp(&msg->met, "OPTIONS"))
 		return false;
-	(void)sip_treplyf(NULL, NULL, ua->sip, msg, false, 200, "OK",
-			  SIPUA_ALLOW_HDR
-			  "Accept: application/sdp\r\n"
-			  "Content-Length: 0\r\n\r\n");
+	/* stateless (sreply.h): a retransmission is answered again, and no
+	 * transaction waits out Timer J per OPTIONS */
+	(void)sipua_sreplyf(ua->sip, msg, ua->nonce_key, sizeof(ua->nonce_key),
+			    200, "OK", SIPUA_ALLOW_HDR
+			    "Accept: application/sdp\r\n"
+			    "Content-Length: 0\r\n\r\n");
 	return true;
 }
 
