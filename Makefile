@@ -8,6 +8,7 @@
 #   make fuzz       libFuzzer harnesses (clang), FUZZ_SECONDS each
 #   make lint       cppcheck + clang-tidy
 #   make bench      sipvnc against x11vnc, same run, ratios
+#   make stress     long runs (tests/stress/), figures printed
 
 CC       ?= cc
 BUILD    ?= build
@@ -47,6 +48,7 @@ DEB_TEST  := xvfb x11-apps x11-utils x11-xserver-utils xdotool \
              tigervnc-viewer nftables
 
 .PHONY: all run test deps unit integration fuzz asan lint clean tools bench
+.PHONY: stress
 
 all: $(BUILD)/sipvnc
 
@@ -78,7 +80,7 @@ run: deps
 
 deps:
 	@missing=$$(for p in $(DEB_BUILD) $(if $(filter run,$(MAKECMDGOALS)),$(DEB_RUN)) \
-	    $(if $(filter test bench,$(MAKECMDGOALS)),$(DEB_TEST)); do \
+	    $(if $(filter test bench stress,$(MAKECMDGOALS)),$(DEB_TEST)); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	    echo "installing: $$missing"; \
@@ -108,6 +110,11 @@ fuzz:
 bench: deps
 	$(MAKE) all tools
 	./tests/bench/run.sh
+
+# tests/run.sh's stress stage: each tests/stress/*_stress.sh
+stress: deps
+	$(MAKE) all tools
+	./tests/run.sh stress
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

@@ -16,6 +16,7 @@ static const char *const known_keys[] = {
 	"max_sessions", "caller_secret", "trusted_proxy", "answer_command",
 	"answer_timeout", "sip_tls_listen", "sip_tls_cert", "sip_ca_file",
 	"dns_server", "sip_instance",
+	"sip_rate_limit", "sip_rate_burst",
 	/* msrp/ (msrp_setup is read by sip/: it decides the answer) */
 	"msrp_listen", "msrp_chunk_size", "msrp_txq_limit", "msrp_setup",
 	"msrp_relay", "msrp_relay_user", "msrp_relay_pass", "msrp_tls",

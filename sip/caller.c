@@ -3,6 +3,7 @@
  */
 #include <string.h>
 #include "sip/caller.h"
+#include "sip/sreply.h"
 
 int caller_trust_add(struct caller_trust *trust, const char *addr)
 {
@@ -170,10 +171,12 @@ int caller_auth_challenge(struct sip *sip, const struct sip_msg *msg,
 	char nonce[CALLER_NONCE_SIZE];
 
 	caller_nonce_make(nonce, key, &msg->callid, now);
-	return sip_treplyf(NULL, NULL, sip, msg, false, 401, "Unauthorized",
-			   "WWW-Authenticate: Digest "
-			   "realm=\"" CALLER_REALM "\", nonce=\"%s\", "
-			   "algorithm=MD5, qop=\"auth\"%s\r\n"
-			   "Content-Length: 0\r\n\r\n",
-			   nonce, stale ? ", stale=true" : "");
+	/* stateless (sreply.h): the retry is a new request anyway */
+	return sipua_sreplyf(sip, msg, key, CALLER_KEY_SIZE, 401,
+			     "Unauthorized",
+			     "WWW-Authenticate: Digest "
+			     "realm=\"" CALLER_REALM "\", nonce=\"%s\", "
+			     "algorithm=MD5, qop=\"auth\"%s\r\n"
+			     "Content-Length: 0\r\n\r\n",
+			     nonce, stale ? ", stale=true" : "");
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "sip/sipua_int.h"
 #include "sip/answer_cmd.h"
+#include "sip/sreply.h"
 
 static void reject(struct sipua *ua, const struct sip_msg *msg,
 		   const char *caller, unsigned status, const char *why)
@@ -14,10 +15,11 @@ static void reject(struct sipua *ua, const struct sip_msg *msg,
 		status = 500;
 	sipua_log("INVITE from %s refused: %u %s (%s)\n", caller, status,
 		  sipua_reason_phrase(status), why);
-	(void)sip_treplyf(NULL, NULL, ua->sip, msg, false, (uint16_t)status,
-			  sipua_reason_phrase(status),
-			  "Warning: 399 sipvnc \"%s\"\r\n"
-			  "Content-Length: 0\r\n\r\n", why);
+	/* no transaction: a flood of refusals must not hold memory */
+	(void)sipua_sreplyf(ua->sip, msg, ua->nonce_key, sizeof(ua->nonce_key),
+			    (uint16_t)status, sipua_reason_phrase(status),
+			    "Warning: 399 sipvnc \"%s\"\r\n"
+			    "Content-Length: 0\r\n\r\n", why);
 }
 
 /* A final refusal of a call: on its session if we rang, else statelessly. */
@@ -276,7 +278,9 @@ void sipua_call_incoming(const struct sip_msg *msg, void *arg)
 
 	call = mem_zalloc(sizeof(*call), sipua_call_destructor);
 	if (!call) {
-		(void)sip_treply(NULL, ua->sip, msg, 500, "Out of memory");
+		(void)sipua_sreplyf(ua->sip, msg, ua->nonce_key,
+				    sizeof(ua->nonce_key), 500,
+				    "Out of memory", NULL);
 		return;
 	}
 	call->ua = ua;

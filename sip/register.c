@@ -26,6 +26,7 @@
 #include <string.h>
 #include "sip/sipua_int.h"
 #include "sip/instance.h"
+#include "sip/ratelimit.h"
 
 #define FIRST_RETRY_MS 2000
 #define MAX_OWN_RETRY_MS 60000
@@ -161,6 +162,8 @@ static void reg_resp_handler(int err, const struct sip_msg *msg, void *arg)
 		sipua_update_contact(account->ua);
 		return;
 	}
+	if (msg)   /* our first hop: its requests are never rate limited */
+		sipua_ratelimit_learn(account->ua, &msg->src);
 	account->registered = !err && status >= 200 && status < 300;
 	if (status != account->last_status || err != account->last_err) {
 		if (err)

@@ -14,6 +14,7 @@
 
 struct answer_cmd;
 struct sipua_creds;
+struct sipua_ratelimit;
 
 enum answermode {
 	ANSWERMODE_AUTO,
@@ -72,6 +73,7 @@ struct sipua {
 	char contact[320];
 	struct sipua_creds *call_creds;   /* the primary account's */
 	struct tls *tls;                  /* SIP over TLS, or NULL */
+	struct sipua_ratelimit *ratelimit;/* ratelimit.c: sip_rate_limit */
 };
 
 struct sipua_call {

@@ -6,6 +6,8 @@
 #include <unistd.h>
 #include "sip/sipua_int.h"
 #include "sip/resolve.h"
+#include "sip/ratelimit.h"
+#include "sip/sreply.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:5060"
 #define DEFAULT_USER   "sipvnc"
@@ -19,6 +21,7 @@ static void ua_destructor(void *arg)
 	list_flush(&ua->calls);
 	sipua_register_stop(ua);
 	ua->options_lsnr = mem_deref(ua->options_lsnr);
+	ua->ratelimit = mem_deref(ua->ratelimit);
 	ua->sock = mem_deref(ua->sock);
 	if (ua->sip)
 		sip_close(ua->sip, true);
@@ -73,10 +76,12 @@ static bool options_handler(const struct sip_msg *msg, void *arg)
 
 	if (pl_strcmp(&msg->met, "OPTIONS"))
 		return false;
-	(void)sip_treplyf(NULL, NULL, ua->sip, msg, false, 200, "OK",
-			  SIPUA_ALLOW_HDR
-			  "Accept: application/sdp\r\n"
-			  "Content-Length: 0\r\n\r\n");
+	/* stateless (sreply.h): a retransmission is answered again, and no
+	 * transaction waits out Timer J per OPTIONS */
+	(void)sipua_sreplyf(ua->sip, msg, ua->nonce_key, sizeof(ua->nonce_key),
+			    200, "OK", SIPUA_ALLOW_HDR
+			    "Accept: application/sdp\r\n"
+			    "Content-Length: 0\r\n\r\n");
 	return true;
 }
 
@@ -284,6 +289,9 @@ int sipua_alloc(struct sipua **uap, const struct conf *conf,
 		err = open_transports(ua);
 	if (!err)
 		err = sipua_tls_open(ua, conf);
+	/* before every other listener: it sees each request first */
+	if (!err)
+		err = sipua_ratelimit_open(ua, conf);
 	if (!err)
 		err = sipsess_listen(&ua->sock, ua->sip, 32, sipua_call_incoming,
 				     ua);

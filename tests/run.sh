@@ -7,6 +7,8 @@
 #   valgrind     unit tests under valgrind (leaks and invalid accesses)
 #   fuzz         each libFuzzer harness for FUZZ_SECONDS (default 20)
 #   lint         cppcheck and clang-tidy
+#   stress       tests/stress/*_stress.sh: long runs, not in the default
+#                stages (make stress)
 set -u
 cd "$(dirname "$0")/.."
 stages=${*:-unit integration asan valgrind fuzz lint}
@@ -21,6 +23,8 @@ run() { # run NAME command...
 	if "$@" >"$log" 2>&1; then
 		passed=$((passed + 1))
 		echo "PASS $name ($((SECONDS - t0)) s): $(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)"
+		# measured figures a test reports ("  FIGURES: ...") stay visible
+		grep -E '^  FIGURES:' "$log" | sed 's/^ */    /'
 	else
 		failed=$((failed + 1))
 		failures+=("$name")
@@ -78,6 +82,8 @@ for stage in $stages; do
 		run "fuzz" tests/fuzz/run.sh ;;
 	lint)
 		run "cppcheck+clang-tidy" make -s lint ;;
+	stress)
+		for t in tests/stress/*_stress.sh; do run "$(basename "$t" .sh)" "$t"; done ;;
 	*)
 		echo "unknown stage $stage"; exit 2 ;;
 	esac

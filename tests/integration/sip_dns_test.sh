@@ -61,6 +61,11 @@ check "the binding's flow is TCP (NAPTR preferred SIP+D2T)" \
 check "nothing listens where the A record alone leads (127.0.0.3:5060)" \
 	eval '! (exec 3<>/dev/tcp/127.0.0.3/5060) 2>/dev/null'
 
+# The registrar known only by its name is exempt from sip_rate_limit once
+# it has answered (its address is only known then).
+check "the registrar found through DNS is not rate limited" \
+	grep -q "127.0.0.1 answered as our SIP server: not rate limited" "$T/dns.log"
+
 # A bad dns_server line is refused at start.
 printf 'display %s\nsip_listen 127.0.0.1:%s\ndns_server 127.0.0.1:notaport\n' \
 	"$DISPLAY" "$(free_port)" >"$T/bad.conf"
