@@ -201,11 +201,6 @@ bool msrp_conn_tls(const struct msrp_conn *conn)
 	return conn && msrp_tls_conn_secure(conn->tlsc);
 }
 
-const char *msrp_conn_peer_fingerprint(const struct msrp_conn *conn)
-{
-	return conn ? msrp_tls_conn_peer_fingerprint(conn->tlsc) : NULL;
-}
-
 struct msrp_tls_conn *msrp_conn_tls_state(const struct msrp_conn *conn)
 {
 	return conn ? conn->tlsc : NULL;

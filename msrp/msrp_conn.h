@@ -48,8 +48,6 @@ int  msrp_conn_accept(struct msrp_conn **connp, struct tcp_sock *ts,
 		      const struct msrp_conn_handlers *h,
 		      struct msrp_tls *tls);
 bool msrp_conn_tls(const struct msrp_conn *conn);
-/* "SHA-256 ..." of the peer's certificate on a TLS connection, or NULL. */
-const char *msrp_conn_peer_fingerprint(const struct msrp_conn *conn);
 /* The connection's TLS state (msrp_tls.h), NULL on plain TCP. */
 struct msrp_tls_conn *msrp_conn_tls_state(const struct msrp_conn *conn);
 void msrp_conn_set_handlers(struct msrp_conn *conn,

@@ -66,9 +66,6 @@ int msrp_tls_conn_judge(struct msrp_tls_conn *tlsc, const char *expect_fp,
 const char *msrp_tls_conn_unauth_why(const struct msrp_tls_conn *tlsc);
 /* Whether TLS is running on the connection (false: sniffed plain text). */
 bool msrp_tls_conn_secure(const struct msrp_tls_conn *tlsc);
-/* The peer certificate's "SHA-256 ..." once the handshake is done, else
- * NULL. */
-const char *msrp_tls_conn_peer_fingerprint(const struct msrp_tls_conn *tlsc);
 
 /* Not a TLS record: the first bytes an accepted connection sent (mb from
  * its position) must be the start of an MSRP request, "MSRP " or as much

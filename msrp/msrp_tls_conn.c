@@ -25,7 +25,6 @@ struct msrp_tls_conn {
 	mbedtls_ssl_context ssl;
 	struct mbuf *rx;
 	char expect_fp[160];
-	char peer_fp[MSRP_TLS_FP_MAX];
 	bool active;
 	bool sniff;     /* passive: TLS or plain decided by the first byte */
 	bool plain;     /* sniffed plain MSRP: pass everything through */
@@ -115,7 +114,6 @@ static int judge(struct msrp_tls_conn *c, const char *fp, bool require)
 
 static int handshake(struct msrp_tls_conn *c, bool *estab)
 {
-	const mbedtls_x509_crt *peer;
 	int r = mbedtls_ssl_handshake(&c->ssl);
 
 	if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE)
@@ -124,9 +122,9 @@ static int handshake(struct msrp_tls_conn *c, bool *estab)
 		log_tls_error("handshake", r);
 		return EPROTO;
 	}
-	peer = mbedtls_ssl_get_peer_cert(&c->ssl);
-	if (!peer || msrp_tls_cert_fingerprint(c->peer_fp,
-					       sizeof(c->peer_fp), peer)) {
+	/* Both ends must show one (RFC 8122 section 6.5): judged below or
+	 * once the session is known. */
+	if (!mbedtls_ssl_get_peer_cert(&c->ssl)) {
 		re_fprintf(stderr, "msrp: TLS peer showed no certificate\n");
 		return EAUTH;
 	}
@@ -335,9 +333,4 @@ const char *msrp_tls_conn_unauth_why(const struct msrp_tls_conn *c)
 bool msrp_tls_conn_secure(const struct msrp_tls_conn *c)
 {
 	return c && !c->plain;
-}
-
-const char *msrp_tls_conn_peer_fingerprint(const struct msrp_tls_conn *c)
-{
-	return c && c->up ? c->peer_fp : NULL;
 }
