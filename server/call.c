@@ -91,8 +91,11 @@ static void on_msrp_close(int err, void *arg)
 {
 	struct call *call = arg;
 
-	re_fprintf(stderr, "sipvnc: MSRP session closed (%m)\n", err);
-	call_end(call, true, "MSRP session closed");
+	re_fprintf(stderr, "sipvnc: MSRP session closed (%s)\n",
+		   err == EAUTH ? "the peer's TLS certificate was refused" :
+		   strerror(err));
+	call_end(call, true, err == EAUTH ? "MSRP peer's TLS certificate "
+		 "refused" : "MSRP session closed");
 }
 
 static void destructor(void *data)
@@ -327,16 +330,32 @@ static void on_established(struct sipua_call *sip,
 			   const struct sipua_media *media, void *arg)
 {
 	struct call *call = sipua_call_arg(sip);
+	struct sipua_local why;
+	unsigned status = 0;
 	int err;
 
 	(void)arg;
 	if (!call || call->media_started)
 		return;
 	call->we_connect = media->we_connect;
-	err = call_start_media(call, media);
-	if (err) {
-		re_fprintf(stderr, "sipvnc: MSRP start failed: %m\n", err);
-		call_end(call, true, "MSRP start failed");
+	/* An answer to our offer (or a late offer's ACK) is checked only
+	 * now: too late for a 488, so a BYE says it instead. */
+	memset(&why, 0, sizeof(why));
+	why.why = transport_refusal(call->app, media);
+	if (why.why)
+		status = 488;
+	else {
+		err = call_start_media(call, media);
+		if (err)
+			status = (unsigned)start_refusal(err, &why);
+	}
+	if (status) {
+		re_fprintf(stderr, "sipvnc: MSRP with %s cannot start: %s\n",
+			   call->peer, why.why);
+		if (call->sip)
+			sipua_hangup(call->sip, status, why.why);
+		call->sip = NULL;
+		call_end(call, false, why.why);
 	}
 }
 

@@ -9,8 +9,9 @@
 #  - share, Blink answering.
 # Pixels are compared with the X screen each time, and each call logs once
 # that the peer's certificate was not authenticated.  Then
-# msrp_tls_require_auth refuses the same peer with 488 naming the reason,
-# and a wrong a=fingerprint is still refused.
+# msrp_tls_require_auth refuses the same peer with 488 naming the reason
+# (in a BYE's Reason when Blink answered share), and a wrong a=fingerprint
+# is still refused.
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 PEER="python3 $TOP/tests/tools/blinkpeer.py"
@@ -20,7 +21,7 @@ start_xvfb 320x240x24 || exit 1
 PIDS+=($!)
 wait_x_settled "$T/x.ppm" || exit 1
 
-has() { grep -q -- "$2" "$T/$1.log"; }
+has() { grep -qs -- "$2" "$T/$1.log"; }
 count() { grep -c -- "$2" "$T/$1.log"; }
 
 # peer_view NAME SETUP ARGS...: the peer calls as a viewer, vncgrab behind
@@ -174,9 +175,25 @@ check "  Blink answered actpass as active, over TLS" \
 check "share logged 'not authenticated' once" \
 	test "$(count share "certificate is not authenticated")" = 1
 
+# share with msrp_tls_require_auth: Blink's answer comes in a 200, too late
+# for a 488, so the BYE carries it
+$PEER --sip "127.0.0.1:$bsip" --dir "$T/blink" --rfb client \
+	--local "127.0.0.1:$(free_port)" --timeout 15 >"$T/answer2.log" 2>&1 &
+peer=$!
+PIDS+=($peer)
+check "Blink waits for a call again" wait_until 10 has answer2 "sip: listening"
+echo "msrp_tls_require_auth yes" >>"$T/share.conf"
+start_sipvnc share2 share "sip:blink@127.0.0.1:$bsip;transport=tcp" -c "$T/share.conf"
+wait "$peer"
+check "msrp_tls_require_auth: share hangs up on Blink, Reason 488 naming it" \
+	has answer2 'BYE received | Reason: SIP;cause=488;text=".*msrp_tls_require_auth'
+check "  and starts no media" bash -c "! grep -q 'media up' '$T/share2.log'"
+share2_gone() { ! kill -0 "$share2_pid" 2>/dev/null; }
+check "  and exits" wait_until 10 share2_gone
+
 if [ "$failed" != 0 ]; then
 	echo "logs in $T (KEEP=1 keeps them)"
-	for f in serve strict serve2 view share serve-actpass view-actpass answer; do
+	for f in serve strict serve2 view share serve-actpass view-actpass answer share2 answer2; do
 		echo "--- $f.log"; grep -v '^  0x\|^fd ' "$T/$f.log" 2>/dev/null | tail -15
 	done
 fi

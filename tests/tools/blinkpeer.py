@@ -72,42 +72,59 @@ def make_cert(d):
 # ---- SIP over TCP, just what a call needs ----
 
 class SipReader:
-    def __init__(self, sock):
-        self.sock, self.buf = sock, b''
+    """SIP messages from a TCP connection, and from connections the other
+    side opens to our listener (libre may send the ACK or BYE on a new
+    one).  Each message says which socket it came on (m['sock'])."""
+
+    def __init__(self, sock, listener=None):
+        self.sock, self.listener = sock, listener
+        self.bufs = {sock: b''}
+
+    def socks(self):
+        return list(self.bufs) + ([self.listener] if self.listener else [])
 
     def read(self, timeout):
         end = time.time() + timeout
         while True:
-            m = self.parse()
-            if m:
-                return m
+            for c in list(self.bufs):
+                m = self.parse(c)
+                if m:
+                    return m
             left = end - time.time()
             if left <= 0:
                 return None
-            r, _, _ = select.select([self.sock], [], [], left)
-            if r:
-                data = self.sock.recv(65536)
+            r, _, _ = select.select(self.socks(), [], [], left)
+            for c in r:
+                if c is self.listener:
+                    n, _ = c.accept()
+                    self.bufs[n] = b''
+                    continue
+                data = c.recv(65536)
                 if not data:
-                    return None
-                self.buf += data
+                    del self.bufs[c]
+                    if c is self.sock:
+                        return None
+                    continue
+                self.bufs[c] += data
 
-    def parse(self):
-        self.buf = self.buf.lstrip(b'\r\n')
-        i = self.buf.find(b'\r\n\r\n')
+    def parse(self, c):
+        buf = self.bufs[c].lstrip(b'\r\n')
+        self.bufs[c] = buf
+        i = buf.find(b'\r\n\r\n')
         if i < 0:
             return None
-        head = self.buf[:i].decode('utf-8', 'replace')
+        head = buf[:i].decode('utf-8', 'replace')
         lines = head.split('\r\n')
         hdrs = {}
         for ln in lines[1:]:
             k, _, v = ln.partition(':')
             hdrs.setdefault(k.strip().lower(), []).append(v.strip())
         n = int(hdrs.get('content-length', hdrs.get('l', ['0']))[0])
-        if len(self.buf) < i + 4 + n:
+        if len(buf) < i + 4 + n:
             return None
-        body = self.buf[i + 4:i + 4 + n].decode('utf-8', 'replace')
-        self.buf = self.buf[i + 4 + n:]
-        return {'start': lines[0], 'h': hdrs, 'body': body}
+        body = buf[i + 4:i + 4 + n].decode('utf-8', 'replace')
+        self.bufs[c] = buf[i + 4 + n:]
+        return {'start': lines[0], 'h': hdrs, 'body': body, 'sock': c}
 
 
 def hdr(m, name):
@@ -218,6 +235,15 @@ class Msrp:
                                              tid.decode())).encode())
                 out.append(('send', tid.decode(), body))
             # REPORTs and other responses: nothing to do
+
+
+def answer_bye(sip, m):
+    ok = ['SIP/2.0 200 OK'] + ['Via: ' + v for v in m['h'].get('via', [])]
+    ok += ['From: ' + hdr(m, 'from'), 'To: ' + hdr(m, 'to'),
+           'Call-ID: ' + hdr(m, 'call-id'), 'CSeq: ' + hdr(m, 'cseq'),
+           'Content-Length: 0']
+    sip.sendall(('\r\n'.join(ok) + '\r\n\r\n').encode())
+    log('sip: BYE received | Reason: %s' % hdr(m, 'reason'))
 
 
 def tls_server_ctx(crt, key):
@@ -345,7 +371,7 @@ def main():
             log('no INVITE')
             return 1
         sip, _ = sl.accept()
-        rd = SipReader(sip)
+        rd = SipReader(sip, sl)
         m = rd.read(a.timeout)
         if not m or not m['start'].startswith('INVITE'):
             log('not an INVITE')
@@ -398,20 +424,32 @@ def main():
     log('sip: call up, MSRP %s, %s' % ('active' if we_connect else 'passive',
                                         peer['path']))
     # ---- MSRP connection ----
-    if we_connect:
-        mm = re.match(r'msrps?://([^:/]+):(\d+)/', peer['path'].split()[0])
-        raw = socket.create_connection((mm.group(1), int(mm.group(2))),
-                                       timeout=10)
-        ms = (tls_client_ctx(crt, key).wrap_socket(raw) if tls else raw)
-    else:
-        r, _, _ = select.select([ml], [], [], a.timeout)
-        if not r:
-            log('msrp: nobody connected')
-            return 1
-        raw, _ = ml.accept()
-        raw.settimeout(10)
-        ms = (tls_server_ctx(crt, key).wrap_socket(raw, server_side=True)
-              if tls else raw)
+    try:
+        if we_connect:
+            mm = re.match(r'msrps?://([^:/]+):(\d+)/',
+                          peer['path'].split()[0])
+            raw = socket.create_connection((mm.group(1), int(mm.group(2))),
+                                           timeout=10)
+            ms = (tls_client_ctx(crt, key).wrap_socket(raw) if tls else raw)
+        else:
+            r, _, _ = select.select([ml] + rd.socks(), [], [], a.timeout)
+            if ml not in r:
+                raise OSError('nobody connected')
+            raw, _ = ml.accept()
+            raw.settimeout(10)
+            ms = (tls_server_ctx(crt, key).wrap_socket(raw, server_side=True)
+                  if tls else raw)
+    except (OSError, ssl.SSLError) as e:
+        log('msrp: no connection: %s' % e)
+        # the other side may have hung up already: answer its BYE
+        sm = rd.read(5)
+        while sm and sm['start'].startswith('ACK'):
+            sm = rd.read(5)
+        if sm and sm['start'].startswith('BYE'):
+            answer_bye(sm['sock'], sm)
+        elif bye:
+            bye()
+        return 1
     if tls:
         log('msrp: TLS %s up, %s' % (ms.version(), ms.cipher()[0]))
     ms.settimeout(None)
@@ -425,7 +463,7 @@ def main():
     end = time.time() + a.timeout
     rc = 0
     while time.time() < end:
-        rl = [ms, sip]
+        rl = [ms] + rd.socks()
         if local:
             rl.append(local)
         elif local_l:
@@ -439,19 +477,13 @@ def main():
                 local.sendall(held)
                 held = b''
             continue
-        if sip in r:
+        if any(c in r for c in rd.socks()):
             sm = rd.read(0.1)
-            if sm is None and not rd.buf:
+            if rd.sock not in rd.bufs:
                 log('sip: connection gone')
                 break
             if sm and sm['start'].startswith('BYE'):
-                ok = ['SIP/2.0 200 OK'] + ['Via: ' + v for v in
-                                           sm['h'].get('via', [])]
-                ok += ['From: ' + hdr(sm, 'from'), 'To: ' + hdr(sm, 'to'),
-                       'Call-ID: ' + hdr(sm, 'call-id'),
-                       'CSeq: ' + hdr(sm, 'cseq'), 'Content-Length: 0']
-                sip.sendall(('\r\n'.join(ok) + '\r\n\r\n').encode())
-                log('sip: BYE received')
+                answer_bye(sm['sock'], sm)
                 bye = None
                 break
         if ms in r:
