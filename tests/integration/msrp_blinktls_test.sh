@@ -6,7 +6,7 @@
 #  - serve (default config, so also msrp_tls no answering TLS in kind),
 #    Blink offering actpass, active and passive;
 #  - view without URI, Blink sharing its screen (x11vnc behind it);
-#  - share, Blink answering.
+#  - share, Blink answering; view URI, Blink answering and sharing.
 # Pixels are compared with the X screen each time, and each call logs once
 # that the peer's certificate was not authenticated.  Then
 # msrp_tls_require_auth refuses the same peer with 488 naming the reason
@@ -175,6 +175,37 @@ check "  Blink answered actpass as active, over TLS" \
 check "share logged 'not authenticated' once" \
 	test "$(count share "certificate is not authenticated")" = 1
 
+# ---- view URI: we call Blink and view its screen (x11vnc behind it) ----
+$PEER --sip "127.0.0.1:$bsip" --dir "$T/blink" --rfb server \
+	--vnc "127.0.0.1:$x11" --timeout 20 >"$T/answer3.log" 2>&1 &
+peer=$!
+PIDS+=($peer)
+check "Blink waits for a call to share its screen" wait_until 10 has answer3 "sip: listening"
+cat >"$T/viewout.conf" <<CONF
+sip_listen      127.0.0.1:0
+msrp_tls        yes
+msrp_tls_dir    $T/viewout-tls
+CONF
+vport=$(free_port)
+start_sipvnc viewout view "sip:blink@127.0.0.1:$bsip;transport=tcp" \
+	-c "$T/viewout.conf" --listen "127.0.0.1:$vport"
+check "view URI listens for a local viewer" wait_until 10 has viewout "connect a VNC viewer"
+if "$TOOLS/vncgrab" "127.0.0.1:$vport" "$T/viewout.ppm" --timeout 15 \
+	>"$T/viewout-grab.log" 2>&1 && cmp -s "$T/x.ppm" "$T/viewout.ppm"; then
+	ok "view URI sees Blink's screen over TLS, pixels equal"
+else
+	bad "view URI to Blink: no equal frame"
+fi
+wait "$peer"
+largest=$(sed -n 's/.*SENDs out (largest \([0-9]*\) bytes).*/\1/p' "$T/answer3.log")
+check "  Blink answered as the RFB server, over TLS, SENDs <= 2 KiB (${largest:-?})" \
+	bash -c "grep -q 'offer: TCP/TLS/MSRP setup:actpass rfbsetup:active' '$T/answer3.log' &&
+		 grep -q 'msrp: TLS TLSv1' '$T/answer3.log' &&
+		 test '${largest:-0}' -gt 0 -a '${largest:-0}' -le 2048"
+check "view URI logged 'not authenticated' once" \
+	test "$(count viewout "certificate is not authenticated")" = 1
+kill "$viewout_pid" 2>/dev/null; wait "$viewout_pid" 2>/dev/null
+
 # share with msrp_tls_require_auth: Blink's answer comes in a 200, too late
 # for a 488, so the BYE carries it
 $PEER --sip "127.0.0.1:$bsip" --dir "$T/blink" --rfb client \
@@ -193,7 +224,7 @@ check "  and exits" wait_until 10 share2_gone
 
 if [ "$failed" != 0 ]; then
 	echo "logs in $T (KEEP=1 keeps them)"
-	for f in serve strict serve2 view share serve-actpass view-actpass answer share2 answer2; do
+	for f in serve strict serve2 view share serve-actpass view-actpass answer share2 answer2 viewout answer3; do
 		echo "--- $f.log"; grep -v '^  0x\|^fd ' "$T/$f.log" 2>/dev/null | tail -15
 	done
 fi
