@@ -17,7 +17,8 @@ static int connect_to(struct msrp_session *sess, const struct sa *peer)
 	msrp_limits_default(&lim);
 	err = msrp_conn_connect(&sess->conn, peer, &lim, &h,
 				sess->tls ? sess->sock->tls : NULL,
-				sess->peer_fp, sess->peer_host);
+				sess->peer_fp, sess->peer_host,
+				sess->tls_require_auth);
 	if (err)
 		return err;
 	msrp_conn_set_queue_max(sess->conn, SIZE_MAX / 2);
@@ -46,9 +47,6 @@ int msrp_session_connect(struct msrp_session *sess,
 	struct sa peer;
 	int err;
 
-	/* Without a fingerprint the certificate must name this host. */
-	(void)pl_strcpy(&first->host, sess->peer_host,
-			sizeof(sess->peer_host));
 	err = msrp_resolve(&sess->resolve, sess->dnsc, first, false, &peer,
 			   resolved, sess);
 	if (err == EINPROGRESS) {

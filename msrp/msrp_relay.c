@@ -310,7 +310,7 @@ static void connect_addr(struct msrp_relay *relay)
 	msrp_limits_default(&lim);
 	err = msrp_conn_connect(&relay->conn, &relay->addr, &lim, &h,
 				relay->secure ? relay->sock->tls : NULL, NULL,
-				relay->host);
+				relay->host, true); /* only a CA can vouch */
 	if (err) {
 		re_fprintf(stderr, "msrp: cannot connect to relay %s: %m\n",
 			   relay->uri, err);

@@ -31,7 +31,6 @@ static void tls_destructor(void *data)
 
 	mbedtls_ssl_config_free(&tls->client);
 	mbedtls_ssl_config_free(&tls->server);
-	mbedtls_ssl_config_free(&tls->client_ca);
 	mbedtls_x509_crt_free(&tls->ca);
 	mbedtls_x509_crt_free(&tls->crt);
 	mbedtls_pk_free(&tls->key);
@@ -39,8 +38,8 @@ static void tls_destructor(void *data)
 	mbedtls_entropy_free(&tls->entropy);
 }
 
-/* The peer's chain is not judged here: its fingerprint is, against the
- * SDP, by the caller (see msrp_tls.h). */
+/* The peer's certificate is not judged during the handshake: its
+ * fingerprint or its CA chain is, afterwards (msrp_tls_judge.c). */
 static int verify_by_fingerprint_later(void *arg, mbedtls_x509_crt *crt,
 				       int depth, uint32_t *flags)
 {
@@ -282,7 +281,6 @@ int msrp_tls_alloc(struct msrp_tls **tlsp, const char *cert_file,
 	mbedtls_pk_init(&tls->key);
 	mbedtls_ssl_config_init(&tls->client);
 	mbedtls_ssl_config_init(&tls->server);
-	mbedtls_ssl_config_init(&tls->client_ca);
 	mbedtls_x509_crt_init(&tls->ca);
 	err = mbedtls_ctr_drbg_seed(&tls->drbg, mbedtls_entropy_func,
 				    &tls->entropy,
@@ -317,23 +315,9 @@ int msrp_tls_set_ca(struct msrp_tls *tls, const char *ca_file)
 			   "(-0x%04x)\n", ca_file, (unsigned)-r);
 		return r < 0 ? EINVAL : EBADMSG;
 	}
-	/* The library's own chain and name checks this time. */
-	r = mbedtls_ssl_config_defaults(&tls->client_ca, MBEDTLS_SSL_IS_CLIENT,
-					MBEDTLS_SSL_TRANSPORT_STREAM,
-					MBEDTLS_SSL_PRESET_DEFAULT);
-	if (r)
-		return ENOMEM;
-	mbedtls_ssl_conf_min_version(&tls->client_ca,
-				     MBEDTLS_SSL_MAJOR_VERSION_3,
-				     MBEDTLS_SSL_MINOR_VERSION_3);
-	mbedtls_ssl_conf_rng(&tls->client_ca, mbedtls_ctr_drbg_random,
-			     &tls->drbg);
-	mbedtls_ssl_conf_authmode(&tls->client_ca,
-				  MBEDTLS_SSL_VERIFY_REQUIRED);
-	mbedtls_ssl_conf_ca_chain(&tls->client_ca, &tls->ca, NULL);
-	if (mbedtls_ssl_conf_own_cert(&tls->client_ca, &tls->crt,
-				      &tls->key))
-		return EINVAL;
+	/* Chain and name are judged after the handshake
+	 * (msrp_tls_judge.c): mbedtls 2.28 cannot match an IP address, and
+	 * a peer no CA vouches for may still be let in. */
 	tls->has_ca = true;
 	return 0;
 }

@@ -82,11 +82,37 @@ bool msrp_sock_tls_available(const struct msrp_sock *sock)
 	return sock && sock->tls;
 }
 
-int msrp_session_check_conn(const struct msrp_session *sess,
+int msrp_session_check_peer_cert(struct msrp_session *sess,
+				 const struct msrp_conn *conn)
+{
+	struct msrp_tls_conn *tlsc = msrp_conn_tls_state(conn);
+	const char *why;
+	int err = 0;
+
+	if (!sess->tls || !msrp_conn_tls(conn))
+		return 0;
+	/* Passive: judged now that the first request named the session.
+	 * Active: judged in the handshake, before the bind SEND. */
+	if (!sess->active)
+		err = msrp_tls_conn_judge(tlsc, sess->peer_fp, sess->peer_host,
+					  sess->tls_require_auth);
+	if (err)
+		return err;
+	why = msrp_tls_conn_unauth_why(tlsc);
+	if (why && !sess->unauth_logged) {
+		sess->unauth_logged = true;
+		re_printf("msrp: session %s: the TLS peer's certificate is "
+			  "not authenticated (%s); the stream is encrypted, "
+			  "and the peer is trusted by its SIP identity and "
+			  "the session id it sent (msrp_tls_require_auth no)\n",
+			  sess->id, why);
+	}
+	return 0;
+}
+
+int msrp_session_check_conn(struct msrp_session *sess,
 			    const struct msrp_conn *conn)
 {
-	const char *fp = msrp_conn_peer_fingerprint(conn);
-
 	if (!sess->tls) {
 		if (!msrp_conn_tls(conn))
 			return 0;
@@ -99,13 +125,9 @@ int msrp_session_check_conn(const struct msrp_session *sess,
 			   "came in plain text; refused\n", sess->id);
 		return EAUTH;
 	}
-	if (!msrp_tls_fp_equal(sess->peer_fp, fp)) {
-		re_fprintf(stderr, "msrp: TLS peer certificate does not match "
-			   "the SDP fingerprint: expected '%s', got '%s'; "
-			   "session %s refused\n", sess->peer_fp,
-			   fp ? fp : "", sess->id);
+	if (msrp_session_check_peer_cert(sess, conn)) {
+		re_fprintf(stderr, "msrp: session %s refused\n", sess->id);
 		return EAUTH;
 	}
-	re_printf("msrp: TLS peer certificate matches the SDP fingerprint\n");
 	return 0;
 }

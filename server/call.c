@@ -129,6 +129,12 @@ static void on_msrp_close(int err, void *arg)
 {
 	struct call *call = arg;
 
+	if (err == EAUTH) {
+		re_fprintf(stderr, "sipvnc: MSRP session closed (the peer's "
+			   "TLS certificate was refused)\n");
+		call_end(call, true, "MSRP peer's TLS certificate refused");
+		return;
+	}
 	re_fprintf(stderr, "sipvnc: MSRP session closed (%m)\n", err);
 	/* the usual cause of a call without pixels: say what it means */
 	if (!call->bound && err == ETIMEDOUT && !call->we_connect) {
@@ -278,6 +284,47 @@ void call_end(struct call *call, bool hangup, const char *why)
 
 /* ---- SIP side: the calls sipua hands us ---- */
 
+/* Why we cannot take the offered transport, for the Warning of a 488; NULL
+ * when we can.  The socket takes TLS and plain peers alike once it has a
+ * certificate (made for answering even with msrp_tls no). */
+static const char *transport_refusal(const struct app *app,
+				     const struct sipua_media *media)
+{
+	if (media->late_offer || !media->tls)
+		return NULL;
+	if (!msrp_sock_tls_available(app->msrp_sock))
+		return "TLS MSRP offered, but this side has no TLS "
+			"certificate";
+	/* Authentication required, and nothing to check the peer by. */
+	if (app->msrp.tls_require_auth && !media->fingerprint[0] &&
+	    !(app->msrp.tls_ca_file && app->msrp.tls_ca_file[0]))
+		return "TLS MSRP peer without a=fingerprint, and "
+			"msrp_tls_require_auth is set";
+	return NULL;
+}
+
+/* An MSRP start that failed: a status for the answer, and why. */
+static int start_refusal(int err, struct sipua_local *local)
+{
+	switch (err) {
+	case EAUTH:
+		local->why = "the MSRP peer's TLS certificate cannot be "
+			"authenticated";
+		return 488;
+	case ENOTSUP:
+		local->why = "MSRP transport not possible here (TLS needs a "
+			"certificate and an msrps relay, if any)";
+		return 488;
+	case EINVAL:
+	case E2BIG:
+		local->why = "unusable MSRP a=path";
+		return 488;
+	default:
+		local->why = "MSRP start failed";
+		return 500;
+	}
+}
+
 static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 		       enum sipua_rights rights, struct sipua_local *local,
 		       void *arg)
@@ -286,17 +333,18 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 	struct call *call;
 	int err;
 
-	/* The socket takes TLS and plain peers; TLS needs a certificate.
-	 * (A late offer is ours: it says what our path says.) */
-	if (!media->late_offer && media->tls &&
-	    !msrp_sock_tls_available(app->msrp_sock)) {
-		re_fprintf(stderr, "sipvnc: %s offers TLS MSRP, but msrp_tls "
-			   "is no here\n", sipua_call_peer(sip));
+	local->why = transport_refusal(app, media);
+	if (local->why) {
+		re_fprintf(stderr, "sipvnc: %s refused: %s\n",
+			   sipua_call_peer(sip), local->why);
 		return 488;
 	}
 	if (media->we_serve_rfb) {
-		if (!app->desktop)
-			return 488;   /* `view` has no screen to share */
+		if (!app->desktop) {
+			local->why = "no screen to share here: call a "
+				"sipvnc serve, or share to this view";
+			return 488;
+		}
 		err = call_alloc(&call, app, true,
 				 rights == SIPUA_RIGHTS_CONTROL, -1);
 	}
@@ -306,10 +354,15 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 		int minor = 0, viewer_fd = app->mode == APP_VIEW ?
 			view_take_waiting_viewer(app, &minor) : -1;
 
-		if (app->mode != APP_VIEW)
+		if (app->mode != APP_VIEW) {
+			local->why = "this side shares its screen; it does "
+				"not view others";
 			return 488;
-		if (viewer_fd < 0)
+		}
+		if (viewer_fd < 0) {
+			local->why = "no local VNC viewer is waiting";
 			return 480;
+		}
 		err = call_alloc(&call, app, false, false, viewer_fd);
 		if (!err && minor && call_local_login(call, minor)) {
 			mem_deref(call);
@@ -321,12 +374,14 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 	if (err)
 		return 503;
 	/* Answer in the transport offered, never another (no downgrade). */
-	if (!media->late_offer &&
-	    msrp_session_set_tls(call->msrp, media->tls)) {
-		if (app->view_call == call)
-			view_call_ended(app);
-		mem_deref(call);
-		return 488;
+	if (!media->late_offer) {
+		err = msrp_session_set_tls(call->msrp, media->tls);
+		if (err) {
+			if (app->view_call == call)
+				view_call_ended(app);
+			mem_deref(call);
+			return start_refusal(err, local);
+		}
 	}
 	call_describe_local(call, local);
 	/* A passive session listens from the 200 on: the caller may connect
@@ -336,8 +391,12 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 	if (!media->we_connect && !media->late_offer) {
 		err = call_start_media(call, media);
 		if (err) {
+			re_fprintf(stderr, "sipvnc: MSRP start for %s failed: "
+				   "%m\n", sipua_call_peer(sip), err);
+			if (app->view_call == call)
+				view_call_ended(app);
 			mem_deref(call);
-			return 500;
+			return start_refusal(err, local);
 		}
 	}
 	call_set_sip(call, sip);
@@ -352,16 +411,32 @@ static void on_established(struct sipua_call *sip,
 			   const struct sipua_media *media, void *arg)
 {
 	struct call *call = sipua_call_arg(sip);
+	struct sipua_local why;
+	unsigned status = 0;
 	int err;
 
 	(void)arg;
 	if (!call || call->media_started)
 		return;
 	call->we_connect = media->we_connect;
-	err = call_start_media(call, media);
-	if (err) {
-		re_fprintf(stderr, "sipvnc: MSRP start failed: %m\n", err);
-		call_end(call, true, "MSRP start failed");
+	/* An answer to our offer (or a late offer's ACK) is checked only
+	 * now: too late for a 488, so a BYE says it instead. */
+	memset(&why, 0, sizeof(why));
+	why.why = transport_refusal(call->app, media);
+	if (why.why)
+		status = 488;
+	else {
+		err = call_start_media(call, media);
+		if (err)
+			status = (unsigned)start_refusal(err, &why);
+	}
+	if (status) {
+		re_fprintf(stderr, "sipvnc: MSRP with %s cannot start: %s\n",
+			   call->peer, why.why);
+		if (call->sip)
+			sipua_hangup(call->sip, status, why.why);
+		call->sip = NULL;
+		call_end(call, false, why.why);
 	}
 }
 
@@ -373,8 +448,10 @@ static int on_modified(struct sipua_call *sip, const struct sipua_media *media,
 	struct call *call = sipua_call_arg(sip);
 	int err;
 
-	if (!call || call->ended || !call->we_serve_rfb ||
-	    (media->tls && !msrp_sock_tls_available(call->app->msrp_sock)))
+	if (!call || call->ended || !call->we_serve_rfb)
+		return 488;
+	local->why = transport_refusal(call->app, media);
+	if (local->why)
 		return 488;
 	call->rfb = mem_deref(call->rfb);
 	call->bridge = mem_deref(call->bridge);
@@ -392,8 +469,9 @@ static int on_modified(struct sipua_call *sip, const struct sipua_media *media,
 	if (err) {   /* ended by the timer: we are inside the SIP stack */
 		call->ended = true;
 		tmr_start(&call->teardown, 0, teardown, call);
+		return start_refusal(err, local);
 	}
-	return err ? 500 : 0;
+	return 0;
 }
 
 static void on_closed(struct sipua_call *sip, int err, unsigned status,

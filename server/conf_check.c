@@ -21,7 +21,7 @@ static const char *const known_keys[] = {
 	"msrp_listen", "msrp_chunk_size", "msrp_txq_limit", "msrp_setup",
 	"msrp_relay", "msrp_relay_user", "msrp_relay_pass", "msrp_tls",
 	"msrp_tls_dir", "msrp_tls_cert", "msrp_tls_key", "msrp_keepalive",
-	"msrp_tls_ca",
+	"msrp_tls_ca", "msrp_tls_require_auth",
 };
 
 static int key_known(const char *key, size_t len)

@@ -157,6 +157,14 @@ static int apply_media_conf(struct sa *msrp_laddr)
 		app.msrp.tls_key = tls_key;
 	if (!conf_get_str(app.conf, "msrp_tls_dir", tls_dir, sizeof(tls_dir)))
 		app.msrp.tls_dir = tls_dir;
+	/* Fingerprint-less TLS peers (Blink) are let in unless this says
+	 * every TLS peer must be authenticated. */
+	(void)conf_get_bool(app.conf, "msrp_tls_require_auth",
+			    &app.msrp.tls_require_auth);
+	/* Who answers takes a TLS offer in kind even with msrp_tls no: Blink
+	 * set to TLS (its default) refuses a TCP/MSRP answer. */
+	app.msrp.tls_answer = app.mode == APP_SERVE ||
+		(app.mode == APP_VIEW && !app.target[0]);
 	if (!app.msrp.tls_cert != !app.msrp.tls_key) {
 		re_fprintf(stderr, "sipvnc: msrp_tls_cert and msrp_tls_key "
 			   "go together\n");

@@ -140,7 +140,8 @@ static void answer_call(struct sipua_call *call, const struct sip_msg *msg)
 	status = (unsigned)ua->handlers.incoming(call, &call->media,
 						 call->rights, &local, ua->arg);
 	if (status) {
-		refuse(call, msg, status, "refused by the desktop");
+		refuse(call, msg, status,
+		       local.why ? local.why : "refused by the desktop");
 		mem_deref(call);
 		return;
 	}

@@ -56,8 +56,9 @@ static int restart_media(struct sipua_call *call, struct sipua_media *media,
 	memset(&local, 0, sizeof(local));
 	status = ua->handlers.modified(call, media, &local, ua->arg);
 	if (status) {
-		sipua_log("re-INVITE from %s refused by the desktop (%d)\n",
-			  call->peer, status);
+		sipua_log("re-INVITE from %s refused by the desktop (%d%s%s)\n",
+			  call->peer, status, local.why ? ": " : "",
+			  local.why ? local.why : "");
 		return EPROTO;
 	}
 	str_ncpy(call->local_path, local.path, sizeof(call->local_path));

@@ -59,13 +59,18 @@ struct sipua_local {
 	                              TCP/TLS/MSRP */
 	char fingerprint[160];     /* our certificate's, "SHA-256 AB:..", or
 	                              empty (no TLS) */
+	const char *why;           /* incoming()/modified() refusing: why, in
+	                              a few words for the Warning header (a
+	                              string that outlives the call); NULL:
+	                              "refused by the desktop" */
 };
 
 struct sipua_handlers {
 	/* An INVITE passed the policy and carries an RFB-over-MSRP offer we
 	 * can serve (media filled in).  Fill local and return 0 to answer 200,
 	 * or a SIP status (486, 503 ...) to reject.  The call's user argument
-	 * may be set here. */
+	 * may be set here.  A refusal for a media reason is 488 with
+	 * local->why saying which. */
 	int (*incoming)(struct sipua_call *call, const struct sipua_media *media,
 			enum sipua_rights rights, struct sipua_local *local,
 			void *arg);
