@@ -45,6 +45,9 @@ struct msrp_session {
 	char peer_fp[160];     /* the peer's a=fingerprint, "" if none */
 	char peer_host[256];   /* active: the first hop's host */
 	bool tls;              /* our end is msrps */
+	struct sa path_addr;   /* the host of our a=path: the socket's, or
+				  the address that routes to this peer when
+				  the socket listens on every address */
 	uint32_t tid_base;     /* random start of the data chunks' ids */
 	struct dnsc *dnsc;     /* not owned */
 	struct msrp_resolve *resolve; /* active: the peer's host name */

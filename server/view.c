@@ -23,6 +23,7 @@ static void on_local_viewer(int flags, void *arg)
 	struct sipua_local local;
 	struct sipua_call *sip;
 	struct call *call;
+	char ip[64];
 	int fd, err, on = 1;
 
 	(void)flags;
@@ -50,6 +51,8 @@ static void on_local_viewer(int flags, void *arg)
 		re_fprintf(stderr, "sipvnc: cannot set up a call: %m\n", err);
 		return;
 	}
+	sipua_local_addr_for(app->ua, app->target, ip, sizeof(ip));
+	call_set_local_addr(call, ip);
 	call_describe_local(call, &local);
 	err = sipua_connect(&sip, app->ua, app->target, false,
 			    &local, call);

@@ -10,6 +10,7 @@
 #include "sip/account.h"
 #include "sip/policy.h"
 #include "sip/caller.h"
+#include "sip/netaddr.h"
 
 struct answer_cmd;
 struct sipua_creds;
@@ -24,6 +25,15 @@ enum answermode {
 #define SIPUA_ALLOW_HDR "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r\n"
 
 #define SIPUA_MAX_ACCOUNTS 8
+
+/* A sip_listen or sip_tls_listen value. */
+struct sipua_listen {
+	struct sa addr;            /* the port is shared by every address */
+	bool set;                  /* a TLS listener is configured */
+	bool any;                  /* 0.0.0.0 or [::]: each address we have */
+	bool v6;                   /* any: the IPv6 ones too */
+	bool port_fallback;        /* our default port: take any if busy */
+};
 
 /* One `account` line and its registration. */
 struct sipua_account {
@@ -68,6 +78,13 @@ struct sipua {
 	char contact[320];
 	struct sipua_creds *call_creds;   /* the primary account's */
 	struct tls *tls;                  /* SIP over TLS, or NULL */
+
+	/* listen.c: where we listen; "any" means on each address we have,
+	 * rebuilt when they change */
+	struct sipua_listen listen_plain, listen_tls;
+	struct sipua_netwatch *netwatch;  /* only when listening on any */
+	char net_seen[1024];       /* our addresses at the last look */
+	struct tmr net_tmr;        /* the un-REGISTER's grace, then anew */
 };
 
 struct sipua_call {
@@ -141,6 +158,19 @@ int sipua_creds_alloc(struct sipua_creds **credsp,
 		      const struct sip_account *acc);
 int sipua_creds_auth_handler(char **user, char **pass, const char *realm,
 			     void *arg);
+/* listen.c */
+/* Take a sip_listen-style value ("" for the default). */
+int sipua_listen_parse(struct sipua_listen *lsn, const char *value,
+		       bool has_account);
+/* Open every transport (at start), and watch our addresses if any
+ * listener is on "any". */
+int sipua_listen_open(struct sipua *ua);
+void sipua_listen_close(struct sipua *ua);
+/* The text of our address that routes to where uri (or an a=path)
+ * points when its host is an IP literal, else fallback (the address a
+ * request came to), else our first transport's; "" if none. */
+void sipua_route_addr(const struct sipua *ua, const char *uri,
+		      const struct sa *fallback, char *ip, size_t size);
 /* ua.c */
 void sipua_update_contact(struct sipua *ua);
 const char *sipua_contact_user(const struct sipua *ua);

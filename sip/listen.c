@@ -1,0 +1,342 @@
+/*
+ * listen.c - where SIP listens, and which of our addresses we name.
+ *
+ * libre 1.1.0 cannot bind a SIP transport to 0.0.0.0 or [::] (it wants an
+ * address to write into Via and Contact), so "any" means one UDP and one
+ * TCP (and TLS) transport on each address the machine has.  For a
+ * request libre takes the first transport of the destination's family,
+ * so each family's first one is the address the kernel routes to our
+ * registrar (the primary account's first hop), or else to the default
+ * route: that is what our Via and Contact say.  Responses name the
+ * address the request came to.
+ *
+ * When the addresses or the routes change (rtnetlink, netaddr.c) the
+ * registrations are withdrawn while their transports still exist, the
+ * transports are opened again on what we have now, calls whose address
+ * went away are ended, and every account registers again with its new
+ * Contact.
+ */
+#include <string.h>
+#include "sip/sipua_int.h"
+
+#define DEFAULT_PORT 5060
+#define MAX_ADDRS 32
+/* the un-REGISTER goes out on the old transports before they close */
+#define UNREGISTER_GRACE_MS 500
+
+int sipua_listen_parse(struct sipua_listen *lsn, const char *value,
+		       bool has_account)
+{
+	memset(lsn, 0, sizeof(*lsn));
+	if (!value || !value[0]) {
+		/* an account means a registrar elsewhere: it must reach us
+		 * at whatever address we have today */
+		lsn->any = has_account;
+		lsn->v6 = has_account;
+		lsn->port_fallback = true;
+		lsn->set = true;
+		return sa_set_str(&lsn->addr, has_account ? "::" : "127.0.0.1",
+				  DEFAULT_PORT);
+	}
+	if (sa_decode(&lsn->addr, value, strlen(value)))
+		return EINVAL;
+	lsn->set = true;
+	lsn->any = sa_is_any(&lsn->addr);
+	lsn->v6 = lsn->any && sa_af(&lsn->addr) == AF_INET6;
+	return 0;
+}
+
+/* The address the kernel routes to the first account of this family
+ * that names its first hop by address, else to the default route. */
+static bool primary_addr(const struct sipua *ua, int af, struct sa *src)
+{
+	struct sa probe;
+	unsigned i;
+
+	for (i = 0; i < ua->n_accounts; i++) {
+		const struct sip_account *acc = &ua->accounts[i].acc;
+
+		if (!sipua_net_route_src_uri(src, acc->outbound[0] ?
+					     acc->outbound : acc->registrar) &&
+		    sa_af(src) == af)
+			return true;
+	}
+	/* documentation prefixes: only the route lookup, nothing is sent */
+	if (sa_set_str(&probe, af == AF_INET ? "192.0.2.1" : "2001:db8::1", 9))
+		return false;
+	return !sipua_net_route_src(src, &probe) && sa_af(src) == af;
+}
+
+static bool is_loopback(const struct sa *sa)
+{
+	return sa_is_loopback(sa);
+}
+
+/* Our addresses, each family's primary first, loopback last. */
+static size_t ordered_addrs(const struct sipua *ua, bool v6,
+			    struct sa *addrs)
+{
+	struct sa rest[MAX_ADDRS];
+	size_t n, i, front = 0, m = 0;
+	static const int afs[2] = {AF_INET, AF_INET6};
+	unsigned k;
+
+	sipua_net_addrs(addrs, MAX_ADDRS, &n, v6);
+	for (k = 0; k < 2; k++) {
+		struct sa p;
+
+		if (!primary_addr(ua, afs[k], &p))
+			continue;
+		for (i = front; i < n; i++) {
+			if (sa_cmp(&addrs[i], &p, SA_ADDR)) {
+				struct sa t = addrs[front];
+
+				addrs[front++] = addrs[i];
+				addrs[i] = t;
+				break;
+			}
+		}
+	}
+	for (i = front; i < n; i++)
+		if (!is_loopback(&addrs[i]))
+			rest[m++] = addrs[i];
+	for (i = front; i < n; i++)
+		if (is_loopback(&addrs[i]))
+			rest[m++] = addrs[i];
+	memcpy(&addrs[front], rest, m * sizeof(rest[0]));
+	return n;
+}
+
+static void describe(const struct sipua *ua, char *buf, size_t size)
+{
+	struct sa addrs[MAX_ADDRS];
+	bool v6 = (ua->listen_plain.any && ua->listen_plain.v6) ||
+		  (ua->listen_tls.any && ua->listen_tls.v6);
+	size_t n = ordered_addrs(ua, v6, addrs), i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && len < size; i++) {
+		int r = re_snprintf(buf + len, size - len, "%s%j",
+				    i ? " " : "", &addrs[i]);
+
+		if (r < 0)
+			break;
+		len += (size_t)r;
+	}
+}
+
+static int add_transport(struct sipua *ua, enum sip_transp tp,
+			 const struct sa *addr, uint16_t port)
+{
+	struct sa la = *addr;
+
+	sa_set_port(&la, port);
+	if (tp == SIP_TRANSP_TLS)
+		return sip_transp_add(ua->sip, tp, &la, ua->tls);
+	return sip_transp_add(ua->sip, tp, &la);
+}
+
+/* One address's transports; a zero port becomes the one the kernel gave
+ * the first of them, for every other address too. */
+static int open_addr(struct sipua *ua, struct sipua_listen *lsn, bool tls,
+		     const struct sa *addr)
+{
+	enum sip_transp tp = tls ? SIP_TRANSP_TLS : SIP_TRANSP_UDP;
+	uint16_t port = sa_port(&lsn->addr);
+	struct sa la;
+	int err;
+
+	err = add_transport(ua, tp, addr, port);
+	if (err == EADDRINUSE && lsn->port_fallback) {
+		sipua_log("port %u is taken: listening on another one\n", port);
+		lsn->port_fallback = false;
+		port = 0;
+		sa_set_port(&lsn->addr, 0);
+		err = add_transport(ua, tp, addr, port);
+	}
+	if (err) {
+		sipua_log("cannot listen on %J (%m)\n", addr, err);
+		return err;
+	}
+	lsn->port_fallback = false;   /* our port from now on */
+	if (!port) {
+		/* the first transport of its family: this one */
+		if (sip_transp_laddr(ua->sip, &la, tp, addr))
+			return EINVAL;
+		port = sa_port(&la);
+		sa_set_port(&lsn->addr, port);
+	}
+	if (!tls) {
+		err = add_transport(ua, SIP_TRANSP_TCP, addr, port);
+		if (err)
+			sipua_log("cannot listen on %J over TCP (%m)\n", addr,
+				  err);
+		/* one address asked for: all of it, or stop */
+		if (err && !lsn->any)
+			return err;
+	}
+	return 0;
+}
+
+static int open_listener(struct sipua *ua, struct sipua_listen *lsn,
+			 bool tls, char *list, size_t size)
+{
+	struct sa addrs[MAX_ADDRS];
+	size_t n, i, opened = 0, len = 0;
+
+	if (!lsn->set)
+		return 0;
+	if (!lsn->any) {
+		struct sa one = lsn->addr;
+
+		return open_addr(ua, lsn, tls, &one);
+	}
+	n = ordered_addrs(ua, lsn->v6, addrs);
+	list[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (open_addr(ua, lsn, tls, &addrs[i]))
+			continue;
+		opened++;
+		if (len < size) {
+			int r = re_snprintf(list + len, size - len, " %j",
+					    &addrs[i]);
+
+			len += r > 0 ? (size_t)r : 0;
+		}
+	}
+	return opened ? 0 : EADDRNOTAVAIL;
+}
+
+static int open_all(struct sipua *ua)
+{
+	char list[512] = "";
+	int err;
+
+	err = open_listener(ua, &ua->listen_plain, false, list, sizeof(list));
+	if (!err && ua->listen_plain.any)
+		sipua_log("listening on every address, port %u:%s\n",
+			  sa_port(&ua->listen_plain.addr), list);
+	else if (!err)
+		sipua_log("listening on %J\n", &ua->listen_plain.addr);
+	if (err)
+		return err;
+	list[0] = '\0';
+	err = open_listener(ua, &ua->listen_tls, true, list, sizeof(list));
+	if (!err && ua->listen_tls.set)
+		sipua_log("SIP over TLS on %s%J%s\n",
+			  ua->listen_tls.any ? "every address, " : "",
+			  &ua->listen_tls.addr, list);
+	return err;
+}
+
+/* Calls whose media address left the machine cannot go on: end them
+ * now, not at the peer's timeout. */
+static void end_stranded_calls(struct sipua *ua)
+{
+	struct le *le = ua->calls.head;
+
+	while (le) {
+		struct sipua_call *call = le->data;
+		struct sa ip;
+
+		le = le->next;
+		if (sa_set_str(&ip, call->local_ip, 0) ||
+		    sipua_net_has_addr(&ip))
+			continue;
+		sipua_log("call %s %s ended: our address %s is gone\n",
+			  call->incoming ? "from" : "to", call->peer,
+			  call->local_ip);
+		call->closing = true;
+		if (call->presented || !call->incoming)
+			ua->handlers.closed(call, ENETDOWN, 0,
+					    "our address is gone", ua->arg);
+		mem_deref(call);   /* BYE, on whatever route is left */
+	}
+}
+
+static void reopen(void *arg)
+{
+	struct sipua *ua = arg;
+
+	sip_transp_flush(ua->sip);
+	describe(ua, ua->net_seen, sizeof(ua->net_seen));
+	if (open_all(ua))
+		sipua_log("no address to listen on: waiting for one\n");
+	end_stranded_calls(ua);
+	if (sipua_register_start(ua))
+		sipua_log("registering again failed\n");
+	sipua_update_contact(ua);
+	sipua_log("call me at %s\n", ua->contact);
+}
+
+static void net_changed(void *arg)
+{
+	struct sipua *ua = arg;
+	char seen[sizeof(ua->net_seen)];
+	unsigned i;
+
+	describe(ua, seen, sizeof(seen));
+	if (!strcmp(seen, ua->net_seen) || tmr_isrunning(&ua->net_tmr))
+		return;
+	sipua_log("our addresses changed: %s (were: %s)\n",
+		  seen[0] ? seen : "none", ua->net_seen[0] ? ua->net_seen :
+		  "none");
+	str_ncpy(ua->net_seen, seen, sizeof(ua->net_seen));
+	/* the old Contact is withdrawn where it was registered from */
+	sipua_register_stop(ua);
+	for (i = 0; i < ua->n_accounts; i++) {
+		struct sipua_account *a = &ua->accounts[i];
+
+		a->ever_registered = false;
+		a->flow_failed = false;
+		a->retry_ms = 0;
+		a->last_status = 0;
+		a->last_err = 0;
+	}
+	tmr_start(&ua->net_tmr, UNREGISTER_GRACE_MS, reopen, ua);
+}
+
+int sipua_listen_open(struct sipua *ua)
+{
+	int err;
+
+	tmr_init(&ua->net_tmr);
+	err = open_all(ua);
+	if (err || (!ua->listen_plain.any && !ua->listen_tls.any))
+		return err;
+	describe(ua, ua->net_seen, sizeof(ua->net_seen));
+	return sipua_netwatch_alloc(&ua->netwatch, net_changed, ua);
+}
+
+void sipua_listen_close(struct sipua *ua)
+{
+	tmr_cancel(&ua->net_tmr);
+	ua->netwatch = mem_deref(ua->netwatch);
+}
+
+void sipua_route_addr(const struct sipua *ua, const char *uri,
+		      const struct sa *fallback, char *ip, size_t size)
+{
+	struct sa sa;
+
+	if (uri && uri[0] && !sipua_net_route_src_uri(&sa, uri))
+		;
+	else if (fallback && sa_isset(fallback, SA_ADDR) &&
+		 !sa_is_any(fallback))
+		sa = *fallback;
+	else if (sip_transp_laddr(ua->sip, &sa, SIP_TRANSP_UDP, NULL))
+		sa_init(&sa, AF_UNSPEC);
+	if (!sa_isset(&sa, SA_ADDR) || sa_ntop(&sa, ip, (int)size))
+		str_ncpy(ip, "", size);
+}
+
+void sipua_local_addr_for(const struct sipua *ua, const char *uri,
+			  char *ip, size_t size)
+{
+	const struct sip_account *acc = ua ? sipua_primary(ua) : NULL;
+
+	if (!ua || !ip || !size)
+		return;
+	sipua_route_addr(ua, acc && acc->outbound[0] ? acc->outbound : uri,
+			 NULL, ip, size);
+}
