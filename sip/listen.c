@@ -319,10 +319,16 @@ void sipua_route_addr(const struct sipua *ua, const char *uri,
 {
 	struct sa sa;
 
-	if (uri && uri[0] && !sipua_net_route_src_uri(&sa, uri))
+	bool have_fallback = fallback && sa_isset(fallback, SA_ADDR) &&
+			     !sa_is_any(fallback);
+
+	/* a path naming loopback while the call came from elsewhere is
+	 * the peer's own mistake: the address it reached us at is ours */
+	if (uri && uri[0] && !sipua_net_route_src_uri(&sa, uri) &&
+	    !(sa_is_loopback(&sa) && have_fallback &&
+	      !sa_is_loopback(fallback)))
 		;
-	else if (fallback && sa_isset(fallback, SA_ADDR) &&
-		 !sa_is_any(fallback))
+	else if (have_fallback)
 		sa = *fallback;
 	else if (sip_transp_laddr(ua->sip, &sa, SIP_TRANSP_UDP, NULL))
 		sa_init(&sa, AF_UNSPEC);

@@ -71,6 +71,8 @@ int sipua_net_route_src_uri(struct sa *src, const char *uri)
 	if (host[0] == '[') {
 		pl.p = host + 1;
 		pl.l = strcspn(pl.p, "]");
+		if (pl.p[pl.l] != ']')
+			return ENOENT;
 	}
 	else {
 		pl.p = host;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
 #include "sip/policy.h"
 
 /* user and host of a sip:/sips: URI, display name, <>, port and
@@ -163,11 +164,38 @@ const char *policy_secret(const struct policy *policy, const char *uri)
 	return wildcard;
 }
 
+/* "[fd15::1]" out of its brackets into an address; false if it is not
+ * an IPv6 literal. */
+static bool ipv6_literal(const char *host, struct in6_addr *addr)
+{
+	char buf[64];
+	size_t len = strlen(host);
+
+	if (len < 3 || len >= sizeof(buf) + 2 || host[0] != '[' ||
+	    host[len - 1] != ']')
+		return false;
+	memcpy(buf, host + 1, len - 2);
+	buf[len - 2] = '\0';
+	return inet_pton(AF_INET6, buf, addr) == 1;
+}
+
+/* Hosts are case-insensitive (RFC 3261 19.1.4), and an IPv6 literal has
+ * many spellings ([::1], [0:0::1]): those compare as addresses. */
+static bool hosts_equal(const char *a, const char *b)
+{
+	struct in6_addr x, y;
+
+	if (!strcasecmp(a, b))
+		return true;
+	return ipv6_literal(a, &x) && ipv6_literal(b, &y) &&
+		!memcmp(&x, &y, sizeof(x));
+}
+
 static bool rule_matches(const struct policy_rule *rule, const char *user,
 			 const char *host)
 {
-	/* hosts are case-insensitive, users are not (RFC 3261 19.1.4) */
-	return !strcasecmp(rule->host, host) &&
+	/* users are case-sensitive (RFC 3261 19.1.4) */
+	return hosts_equal(rule->host, host) &&
 		(!strcmp(rule->user, "*") || !strcmp(rule->user, user));
 }
 
