@@ -263,8 +263,7 @@ static void reopen(void *arg)
 	if (open_all(ua))
 		sipua_log("no address to listen on: waiting for one\n");
 	end_stranded_calls(ua);
-	if (sipua_register_start(ua))
-		sipua_log("registering again failed\n");
+	sipua_register_again(ua);
 	sipua_update_contact(ua);
 	sipua_log("call me at %s\n", ua->contact);
 }
@@ -273,7 +272,6 @@ static void net_changed(void *arg)
 {
 	struct sipua *ua = arg;
 	char seen[sizeof(ua->net_seen)];
-	unsigned i;
 
 	describe(ua, seen, sizeof(seen));
 	if (!strcmp(seen, ua->net_seen) || tmr_isrunning(&ua->net_tmr))
@@ -283,16 +281,7 @@ static void net_changed(void *arg)
 		  "none");
 	str_ncpy(ua->net_seen, seen, sizeof(ua->net_seen));
 	/* the old Contact is withdrawn where it was registered from */
-	sipua_register_stop(ua);
-	for (i = 0; i < ua->n_accounts; i++) {
-		struct sipua_account *a = &ua->accounts[i];
-
-		a->ever_registered = false;
-		a->flow_failed = false;
-		a->retry_ms = 0;
-		a->last_status = 0;
-		a->last_err = 0;
-	}
+	sipua_register_withdraw(ua);
 	tmr_start(&ua->net_tmr, UNREGISTER_GRACE_MS, reopen, ua);
 }
 

@@ -152,6 +152,11 @@ void sipua_call_incoming(const struct sip_msg *msg, void *arg);
 int sipua_instance_setup(struct sipua *ua, const struct conf *conf);
 int sipua_register_start(struct sipua *ua);
 void sipua_register_stop(struct sipua *ua);
+/* Our addresses changed: un-REGISTER every account (while the old
+ * transports still exist), then, on the new ones, register again; an
+ * account that cannot register yet keeps retrying. */
+void sipua_register_withdraw(struct sipua *ua);
+void sipua_register_again(struct sipua *ua);
 /* Digest credentials of an account (or none) as a libre object, for an
  * auth handler with aref=true. */
 int sipua_creds_alloc(struct sipua_creds **credsp,

@@ -2,7 +2,8 @@
 # sourced after lib.sh).  Each test names its namespaces with its own
 # prefix (sv<issue>-...) and they go when the test exits, whatever way.
 #
-#   netns_usable || skip "why"     root and a working `ip netns`?
+#   NETNS_PREFIX=sv15-             (set first) the test's name prefix
+#   netns_usable || skip "why"     root and a working `ip netns`? ($NETNS_WHY)
 #   netns_add NAME                 a namespace with loopback up
 #   netns_link A IFA B IFB         a veth pair between them, up
 #   in_ns NAME command...          run in a namespace
@@ -27,7 +28,7 @@ trap 'cleanup; netns_cleanup' EXIT
 netns_usable() {
 	[ "$(id -u)" = 0 ] || { NETNS_WHY="not root"; return 1; }
 	command -v ip >/dev/null || { NETNS_WHY="no ip(8)"; return 1; }
-	local probe="sv-probe-$$"
+	local probe="${NETNS_PREFIX:?}probe$$"
 	if ! ip netns add "$probe" 2>/dev/null; then
 		NETNS_WHY="cannot create a network namespace"
 		return 1
@@ -48,7 +49,8 @@ skip() {
 	exit 0
 }
 
-netns_add() {
+netns_add() { # netns_add NAME: ${NETNS_PREFIX}NAME
+	[[ $1 == "${NETNS_PREFIX:?}"* ]] || { echo "netns $1 lacks prefix $NETNS_PREFIX"; return 1; }
 	ip netns add "$1" || return 1
 	NETNS_LIST+=("$1")
 	ip -n "$1" link set lo up
