@@ -20,6 +20,11 @@ start_xvfb 640x480x24 || exit 1
 "$TOOLS/xdemo" >"$T/keys.log" 2>&1 &
 PIDS+=($!)
 kam_cfg_listen "$T/kam6.cfg" "[::1]"
+# the MSRP relay on [::1] too, its Use-Path with the address in brackets
+# (the test config writes $Ri bare: fine for IPv4 only)
+sed -i -e 's|^listen=tcp:127.0.0.1:MSRP_PORT|&\nlisten=tcp:[::1]:MSRP_PORT|' \
+	-e 's|^\(\s*\)\$var(scheme) = "msrp";|\1$var(rhost) = $Ri;\n\1if (af==INET6) $var(rhost) = "[" + $Ri + "]";\n&|' \
+	-e 's|"://" + \$Ri + ":"|"://" + $var(rhost) + ":"|' "$T/kam6.cfg"
 KAM_CFG=$T/kam6.cfg start_kamailio || exit 1
 
 serve_port=$(free_port)
@@ -42,7 +47,7 @@ check "its MSRP address kept the brackets (no msrp_listen error)" kill -0 "$serv
 
 view_port=$(free_port)
 start_sipvnc view view "sip:desktop@127.0.0.1" -c "$T/view.conf" --listen "127.0.0.1:$view_port"
-view_ready() { grep -q "connect a VNC viewer" "$T/view.log"; }
+view_ready() { grep -qs "connect a VNC viewer" "$T/view.log"; }
 check "sipvnc view listens for a local viewer" wait_until 10 view_ready
 check "view says nothing about allow lines (it only calls out)" eval '! grep -q "allow line" "$T/view.log"'
 check "view registered over IPv6 (UDP)" wait_until 10 grep -q "registration of sip:alice@127.0.0.1: 200" "$T/view.log"
@@ -65,14 +70,49 @@ check "SDP: c= is IPv6 ::1, a=path a bracketed literal" \
 check "no IPv4 in any SDP, Via or Contact" \
 	eval '! grep -E "IN IP4|via=SIP/2.0/[A-Z]+ [0-9]|contact=<sip:[^@]*@[0-9]" "$T/kamailio.log"'
 
-# A direct call, no registrar: From is sip:sipvnc@[::1]:PORT, allowed by
-# "sip:*@[0:0::1]" (view only).
+# A second desktop (bob) whose MSRP goes through the relay on [::1].
+relay_port=$(free_port)
+cat >"$T/relay.conf" <<CONF
+display         $DISPLAY
+sip_listen      [::1]:$relay_port
+account         <sip:bob@127.0.0.1>;auth_pass=bobpw;outbound="sip:[::1]:$KAM_SIP_PORT";regint=60
+allow           sip:alice@127.0.0.1
+msrp_relay      msrp://[::1]:$KAM_MSRP_PORT;tcp
+msrp_relay_user msrpuser
+msrp_relay_pass msrppass
+CONF
+start_sipvnc relay -c "$T/relay.conf"
+check "relay desktop AUTHs at the relay over IPv6" \
+	wait_until 10 grep -q "authorised, Use-Path msrp://\[::1\]:$KAM_MSRP_PORT/" "$T/relay.log"
+check "relay desktop registered" wait_until 10 grep -q "registration of sip:bob@127.0.0.1: 200" "$T/relay.log"
+relay_view_port=$(free_port)
+start_sipvnc rview view "sip:bob@127.0.0.1" -c "$T/view.conf" --listen "127.0.0.1:$relay_view_port"
+check "relay viewer ready" wait_until 10 grep -qs "connect a VNC viewer" "$T/rview.log"
+if "$TOOLS/vncgrab" "127.0.0.1:$relay_view_port" "$T/vnc3.ppm" >"$T/grab3.log" 2>&1; then
+	ok "through the IPv6 relay: a full frame arrives"
+else
+	bad "through the IPv6 relay: no frame ($(tail -1 "$T/grab3.log"))"
+fi
+check "through the IPv6 relay: pixels equal the X screen" cmp -s "$T/x.ppm" "$T/vnc3.ppm"
+check "the relay carried SENDs from ::1" grep -q "MSRP SEND.* from ::1" "$T/kamailio.log"
+
+# A direct call, no registrar, MSRP over TLS: From is
+# sip:sipvnc@[::1]:PORT, allowed by "sip:*@[0:0::1]" (view only).
+cat >>"$T/serve.conf" <<CONF
+msrp_tls        yes
+msrp_tls_dir    $T/serve-tls
+CONF
+kill "$serve_pid"; wait "$serve_pid" 2>/dev/null
+start_sipvnc serve -c "$T/serve.conf"
+check "desktop back with msrp_tls" wait_until 10 grep -q "registration of sip:desktop@127.0.0.1: 200" "$T/serve.log"
 cat >"$T/direct.conf" <<CONF
 sip_listen      [::1]:0
+msrp_tls        yes
+msrp_tls_dir    $T/direct-tls
 CONF
 direct_port=$(free_port)
 start_sipvnc direct view "sip:desk@[::1]:$serve_port" -c "$T/direct.conf" --listen "127.0.0.1:$direct_port"
-check "direct view ready" wait_until 10 grep -q "connect a VNC viewer" "$T/direct.log"
+check "direct view ready" wait_until 10 grep -qs "connect a VNC viewer" "$T/direct.log"
 if "$TOOLS/vncgrab" "127.0.0.1:$direct_port" "$T/vnc2.ppm" >"$T/grab2.log" 2>&1; then
 	ok "direct IPv6 call: a full frame arrives"
 else
@@ -80,8 +120,9 @@ else
 fi
 check "direct IPv6 call: pixels equal the X screen" cmp -s "$T/x.ppm" "$T/vnc2.ppm"
 check "the rule for [0:0::1] let [::1] in, view only" grep -q "accepted (view only)" "$T/serve.log"
+check "that call was MSRP over TLS" grep -q "TLS peer certificate matches" "$T/serve.log"
 
 if [ "$failed" != 0 ]; then
-	for f in serve view kamailio; do echo "--- $f.log"; tail -30 "$T/$f.log"; done
+	for f in serve view relay rview direct kamailio; do echo "--- $f.log"; tail -30 "$T/$f.log"; done
 fi
 finish e2e_ipv6

@@ -66,9 +66,9 @@ for fam in 4 6; do
 done
 v4_port=$(free_port); v6_port=$(free_port)
 SIPVNC_WRAPPER="ip netns exec $KNS ${SIPVNC_WRAPPER:-}" start_sipvnc view4 view sip:desktop@127.0.0.1 -c "$T/view4.conf" --listen "127.0.0.1:$v4_port"
-check "viewer 4 ready" wait_until 10 grep -q "connect a VNC viewer" "$T/view4.log"
+check "viewer 4 ready" wait_until 10 grep -qs "connect a VNC viewer" "$T/view4.log"
 SIPVNC_WRAPPER="ip netns exec $KNS ${SIPVNC_WRAPPER:-}" start_sipvnc view6 view sip:bob@127.0.0.1 -c "$T/view6.conf" --listen "127.0.0.1:$v6_port"
-check "viewer 6 ready (5060 taken: another port)" wait_until 10 eval 'grep -q "connect a VNC viewer" "$T/view6.log" && grep -q "port 5060 is taken" "$T/view6.log"'
+check "viewer 6 ready (5060 taken: another port)" wait_until 10 eval 'grep -qs "connect a VNC viewer" "$T/view6.log" && grep -q "port 5060 is taken" "$T/view6.log"'
 check "view says nothing about allow lines" eval '! grep -q "allow line" "$T/view4.log"'
 
 check "the X screen settles" wait_x_settled "$T/x.ppm"
