@@ -20,7 +20,7 @@
 #include "sip/sipua_int.h"
 
 #define DEFAULT_PORT 5060
-#define MAX_ADDRS 32
+#define MAX_ADDRS SIPUA_MAX_LISTEN
 /* the un-REGISTER goes out on the old transports before they close */
 #define UNREGISTER_GRACE_MS 500
 
@@ -107,22 +107,48 @@ static size_t ordered_addrs(const struct sipua *ua, bool v6,
 	return n;
 }
 
-static void describe(const struct sipua *ua, char *buf, size_t size)
+/* Our addresses, as text, and apart the primary ones (what our Via and
+ * Contact say): when only the others change, nobody needs telling. */
+static void look(const struct sipua *ua, char *seen, size_t size,
+		 char *primary, size_t psize)
 {
-	struct sa addrs[MAX_ADDRS];
+	struct sa addrs[MAX_ADDRS], p;
 	bool v6 = (ua->listen_plain.any && ua->listen_plain.v6) ||
 		  (ua->listen_tls.any && ua->listen_tls.v6);
 	size_t n = ordered_addrs(ua, v6, addrs), i, len = 0;
 
-	buf[0] = '\0';
+	seen[0] = '\0';
 	for (i = 0; i < n && len < size; i++) {
-		int r = re_snprintf(buf + len, size - len, "%s%j",
+		int r = re_snprintf(seen + len, size - len, "%s%j",
 				    i ? " " : "", &addrs[i]);
 
 		if (r < 0)
 			break;
 		len += (size_t)r;
 	}
+	if (!primary_addr(ua, AF_INET, &p) ||
+	    re_snprintf(primary, psize, "%j", &p) < 0)
+		primary[0] = '\0';
+	len = strlen(primary);
+	if (primary_addr(ua, AF_INET6, &p))
+		(void)re_snprintf(primary + len, psize - len, " %j", &p);
+}
+
+static bool listening_on(const struct sipua *ua, const struct sa *addr)
+{
+	size_t i;
+
+	for (i = 0; i < ua->n_listening; i++) {
+		if (sa_cmp(&ua->listening[i], addr, SA_ADDR))
+			return true;
+	}
+	return false;
+}
+
+static void note_listening(struct sipua *ua, const struct sa *addr)
+{
+	if (!listening_on(ua, addr) && ua->n_listening < SIPUA_MAX_LISTEN)
+		ua->listening[ua->n_listening++] = *addr;
 }
 
 static int add_transport(struct sipua *ua, enum sip_transp tp,
@@ -196,6 +222,7 @@ static int open_listener(struct sipua *ua, struct sipua_listen *lsn,
 	for (i = 0; i < n; i++) {
 		if (open_addr(ua, lsn, tls, &addrs[i]))
 			continue;
+		note_listening(ua, &addrs[i]);
 		opened++;
 		if (len < size) {
 			int r = re_snprintf(list + len, size - len, " %j",
@@ -259,7 +286,9 @@ static void reopen(void *arg)
 	struct sipua *ua = arg;
 
 	sip_transp_flush(ua->sip);
-	describe(ua, ua->net_seen, sizeof(ua->net_seen));
+	ua->n_listening = 0;
+	look(ua, ua->net_seen, sizeof(ua->net_seen), ua->net_primary,
+	     sizeof(ua->net_primary));
 	if (open_all(ua))
 		sipua_log("no address to listen on: waiting for one\n");
 	end_stranded_calls(ua);
@@ -268,18 +297,62 @@ static void reopen(void *arg)
 	sipua_log("call me at %s\n", ua->contact);
 }
 
+/* New addresses besides the primary ones: transports there too, nothing
+ * else changes.  Those of vanished addresses stay (libre cannot close
+ * one transport) and serve again if the address comes back.  False when
+ * there is no room for them: then everything is opened anew. */
+static bool add_new_addrs(struct sipua *ua)
+{
+	struct sipua_listen *lsns[2] = {&ua->listen_plain, &ua->listen_tls};
+	struct sa addrs[MAX_ADDRS];
+	size_t n, i, fresh = 0;
+	unsigned k;
+
+	n = ordered_addrs(ua, true, addrs);
+	for (i = 0; i < n; i++)
+		fresh += !listening_on(ua, &addrs[i]);
+	if (ua->n_listening + fresh > SIPUA_MAX_LISTEN)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (listening_on(ua, &addrs[i]))
+			continue;
+		for (k = 0; k < 2; k++) {
+			const struct sipua_listen *l = lsns[k];
+
+			if (!l->set || !l->any ||
+			    (sa_af(&addrs[i]) == AF_INET6 && !l->v6) ||
+			    open_addr(ua, lsns[k], k == 1, &addrs[i]))
+				continue;
+			sipua_log("listening on %j too\n", &addrs[i]);
+			note_listening(ua, &addrs[i]);
+		}
+	}
+	return true;
+}
+
 static void net_changed(void *arg)
 {
 	struct sipua *ua = arg;
-	char seen[sizeof(ua->net_seen)];
+	char seen[sizeof(ua->net_seen)], primary[sizeof(ua->net_primary)];
 
-	describe(ua, seen, sizeof(seen));
-	if (!strcmp(seen, ua->net_seen) || tmr_isrunning(&ua->net_tmr))
+	if (tmr_isrunning(&ua->net_tmr))
+		return;   /* reopen() looks again anyway */
+	look(ua, seen, sizeof(seen), primary, sizeof(primary));
+	if (!strcmp(seen, ua->net_seen) && !strcmp(primary, ua->net_primary))
 		return;
 	sipua_log("our addresses changed: %s (were: %s)\n",
 		  seen[0] ? seen : "none", ua->net_seen[0] ? ua->net_seen :
 		  "none");
 	str_ncpy(ua->net_seen, seen, sizeof(ua->net_seen));
+	if (!strcmp(primary, ua->net_primary) && add_new_addrs(ua)) {
+		/* our Contact stands: registrations and flows stay */
+		end_stranded_calls(ua);
+		return;
+	}
+	sipua_log("we are reached at %s now (were: %s): registering again\n",
+		  primary[0] ? primary : "no address",
+		  ua->net_primary[0] ? ua->net_primary : "no address");
+	str_ncpy(ua->net_primary, primary, sizeof(ua->net_primary));
 	/* the old Contact is withdrawn where it was registered from */
 	sipua_register_withdraw(ua);
 	tmr_start(&ua->net_tmr, UNREGISTER_GRACE_MS, reopen, ua);
@@ -293,7 +366,8 @@ int sipua_listen_open(struct sipua *ua)
 	err = open_all(ua);
 	if (err || (!ua->listen_plain.any && !ua->listen_tls.any))
 		return err;
-	describe(ua, ua->net_seen, sizeof(ua->net_seen));
+	look(ua, ua->net_seen, sizeof(ua->net_seen), ua->net_primary,
+	     sizeof(ua->net_primary));
 	return sipua_netwatch_alloc(&ua->netwatch, net_changed, ua);
 }
 

@@ -25,6 +25,7 @@ enum answermode {
 #define SIPUA_ALLOW_HDR "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r\n"
 
 #define SIPUA_MAX_ACCOUNTS 8
+#define SIPUA_MAX_LISTEN 32        /* addresses with transports at once */
 
 /* A sip_listen or sip_tls_listen value. */
 struct sipua_listen {
@@ -84,6 +85,9 @@ struct sipua {
 	struct sipua_listen listen_plain, listen_tls;
 	struct sipua_netwatch *netwatch;  /* only when listening on any */
 	char net_seen[1024];       /* our addresses at the last look */
+	char net_primary[128];     /* and the ones our Contacts name */
+	struct sa listening[SIPUA_MAX_LISTEN]; /* what has transports now */
+	size_t n_listening;
 	struct tmr net_tmr;        /* the un-REGISTER's grace, then anew */
 };
 

@@ -9,7 +9,9 @@
 # Kamailio names the routed address, never 0.0.0.0, :: or loopback.  Then
 # the desktop's addresses are changed with `ip addr` while a call is up:
 # that call ends, sipvnc registers its new address within seconds, and
-# new calls over both families reach it there.
+# new calls over both families reach it there (the IPv6 account with
+# ;sipnat=outbound on a new flow).  An address added besides is listened
+# on without registering again.
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/netns.sh"
 TOOLS=$BUILD/tools
@@ -48,7 +50,8 @@ sdp_200() {
 cat >"$T/desk.conf" <<CONF
 display         $DISPLAY
 account         <sip:desktop@127.0.0.1>;auth_pass=desktoppw;outbound="sip:10.15.0.1:$KAM_SIP_PORT";regint=60
-account         <sip:bob@127.0.0.1>;auth_pass=bobpw;outbound="sip:[fd15::1]:$KAM_SIP_PORT;transport=tcp";regint=60
+account         <sip:bob@127.0.0.1>;auth_pass=bobpw;outbound="sip:[fd15::1]:$KAM_SIP_PORT;transport=tcp";regint=60;sipnat=outbound
+sip_instance    9b3c6f0e-15a5-4c1e-8f00-0000000000f1
 allow           sip:alice@127.0.0.1 control
 CONF
 SIPVNC_WRAPPER="ip netns exec $DNS ${SIPVNC_WRAPPER:-}" start_sipvnc desk -c "$T/desk.conf"
@@ -124,6 +127,14 @@ call_pixels 4 moved-ipv4
 check "moved-ipv4: SDP names 10.15.0.3" sdp_names sip:desktop@127.0.0.1 "IN IP4 10.15.0.3" 10.15.0.3
 call_pixels 6 moved-ipv6
 check "moved-ipv6: SDP names [fd15::3]" sdp_names sip:bob@127.0.0.1 "IN IP6 fd15::3" '\[fd15::3\]'
+
+# One more address, not the one routing to Kamailio: listened on too, and
+# nobody needs to hear of it (no new registration).
+regs=$(grep -c "registering again" "$T/desk.log")
+ip -n "$DNS" addr add 10.15.0.9/24 dev d0
+check "an added address is listened on within 5 s" wait_until 5 grep -q "listening on 10.15.0.9 too" "$T/desk.log"
+check "SIP at 10.15.0.9:5060 (UDP and TCP)" eval 'in_ns "$DNS" ss -Hln "sport = :5060" | grep -c "10.15.0.9:5060" | grep -qx 2'
+check "and no registration for it" eval '[ "$(grep -c "registering again" "$T/desk.log")" = "$regs" ]'
 check "desktop still running" kill -0 "$desk_pid"
 
 if [ "$failed" != 0 ]; then
