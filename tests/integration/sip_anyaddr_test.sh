@@ -11,7 +11,8 @@
 # that call ends, sipvnc registers its new address within seconds, and
 # new calls over both families reach it there (the IPv6 account with
 # ;sipnat=outbound on a new flow).  An address added besides is listened
-# on without registering again.
+# on without registering again.  Last, sip_listen [::]:PORT written out
+# takes a direct call from an IPv6 peer.
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/netns.sh"
 TOOLS=$BUILD/tools
@@ -137,8 +138,29 @@ check "SIP at 10.15.0.9:5060 (UDP and TCP)" eval 'in_ns "$DNS" ss -Hln "sport = 
 check "and no registration for it" eval '[ "$(grep -c "registering again" "$T/desk.log")" = "$regs" ]'
 check "desktop still running" kill -0 "$desk_pid"
 
+# sip_listen [::]:PORT written out, no account: a direct call from an
+# IPv6 peer, let in by a rule for its address.
+desk2_port=$(free_port)
+cat >"$T/desk2.conf" <<CONF
+display         $DISPLAY
+sip_listen      [::]:$desk2_port
+allow           sip:*@[fd15:0:0::1]
+CONF
+SIPVNC_WRAPPER="ip netns exec $DNS ${SIPVNC_WRAPPER:-}" start_sipvnc desk2 -c "$T/desk2.conf"
+check "sip_listen [::]:PORT starts (MSRP on [::] too)" wait_until 10 grep -q "listening on every address, port $desk2_port" "$T/desk2.log"
+echo "sip_listen [fd15::1]:0" >"$T/direct.conf"
+direct_port=$(free_port)
+SIPVNC_WRAPPER="ip netns exec $KNS ${SIPVNC_WRAPPER:-}" start_sipvnc direct view "sip:desk@[fd15::3]:$desk2_port" -c "$T/direct.conf" --listen "127.0.0.1:$direct_port"
+check "direct viewer ready" wait_until 10 grep -qs "connect a VNC viewer" "$T/direct.log"
+if in_ns "$KNS" "$TOOLS/vncgrab" "127.0.0.1:$direct_port" "$T/direct.ppm" >"$T/grabd.log" 2>&1; then
+	ok "direct IPv6 call to [::]:PORT: a full frame arrives"
+else
+	bad "direct IPv6 call to [::]:PORT: no frame ($(tail -1 "$T/grabd.log"))"
+fi
+check "direct: pixels equal the X screen" cmp -s "$T/x.ppm" "$T/direct.ppm"
+
 if [ "$failed" != 0 ]; then
-	for f in desk view4 view6; do echo "--- $f.log"; tail -25 "$T/$f.log"; done
+	for f in desk view4 view6 desk2 direct; do echo "--- $f.log"; tail -25 "$T/$f.log"; done
 	echo "--- bindings"; bindings
 fi
 finish sip_anyaddr
