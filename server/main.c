@@ -293,8 +293,9 @@ static int start(const char *listen_addr)
 	if (err == EAFNOSUPPORT && sa_is_any(&msrp_laddr) &&
 	    sa_af(&msrp_laddr) == AF_INET6) {
 		/* [::] by default, on a machine without IPv6 */
-		sa_set_str(&msrp_laddr, "0.0.0.0", 0);
-		err = msrp_sock_alloc(&app.msrp_sock, &msrp_laddr);
+		err = sa_set_str(&msrp_laddr, "0.0.0.0", 0);
+		if (!err)
+			err = msrp_sock_alloc(&app.msrp_sock, &msrp_laddr);
 	}
 	if (err) {
 		re_fprintf(stderr, "sipvnc: cannot listen for MSRP on %J: %m\n",
@@ -331,7 +332,6 @@ static int start(const char *listen_addr)
 		struct sipua_local local;
 		struct sipua_call *sip;
 		struct call *call;
-
 		char ip[64];
 
 		err = call_alloc(&call, &app, true, app.share_control, -1);

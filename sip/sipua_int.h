@@ -73,7 +73,6 @@ struct sipua {
 	uint32_t max_sessions;
 	bool connect_on_actpass;
 	char user[64];
-	struct sa listen_addr;
 
 	char instance[40];         /* RFC 5626 UUID, "" without sipnat=outbound */
 	char contact[320];

@@ -148,7 +148,7 @@ allow           sip:*@[fd15:0:0::1]
 CONF
 SIPVNC_WRAPPER="ip netns exec $DNS ${SIPVNC_WRAPPER:-}" start_sipvnc desk2 -c "$T/desk2.conf"
 check "sip_listen [::]:PORT starts (MSRP on [::] too)" wait_until 10 grep -q "listening on every address, port $desk2_port" "$T/desk2.log"
-echo "sip_listen [fd15::1]:0" >"$T/direct.conf"
+echo "sip_listen [::]:0" >"$T/direct.conf"   # From: our IPv6 address
 direct_port=$(free_port)
 SIPVNC_WRAPPER="ip netns exec $KNS ${SIPVNC_WRAPPER:-}" start_sipvnc direct view "sip:desk@[fd15::3]:$desk2_port" -c "$T/direct.conf" --listen "127.0.0.1:$direct_port"
 check "direct viewer ready" wait_until 10 grep -qs "connect a VNC viewer" "$T/direct.log"
