@@ -12,7 +12,9 @@
 # new calls over both families reach it there (the IPv6 account with
 # ;sipnat=outbound on a new flow).  An address added besides is listened
 # on without registering again.  Last, sip_listen [::]:PORT written out
-# takes a direct call from an IPv6 peer.
+# takes a direct call from an IPv6 peer.  The IPv4 registrar address is
+# off-link (10.99.0.1), and its route moving to another link re-registers
+# the desktop with the address that reaches it there.
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/netns.sh"
 TOOLS=$BUILD/tools
@@ -30,11 +32,19 @@ ip -n "$KNS" addr add 10.15.0.1/24 dev k0
 ip -n "$KNS" addr add fd15::1/64 dev k0 nodad
 ip -n "$DNS" addr add 10.15.0.2/24 dev d0
 ip -n "$DNS" addr add fd15::2/64 dev d0 nodad
+# Kamailio's IPv4 SIP address for the desktop is 10.99.0.1, not on the
+# link: routed via 10.15.0.1 (d0) now, via a second link (10.16.0.0/24)
+# at the end, when the route moves.
+netns_link "$KNS" k1 "$DNS" d1 || exit 1
+ip -n "$KNS" addr add 10.16.0.1/24 dev k1
+ip -n "$DNS" addr add 10.16.0.2/24 dev d1
+ip -n "$KNS" addr add 10.99.0.1/32 dev lo
+ip -n "$DNS" route add 10.99.0.1/32 via 10.15.0.1
 
 start_xvfb 640x480x24 || exit 1
 "$TOOLS/xdemo" >"$T/keys.log" 2>&1 &
 PIDS+=($!)
-kam_cfg_listen "$T/kam.cfg" 10.15.0.1 "[fd15::1]"
+kam_cfg_listen "$T/kam.cfg" 10.15.0.1 10.99.0.1 "[fd15::1]"
 KAM_CFG=$T/kam.cfg start_kamailio_in "$KNS" 10.15.0.1 || exit 1
 
 # what Kamailio has: "AOR contact" lines
@@ -50,7 +60,7 @@ sdp_200() {
 
 cat >"$T/desk.conf" <<CONF
 display         $DISPLAY
-account         <sip:desktop@127.0.0.1>;auth_pass=desktoppw;outbound="sip:10.15.0.1:$KAM_SIP_PORT";regint=60
+account         <sip:desktop@127.0.0.1>;auth_pass=desktoppw;outbound="sip:10.99.0.1:$KAM_SIP_PORT";regint=60
 account         <sip:bob@127.0.0.1>;auth_pass=bobpw;outbound="sip:[fd15::1]:$KAM_SIP_PORT;transport=tcp";regint=60;sipnat=outbound
 sip_instance    9b3c6f0e-15a5-4c1e-8f00-0000000000f1
 allow           sip:alice@127.0.0.1 control
@@ -111,6 +121,7 @@ t0=$SECONDS
 # with the old primary); IPv6 the other way round, as SLAAC does.
 ip -n "$DNS" addr del 10.15.0.2/24 dev d0
 ip -n "$DNS" addr add 10.15.0.3/24 dev d0
+ip -n "$DNS" route add 10.99.0.1/32 via 10.15.0.1   # went with the old address
 ip -n "$DNS" addr add fd15::3/64 dev d0 nodad
 ip -n "$DNS" addr del fd15::2/64 dev d0
 check "sipvnc noticed (logged) within 5 s" wait_until 5 grep -q "our addresses changed" "$T/desk.log"
@@ -137,6 +148,13 @@ check "an added address is listened on within 5 s" wait_until 5 grep -q "listeni
 check "SIP at 10.15.0.9:5060 (UDP and TCP)" eval 'in_ns "$DNS" ss -Hln "sport = :5060" | grep -c "10.15.0.9:5060" | grep -qx 2'
 check "and no registration for it" eval '[ "$(grep -c "registering again" "$T/desk.log")" = "$regs" ]'
 check "desktop still running" kill -0 "$desk_pid"
+
+# The route to Kamailio's 10.99.0.1 moves to the second link: the address
+# that reaches it is 10.16.0.2 now, and that is our Contact soon after.
+ip -n "$DNS" route replace 10.99.0.1/32 via 10.16.0.1 dev d1
+check "the moved route is noticed: registered at 10.16.0.2" wait_until 15 bound desktop 10.16.0.2
+check "...and logged" grep -q "we are reached at 10.16.0.2" "$T/desk.log"
+call_pixels 4 rerouted-ipv4
 
 # sip_listen [::]:PORT written out, no account: a direct call from an
 # IPv6 peer, let in by a rule for its address.
