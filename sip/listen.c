@@ -335,7 +335,7 @@ static void net_changed(void *arg)
 	struct sipua *ua = arg;
 	char seen[sizeof(ua->net_seen)], primary[sizeof(ua->net_primary)];
 
-	if (tmr_isrunning(&ua->net_tmr))
+	if (!ua || tmr_isrunning(&ua->net_tmr))
 		return;   /* reopen() looks again anyway */
 	look(ua, seen, sizeof(seen), primary, sizeof(primary));
 	if (!strcmp(seen, ua->net_seen) && !strcmp(primary, ua->net_primary))
