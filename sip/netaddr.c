@@ -28,13 +28,22 @@
 
 int sipua_net_route_src(struct sa *src, const struct sa *dst)
 {
-	struct sa to = *dst;
+	struct sa to;
 	int fd, err = 0;
 
 	if (!sa_isset(dst, SA_ADDR))
 		return EINVAL;
-	if (!sa_port(&to))
-		sa_set_port(&to, 9);   /* connect() wants one; never used */
+	/* a clean copy: libre leaves an IPv6 address's flow and scope
+	 * fields as they were */
+	sa_init(&to, sa_af(dst));
+	if (sa_af(dst) == AF_INET6) {
+		uint8_t a6[16];
+
+		sa_in6(dst, a6);
+		sa_set_in6(&to, a6, 9);
+	}
+	else
+		sa_set_in(&to, sa_in(dst), 9);   /* connect() wants a port */
 	fd = socket(sa_af(&to), SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return errno;
