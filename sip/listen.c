@@ -10,11 +10,14 @@
  * route: that is what our Via and Contact say.  Responses name the
  * address the request came to.
  *
- * When the addresses or the routes change (rtnetlink, netaddr.c) the
- * registrations are withdrawn while their transports still exist, the
- * transports are opened again on what we have now, calls whose address
- * went away are ended, and every account registers again with its new
- * Contact.
+ * When the addresses or the routes change (rtnetlink, netaddr.c), calls
+ * whose address went away are ended.  If the addresses our Contacts name
+ * are still the ones that route to our registrars, new addresses just
+ * get transports too.  Otherwise the registrations are withdrawn while
+ * their transports still exist, the transports are opened again on what
+ * we have now, and every account registers again with its new Contact.
+ * A registrar given by name is not looked up here (that would block the
+ * loop): the default route's address stands in for its route.
  */
 #include <string.h>
 #include "sip/sipua_int.h"
@@ -67,11 +70,6 @@ static bool primary_addr(const struct sipua *ua, int af, struct sa *src)
 	return !sipua_net_route_src(src, &probe) && sa_af(src) == af;
 }
 
-static bool is_loopback(const struct sa *sa)
-{
-	return sa_is_loopback(sa);
-}
-
 /* Our addresses, each family's primary first, loopback last. */
 static size_t ordered_addrs(const struct sipua *ua, bool v6,
 			    struct sa *addrs)
@@ -98,10 +96,10 @@ static size_t ordered_addrs(const struct sipua *ua, bool v6,
 		}
 	}
 	for (i = front; i < n; i++)
-		if (!is_loopback(&addrs[i]))
+		if (!sa_is_loopback(&addrs[i]))
 			rest[m++] = addrs[i];
 	for (i = front; i < n; i++)
-		if (is_loopback(&addrs[i]))
+		if (sa_is_loopback(&addrs[i]))
 			rest[m++] = addrs[i];
 	memcpy(&addrs[front], rest, m * sizeof(rest[0]));
 	return n;
@@ -130,7 +128,8 @@ static void look(const struct sipua *ua, char *seen, size_t size,
 	    re_snprintf(primary, psize, "%j", &p) < 0)
 		primary[0] = '\0';
 	len = strlen(primary);
-	if (primary_addr(ua, AF_INET6, &p))
+	/* an IPv6 route matters only when we listen on IPv6 */
+	if (v6 && primary_addr(ua, AF_INET6, &p))
 		(void)re_snprintf(primary + len, psize - len, " %j", &p);
 }
 
