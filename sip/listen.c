@@ -26,6 +26,8 @@
 #define MAX_ADDRS SIPUA_MAX_LISTEN
 /* the un-REGISTER goes out on the old transports before they close */
 #define UNREGISTER_GRACE_MS 500
+#define LISTEN_RETRY_MS 2000
+#define LISTEN_RETRIES 30       /* a minute: past any transaction's life */
 
 int sipua_listen_parse(struct sipua_listen *lsn, const char *value,
 		       bool has_account)
@@ -164,7 +166,7 @@ static int add_transport(struct sipua *ua, enum sip_transp tp,
 /* One address's transports; a zero port becomes the one the kernel gave
  * the first of them, for every other address too. */
 static int open_addr(struct sipua *ua, struct sipua_listen *lsn, bool tls,
-		     const struct sa *addr)
+		     const struct sa *addr, bool quiet)
 {
 	enum sip_transp tp = tls ? SIP_TRANSP_TLS : SIP_TRANSP_UDP;
 	uint16_t port = sa_port(&lsn->addr);
@@ -180,7 +182,9 @@ static int open_addr(struct sipua *ua, struct sipua_listen *lsn, bool tls,
 		err = add_transport(ua, tp, addr, port);
 	}
 	if (err) {
-		sipua_log("cannot listen on %J (%m)\n", addr, err);
+		if (!quiet)
+			sipua_log("cannot listen on %j port %u (%m)\n", addr,
+				  port, err);
 		return err;
 	}
 	lsn->port_fallback = false;   /* our port from now on */
@@ -214,12 +218,12 @@ static int open_listener(struct sipua *ua, struct sipua_listen *lsn,
 	if (!lsn->any) {
 		struct sa one = lsn->addr;
 
-		return open_addr(ua, lsn, tls, &one);
+		return open_addr(ua, lsn, tls, &one, false);
 	}
 	n = ordered_addrs(ua, lsn->v6, addrs);
 	list[0] = '\0';
 	for (i = 0; i < n; i++) {
-		if (open_addr(ua, lsn, tls, &addrs[i]))
+		if (open_addr(ua, lsn, tls, &addrs[i], false))
 			continue;
 		note_listening(ua, &addrs[i]);
 		opened++;
@@ -280,27 +284,11 @@ static void end_stranded_calls(struct sipua *ua)
 	}
 }
 
-static void reopen(void *arg)
-{
-	struct sipua *ua = arg;
-
-	sip_transp_flush(ua->sip);
-	ua->n_listening = 0;
-	look(ua, ua->net_seen, sizeof(ua->net_seen), ua->net_primary,
-	     sizeof(ua->net_primary));
-	if (open_all(ua))
-		sipua_log("no address to listen on: waiting for one\n");
-	end_stranded_calls(ua);
-	sipua_register_again(ua);
-	sipua_update_contact(ua);
-	sipua_log("call me at %s\n", ua->contact);
-}
-
 /* New addresses besides the primary ones: transports there too, nothing
  * else changes.  Those of vanished addresses stay (libre cannot close
  * one transport) and serve again if the address comes back.  False when
  * there is no room for them: then everything is opened anew. */
-static bool add_new_addrs(struct sipua *ua)
+static bool add_new_addrs(struct sipua *ua, bool quiet)
 {
 	struct sipua_listen *lsns[2] = {&ua->listen_plain, &ua->listen_tls};
 	struct sa addrs[MAX_ADDRS];
@@ -320,13 +308,109 @@ static bool add_new_addrs(struct sipua *ua)
 
 			if (!l->set || !l->any ||
 			    (sa_af(&addrs[i]) == AF_INET6 && !l->v6) ||
-			    open_addr(ua, lsns[k], k == 1, &addrs[i]))
+			    open_addr(ua, lsns[k], k == 1, &addrs[i], quiet))
 				continue;
 			sipua_log("listening on %j too\n", &addrs[i]);
 			note_listening(ua, &addrs[i]);
 		}
 	}
 	return true;
+}
+
+/* Whether requests of each family we listen on leave from (and name)
+ * its primary address: libre takes the first transport of the family. */
+static bool primaries_first(const struct sipua *ua)
+{
+	static const int afs[2] = {AF_INET, AF_INET6};
+	const struct sipua_listen *lsns[2] = {&ua->listen_plain,
+					      &ua->listen_tls};
+	unsigned k, j;
+
+	for (k = 0; k < 2; k++) {
+		struct sa p;
+
+		if (!primary_addr(ua, afs[k], &p) || !sipua_net_has_addr(&p))
+			continue;
+		for (j = 0; j < 2; j++) {
+			const struct sipua_listen *l = lsns[j];
+			struct sa la;
+
+			if (!l->set || !l->any ||
+			    (afs[k] == AF_INET6 && !l->v6))
+				continue;
+			if (sip_transp_laddr(ua->sip, &la, j ? SIP_TRANSP_TLS :
+					     SIP_TRANSP_UDP, &p) ||
+			    !sa_cmp(&la, &p, SA_ADDR))
+				return false;
+		}
+	}
+	return true;
+}
+
+static bool all_listening(const struct sipua *ua)
+{
+	struct sa addrs[MAX_ADDRS];
+	bool v6 = (ua->listen_plain.any && ua->listen_plain.v6) ||
+		  (ua->listen_tls.any && ua->listen_tls.v6);
+	size_t n = ordered_addrs(ua, v6, addrs), i;
+
+	for (i = 0; i < n; i++) {
+		if (!listening_on(ua, &addrs[i]))
+			return false;
+	}
+	return true;
+}
+
+/* An address that could not be listened on: most likely its old socket
+ * is still held (a transaction's request keeps it up to 32 s, a call's
+ * for the call): try again for a while, without disturbing the rest. */
+static void listen_retry(void *arg)
+{
+	struct sipua *ua = arg;
+
+	(void)add_new_addrs(ua, true);
+	if (all_listening(ua) || ++ua->listen_retries >= LISTEN_RETRIES) {
+		if (!all_listening(ua))
+			sipua_log("some addresses stay without SIP until the "
+				  "next change\n");
+		return;
+	}
+	tmr_start(&ua->listen_retry_tmr, LISTEN_RETRY_MS, listen_retry, ua);
+}
+
+static void reopen(void *arg)
+{
+	struct sipua *ua = arg;
+
+	sip_transp_flush(ua->sip);
+	ua->n_listening = 0;
+	look(ua, ua->net_seen, sizeof(ua->net_seen), ua->net_primary,
+	     sizeof(ua->net_primary));
+	if (open_all(ua))
+		sipua_log("no address to listen on: waiting for one\n");
+	if (!primaries_first(ua) && ua->n_accounts) {
+		/* an old socket still holds our port on the address our
+		 * Contact must name: the registrar learns a new port */
+		sipua_log("our port is still held by the old transports: "
+			  "moving to another one\n");
+		sip_transp_flush(ua->sip);
+		ua->n_listening = 0;
+		if (ua->listen_plain.any)
+			sa_set_port(&ua->listen_plain.addr, 0);
+		if (ua->listen_tls.any)
+			sa_set_port(&ua->listen_tls.addr, 0);
+		if (open_all(ua))
+			sipua_log("no address to listen on: waiting for one\n");
+	}
+	ua->listen_retries = 0;
+	tmr_cancel(&ua->listen_retry_tmr);
+	if (!all_listening(ua))
+		tmr_start(&ua->listen_retry_tmr, LISTEN_RETRY_MS, listen_retry,
+			  ua);
+	end_stranded_calls(ua);
+	sipua_register_again(ua);
+	sipua_update_contact(ua);
+	sipua_log("call me at %s\n", ua->contact);
 }
 
 static void net_changed(void *arg)
@@ -343,9 +427,15 @@ static void net_changed(void *arg)
 		  seen[0] ? seen : "none", ua->net_seen[0] ? ua->net_seen :
 		  "none");
 	str_ncpy(ua->net_seen, seen, sizeof(ua->net_seen));
-	if (!strcmp(primary, ua->net_primary) && add_new_addrs(ua)) {
+	if (!strcmp(primary, ua->net_primary) && add_new_addrs(ua, false)) {
 		/* our Contact stands: registrations and flows stay */
 		end_stranded_calls(ua);
+		if (!all_listening(ua) &&
+		    !tmr_isrunning(&ua->listen_retry_tmr)) {
+			ua->listen_retries = 0;
+			tmr_start(&ua->listen_retry_tmr, LISTEN_RETRY_MS,
+				  listen_retry, ua);
+		}
 		return;
 	}
 	sipua_log("we are reached at %s now (were: %s): registering again\n",
@@ -362,6 +452,7 @@ int sipua_listen_open(struct sipua *ua)
 	int err;
 
 	tmr_init(&ua->net_tmr);
+	tmr_init(&ua->listen_retry_tmr);
 	err = open_all(ua);
 	if (err || (!ua->listen_plain.any && !ua->listen_tls.any))
 		return err;
@@ -373,6 +464,7 @@ int sipua_listen_open(struct sipua *ua)
 void sipua_listen_close(struct sipua *ua)
 {
 	tmr_cancel(&ua->net_tmr);
+	tmr_cancel(&ua->listen_retry_tmr);
 	ua->netwatch = mem_deref(ua->netwatch);
 }
 

@@ -87,6 +87,8 @@ struct sipua {
 	char net_primary[128];     /* and the ones our Contacts name */
 	struct sa listening[SIPUA_MAX_LISTEN]; /* what has transports now */
 	size_t n_listening;
+	struct tmr listen_retry_tmr; /* addresses whose port is still held */
+	unsigned listen_retries;
 	struct tmr net_tmr;        /* the un-REGISTER's grace, then anew */
 };
 

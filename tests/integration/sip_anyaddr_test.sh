@@ -147,6 +147,19 @@ ip -n "$DNS" addr add 10.15.0.9/24 dev d0
 check "an added address is listened on within 5 s" wait_until 5 grep -q "listening on 10.15.0.9 too" "$T/desk.log"
 check "SIP at 10.15.0.9:5060 (UDP and TCP)" eval 'in_ns "$DNS" ss -Hln "sport = :5060" | grep -c "10.15.0.9:5060" | grep -qx 2'
 check "and no registration for it" eval '[ "$(grep -c "registering again" "$T/desk.log")" = "$regs" ]'
+# An IPv6 address under duplicate address detection cannot be bound for
+# a second or so: it is taken once usable, never tried before.  Being the
+# newest, the kernel prefers it towards Kamailio: the IPv6 Contact moves
+# there, while the IPv4 one must stay at 10.15.0.3 although the old
+# transports' sockets still hold the port there (a held socket would
+# otherwise make 10.15.0.9 our IPv4 face).
+ip -n "$DNS" addr add fd15::7/64 dev d0
+check "a new IPv6 address is listened on once its DAD is done" \
+	wait_until 10 grep -qE "listening on (fd15::7 too|every address.* fd15::7)" "$T/desk.log"
+check "...and was not tried while tentative" eval '! grep -q "cannot listen on fd15::7" "$T/desk.log"'
+check "IPv6 Contact now at fd15::7" wait_until 15 bound bob '\[fd15::7\]'
+check "IPv4 Contact still at 10.15.0.3" wait_until 15 eval 'bindings | grep "^desktop " | tail -1 | grep -q "@10.15.0.3:"'
+call_pixels 4 after-dad-ipv4
 check "desktop still running" kill -0 "$desk_pid"
 
 # The route to Kamailio's 10.99.0.1 moves to the second link: the address
