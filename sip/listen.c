@@ -402,6 +402,12 @@ static void reopen(void *arg)
 		if (open_all(ua))
 			sipua_log("no address to listen on: waiting for one\n");
 	}
+	else if (!primaries_first(ua)) {
+		/* no registrar to tell of a new port: direct callers know
+		 * this one */
+		sipua_log("until the old transports let go of our port, our "
+			  "requests name another of our addresses\n");
+	}
 	ua->listen_retries = 0;
 	tmr_cancel(&ua->listen_retry_tmr);
 	if (!all_listening(ua))
