@@ -126,6 +126,13 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
  * "msrp://127.0.0.1:2855/3kf9Qz1;tcp".  Valid for the session's life. */
 const char *msrp_session_local_path(const struct msrp_session *sess);
 
+/* The host of our a=path when the socket listens on every address
+ * (0.0.0.0 or [::]): the address that routes to this session's peer
+ * (default: the default route's source address).  Call before
+ * msrp_session_start(); a no-op on a socket bound to one address. */
+int msrp_session_set_local_addr(struct msrp_session *sess,
+				const struct sa *addr);
+
 /* Our certificate's fingerprint for the SDP a=fingerprint,
  * "SHA-256 AB:CD:...", or NULL when the session does not use TLS. */
 const char *msrp_session_local_fingerprint(const struct msrp_session *sess);

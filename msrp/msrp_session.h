@@ -47,6 +47,9 @@ struct msrp_session {
 	bool tls;              /* our end is msrps */
 	bool tls_require_auth; /* settings->tls_require_auth */
 	bool unauth_logged;    /* "not authenticated" said for this session */
+	struct sa path_addr;   /* the host of our a=path: the socket's, or
+				  the address that routes to this peer when
+				  the socket listens on every address */
 	uint32_t tid_base;     /* random start of the data chunks' ids */
 	struct dnsc *dnsc;     /* not owned */
 	struct msrp_resolve *resolve; /* active: the peer's host name */

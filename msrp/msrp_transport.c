@@ -13,14 +13,15 @@
 int msrp_session_make_paths(struct msrp_session *sess)
 {
 	const struct msrp_sock *sock = sess->sock;
-	const char *host_fmt = sa_af(&sock->path_addr) == AF_INET6 ?
+	const struct sa *host = sa_isset(&sess->path_addr, SA_ADDR) ?
+		&sess->path_addr : &sock->path_addr;
+	const char *host_fmt = sa_af(host) == AF_INET6 ?
 		"%s://[%j]:%u/%s;tcp" : "%s://%j:%u/%s;tcp";
 	char *self_uri = NULL, *local_path = NULL;
 	int err;
 
 	err = re_sdprintf(&self_uri, host_fmt, sess->tls ? "msrps" : "msrp",
-			  &sock->path_addr, sa_port(&sock->path_addr),
-			  sess->id);
+			  host, sa_port(&sock->path_addr), sess->id);
 	if (!err && sess->via_relay)
 		err = re_sdprintf(&local_path, "%s %s",
 				  msrp_relay_use_path(sock->relay), self_uri);
@@ -35,6 +36,30 @@ int msrp_session_make_paths(struct msrp_session *sess)
 	sess->self_uri = self_uri;
 	sess->local_path = local_path;
 	return 0;
+}
+
+int msrp_session_set_local_addr(struct msrp_session *sess,
+				const struct sa *addr)
+{
+	struct sa old;
+	int err;
+
+	if (!sess || !addr)
+		return EINVAL;
+	if (sess->state != ST_IDLE)
+		return EALREADY;
+	/* a socket bound to one address is reachable only there */
+	if (!sa_is_any(&sess->sock->laddr) || !sa_isset(addr, SA_ADDR))
+		return 0;
+	/* an IPv4 socket cannot take an IPv6 peer */
+	if (sa_af(&sess->sock->laddr) == AF_INET && sa_af(addr) != AF_INET)
+		return EAFNOSUPPORT;
+	old = sess->path_addr;
+	sess->path_addr = *addr;
+	err = msrp_session_make_paths(sess);
+	if (err)
+		sess->path_addr = old;
+	return err;
 }
 
 /* Whether a session of this transport can run on the socket. */

@@ -47,6 +47,9 @@ struct call;
  * socket, taken by the call. */
 int call_alloc(struct call **callp, struct app *app, bool we_serve_rfb,
 	       bool control, int local_fd);
+/* When MSRP listens on every address: name ip (the one that routes to
+ * the peer, from sipua) in our a=path.  Before call_describe_local(). */
+void call_set_local_addr(struct call *call, const char *ip);
 /* Our end of the media, for the SDP. */
 void call_describe_local(const struct call *call, struct sipua_local *local);
 void call_set_sip(struct call *call, struct sipua_call *sip);

@@ -204,6 +204,19 @@ int call_alloc(struct call **callp, struct app *app, bool we_serve_rfb,
 	return err;
 }
 
+void call_set_local_addr(struct call *call, const char *ip)
+{
+	struct sa sa;
+	int err;
+
+	if (!ip || !ip[0] || sa_set_str(&sa, ip, 0))
+		return;   /* the socket's own address stands */
+	err = msrp_session_set_local_addr(call->msrp, &sa);
+	if (err)
+		re_fprintf(stderr, "sipvnc: MSRP cannot be reached at %s: %m\n",
+			   ip, err);
+}
+
 void call_describe_local(const struct call *call, struct sipua_local *local)
 {
 	const char *fp = msrp_session_local_fingerprint(call->msrp);
@@ -383,6 +396,7 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 			return start_refusal(err, local);
 		}
 	}
+	call_set_local_addr(call, media->local_addr);
 	call_describe_local(call, local);
 	/* A passive session listens from the 200 on: the caller may connect
 	 * before its ACK reaches us, and must not meet a 481.  After a late
@@ -462,6 +476,7 @@ static int on_modified(struct sipua_call *sip, const struct sipua_media *media,
 	if (!err)
 		err = msrp_session_set_tls(call->msrp, media->tls);
 	if (!err) {
+		call_set_local_addr(call, media->local_addr);
 		call_describe_local(call, local);
 		call->we_connect = media->we_connect;
 		err = call_start_media(call, media);

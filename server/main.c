@@ -171,15 +171,23 @@ static int apply_media_conf(struct sa *msrp_laddr)
 		return EINVAL;
 	}
 
-	/* MSRP listens on the SIP address unless told otherwise. */
+	/* MSRP listens on the SIP address unless told otherwise: on every
+	 * address when SIP does, as with an account and no sip_listen. */
 	if (conf_get_str(app.conf, "msrp_listen", buf, sizeof(buf))) {
 		struct sa sip;
+		bool has_sip = !conf_get_str(app.conf, "sip_listen", buf,
+					     sizeof(buf));
 
-		if (conf_get_str(app.conf, "sip_listen", buf, sizeof(buf)) ||
-		    sa_decode(&sip, buf, strlen(buf)))
-			str_ncpy(buf, "127.0.0.1:0", sizeof(buf));
-		else
-			re_snprintf(buf, sizeof(buf), "%j:0", &sip);
+		if (has_sip && !sa_decode(&sip, buf, strlen(buf))) {
+			*msrp_laddr = sip;   /* keeps an IPv6 one's brackets */
+			sa_set_port(msrp_laddr, 0);
+			return 0;
+		}
+		str_ncpy(buf, "127.0.0.1", sizeof(buf));
+		if (!has_sip && !conf_get_str(app.conf, "account", buf,
+					      sizeof(buf)))
+			str_ncpy(buf, "::", sizeof(buf));
+		return sa_set_str(msrp_laddr, buf, 0) ? EINVAL : 0;
 	}
 	if (sa_decode(msrp_laddr, buf, strlen(buf))) {
 		re_fprintf(stderr, "sipvnc: msrp_listen wants ADDRESS:PORT, "
@@ -248,6 +256,8 @@ static const struct sipua_handlers *sip_handlers(void)
 	ssize_t n;
 
 	handlers = app_sip_handlers;
+	handlers.calls_out_only = app.mode == APP_SHARE ||
+				  (app.mode == APP_VIEW && app.target[0]);
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0 && app.mode == APP_SERVE) {
 		self[n] = '\0';
@@ -300,6 +310,13 @@ static int start(const char *listen_addr, bool no_auth)
 	app.msrp.dnsc = sipua_dnsc(app.ua);
 
 	err = msrp_sock_alloc(&app.msrp_sock, &msrp_laddr);
+	if (err == EAFNOSUPPORT && sa_is_any(&msrp_laddr) &&
+	    sa_af(&msrp_laddr) == AF_INET6) {
+		/* [::] by default, on a machine without IPv6 */
+		err = sa_set_str(&msrp_laddr, "0.0.0.0", 0);
+		if (!err)
+			err = msrp_sock_alloc(&app.msrp_sock, &msrp_laddr);
+	}
 	if (err) {
 		re_fprintf(stderr, "sipvnc: cannot listen for MSRP on %J: %m\n",
 			   &msrp_laddr, err);
@@ -335,9 +352,13 @@ static int start(const char *listen_addr, bool no_auth)
 		struct sipua_local local;
 		struct sipua_call *sip;
 		struct call *call;
+		char ip[64];
 
 		err = call_alloc(&call, &app, true, app.share_control, -1);
 		if (!err) {
+			sipua_local_addr_for(app.ua, app.target, ip,
+					     sizeof(ip));
+			call_set_local_addr(call, ip);
 			call_describe_local(call, &local);
 			err = sipua_connect(&sip, app.ua, app.target, true,
 					    &local, call);

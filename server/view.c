@@ -48,6 +48,7 @@ static void viewer_ready(struct app *app, int fd, int minor)
 	struct sipua_local local;
 	struct sipua_call *sip;
 	struct call *call;
+	char ip[64];
 	int err;
 
 	if (busy(app)) {
@@ -77,6 +78,8 @@ static void viewer_ready(struct app *app, int fd, int minor)
 		re_fprintf(stderr, "sipvnc: cannot set up a call: %m\n", err);
 		return;
 	}
+	sipua_local_addr_for(app->ua, app->target, ip, sizeof(ip));
+	call_set_local_addr(call, ip);
 	call_describe_local(call, &local);
 	err = sipua_connect(&sip, app->ua, app->target, false,
 			    &local, call);

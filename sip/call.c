@@ -253,7 +253,7 @@ int sipua_connect(struct sipua_call **callp, struct sipua *ua,
 	char offer[SIPUA_SDP_BUF_SIZE];
 	char from[320];
 	struct mbuf *mb;
-	struct sa laddr;
+	struct sa laddr, towards;
 	int err;
 
 	if (!callp || !ua || !uri || !local_path ||
@@ -275,8 +275,12 @@ int sipua_connect(struct sipua_call **callp, struct sipua *ua,
 	str_ncpy(call->local_fingerprint, ours->fingerprint,
 		 sizeof(call->local_fingerprint));
 	str_ncpy(call->peer, uri, sizeof(call->peer));
-	if (sip_transp_laddr(ua->sip, &laddr, SIP_TRANSP_UDP, NULL))
-		laddr = ua->listen_addr;
+	/* our From without an account: the transport libre will send from,
+	 * the first of the callee's family when its host is an address */
+	if ((sipua_net_route_src_uri(&towards, uri) ||
+	     sip_transp_laddr(ua->sip, &laddr, SIP_TRANSP_UDP, &towards)) &&
+	    sip_transp_laddr(ua->sip, &laddr, SIP_TRANSP_UDP, NULL))
+		laddr = ua->listen_plain.addr;
 	sipua_choose_local_ip(call->local_ip, sizeof(call->local_ip), local_path,
 			&laddr);
 

@@ -319,6 +319,9 @@ void sipua_call_incoming(const struct sip_msg *msg, void *arg)
 		reject(ua, msg, call->peer, status, why);
 		goto fail;
 	}
+	sipua_route_addr(ua, call->media.remote_path, &msg->dst,
+			 call->media.local_addr,
+			 sizeof(call->media.local_addr));
 	if (ua->answermode == ANSWERMODE_MANUAL)
 		ring(call, msg);
 	else

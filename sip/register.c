@@ -250,3 +250,39 @@ void sipua_register_stop(struct sipua *ua)
 		ua->accounts[i].registered = false;
 	}
 }
+
+void sipua_register_withdraw(struct sipua *ua)
+{
+	unsigned i;
+
+	/* each sipreg un-REGISTERs its Contact as it goes */
+	sipua_register_stop(ua);
+	for (i = 0; i < ua->n_accounts; i++) {
+		struct sipua_account *a = &ua->accounts[i];
+
+		/* the next registration is a first one: our quick retries */
+		a->ever_registered = false;
+		a->flow_failed = false;
+		a->retry_ms = 0;
+		a->last_status = 0;
+		a->last_err = 0;
+	}
+}
+
+void sipua_register_again(struct sipua *ua)
+{
+	unsigned i;
+
+	for (i = 0; i < ua->n_accounts; i++) {
+		struct sipua_account *a = &ua->accounts[i];
+
+		if (!a->acc.regint)
+			continue;
+		/* no route to this registrar yet (its family is gone for
+		 * now): our retries go on until there is */
+		if (register_account(a)) {
+			a->retry_ms = FIRST_RETRY_MS;
+			tmr_start(&a->retry_tmr, a->retry_ms, retry_now, a);
+		}
+	}
+}

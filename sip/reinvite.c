@@ -54,6 +54,8 @@ static int restart_media(struct sipua_call *call, struct sipua_media *media,
 		return EPROTO;
 	}
 	memset(&local, 0, sizeof(local));
+	sipua_route_addr(ua, media->remote_path, &call->sip_dst,
+			 media->local_addr, sizeof(media->local_addr));
 	status = ua->handlers.modified(call, media, &local, ua->arg);
 	if (status) {
 		sipua_log("re-INVITE from %s refused by the desktop (%d%s%s)\n",

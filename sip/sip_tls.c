@@ -94,15 +94,15 @@ static void add_uri_host(const char *uri)
 int sipua_tls_open(struct sipua *ua, const struct conf *conf)
 {
 	char addr[64], cert[256], ca[256];
-	struct sa laddr;
 	unsigned i;
 	int err;
 
 	if (conf_get_str(conf, "sip_tls_listen", addr, sizeof(addr)))
 		return 0;   /* no SIP over TLS */
-	if (sa_decode(&laddr, addr, strlen(addr))) {
-		sipua_log("bad sip_tls_listen '%s' (want address:port)\n",
-			  addr);
+	if (!addr[0] || sipua_listen_parse(&ua->listen_tls, addr, false)) {
+		sipua_log("bad sip_tls_listen '%s' (want address:port, "
+			  "0.0.0.0:port or [::]:port)\n", addr);
+		ua->listen_tls.set = false;
 		return EINVAL;
 	}
 	if (conf_get_str(conf, "sip_tls_cert", cert, sizeof(cert)))
@@ -134,12 +134,8 @@ int sipua_tls_open(struct sipua *ua, const struct conf *conf)
 	}
 	SSL_CTX_set_verify(tls_openssl_context(ua->tls), SSL_VERIFY_PEER,
 			    verify_handler);
-	err = sip_transp_add(ua->sip, SIP_TRANSP_TLS, &laddr, ua->tls);
-	if (err)
-		sipua_log("cannot listen for SIP over TLS on %J (%m)\n", &laddr,
-			  err);
-	else
-		sipua_log("SIP over TLS on %J, servers verified against %s\n",
-			  &laddr, ca[0] ? ca : "the system CA store");
-	return err;
+	/* listen.c opens it, with the others */
+	sipua_log("SIP over TLS: servers verified against %s\n",
+		  ca[0] ? ca : "the system CA store");
+	return 0;
 }

@@ -43,6 +43,10 @@ struct sipua_media {
 	                              or empty */
 	char role_why[192];        /* why we_connect is what it is, for the
 	                              log (msrp_setup, NAT, a relay ...) */
+	char local_addr[64];       /* our address that routes to the peer's
+	                              a=path (else the one the INVITE came
+	                              to): the host for our a=path when MSRP
+	                              listens on every address; "" if none */
 	bool late_offer;           /* incoming(): the INVITE had no SDP, our
 	                              200 carries the offer (Blink dialect,
 	                              a=setup:actpass, we serve RFB) and the
@@ -99,6 +103,9 @@ struct sipua_handlers {
 	 * with the caller URI and view|control appended; exit 0 answers.
 	 * Must stay valid while the ua lives. */
 	const char *const *ask_argv;
+	/* This process only places calls (view URI, share): no word about
+	 * a missing allow line, which only matters to calls coming in. */
+	bool calls_out_only;
 };
 
 /* Read the SIP part of the configuration (sip_listen, account, allow,
@@ -115,6 +122,13 @@ struct dnsc *sipua_dnsc(const struct sipua *ua);
 
 /* The URI at which this instance can be called, for the log and make run. */
 const char *sipua_contact_uri(const struct sipua *ua);
+
+/* Our address (text) that routes to the first hop of a call to uri (the
+ * primary account's outbound proxy, or uri's host when it is an address;
+ * else the one our requests go out from): the host of our a=path when
+ * MSRP listens on every address.  "" if there is none. */
+void sipua_local_addr_for(const struct sipua *ua, const char *uri,
+			  char *ip, size_t size);
 
 /* Place a call to uri.  we_serve_rfb: true for `share`, false for `view`.
  * local describes our MSRP end. */
