@@ -24,7 +24,10 @@
 #include "server/desktop_clipboard.h"
 #include "server/desktop.h"
 
-#define SIPVNC_VERSION "0.1.0"
+#ifndef SIPVNC_VERSION     /* the Makefile passes debian/changelog's */
+#define SIPVNC_VERSION "unknown"
+#endif
+
 
 /* Used when no -c is given: loopback only, nobody allowed to call in. */
 static const char default_serve_conf[] =
