@@ -11,6 +11,7 @@
 
 #include "msrp/msrp.h"
 #include "sip/sipua.h"
+#include "server/log.h"
 
 enum app_mode {
 	APP_SERVE, /* answer calls and share this screen */
@@ -34,6 +35,9 @@ struct app {
 	struct call *view_call;     /* view: the one call in progress */
 	int waiting_viewer_fd;      /* view without URI: a local viewer
 	                               waiting for someone to share */
+	struct log log;             /* levels, journal prefixes */
+	int exit_status;            /* why we stop, when not a signal
+	                               (enum sipvnc_exit, server/service.h) */
 };
 
 struct call;
@@ -50,6 +54,8 @@ int call_start_media(struct call *call, const struct sipua_media *media);
 /* End the call: hang up the SIP side when hangup is set; the rest is torn
  * down on the next loop turn, so it is safe from any handler. */
 void call_end(struct call *call, bool hangup, const char *why);
+/* call_end() every call (BYE), e.g. when stopping. */
+void call_end_all(struct app *app, const char *why);
 
 extern const struct sipua_handlers app_sip_handlers;
 

@@ -4,11 +4,13 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <re.h>
 
 #include "msrp/msrp.h"
+#include "server/log.h"
 #include "server/app.h"
 #include "server/bridge.h"
 #include "server/desktop.h"
@@ -27,6 +29,12 @@ struct call {
 	bool media_started;
 	bool we_connect;            /* our MSRP role, for the log */
 	bool ended;
+	/* for the audit line at its end */
+	bool incoming;
+	time_t started;             /* wall clock, when the SIP side joined */
+	uint64_t started_ms;        /* tmr_jiffies() then */
+	uint64_t bytes_in;          /* from the peer */
+	uint64_t bytes_out;         /* to the peer, of media sessions gone */
 };
 
 static void on_bridge_closed(int err, void *arg)
@@ -62,12 +70,12 @@ static void on_msrp_bound(void *arg)
 	if (!err)
 		err = bridge_start(call->bridge, call->msrp);
 	if (err) {
-		re_fprintf(stderr, "sipvnc: cannot start RFB for %s: %m\n",
+		log_warn("sipvnc: cannot start RFB for %s: %m\n",
 			   call->peer, err);
 		call_end(call, true, "media setup failed");
 		return;
 	}
-	re_printf("sipvnc: media up with %s (%s, MSRP %s)\n",
+	log_info("sipvnc: media up with %s (%s, MSRP %s)\n",
 		  call->peer,
 		  call->we_serve_rfb ? (call->control ? "control" : "view only")
 		  : "viewer", call->we_connect ? "active" : "passive");
@@ -77,6 +85,7 @@ static void on_msrp_recv(const uint8_t *data, size_t len, void *arg)
 {
 	struct call *call = arg;
 
+	call->bytes_in += len;
 	bridge_from_msrp(call->bridge, data, len);
 }
 
@@ -91,7 +100,7 @@ static void on_msrp_close(int err, void *arg)
 {
 	struct call *call = arg;
 
-	re_fprintf(stderr, "sipvnc: MSRP session closed (%m)\n", err);
+	log_warn("sipvnc: MSRP session closed (%m)\n", err);
 	call_end(call, true, "MSRP session closed");
 }
 
@@ -157,6 +166,8 @@ void call_describe_local(const struct call *call, struct sipua_local *local)
 void call_set_sip(struct call *call, struct sipua_call *sip)
 {
 	call->sip = sip;
+	call->started = time(NULL);
+	call->started_ms = tmr_jiffies();
 	str_ncpy(call->peer, sipua_call_peer(sip), sizeof(call->peer));
 }
 
@@ -187,19 +198,62 @@ static void teardown(void *arg)
 		re_cancel();
 }
 
+/* One line per call, for whoever has to answer "who was on this screen,
+ * for how long, and why did it stop": key=value, values without blanks
+ * except the quoted reason. */
+static void audit(const struct call *call, const char *why)
+{
+	char start[32] = "-", reason[128];
+	uint64_t ms = call->started_ms ? tmr_jiffies() - call->started_ms : 0;
+	unsigned long long bytes_out = call->bytes_out;
+	struct tm tm;
+	size_t i;
+
+	if (call->started && gmtime_r(&call->started, &tm))
+		(void)strftime(start, sizeof(start), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	bytes_out += bridge_sent(call->bridge);
+	str_ncpy(reason, why ? why : "", sizeof(reason));
+	for (i = 0; reason[i]; i++)
+		if (reason[i] == '"' || reason[i] == '\n' || reason[i] == '\r')
+			reason[i] = '\'';
+	log_line(&call->app->log, DBG_INFO, "sipvnc: call-audit: peer=%s "
+		 "direction=%s rights=%s start=%s duration=%llu.%03llus "
+		 "bytes_in=%llu bytes_out=%llu end=\"%s\"",
+		 call->peer[0] ? call->peer : "-",
+		 call->incoming ? "incoming" : "outgoing",
+		 !call->we_serve_rfb ? "viewer" :
+		 call->control ? "control" : "view", start,
+		 (unsigned long long)(ms / 1000),
+		 (unsigned long long)(ms % 1000),
+		 (unsigned long long)call->bytes_in, bytes_out, reason);
+}
+
 void call_end(struct call *call, bool hangup, const char *why)
 {
 	if (!call || call->ended)
 		return;
 	call->ended = true;
-	re_printf("sipvnc: call with %s ended: %s\n",
+	log_info("sipvnc: call with %s ended: %s\n",
 		  call->peer, why);
+	audit(call, why);
 	if (call->sip) {
 		if (hangup)
 			sipua_hangup(call->sip, 0, NULL);
 		call->sip = NULL;
 	}
 	tmr_start(&call->teardown, 0, teardown, call);
+}
+
+void call_end_all(struct app *app, const char *why)
+{
+	struct le *le = list_head(&app->calls);
+
+	while (le) {
+		struct call *call = le->data;
+
+		le = le->next;
+		call_end(call, true, why);
+	}
 }
 
 /* ---- SIP side: the calls sipua hands us ---- */
@@ -216,7 +270,7 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 	 * (A late offer is ours: it says what our path says.) */
 	if (!media->late_offer && media->tls &&
 	    !msrp_sock_tls_available(app->msrp_sock)) {
-		re_fprintf(stderr, "sipvnc: %s offers TLS MSRP, but msrp_tls "
+		log_warn("sipvnc: %s offers TLS MSRP, but msrp_tls "
 			   "is no here\n", sipua_call_peer(sip));
 		return 488;
 	}
@@ -262,9 +316,10 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 			return 500;
 		}
 	}
+	call->incoming = true;
 	call_set_sip(call, sip);
 	sipua_call_set_arg(sip, call);
-	re_printf("sipvnc: call from %s accepted (%s)\n",
+	log_info("sipvnc: call from %s accepted (%s)\n",
 		  sipua_call_peer(sip), !media->we_serve_rfb ? "we view" :
 		  rights == SIPUA_RIGHTS_CONTROL ? "control" : "view only");
 	return 0;
@@ -282,7 +337,7 @@ static void on_established(struct sipua_call *sip,
 	call->we_connect = media->we_connect;
 	err = call_start_media(call, media);
 	if (err) {
-		re_fprintf(stderr, "sipvnc: MSRP start failed: %m\n", err);
+		log_warn("sipvnc: MSRP start failed: %m\n", err);
 		call_end(call, true, "MSRP start failed");
 	}
 }
@@ -299,6 +354,7 @@ static int on_modified(struct sipua_call *sip, const struct sipua_media *media,
 	    (media->tls && !msrp_sock_tls_available(call->app->msrp_sock)))
 		return 488;
 	call->rfb = mem_deref(call->rfb);
+	call->bytes_out += bridge_sent(call->bridge);
 	call->bridge = mem_deref(call->bridge);
 	call->msrp = mem_deref(call->msrp);
 	err = msrp_session_alloc(&call->msrp, call->app->msrp_sock,

@@ -10,7 +10,7 @@
 
 static const char *const known_keys[] = {
 	/* server/ */
-	"display", "share_window", "share_monitor", "clipboard",
+	"display", "share_window", "share_monitor", "clipboard", "log_level",
 	/* sip/ */
 	"sip_listen", "sip_user", "account", "allow", "deny", "answermode",
 	"max_sessions", "caller_secret", "trusted_proxy", "answer_command",

@@ -15,6 +15,7 @@
 
 #include <re.h>
 
+#include "server/log.h"
 #include "server/app.h"
 
 static void on_local_viewer(int flags, void *arg)
@@ -32,7 +33,7 @@ static void on_local_viewer(int flags, void *arg)
 	/* RFB messages are small and latency-bound: no Nagle delay. */
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	if (app->view_call || app->waiting_viewer_fd >= 0) {
-		re_fprintf(stderr, "sipvnc: a viewer is already connected; "
+		log_warn("sipvnc: a viewer is already connected; "
 			   "refusing another\n");
 		close(fd);
 		return;
@@ -40,28 +41,28 @@ static void on_local_viewer(int flags, void *arg)
 
 	if (!app->target[0]) {
 		app->waiting_viewer_fd = fd;
-		re_printf("sipvnc: viewer connected; waiting for a call "
+		log_info("sipvnc: viewer connected; waiting for a call "
 			  "sharing a screen\n");
 		return;
 	}
 
 	err = call_alloc(&call, app, false, false, fd);
 	if (err) {
-		re_fprintf(stderr, "sipvnc: cannot set up a call: %m\n", err);
+		log_warn("sipvnc: cannot set up a call: %m\n", err);
 		return;
 	}
 	call_describe_local(call, &local);
 	err = sipua_connect(&sip, app->ua, app->target, false,
 			    &local, call);
 	if (err) {
-		re_fprintf(stderr, "sipvnc: cannot call %s: %m\n",
+		log_warn("sipvnc: cannot call %s: %m\n",
 			   app->target, err);
 		mem_deref(call);
 		return;
 	}
 	call_set_sip(call, sip);
 	app->view_call = call;
-	re_printf("sipvnc: viewer connected; calling %s\n", app->target);
+	log_info("sipvnc: viewer connected; calling %s\n", app->target);
 }
 
 int view_take_waiting_viewer(struct app *app)
@@ -84,7 +85,7 @@ int view_start(struct app *app, const char *listen_addr)
 
 	err = sa_decode(&laddr, listen_addr, strlen(listen_addr));
 	if (err) {
-		re_fprintf(stderr, "sipvnc: --listen wants ADDRESS:PORT, "
+		log_warn("sipvnc: --listen wants ADDRESS:PORT, "
 			   "not '%s'\n", listen_addr);
 		return err;
 	}
@@ -95,7 +96,7 @@ int view_start(struct app *app, const char *listen_addr)
 	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	if (bind(fd, &laddr.u.sa, laddr.len) < 0 || listen(fd, 4) < 0) {
 		err = errno;
-		re_fprintf(stderr, "sipvnc: cannot listen on %s: %m\n",
+		log_warn("sipvnc: cannot listen on %s: %m\n",
 			   listen_addr, err);
 		close(fd);
 		return err;
@@ -105,10 +106,10 @@ int view_start(struct app *app, const char *listen_addr)
 	if (err)
 		return err;
 	if (app->target[0])
-		re_printf("sipvnc: connect a VNC viewer to %s to call %s\n",
+		log_info("sipvnc: connect a VNC viewer to %s to call %s\n",
 			  listen_addr, app->target);
 	else
-		re_printf("sipvnc: connect a VNC viewer to %s, then share a "
+		log_info("sipvnc: connect a VNC viewer to %s, then share a "
 			  "screen to %s\n", listen_addr,
 			  sipua_contact_uri(app->ua));
 	return 0;

@@ -12,7 +12,7 @@ static void reject(struct sipua *ua, const struct sip_msg *msg,
 {
 	if (status < 300 || status > 699)
 		status = 500;
-	sipua_log("INVITE from %s refused: %u %s (%s)\n", caller, status,
+	sipua_warn("INVITE from %s refused: %u %s (%s)\n", caller, status,
 		  sipua_reason_phrase(status), why);
 	(void)sip_treplyf(NULL, NULL, ua->sip, msg, false, (uint16_t)status,
 			  sipua_reason_phrase(status),
@@ -29,7 +29,7 @@ static void refuse(struct sipua_call *call, const struct sip_msg *msg,
 			reject(call->ua, msg, call->peer, status, why);
 		return;
 	}
-	sipua_log("call from %s refused: %u %s (%s)\n", call->peer, status,
+	sipua_warn("call from %s refused: %u %s (%s)\n", call->peer, status,
 		  sipua_reason_phrase(status), why);
 	(void)sipsess_reject(call->sess, (uint16_t)status,
 			     sipua_reason_phrase(status),
@@ -226,7 +226,7 @@ static void ring(struct sipua_call *call, const struct sip_msg *msg)
 			answer_decided, call);
 	}
 	if (err) {
-		sipua_log("cannot run answer_command (%m)\n", err);
+		sipua_warn("cannot run answer_command (%m)\n", err);
 		refuse(call, msg, 500, "answer command failed");
 		mem_deref(call);
 		return;

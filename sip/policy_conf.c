@@ -5,7 +5,10 @@
 #include <re.h>
 #include "sip/policy.h"
 
-#define policy_log(...) ((void)re_fprintf(stderr, "sip: " __VA_ARGS__))
+#define DEBUG_MODULE "sip"
+#define DEBUG_LEVEL 5
+#include <re_dbg.h>
+#define policy_log(...) dbg_printf(DBG_WARNING, "sip: " __VA_ARGS__)
 
 static int deny_handler(const struct pl *val, void *arg)
 {

@@ -92,7 +92,7 @@ static int read_answermode(struct sipua *ua, const struct conf *conf)
 		else if (!str_casecmp(buf, "manual"))
 			ua->answermode = ANSWERMODE_MANUAL;
 		else if (str_casecmp(buf, "auto")) {
-			sipua_log("bad answermode '%s' (auto|manual|reject)\n",
+			sipua_warn("bad answermode '%s' (auto|manual|reject)\n",
 				  buf);
 			return EINVAL;
 		}
@@ -102,19 +102,19 @@ static int read_answermode(struct sipua *ua, const struct conf *conf)
 		ua->answer_command[0] = '\0';
 	if (ua->answermode == ANSWERMODE_MANUAL && !ua->answer_command[0] &&
 	    !ua->handlers.ask_argv) {
-		sipua_log("answermode manual needs an answer_command\n");
+		sipua_warn("answermode manual needs an answer_command\n");
 		return EINVAL;
 	}
 	if (ua->answer_command[0] && access(ua->answer_command, X_OK) < 0) {
 		int err = errno;
 
-		sipua_log("answer_command %s cannot run (%m)\n",
+		sipua_warn("answer_command %s cannot run (%m)\n",
 			  ua->answer_command, err);
 		return err;
 	}
 	(void)conf_get_u32(conf, "answer_timeout", &secs);
 	if (secs == 0 || secs > 600) {
-		sipua_log("bad answer_timeout %u (1..600 seconds)\n", secs);
+		sipua_warn("bad answer_timeout %u (1..600 seconds)\n", secs);
 		return EINVAL;
 	}
 	ua->answer_timeout_ms = secs * 1000;
@@ -127,7 +127,7 @@ static int trusted_proxy_handler(const struct pl *val, void *arg)
 
 	if (pl_strcpy(val, addr, sizeof(addr)) ||
 	    caller_trust_add(arg, addr)) {
-		sipua_log("bad trusted_proxy '%r' (an IP address)\n", val);
+		sipua_warn("bad trusted_proxy '%r' (an IP address)\n", val);
 		return EINVAL;
 	}
 	return 0;
@@ -140,7 +140,7 @@ static int account_handler(const struct pl *val, void *arg)
 	int err;
 
 	if (ua->n_accounts == SIPUA_MAX_ACCOUNTS) {
-		sipua_log("more than %u account lines\n", SIPUA_MAX_ACCOUNTS);
+		sipua_warn("more than %u account lines\n", SIPUA_MAX_ACCOUNTS);
 		return E2BIG;
 	}
 	err = pl_strcpy(val, line, sizeof(line));
@@ -149,7 +149,7 @@ static int account_handler(const struct pl *val, void *arg)
 	memset(line, 0, sizeof(line));  /* held the password */
 	if (err) {
 		/* the line number, not the line: it holds a password */
-		sipua_log("bad account line #%u (%m)\n", ua->n_accounts + 1,
+		sipua_warn("bad account line #%u (%m)\n", ua->n_accounts + 1,
 			  err);
 		return err;
 	}
@@ -167,7 +167,7 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 		str_ncpy(buf, DEFAULT_LISTEN, sizeof(buf));
 	err = sa_decode(&ua->listen_addr, buf, strlen(buf));
 	if (err) {
-		sipua_log("bad sip_listen '%s' (want address:port)\n", buf);
+		sipua_warn("bad sip_listen '%s' (want address:port)\n", buf);
 		return err;
 	}
 	if (conf_get_str(conf, "sip_user", ua->user, sizeof(ua->user)))
@@ -198,13 +198,13 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 		if (!str_casecmp(buf, "active"))
 			ua->connect_on_actpass = true;
 		else if (str_casecmp(buf, "passive")) {
-			sipua_log("bad msrp_setup '%s' (active|passive)\n",
+			sipua_warn("bad msrp_setup '%s' (active|passive)\n",
 				  buf);
 			return EINVAL;
 		}
 	}
 	if (!ua->policy.n_rules)
-		sipua_log("no allow line: every call will be refused\n");
+		sipua_warn("no allow line: every call will be refused\n");
 	return 0;
 }
 
@@ -242,7 +242,7 @@ static int open_transports(struct sipua *ua)
 		err = sip_transp_add(ua->sip, SIP_TRANSP_TCP,
 				     &ua->listen_addr);
 	if (err)
-		sipua_log("cannot listen on %J (%m)\n", &ua->listen_addr, err);
+		sipua_warn("cannot listen on %J (%m)\n", &ua->listen_addr, err);
 	return err;
 }
 
