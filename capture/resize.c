@@ -10,6 +10,7 @@
 #include <string.h>
 #include <xcb/randr.h>
 
+#include "capture/capture_log.h"
 #include "capture/capture_int.h"
 
 /* X allows 32767; a framebuffer larger than this is refused. */
@@ -143,7 +144,7 @@ int resize_process(struct capture *cap)
 		/* A window's end is told by DestroyNotify; a monitor may
 		 * come back. */
 		if (cap->kind == CAPTURE_MONITOR)
-			fprintf(stderr, "capture: monitor %s is gone; keeping "
+			capture_warn("capture: monitor %s is gone; keeping "
 				"its last picture\n", cap->spec);
 		return 0;
 	}
@@ -151,7 +152,7 @@ int resize_process(struct capture *cap)
 		return 0;
 	if (width <= 0 || height <= 0 ||
 	    (unsigned)width * (unsigned)height > RESIZE_MAX_PIXELS) {
-		fprintf(stderr, "capture: screen size %dx%d refused\n",
+		capture_warn("capture: screen size %dx%d refused\n",
 			width, height);
 		return 0;
 	}
@@ -160,7 +161,7 @@ int resize_process(struct capture *cap)
 	if (err) {
 		/* Still showing the old size: areas beyond the new screen
 		 * fail to fetch and keep their last picture. */
-		fprintf(stderr, "capture: cannot follow the screen to %dx%d "
+		capture_warn("capture: cannot follow the screen to %dx%d "
 			"(%s)\n", width, height, strerror(err));
 		return 0;
 	}

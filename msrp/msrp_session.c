@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include <re.h>
+#include "msrp_log.h"
 #include "msrp_session.h"
 
 unsigned msrp_bind_timeout_ms = MSRP_TRANSACTION_MS;
@@ -99,7 +100,7 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 	if (settings && settings->tls && (!sock->tls ||
 	    (sock->relay && !msrp_relay_secure(sock->relay)))) {
 		/* msrps through a relay needs TLS to the relay too */
-		re_fprintf(stderr, "msrp: TLS sessions need a certificate and "
+		msrp_warn("msrp: TLS sessions need a certificate and "
 			   "an msrps relay, if any\n");
 		return ENOTSUP;
 	}

@@ -10,6 +10,7 @@
  */
 #include <string.h>
 #include <re.h>
+#include "msrp_log.h"
 #include "msrp_priv.h"
 
 enum {
@@ -36,7 +37,7 @@ static void pending_destructor(void *data)
 
 static void pending_timeout(void *arg)
 {
-	re_fprintf(stderr, "msrp: an accepted connection sent no request in "
+	msrp_warn("msrp: an accepted connection sent no request in "
 		   "time; closed\n");
 	mem_deref(arg);
 }
@@ -57,7 +58,7 @@ static void pending_msg(const struct msrp_msg *msg,
 
 	if (!msg || !msg->is_request) {
 		if (!msg)
-			re_fprintf(stderr, "msrp: an accepted connection sent "
+			msrp_warn("msrp: an accepted connection sent "
 				   "a malformed first request; closed\n");
 		mem_deref(pc);
 		return;

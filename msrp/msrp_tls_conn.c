@@ -10,6 +10,7 @@
 #include <mbedtls/net_sockets.h>
 
 #include <re.h>
+#include "msrp_log.h"
 #include "msrp_tls_int.h"
 
 enum {
@@ -76,7 +77,7 @@ static void log_tls_error(const char *what, int r)
 	char msg[128];
 
 	mbedtls_strerror(r, msg, sizeof(msg));
-	re_fprintf(stderr, "msrp: TLS %s failed: %s (-0x%04x)\n", what, msg,
+	msrp_warn("msrp: TLS %s failed: %s (-0x%04x)\n", what, msg,
 		   (unsigned)-r);
 }
 
@@ -91,7 +92,7 @@ static int handshake(struct msrp_tls_conn *c, bool *estab)
 		char why[256];
 		(void)mbedtls_x509_crt_verify_info(why, sizeof(why), " ",
 			mbedtls_ssl_get_verify_result(&c->ssl));
-		re_fprintf(stderr, "msrp: TLS certificate of %s refused "
+		msrp_warn("msrp: TLS certificate of %s refused "
 			   "(checked against msrp_tls_ca):%s", c->host, why);
 		return EAUTH;
 	}
@@ -102,21 +103,21 @@ static int handshake(struct msrp_tls_conn *c, bool *estab)
 	peer = mbedtls_ssl_get_peer_cert(&c->ssl);
 	if (!peer || msrp_tls_cert_fingerprint(c->peer_fp,
 					       sizeof(c->peer_fp), peer)) {
-		re_fprintf(stderr, "msrp: TLS peer showed no certificate\n");
+		msrp_warn("msrp: TLS peer showed no certificate\n");
 		return EAUTH;
 	}
 	if (c->by_ca) {
-		re_printf("msrp: TLS certificate of %s verified by CA\n",
+		msrp_info("msrp: TLS certificate of %s verified by CA\n",
 			  c->host);
 	}
 	else if (c->active && !msrp_tls_fp_equal(c->expect_fp, c->peer_fp)) {
-		re_fprintf(stderr, "msrp: TLS peer certificate does not match "
+		msrp_warn("msrp: TLS peer certificate does not match "
 			   "the SDP fingerprint: expected '%s', got '%s'; "
 			   "closing\n", c->expect_fp, c->peer_fp);
 		return EAUTH;
 	}
 	else if (c->active)
-		re_printf("msrp: TLS peer certificate matches the SDP "
+		msrp_info("msrp: TLS peer certificate matches the SDP "
 			  "fingerprint\n");
 	c->up = true;
 	*estab = true;
@@ -157,7 +158,7 @@ int msrp_sniff_plain(const struct tcp_conn *tc, const struct mbuf *mb)
 		return 0;
 	if (tcp_conn_peer_get(tc, &peer))
 		sa_init(&peer, AF_UNSPEC);
-	re_fprintf(stderr, "msrp: connection from %J is not MSRP%s (first "
+	msrp_warn("msrp: connection from %J is not MSRP%s (first "
 		   "byte 0x%02x); closed\n", &peer,
 		   mbuf_buf(mb)[0] == TLS_HANDSHAKE ?
 		   " but TLS, which needs a certificate (msrp_tls)" : "",

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 #include <re.h>
+#include "msrp_log.h"
 #include "msrp_session.h"
 
 int msrp_session_make_paths(struct msrp_session *sess)
@@ -56,7 +57,7 @@ int msrp_session_use_tls(struct msrp_session *sess, bool tls)
 		return 0;
 	err = transport_possible(sess->sock, tls);
 	if (err) {
-		re_fprintf(stderr, "msrp: session %s: TLS needs a certificate "
+		msrp_warn("msrp: session %s: TLS needs a certificate "
 			   "(msrp_tls) and an msrps relay, if any\n",
 			   sess->id);
 		return err;
@@ -90,22 +91,22 @@ int msrp_session_check_conn(const struct msrp_session *sess,
 	if (!sess->tls) {
 		if (!msrp_conn_tls(conn))
 			return 0;
-		re_fprintf(stderr, "msrp: session %s is plain MSRP but the "
+		msrp_warn("msrp: session %s is plain MSRP but the "
 			   "peer came with TLS; refused\n", sess->id);
 		return EPROTO;
 	}
 	if (!msrp_conn_tls(conn)) {
-		re_fprintf(stderr, "msrp: session %s wants TLS but the peer "
+		msrp_warn("msrp: session %s wants TLS but the peer "
 			   "came in plain text; refused\n", sess->id);
 		return EAUTH;
 	}
 	if (!msrp_tls_fp_equal(sess->peer_fp, fp)) {
-		re_fprintf(stderr, "msrp: TLS peer certificate does not match "
+		msrp_warn("msrp: TLS peer certificate does not match "
 			   "the SDP fingerprint: expected '%s', got '%s'; "
 			   "session %s refused\n", sess->peer_fp,
 			   fp ? fp : "", sess->id);
 		return EAUTH;
 	}
-	re_printf("msrp: TLS peer certificate matches the SDP fingerprint\n");
+	msrp_info("msrp: TLS peer certificate matches the SDP fingerprint\n");
 	return 0;
 }

@@ -80,13 +80,57 @@ static void emit(const struct log *lg, int level, const char *p, size_t len)
 	}
 }
 
+/* Called by libre's dbg (under its lock).  A piece starting with \x1f
+ * waits for the rest of its line; a line from another thread arriving
+ * between the pieces of a long one would be joined to it, a price paid
+ * only by lines over 200 bytes logged from RFB threads. */
 static void on_dbg(int level, const char *p, size_t len, void *arg)
 {
-	emit(arg, level, p, len);
+	struct log *lg = arg;
+	bool more = len && p[0] == '\x1f';
+	size_t room = sizeof(lg->pending) - lg->pending_len;
+
+	if (more) {
+		p++;
+		len--;
+	}
+	if (!more && !lg->pending_len) {
+		emit(lg, level, p, len);
+		return;
+	}
+	if (len > room)
+		len = room;
+	memcpy(lg->pending + lg->pending_len, p, len);
+	lg->pending_len += len;
+	if (more)
+		return;
+	emit(lg, level, lg->pending, lg->pending_len);
+	lg->pending_len = 0;
+}
+
+void log_printf(int level, const char *fmt, ...)
+{
+	enum { PIECE = 200 };
+	char *s = NULL;
+	va_list ap;
+	size_t len, off;
+	int err;
+
+	va_start(ap, fmt);
+	err = re_vsdprintf(&s, fmt, ap);
+	va_end(ap);
+	if (err)
+		return;
+	len = str_len(s);
+	for (off = 0; off + PIECE < len; off += PIECE)
+		dbg_printf(level, "\x1f%b", s + off, (size_t)PIECE);
+	dbg_printf(level, "%b", s + off, len - off);
+	mem_deref(s);
 }
 
 void log_open(struct log *lg)
 {
+	lg->pending_len = 0;
 	lg->journal = stderr_is_journal();
 	if (!lg->level)
 		lg->level = DBG_INFO;

@@ -11,6 +11,7 @@
 #define SIPVNC_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #ifndef DEBUG_MODULE
 #define DEBUG_MODULE "sipvnc"
@@ -25,12 +26,20 @@ struct log {
 	int level;      /* DBG_ERR .. DBG_DEBUG */
 	bool journal;   /* stderr is the journal: <N> prefixes */
 	bool forced;    /* -v: debug, whatever log_level says */
+	/* a long line arriving in pieces (see log_printf) */
+	char pending[1024];
+	size_t pending_len;
 };
 
-#define log_err(...)   dbg_printf(DBG_ERR, __VA_ARGS__)
-#define log_warn(...)  dbg_printf(DBG_WARNING, __VA_ARGS__)
-#define log_info(...)  dbg_printf(DBG_INFO, __VA_ARGS__)
-#define log_debug(...) dbg_printf(DBG_DEBUG, __VA_ARGS__)
+/* One line of any length at a DBG_ level.  libre's dbg drops what does
+ * not fit 256 bytes, so longer lines travel in pieces, each but the last
+ * starting with \x1f; the handler joins them.  msrp/, sip/ and capture/
+ * have the same function under their own prefix. */
+void log_printf(int level, const char *fmt, ...);
+#define log_err(...)   log_printf(DBG_ERR, __VA_ARGS__)
+#define log_warn(...)  log_printf(DBG_WARNING, __VA_ARGS__)
+#define log_info(...)  log_printf(DBG_INFO, __VA_ARGS__)
+#define log_debug(...) log_printf(DBG_DEBUG, __VA_ARGS__)
 
 /* Route libre's dbg output (ours included) through lg, at level info. */
 void log_open(struct log *lg);

@@ -5,10 +5,8 @@
 #include <re.h>
 #include "sip/policy.h"
 
-#define DEBUG_MODULE "sip"
-#define DEBUG_LEVEL 5
-#include <re_dbg.h>
-#define policy_log(...) dbg_printf(DBG_WARNING, "sip: " __VA_ARGS__)
+#include "sip/sip_log.h"
+#define policy_log(...) sip_log(DBG_WARNING, "sip: " __VA_ARGS__)
 
 static int deny_handler(const struct pl *val, void *arg)
 {

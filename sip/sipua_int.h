@@ -100,12 +100,7 @@ struct sipua_call {
 	void *arg;
 };
 
-/* Through libre's dbg: the program routes it to its log, with levels. */
-#define DEBUG_MODULE "sip"
-#define DEBUG_LEVEL 5
-#include <re_dbg.h>
-#define sipua_log(...) dbg_printf(DBG_INFO, "sip: " __VA_ARGS__)
-#define sipua_warn(...) dbg_printf(DBG_WARNING, "sip: " __VA_ARGS__)
+#include "sip/sip_log.h"
 
 /* call.c: the session handlers, shared with incoming.c */
 #define SIPUA_SDP_BUF_SIZE 8192

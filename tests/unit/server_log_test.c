@@ -70,6 +70,11 @@ int main(void)
 	longline[sizeof(longline) - 1] = '\0';
 	log_line(&lg, DBG_INFO, "audit %s", longline);
 	CHECK(strlen(taken()) == 6 + 700 + 1);
+	/* libre's dbg alone would drop a line this long */
+	log_warn("long %s\n", longline);
+	CHECK(strlen(taken()) == 5 + 700 + 1);
+	log_info("short\n");
+	CHECK_EQ_STR(taken(), "short\n");
 
 	/* stderr is the journal stream */
 	CHECK(fstat(STDERR_FILENO, &st) == 0);
