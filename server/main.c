@@ -403,6 +403,8 @@ int main(int argc, char *argv[])
 	program = argv[0];
 	if (argc > 1 && !strcmp(argv[1], "ask"))
 		return ask_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "check"))
+		return conf_check_main(argc - 1, argv + 1);
 	app.mode = APP_SERVE;
 	app.view_listen_fd = -1;
 	app.waiting_viewer_fd = -1;
@@ -460,7 +462,7 @@ int main(int argc, char *argv[])
 		log_set_level(&app.log, DBG_DEBUG);
 
 	err = load_conf(conf_path);
-	if (err == EINVAL)
+	if (err)   /* a bad or unreadable file */
 		app.exit_status = SIPVNC_EXIT_CONFIG;
 	if (!err) {
 		err = service_log_level(&app);
