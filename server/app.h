@@ -38,6 +38,7 @@ struct app {
 	struct log log;             /* levels, journal prefixes */
 	int exit_status;            /* why we stop, when not a signal
 	                               (enum sipvnc_exit, server/service.h) */
+	struct reload *reload;      /* SIGHUP (server/reload.h) */
 };
 
 struct call;

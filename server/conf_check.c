@@ -9,7 +9,6 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,20 +43,23 @@ struct check_ctx {
 	unsigned problems;
 };
 
-static void problem(struct check_ctx *cx, const char *fmt, ...)
+static void report(struct check_ctx *cx, const char *msg)
 {
-	char msg[600];
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	cx->problems++;
 	if (cx->plain)
 		fprintf(stderr, "%s:%u: %s\n", cx->path, cx->lineno, msg);
 	else
 		log_err("sipvnc: %s:%u: %s\n", cx->path, cx->lineno, msg);
 }
+
+/* A macro, not a varargs function: the message is formatted where the
+ * arguments are plainly known (clang's analyzer loses track otherwise). */
+#define problem(cx, ...) do { \
+	char msg_[600]; \
+	if (snprintf(msg_, sizeof(msg_), __VA_ARGS__) < 0) \
+		msg_[0] = '\0'; \
+	report((cx), msg_);  /* a long value is cut: fine for a message */ \
+} while (0)
 
 /* ---- what a value must look like ---- */
 
@@ -252,8 +254,8 @@ static void check_value(struct check_ctx *cx, const char *key,
 		secret_here(cx, key);
 	}
 	else if (!strcmp(key, "msrp_relay")) {
-		if (strchr(v, ':') && strncasecmp(v, "msrp://", 7) &&
-		    strncasecmp(v, "msrps://", 8))
+		if (strchr(v, ':') && strncasecmp(v, "msrp://", 7) != 0 &&
+		    strncasecmp(v, "msrps://", 8) != 0)
 			problem(cx, "msrp_relay wants msrp://, msrps:// or a "
 				"domain, not '%s'", v);
 	}
@@ -428,6 +430,12 @@ int conf_check_report(const char *path, bool plain, unsigned *problems)
 	if (problems)
 		*problems = cx.problems;
 	return cx.problems ? EINVAL : 0;
+}
+
+const char *const *conf_check_keys(size_t *n)
+{
+	*n = sizeof(known_keys) / sizeof(known_keys[0]);
+	return known_keys;
 }
 
 int conf_check_file(const char *path)

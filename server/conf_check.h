@@ -10,6 +10,7 @@
 #define SIPVNC_CONF_CHECK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* 0 when every line is a comment, blank, or a known key with a good
  * value; otherwise reports each problem as "FILE:LINE: message" (plain:
@@ -17,6 +18,8 @@
  * EINVAL, or errno when the file cannot be read.  *problems (may be NULL)
  * counts them. */
 int conf_check_report(const char *path, bool plain, unsigned *problems);
+/* Every key sipvnc knows (*n of them). */
+const char *const *conf_check_keys(size_t *n);
 /* conf_check_report(path, false, NULL) */
 int conf_check_file(const char *path);
 /* `sipvnc check -c FILE`: 0, 2 (usage) or 3 (problems, as sipvnc(1)). */

@@ -24,6 +24,7 @@
 #include "server/conf_check.h"
 #include "server/desktop_clipboard.h"
 #include "server/desktop.h"
+#include "server/reload.h"
 #include "server/service.h"
 
 #ifndef SIPVNC_VERSION     /* the Makefile passes debian/changelog's */
@@ -97,6 +98,13 @@ static void on_signal(int sig)
 
 /* Capture ended for good: the shared window was destroyed (ENODEV: a
  * normal end of sharing), or the X display went away (status 5). */
+/* Any thread may take it: only a byte into the reload pipe. */
+static void on_sighup(int sig)
+{
+	(void)sig;
+	reload_signal(app.reload);
+}
+
 static void on_display_lost(int err, void *arg)
 {
 	(void)arg;
@@ -465,7 +473,7 @@ int main(int argc, char *argv[])
 	if (err)   /* a bad or unreadable file */
 		app.exit_status = SIPVNC_EXIT_CONFIG;
 	if (!err) {
-		err = service_log_level(&app);
+		err = service_log_level(&app, app.conf);
 		if (err)
 			app.exit_status = SIPVNC_EXIT_CONFIG;
 	}
@@ -479,9 +487,19 @@ int main(int argc, char *argv[])
 	}
 	if (!err)
 		err = start(listen_addr);
+	if (!err) {
+		struct sigaction sa = { .sa_handler = on_sighup,
+					.sa_flags = SA_RESTART };
+
+		err = reload_alloc(&app.reload, &app, conf_path);
+		if (!err)
+			err = sigaction(SIGHUP, &sa, NULL) < 0 ? errno : 0;
+	}
 	if (!err)
 		err = re_main(on_signal);
 
+	signal(SIGHUP, SIG_DFL);
+	app.reload = mem_deref(app.reload);
 	list_flush(&app.calls);
 	/* the socket uses the ua's DNS client: it goes first */
 	app.msrp_sock = mem_deref(app.msrp_sock);

@@ -17,13 +17,15 @@
 #include "server/log.h"
 #include "server/service.h"
 
-int service_log_level(struct app *app)
+int service_log_level(struct app *app, const struct conf *conf)
 {
 	char name[32];
 	int level;
 
-	if (conf_get_str(app->conf, "log_level", name, sizeof(name)))
+	if (conf_get_str(conf, "log_level", name, sizeof(name))) {
+		log_set_level(&app->log, DBG_INFO);
 		return 0;
+	}
 	level = log_level_parse(name);
 	if (level < 0) {
 		log_err("sipvnc: log_level must be error, warn, info or "

@@ -20,8 +20,10 @@ enum sipvnc_exit {
 	SIPVNC_EXIT_DISPLAY = 5,  /* the X display went away */
 };
 
-/* log_level from app->conf (absent: info).  EINVAL, reported, if bad. */
-int service_log_level(struct app *app);
+struct conf;
+/* log_level from conf (absent: info) into app's log.  EINVAL, reported,
+ * if bad. */
+int service_log_level(struct app *app, const struct conf *conf);
 
 /* Take the lock of (display, configuration file) for the program's life:
  * *fdp holds it (close it last).  Another instance holding it: reports

@@ -143,6 +143,8 @@ int sipua_creds_auth_handler(char **user, char **pass, const char *realm,
 			     void *arg);
 /* ua.c */
 void sipua_update_contact(struct sipua *ua);
+/* answermode, answer_command, answer_timeout into ua; EINVAL (logged). */
+int sipua_read_answermode(struct sipua *ua, const struct conf *conf);
 const char *sipua_contact_user(const struct sipua *ua);
 /* The primary account, or NULL without any. */
 const struct sip_account *sipua_primary(const struct sipua *ua);

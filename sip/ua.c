@@ -80,7 +80,7 @@ static bool options_handler(const struct sip_msg *msg, void *arg)
 	return true;
 }
 
-static int read_answermode(struct sipua *ua, const struct conf *conf)
+int sipua_read_answermode(struct sipua *ua, const struct conf *conf)
 {
 	char buf[64];
 	uint32_t secs = DEFAULT_ANSWER_TIMEOUT;
@@ -184,7 +184,7 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 	if (err)
 		return err;
 
-	err = read_answermode(ua, conf);
+	err = sipua_read_answermode(ua, conf);
 	if (err)
 		return err;
 	err = conf_apply(conf, "trusted_proxy", trusted_proxy_handler,
