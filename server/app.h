@@ -39,6 +39,7 @@ struct app {
 	int exit_status;            /* why we stop, when not a signal
 	                               (enum sipvnc_exit, server/service.h) */
 	struct reload *reload;      /* SIGHUP (server/reload.h) */
+	struct capture_indicator *indicator;  /* who watches (indicator.h) */
 };
 
 struct call;
@@ -57,6 +58,9 @@ int call_start_media(struct call *call, const struct sipua_media *media);
 void call_end(struct call *call, bool hangup, const char *why);
 /* call_end() every call (BYE), e.g. when stopping. */
 void call_end_all(struct app *app, const char *why);
+/* For the indicator: "PEER (view|control)" while call shows our screen
+ * to someone; false for other calls. */
+bool call_viewer_line(const struct call *call, char *buf, size_t size);
 
 extern const struct sipua_handlers app_sip_handlers;
 

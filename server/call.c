@@ -14,6 +14,7 @@
 #include "server/app.h"
 #include "server/bridge.h"
 #include "server/desktop.h"
+#include "server/indicator.h"
 
 struct call {
 	struct le le;
@@ -79,6 +80,7 @@ static void on_msrp_bound(void *arg)
 		  call->peer,
 		  call->we_serve_rfb ? (call->control ? "control" : "view only")
 		  : "viewer", call->we_connect ? "active" : "passive");
+	indicator_update(call->app);
 }
 
 static void on_msrp_recv(const uint8_t *data, size_t len, void *arg)
@@ -236,12 +238,22 @@ void call_end(struct call *call, bool hangup, const char *why)
 	log_info("sipvnc: call with %s ended: %s\n",
 		  call->peer, why);
 	audit(call, why);
+	indicator_update(call->app);
 	if (call->sip) {
 		if (hangup)
 			sipua_hangup(call->sip, 0, NULL);
 		call->sip = NULL;
 	}
 	tmr_start(&call->teardown, 0, teardown, call);
+}
+
+bool call_viewer_line(const struct call *call, char *buf, size_t size)
+{
+	if (!call->we_serve_rfb || !call->rfb || call->ended)
+		return false;
+	(void)re_snprintf(buf, size, "%s (%s)", call->peer,
+			  call->control ? "control" : "view");
+	return true;
 }
 
 void call_end_all(struct app *app, const char *why)

@@ -23,6 +23,7 @@
 static const char *const known_keys[] = {
 	/* server/ */
 	"display", "share_window", "share_monitor", "clipboard", "log_level",
+	"indicator",
 	/* sip/ */
 	"sip_listen", "sip_user", "account", "allow", "deny", "answermode",
 	"max_sessions", "caller_secret", "trusted_proxy", "answer_command",
@@ -279,9 +280,9 @@ static void check_value(struct check_ctx *cx, const char *key,
 			problem(cx, "log_level is error, warn, info or debug, "
 				"not '%s'", v);
 	}
-	else if (!strcmp(key, "msrp_tls")) {
+	else if (!strcmp(key, "msrp_tls") || !strcmp(key, "indicator")) {
 		if (!is_one_of(v, yes_no))
-			problem(cx, "msrp_tls is yes or no, not '%s'", v);
+			problem(cx, "%s is yes or no, not '%s'", key, v);
 	}
 	else if (!strcmp(key, "max_sessions")) {
 		if (!is_uint(v, 1, 1000))

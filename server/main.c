@@ -24,6 +24,7 @@
 #include "server/conf_check.h"
 #include "server/desktop_clipboard.h"
 #include "server/desktop.h"
+#include "server/indicator.h"
 #include "server/reload.h"
 #include "server/service.h"
 
@@ -312,6 +313,8 @@ static int start(const char *listen_addr)
 		if (!err)
 			desktop_set_lost_handler(app.desktop, on_display_lost,
 						 NULL);
+		if (!err)
+			err = indicator_open(&app, display[0] ? display : NULL);
 		if (err) {
 			log_warn("sipvnc: cannot share display "
 				   "'%s': %m\n", display[0] ? display :
@@ -504,6 +507,7 @@ int main(int argc, char *argv[])
 	/* the socket uses the ua's DNS client: it goes first */
 	app.msrp_sock = mem_deref(app.msrp_sock);
 	app.ua = mem_deref(app.ua);
+	indicator_close(&app);
 	app.desktop = mem_deref(app.desktop);
 	app.conf = mem_deref(app.conf);
 	if (app.waiting_viewer_fd >= 0)
