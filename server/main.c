@@ -480,6 +480,10 @@ int main(int argc, char *argv[])
 		if (err)
 			app.exit_status = SIPVNC_EXIT_CONFIG;
 	}
+	if (!err)
+		log_debug("sipvnc: %s, configuration %s, log level %s\n",
+			  SIPVNC_VERSION, conf_path ? conf_path : "built in",
+			  log_level_name(app.log.level));
 	if (!err && app.mode == APP_SERVE) {
 		char display[128];
 

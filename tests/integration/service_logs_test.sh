@@ -66,7 +66,9 @@ write_serve_conf "allow           sip:*@127.0.0.1" "log_level       warn"
 timeout 3 "$SIPVNC" -c "$T/serve.conf" >"$T/warn.log" 2>&1
 check "log_level warn: no info lines" bash -c "! grep -q 'listening on\|try: ' '$T/warn.log'"
 timeout 3 "$SIPVNC" -v -c "$T/serve.conf" >"$T/verbose.log" 2>&1
-check "-v: info lines (and debug) whatever log_level says" grep -q "try: " "$T/verbose.log"
+check "-v: info lines whatever log_level says" grep -q "try: " "$T/verbose.log"
+check "and debug lines" grep -q "configuration $T/serve.conf, log level debug" "$T/verbose.log"
+check "which log_level info leaves out" bash -c "! grep -q 'log level' '$T/warn.log'"
 sed -i 's/^log_level.*/log_level       loud/' "$T/serve.conf"
 "$SIPVNC" -c "$T/serve.conf" >"$T/bad.log" 2>&1
 status=$?
