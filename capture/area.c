@@ -48,7 +48,7 @@ int area_open(struct capture *cap, const struct capture_area *area,
 	cap->input_conn = xcb_connect(display, NULL);
 	if (xcb_connection_has_error(cap->input_conn)) {
 		capture_warn("capture: cannot open a second connection "
-			"to the X display\n");
+			     "to the X display\n");
 		return ECONNREFUSED;
 	}
 
@@ -57,8 +57,8 @@ int area_open(struct capture *cap, const struct capture_area *area,
 	if (!area->spec || !area->spec[0] ||
 	    strlen(area->spec) >= sizeof(cap->spec)) {
 		capture_warn("capture: the %s to share needs a name of 1 "
-			"to %zu characters\n", cap->kind == CAPTURE_WINDOW ?
-			"window" : "monitor", sizeof(cap->spec) - 1);
+			     "to %zu characters\n", cap->kind == CAPTURE_WINDOW ?
+			     "window" : "monitor", sizeof(cap->spec) - 1);
 		return EINVAL;
 	}
 	memcpy(cap->spec, area->spec, strlen(area->spec) + 1);

@@ -140,7 +140,7 @@ static int describe_screen(struct capture *cap, int screen_num)
 	    !format || (format->bits_per_pixel != 32 &&
 			format->bits_per_pixel != 16)) {
 		capture_warn("capture: the root visual is not TrueColor "
-			"at 16 or 32 bits per pixel\n");
+			     "at 16 or 32 bits per pixel\n");
 		return ENOTSUP;
 	}
 
@@ -241,7 +241,7 @@ int capture_open_area(struct capture **capp, const char *display,
 	cap->conn = xcb_connect(display, &screen_num);
 	if (xcb_connection_has_error(cap->conn)) {
 		capture_warn("capture: cannot connect to X display %s\n",
-			display ? display : "$DISPLAY");
+			     display ? display : "$DISPLAY");
 		err = ECONNREFUSED;
 		goto out;
 	}
@@ -262,7 +262,7 @@ int capture_open_area(struct capture **capp, const char *display,
 		err = capture_shm_create(cap, &cap->scratch, frame);
 	if (err) {
 		capture_warn("capture: cannot share memory with the X "
-			"server (%s)\n", strerror(err));
+			     "server (%s)\n", strerror(err));
 		goto out;
 	}
 

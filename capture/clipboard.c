@@ -291,7 +291,7 @@ static void read_received(struct capture *cap, struct clipboard *cb)
 	if (r->format != 8 || r->type == cb->atom[ATOM_INCR]) {
 		if (r->type == cb->atom[ATOM_INCR])
 			capture_warn("capture: clipboard text too large "
-				"for one transfer (INCR), not read\n");
+				     "for one transfer (INCR), not read\n");
 	}
 	else if (r->type == cb->atom[ATOM_UTF8_STRING]) {
 		n = capture_utf8_valid_prefix(data, len, CAPTURE_CLIPBOARD_MAX);

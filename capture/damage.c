@@ -47,7 +47,7 @@ void damage_init(struct capture *cap)
 
  polling:
 	capture_warn("capture: no DAMAGE extension, comparing the screen "
-		"every %d ms instead\n", CAPTURE_POLL_MS);
+		     "every %d ms instead\n", CAPTURE_POLL_MS);
 	cap->have_damage = false;
 	cap->next_scan_ms = capture_now_ms();
 }

@@ -76,7 +76,7 @@ int monitor_open(struct capture *cap, const char *name)
 	free(v);
 	if (!cap->have_randr15) {
 		capture_warn("capture: sharing a monitor needs RandR "
-			"1.5\n");
+			     "1.5\n");
 		return ENODEV;
 	}
 	a = xcb_intern_atom_reply(cap->conn, xcb_intern_atom(cap->conn, 1,
@@ -88,8 +88,8 @@ int monitor_open(struct capture *cap, const char *name)
 	if (err) {
 		list_monitors(cap, names, sizeof(names));
 		capture_warn("capture: no RandR monitor '%s' on this "
-			"screen (there are: %s)\n", name,
-			names[0] ? names : "none");
+			     "screen (there are: %s)\n", name,
+			     names[0] ? names : "none");
 		return err;
 	}
 	capture_set_size(cap, w, h);
@@ -98,7 +98,7 @@ int monitor_open(struct capture *cap, const char *name)
 	 * RandR event: the server only sends the root a ConfigureNotify. */
 	add_root_events(cap, XCB_EVENT_MASK_STRUCTURE_NOTIFY);
 	capture_info("capture: sharing monitor %s (%dx%d+%d+%d)\n", name,
-		w, h, x, y);
+		     w, h, x, y);
 	return 0;
 }
 

@@ -145,7 +145,7 @@ int resize_process(struct capture *cap)
 		 * come back. */
 		if (cap->kind == CAPTURE_MONITOR)
 			capture_warn("capture: monitor %s is gone; keeping "
-				"its last picture\n", cap->spec);
+				     "its last picture\n", cap->spec);
 		return 0;
 	}
 	if (width == cap->fmt.width && height == cap->fmt.height)
@@ -153,7 +153,7 @@ int resize_process(struct capture *cap)
 	if (width <= 0 || height <= 0 ||
 	    (unsigned)width * (unsigned)height > RESIZE_MAX_PIXELS) {
 		capture_warn("capture: screen size %dx%d refused\n",
-			width, height);
+			     width, height);
 		return 0;
 	}
 
@@ -162,7 +162,7 @@ int resize_process(struct capture *cap)
 		/* Still showing the old size: areas beyond the new screen
 		 * fail to fetch and keep their last picture. */
 		capture_warn("capture: cannot follow the screen to %dx%d "
-			"(%s)\n", width, height, strerror(err));
+			     "(%s)\n", width, height, strerror(err));
 		return 0;
 	}
 	area_rename(cap);

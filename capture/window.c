@@ -137,7 +137,7 @@ static xcb_window_t find_by_title(struct capture *cap, const char *pat)
 	free(top);
 	if (found == XCB_NONE && unmapped != XCB_NONE)
 		capture_warn("capture: window 0x%x matches '%s' but is not "
-			"mapped\n", unmapped, pat);
+			     "mapped\n", unmapped, pat);
 	return found;
 }
 
@@ -162,7 +162,7 @@ static int check_composite(struct capture *cap)
 
 	if (!xcb_get_extension_data(cap->conn, &xcb_composite_id)->present) {
 		capture_warn("capture: sharing a window needs the X "
-			"server's Composite extension\n");
+			     "server's Composite extension\n");
 		return ENODEV;
 	}
 	v = xcb_composite_query_version_reply(cap->conn,
@@ -172,7 +172,7 @@ static int check_composite(struct capture *cap)
 	free(v);
 	if (!ok) {
 		capture_warn("capture: Composite 0.2 is needed to share "
-			"a window\n");
+			     "a window\n");
 		return ENODEV;
 	}
 	return 0;
@@ -206,7 +206,7 @@ int window_open(struct capture *cap, const char *spec)
 		w = find_by_title(cap, spec);
 	if (w == XCB_NONE) {
 		capture_warn("capture: no mapped window titled '%s'\n",
-			spec);
+			     spec);
 		return ENOENT;
 	}
 	geo = xcb_get_geometry_reply(cap->conn,
@@ -217,13 +217,13 @@ int window_open(struct capture *cap, const char *spec)
 	}
 	if (!window_viewable(cap->conn, w)) {
 		capture_warn("capture: window 0x%x is not mapped (viewable)"
-			"\n", w);
+			     "\n", w);
 		free(geo);
 		return ENOENT;
 	}
 	if (!depth_fits(cap, geo->depth)) {
 		capture_warn("capture: window 0x%x has another pixel size "
-			"than the screen\n", w);
+			     "than the screen\n", w);
 		free(geo);
 		return ENOTSUP;
 	}
@@ -239,11 +239,11 @@ int window_open(struct capture *cap, const char *spec)
 	window_rename(cap);
 	if (cap->win_pixmap == XCB_NONE) {
 		capture_warn("capture: cannot read window 0x%x's pixels\n",
-			w);
+			     w);
 		return EIO;
 	}
 	capture_info("capture: sharing window 0x%x (%dx%d)\n", w,
-		cap->fmt.width, cap->fmt.height);
+		     cap->fmt.width, cap->fmt.height);
 	return 0;
 }
 
@@ -326,7 +326,7 @@ bool window_handle_event(struct capture *cap, const xcb_generic_event_t *ev)
 			return false;
 		if (!cap->area_gone)
 			capture_warn("capture: the shared window 0x%x was "
-				"destroyed; sharing ends\n", cap->win);
+				     "destroyed; sharing ends\n", cap->win);
 		cap->area_gone = true;
 		return true;
 	}

@@ -36,7 +36,7 @@ static void resolved(int err, const struct sa *addr, void *arg)
 		err = connect_to(sess, addr);
 	if (err) {
 		msrp_warn("msrp: session %s: cannot reach the peer's "
-			   "host: %m\n", sess->id, err);
+			  "host: %m\n", sess->id, err);
 		msrp_session_fail(sess, err);
 	}
 }

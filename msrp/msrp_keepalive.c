@@ -25,8 +25,8 @@ static void no_answer(void *arg)
 	struct msrp_session *sess = arg;
 
 	msrp_warn("msrp: session %s: no answer to the keepalive "
-		   "within %u ms; peer gone\n", sess->id,
-		   msrp_keepalive_timeout_ms);
+		  "within %u ms; peer gone\n", sess->id,
+		  msrp_keepalive_timeout_ms);
 	msrp_session_fail(sess, ETIMEDOUT);
 }
 
@@ -90,7 +90,7 @@ bool msrp_keepalive_response(struct msrp_session *sess,
 	tmr_cancel(&sess->ka_answer_tmr);
 	if (msg->code >= 300) {
 		msrp_warn("msrp: session %s: keepalive answered "
-			   "%u; peer lost the session\n", sess->id, msg->code);
+			  "%u; peer lost the session\n", sess->id, msg->code);
 		msrp_session_fail(sess, EPROTO);
 	}
 	return true;

@@ -137,7 +137,7 @@ static void refresh(void *arg)
 	relay->tries = 0;
 	if (send_auth(relay))
 		msrp_warn("msrp: relay %s: cannot refresh AUTH\n",
-			   relay->uri);
+			  relay->uri);
 }
 
 static void end_sessions(struct msrp_relay *relay, int err)
@@ -174,13 +174,13 @@ static void auth_response(struct msrp_relay *relay, const struct msrp_msg *msg)
 		if (!err)
 			return;
 		msrp_warn("msrp: relay %s: cannot answer the "
-			   "challenge: %m\n", relay->uri, err);
+			  "challenge: %m\n", relay->uri, err);
 		relay_reset(relay, EAUTH);
 		return;
 	}
 	if (msg->code != 200 || !msg->use_path.l) {
 		msrp_warn("msrp: relay %s refused AUTH: %u %r\n",
-			   relay->uri, msg->code, &msg->reason);
+			  relay->uri, msg->code, &msg->reason);
 		relay_reset(relay, EAUTH);
 		return;
 	}
@@ -247,8 +247,8 @@ static void relay_msg(const struct msrp_msg *msg,
 
 	if (!msg) {
 		msrp_warn("msrp: relay %s sent a bad frame (%s)\n",
-			   relay->uri, msrp_perr_str(perr ? perr->err :
-						     MSRP_PERR_NONE));
+			  relay->uri, msrp_perr_str(perr ? perr->err :
+			  MSRP_PERR_NONE));
 		relay_reset(relay, EPROTO);
 		return;
 	}
@@ -280,7 +280,7 @@ static void relay_close(int err, void *arg)
 	struct msrp_relay *relay = arg;
 
 	msrp_warn("msrp: connection to relay %s lost: %m\n",
-		   relay->uri, err);
+		  relay->uri, err);
 	relay_reset(relay, err);
 }
 
@@ -314,7 +314,7 @@ static void connect_addr(struct msrp_relay *relay)
 				relay->host);
 	if (err) {
 		msrp_warn("msrp: cannot connect to relay %s: %m\n",
-			   relay->uri, err);
+			  relay->uri, err);
 		tmr_start(&relay->tmr, RETRY_MS, relay_connect, relay);
 		return;
 	}
@@ -328,7 +328,7 @@ static void relay_resolved(int err, const struct sa *addr, void *arg)
 	relay->resolve = mem_deref(relay->resolve);
 	if (err) {
 		msrp_warn("msrp: cannot find relay %s: %m\n",
-			   relay->uri, err);
+			  relay->uri, err);
 		tmr_start(&relay->tmr, RETRY_MS, relay_connect, relay);
 		return;
 	}
@@ -395,7 +395,7 @@ int msrp_relay_alloc(struct msrp_relay **relayp, struct msrp_sock *sock,
 	}
 	if (!err && u.secure && !msrp_tls_has_ca(sock->tls)) {
 		msrp_warn("msrp: an msrps relay needs msrp_tls and "
-			   "msrp_tls_ca (a relay has no fingerprint to pin)\n");
+			  "msrp_tls_ca (a relay has no fingerprint to pin)\n");
 		err = ENOTSUP;
 	}
 	if (!err) {

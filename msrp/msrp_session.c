@@ -101,7 +101,7 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 	    (sock->relay && !msrp_relay_secure(sock->relay)))) {
 		/* msrps through a relay needs TLS to the relay too */
 		msrp_warn("msrp: TLS sessions need a certificate and "
-			   "an msrps relay, if any\n");
+			  "an msrps relay, if any\n");
 		return ENOTSUP;
 	}
 	sess = mem_zalloc(sizeof(*sess), session_destructor);

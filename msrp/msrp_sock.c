@@ -38,7 +38,7 @@ static void pending_destructor(void *data)
 static void pending_timeout(void *arg)
 {
 	msrp_warn("msrp: an accepted connection sent no request in "
-		   "time; closed\n");
+		  "time; closed\n");
 	mem_deref(arg);
 }
 
@@ -59,7 +59,7 @@ static void pending_msg(const struct msrp_msg *msg,
 	if (!msg || !msg->is_request) {
 		if (!msg)
 			msrp_warn("msrp: an accepted connection sent "
-				   "a malformed first request; closed\n");
+				  "a malformed first request; closed\n");
 		mem_deref(pc);
 		return;
 	}

@@ -224,7 +224,7 @@ static int load_pair(struct msrp_tls *tls, const char *cert_file,
 				err = generate_pair(tls, cert_file, key_file);
 			if (err) {
 				msrp_warn("msrp: cannot make a TLS "
-					   "certificate in %s: %m\n", d, err);
+					  "certificate in %s: %m\n", d, err);
 				return err;
 			}
 			msrp_info("msrp: made a self-signed TLS certificate "
@@ -233,17 +233,17 @@ static int load_pair(struct msrp_tls *tls, const char *cert_file,
 	}
 	if (mbedtls_x509_crt_parse_file(&tls->crt, cert_file)) {
 		msrp_warn("msrp: cannot read TLS certificate %s\n",
-			   cert_file);
+			  cert_file);
 		return EINVAL;
 	}
 	if (mbedtls_pk_parse_keyfile(&tls->key, key_file, NULL)) {
 		msrp_warn("msrp: cannot read TLS key %s\n",
-			   key_file);
+			  key_file);
 		return EINVAL;
 	}
 	if (mbedtls_pk_check_pair(&tls->crt.pk, &tls->key)) {
 		msrp_warn("msrp: TLS key %s does not belong to "
-			   "certificate %s\n", key_file, cert_file);
+			  "certificate %s\n", key_file, cert_file);
 		return EINVAL;
 	}
 	return 0;
@@ -315,7 +315,7 @@ int msrp_tls_set_ca(struct msrp_tls *tls, const char *ca_file)
 	r = mbedtls_x509_crt_parse_file(&tls->ca, ca_file);
 	if (r) {
 		msrp_warn("msrp: cannot load the CA file %s "
-			   "(-0x%04x)\n", ca_file, (unsigned)-r);
+			  "(-0x%04x)\n", ca_file, (unsigned)-r);
 		return r < 0 ? EINVAL : EBADMSG;
 	}
 	/* The library's own chain and name checks this time. */

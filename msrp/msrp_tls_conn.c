@@ -78,7 +78,7 @@ static void log_tls_error(const char *what, int r)
 
 	mbedtls_strerror(r, msg, sizeof(msg));
 	msrp_warn("msrp: TLS %s failed: %s (-0x%04x)\n", what, msg,
-		   (unsigned)-r);
+		  (unsigned)-r);
 }
 
 static int handshake(struct msrp_tls_conn *c, bool *estab)
@@ -93,7 +93,7 @@ static int handshake(struct msrp_tls_conn *c, bool *estab)
 		(void)mbedtls_x509_crt_verify_info(why, sizeof(why), " ",
 			mbedtls_ssl_get_verify_result(&c->ssl));
 		msrp_warn("msrp: TLS certificate of %s refused "
-			   "(checked against msrp_tls_ca):%s", c->host, why);
+			  "(checked against msrp_tls_ca):%s", c->host, why);
 		return EAUTH;
 	}
 	if (r) {
@@ -112,8 +112,8 @@ static int handshake(struct msrp_tls_conn *c, bool *estab)
 	}
 	else if (c->active && !msrp_tls_fp_equal(c->expect_fp, c->peer_fp)) {
 		msrp_warn("msrp: TLS peer certificate does not match "
-			   "the SDP fingerprint: expected '%s', got '%s'; "
-			   "closing\n", c->expect_fp, c->peer_fp);
+			  "the SDP fingerprint: expected '%s', got '%s'; "
+			  "closing\n", c->expect_fp, c->peer_fp);
 		return EAUTH;
 	}
 	else if (c->active)
@@ -159,10 +159,10 @@ int msrp_sniff_plain(const struct tcp_conn *tc, const struct mbuf *mb)
 	if (tcp_conn_peer_get(tc, &peer))
 		sa_init(&peer, AF_UNSPEC);
 	msrp_warn("msrp: connection from %J is not MSRP%s (first "
-		   "byte 0x%02x); closed\n", &peer,
-		   mbuf_buf(mb)[0] == TLS_HANDSHAKE ?
-		   " but TLS, which needs a certificate (msrp_tls)" : "",
-		   mbuf_buf(mb)[0]);
+		  "byte 0x%02x); closed\n", &peer,
+		  mbuf_buf(mb)[0] == TLS_HANDSHAKE ?
+		  " but TLS, which needs a certificate (msrp_tls)" : "",
+		  mbuf_buf(mb)[0]);
 	return EPROTO;
 }
 

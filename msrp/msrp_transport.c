@@ -58,8 +58,8 @@ int msrp_session_use_tls(struct msrp_session *sess, bool tls)
 	err = transport_possible(sess->sock, tls);
 	if (err) {
 		msrp_warn("msrp: session %s: TLS needs a certificate "
-			   "(msrp_tls) and an msrps relay, if any\n",
-			   sess->id);
+			  "(msrp_tls) and an msrps relay, if any\n",
+			  sess->id);
 		return err;
 	}
 	sess->tls = tls;
@@ -92,19 +92,19 @@ int msrp_session_check_conn(const struct msrp_session *sess,
 		if (!msrp_conn_tls(conn))
 			return 0;
 		msrp_warn("msrp: session %s is plain MSRP but the "
-			   "peer came with TLS; refused\n", sess->id);
+			  "peer came with TLS; refused\n", sess->id);
 		return EPROTO;
 	}
 	if (!msrp_conn_tls(conn)) {
 		msrp_warn("msrp: session %s wants TLS but the peer "
-			   "came in plain text; refused\n", sess->id);
+			  "came in plain text; refused\n", sess->id);
 		return EAUTH;
 	}
 	if (!msrp_tls_fp_equal(sess->peer_fp, fp)) {
 		msrp_warn("msrp: TLS peer certificate does not match "
-			   "the SDP fingerprint: expected '%s', got '%s'; "
-			   "session %s refused\n", sess->peer_fp,
-			   fp ? fp : "", sess->id);
+			  "the SDP fingerprint: expected '%s', got '%s'; "
+			  "session %s refused\n", sess->peer_fp,
+			  fp ? fp : "", sess->id);
 		return EAUTH;
 	}
 	msrp_info("msrp: TLS peer certificate matches the SDP fingerprint\n");

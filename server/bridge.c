@@ -187,8 +187,8 @@ void bridge_from_msrp(struct bridge *br, const uint8_t *data, size_t len)
 	}
 	if (mbuf_get_left(br->backlog) + len > BRIDGE_BACKLOG_MAX) {
 		log_warn("sipvnc: local side stopped reading "
-			   "(%zu bytes waiting); closing\n",
-			   mbuf_get_left(br->backlog) + len);
+			 "(%zu bytes waiting); closing\n",
+			 mbuf_get_left(br->backlog) + len);
 		fail(br, ENOBUFS);
 		return;
 	}

@@ -72,14 +72,14 @@ static void on_msrp_bound(void *arg)
 		err = bridge_start(call->bridge, call->msrp);
 	if (err) {
 		log_warn("sipvnc: cannot start RFB for %s: %m\n",
-			   call->peer, err);
+			 call->peer, err);
 		call_end(call, true, "media setup failed");
 		return;
 	}
 	log_info("sipvnc: media up with %s (%s, MSRP %s)\n",
-		  call->peer,
-		  call->we_serve_rfb ? (call->control ? "control" : "view only")
-		  : "viewer", call->we_connect ? "active" : "passive");
+		 call->peer,
+		 call->we_serve_rfb ? (call->control ? "control" : "view only")
+		 : "viewer", call->we_connect ? "active" : "passive");
 	indicator_update(call->app);
 }
 
@@ -236,7 +236,7 @@ void call_end(struct call *call, bool hangup, const char *why)
 		return;
 	call->ended = true;
 	log_info("sipvnc: call with %s ended: %s\n",
-		  call->peer, why);
+		 call->peer, why);
 	audit(call, why);
 	indicator_update(call->app);
 	if (call->sip) {
@@ -283,7 +283,7 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 	if (!media->late_offer && media->tls &&
 	    !msrp_sock_tls_available(app->msrp_sock)) {
 		log_warn("sipvnc: %s offers TLS MSRP, but msrp_tls "
-			   "is no here\n", sipua_call_peer(sip));
+			 "is no here\n", sipua_call_peer(sip));
 		return 488;
 	}
 	if (media->we_serve_rfb) {
@@ -332,8 +332,8 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 	call_set_sip(call, sip);
 	sipua_call_set_arg(sip, call);
 	log_info("sipvnc: call from %s accepted (%s)\n",
-		  sipua_call_peer(sip), !media->we_serve_rfb ? "we view" :
-		  rights == SIPUA_RIGHTS_CONTROL ? "control" : "view only");
+		 sipua_call_peer(sip), !media->we_serve_rfb ? "we view" :
+		 rights == SIPUA_RIGHTS_CONTROL ? "control" : "view only");
 	return 0;
 }
 

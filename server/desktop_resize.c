@@ -104,7 +104,7 @@ static void swap_framebuffer(struct desktop *dt)
 	desktop_copies_forget(dt->copies);
 	capture_release_previous(dt->cap);
 	log_warn("sipvnc: the screen is now %dx%d\n", fmt->width,
-		   fmt->height);
+		 fmt->height);
 	fix_format(dt);
 }
 

@@ -97,8 +97,6 @@ static void on_signal(int sig)
 	stop_all("sipvnc stopped (signal)");
 }
 
-/* Capture ended for good: the shared window was destroyed (ENODEV: a
- * normal end of sharing), or the X display went away (status 5). */
 /* Any thread may take it: only a byte into the reload pipe. */
 static void on_sighup(int sig)
 {
@@ -106,6 +104,8 @@ static void on_sighup(int sig)
 	reload_signal(app.reload);
 }
 
+/* Capture ended for good: the shared window was destroyed (ENODEV: a
+ * normal end of sharing), or the X display went away (status 5). */
 static void on_display_lost(int err, void *arg)
 {
 	(void)arg;
@@ -134,8 +134,8 @@ static int load_conf(const char *path)
 			return err;
 		err = conf_alloc(&app.conf, path);
 		if (err)
-			log_warn("sipvnc: cannot read %s: %m\n",
-				   path, err);
+			log_err("sipvnc: cannot read %s: %m\n",
+				path, err);
 		return err;
 	}
 	if (app.mode == APP_SERVE)
@@ -159,8 +159,8 @@ static int apply_media_conf(struct sa *msrp_laddr)
 	app.msrp.chunk_size = 8192;
 	if (!conf_get_u32(app.conf, "msrp_chunk_size", &num)) {
 		if (num < 256 || num > 1024 * 1024) {
-			log_warn("sipvnc: msrp_chunk_size %u is out "
-				   "of range (256..1048576)\n", num);
+			log_err("sipvnc: msrp_chunk_size %u is out "
+				"of range (256..1048576)\n", num);
 			return EINVAL;
 		}
 		app.msrp.chunk_size = num;
@@ -192,8 +192,8 @@ static int apply_media_conf(struct sa *msrp_laddr)
 	if (!conf_get_str(app.conf, "msrp_tls_dir", tls_dir, sizeof(tls_dir)))
 		app.msrp.tls_dir = tls_dir;
 	if (!app.msrp.tls_cert != !app.msrp.tls_key) {
-		log_warn("sipvnc: msrp_tls_cert and msrp_tls_key "
-			   "go together\n");
+		log_err("sipvnc: msrp_tls_cert and msrp_tls_key "
+			"go together\n");
 		return EINVAL;
 	}
 
@@ -208,8 +208,8 @@ static int apply_media_conf(struct sa *msrp_laddr)
 			re_snprintf(buf, sizeof(buf), "%j:0", &sip);
 	}
 	if (sa_decode(msrp_laddr, buf, strlen(buf))) {
-		log_warn("sipvnc: msrp_listen wants ADDRESS:PORT, "
-			   "not '%s'\n", buf);
+		log_err("sipvnc: msrp_listen wants ADDRESS:PORT, "
+			"not '%s'\n", buf);
 		return EINVAL;
 	}
 	return 0;
@@ -229,8 +229,8 @@ static int apply_share_area(void)
 
 	if ((cli_window && strlen(cli_window) >= sizeof(window)) ||
 	    (cli_monitor && strlen(cli_monitor) >= sizeof(monitor))) {
-		log_warn("sipvnc: a window or monitor name has at "
-			   "most %zu characters\n", sizeof(window) - 1);
+		log_err("sipvnc: a window or monitor name has at "
+			"most %zu characters\n", sizeof(window) - 1);
 		return EINVAL;
 	}
 	if (cli_window || cli_monitor) {
@@ -247,8 +247,8 @@ static int apply_share_area(void)
 	has_window = window[0] != '\0';
 	has_monitor = monitor[0] != '\0';
 	if (has_window && has_monitor) {
-		log_warn("sipvnc: share_window and share_monitor "
-			   "exclude each other\n");
+		log_err("sipvnc: share_window and share_monitor "
+			"exclude each other\n");
 		return EINVAL;
 	}
 	if (has_window)
@@ -256,8 +256,8 @@ static int apply_share_area(void)
 	else if (has_monitor)
 		area = (struct capture_area){CAPTURE_MONITOR, monitor};
 	if (capture_set_default_area(&area)) {
-		log_warn("sipvnc: share_window / share_monitor "
-			   "needs a name (at most 255 characters)\n");
+		log_err("sipvnc: share_window / share_monitor "
+			"needs a name (at most 255 characters)\n");
 		return EINVAL;
 	}
 	return 0;
@@ -316,23 +316,23 @@ static int start(const char *listen_addr)
 		if (!err)
 			err = indicator_open(&app, display[0] ? display : NULL);
 		if (err) {
-			log_warn("sipvnc: cannot share display "
-				   "'%s': %m\n", display[0] ? display :
-				   getenv("DISPLAY") ? getenv("DISPLAY") : "",
-				   err);
+			log_err("sipvnc: cannot share display "
+				"'%s': %m\n", display[0] ? display :
+				getenv("DISPLAY") ? getenv("DISPLAY") : "",
+				err);
 			return err;
 		}
 		if (!conf_get_str(app.conf, "clipboard", clip, sizeof(clip)) &&
 		    desktop_set_clipboard_policy(app.desktop, clip)) {
-			log_warn("sipvnc: clipboard must be control, "
-				   "all or off, not '%s'\n", clip);
+			log_err("sipvnc: clipboard must be control, "
+				"all or off, not '%s'\n", clip);
 			return EINVAL;
 		}
 	}
 
 	err = sipua_alloc(&app.ua, app.conf, sip_handlers(), &app);
 	if (err) {
-		log_warn("sipvnc: SIP start failed: %m\n", err);
+		log_err("sipvnc: SIP start failed: %m\n", err);
 		return err;
 	}
 	/* MSRP resolves relay and path host names as SIP does (dns_server) */
@@ -340,15 +340,15 @@ static int start(const char *listen_addr)
 
 	err = msrp_sock_alloc(&app.msrp_sock, &msrp_laddr);
 	if (err) {
-		log_warn("sipvnc: cannot listen for MSRP on %J: %m\n",
-			   &msrp_laddr, err);
+		log_err("sipvnc: cannot listen for MSRP on %J: %m\n",
+			&msrp_laddr, err);
 		return err;
 	}
 	/* Relay AUTH and the TLS certificate are the socket's, from now on. */
 	err = msrp_sock_configure(app.msrp_sock, &app.msrp);
 	if (err) {
-		log_warn("sipvnc: MSRP relay/TLS setup failed: %m\n",
-			   err);
+		log_err("sipvnc: MSRP relay/TLS setup failed: %m\n",
+			err);
 		return err;
 	}
 
@@ -359,11 +359,11 @@ static int start(const char *listen_addr)
 
 		desktop_size(app.desktop, &w, &h);
 		log_info("sipvnc: sharing %s (%dx%d) at %s\n",
-			  display[0] ? display : getenv("DISPLAY"), w, h,
-			  sipua_contact_uri(app.ua));
+			 display[0] ? display : getenv("DISPLAY"), w, h,
+			 sipua_contact_uri(app.ua));
 		log_info("sipvnc: try: %s view %s --listen "
-			  "127.0.0.1:5901  (then: vncviewer 127.0.0.1:5901)\n",
-			  program, sipua_contact_uri(app.ua));
+			 "127.0.0.1:5901  (then: vncviewer 127.0.0.1:5901)\n",
+			 program, sipua_contact_uri(app.ua));
 		return 0;
 	}
 
@@ -382,13 +382,13 @@ static int start(const char *listen_addr)
 					    &local, call);
 		}
 		if (err) {
-			log_warn("sipvnc: cannot call %s: %m\n",
-				   app.target, err);
+			log_err("sipvnc: cannot call %s: %m\n",
+				app.target, err);
 			return err;
 		}
 		call_set_sip(call, sip);
 		log_info("sipvnc: calling %s to share this screen\n",
-			  app.target);
+			 app.target);
 		return 0;
 	}
 	}

@@ -34,7 +34,7 @@ static void on_local_viewer(int flags, void *arg)
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	if (app->view_call || app->waiting_viewer_fd >= 0) {
 		log_warn("sipvnc: a viewer is already connected; "
-			   "refusing another\n");
+			 "refusing another\n");
 		close(fd);
 		return;
 	}
@@ -42,7 +42,7 @@ static void on_local_viewer(int flags, void *arg)
 	if (!app->target[0]) {
 		app->waiting_viewer_fd = fd;
 		log_info("sipvnc: viewer connected; waiting for a call "
-			  "sharing a screen\n");
+			 "sharing a screen\n");
 		return;
 	}
 
@@ -56,7 +56,7 @@ static void on_local_viewer(int flags, void *arg)
 			    &local, call);
 	if (err) {
 		log_warn("sipvnc: cannot call %s: %m\n",
-			   app->target, err);
+			 app->target, err);
 		mem_deref(call);
 		return;
 	}
@@ -86,7 +86,7 @@ int view_start(struct app *app, const char *listen_addr)
 	err = sa_decode(&laddr, listen_addr, strlen(listen_addr));
 	if (err) {
 		log_warn("sipvnc: --listen wants ADDRESS:PORT, "
-			   "not '%s'\n", listen_addr);
+			 "not '%s'\n", listen_addr);
 		return err;
 	}
 	fd = socket(sa_af(&laddr), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
@@ -97,7 +97,7 @@ int view_start(struct app *app, const char *listen_addr)
 	if (bind(fd, &laddr.u.sa, laddr.len) < 0 || listen(fd, 4) < 0) {
 		err = errno;
 		log_warn("sipvnc: cannot listen on %s: %m\n",
-			   listen_addr, err);
+			 listen_addr, err);
 		close(fd);
 		return err;
 	}
@@ -107,10 +107,10 @@ int view_start(struct app *app, const char *listen_addr)
 		return err;
 	if (app->target[0])
 		log_info("sipvnc: connect a VNC viewer to %s to call %s\n",
-			  listen_addr, app->target);
+			 listen_addr, app->target);
 	else
 		log_info("sipvnc: connect a VNC viewer to %s, then share a "
-			  "screen to %s\n", listen_addr,
-			  sipua_contact_uri(app->ua));
+			 "screen to %s\n", listen_addr,
+			 sipua_contact_uri(app->ua));
 	return 0;
 }

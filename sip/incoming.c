@@ -13,7 +13,7 @@ static void reject(struct sipua *ua, const struct sip_msg *msg,
 	if (status < 300 || status > 699)
 		status = 500;
 	sipua_warn("INVITE from %s refused: %u %s (%s)\n", caller, status,
-		  sipua_reason_phrase(status), why);
+		   sipua_reason_phrase(status), why);
 	(void)sip_treplyf(NULL, NULL, ua->sip, msg, false, (uint16_t)status,
 			  sipua_reason_phrase(status),
 			  "Warning: 399 sipvnc \"%s\"\r\n"
@@ -30,7 +30,7 @@ static void refuse(struct sipua_call *call, const struct sip_msg *msg,
 		return;
 	}
 	sipua_warn("call from %s refused: %u %s (%s)\n", call->peer, status,
-		  sipua_reason_phrase(status), why);
+		   sipua_reason_phrase(status), why);
 	(void)sipsess_reject(call->sess, (uint16_t)status,
 			     sipua_reason_phrase(status),
 			     "Warning: 399 sipvnc \"%s\"\r\n"

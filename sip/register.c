@@ -94,7 +94,7 @@ int sipua_instance_setup(struct sipua *ua, const struct conf *conf)
 			  sizeof(ua->instance))) {
 		if (!instance_uuid_ok(ua->instance)) {
 			sipua_warn("bad sip_instance '%s' (a UUID: "
-				  "8-4-4-4-12 hex digits)\n", ua->instance);
+				   "8-4-4-4-12 hex digits)\n", ua->instance);
 			return EINVAL;
 		}
 		return 0;
@@ -110,8 +110,8 @@ int sipua_instance_setup(struct sipua *ua, const struct conf *conf)
 		/* the registrar will see a new device at each start: worse
 		 * than a stable id, better than no outbound at all */
 		sipua_warn("cannot keep the instance id in %s (%m): set "
-			  "sip_instance\n", err == ENOENT ? "$HOME" : file,
-			  err);
+			   "sip_instance\n", err == ENOENT ? "$HOME" : file,
+			   err);
 		return err;
 	}
 	return 0;
@@ -149,7 +149,7 @@ static void reg_resp_handler(int err, const struct sip_msg *msg, void *arg)
 	if (err && !msg && account->acc.sip_outbound &&
 	    account->ever_registered) {
 		sipua_warn("outbound flow of %s failed (%m): registering on a "
-			  "new flow\n", account->acc.aor, err);
+			   "new flow\n", account->acc.aor, err);
 		account->ever_registered = false;
 		account->flow_failed = true;
 		/* doubled before use: our 2 s, 4 s .. if the new flow fails */
@@ -165,7 +165,7 @@ static void reg_resp_handler(int err, const struct sip_msg *msg, void *arg)
 	if (status != account->last_status || err != account->last_err) {
 		if (err)
 			sipua_warn("registration of %s failed: %m (retrying)\n",
-				  account->acc.aor, err);
+				   account->acc.aor, err);
 		else if (account->registered)
 			sipua_log("registration of %s: %u %r\n",
 				  account->acc.aor, status, &msg->reason);

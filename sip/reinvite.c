@@ -44,19 +44,19 @@ static int restart_media(struct sipua_call *call, struct sipua_media *media,
 
 	if (!ua->handlers.modified) {
 		sipua_warn("re-INVITE from %s refused: new media, and no way "
-			  "to restart it\n", call->peer);
+			   "to restart it\n", call->peer);
 		return EPROTO;
 	}
 	if (media->we_serve_rfb != call->media.we_serve_rfb) {
 		sipua_warn("re-INVITE from %s refused: it swaps the RFB roles\n",
-			  call->peer);
+			   call->peer);
 		return EPROTO;
 	}
 	memset(&local, 0, sizeof(local));
 	status = ua->handlers.modified(call, media, &local, ua->arg);
 	if (status) {
 		sipua_warn("re-INVITE from %s refused by the desktop (%d)\n",
-			  call->peer, status);
+			   call->peer, status);
 		return EPROTO;
 	}
 	str_ncpy(call->local_path, local.path, sizeof(call->local_path));
@@ -71,7 +71,7 @@ static int restart_media(struct sipua_call *call, struct sipua_media *media,
 		/* our user's new path does not fit an answer: nothing the
 		 * peer could use, and the old media is gone */
 		sipua_warn("re-INVITE from %s: cannot answer (%s)\n",
-			  call->peer, why);
+			   call->peer, why);
 		return EPROTO;
 	}
 	call->media = *media;

@@ -55,8 +55,8 @@ static int verify_handler(int ok, X509_STORE_CTX *store)
 
 	if (!ok) {
 		sipua_warn("TLS: the SIP server's certificate is not trusted: "
-			  "%s (chain depth %d); see sip_ca_file\n",
-			  X509_verify_cert_error_string(X509_STORE_CTX_get_error(store)), depth);
+			   "%s (chain depth %d); see sip_ca_file\n",
+			   X509_verify_cert_error_string(X509_STORE_CTX_get_error(store)), depth);
 		return 0;
 	}
 	if (depth > 0)
@@ -65,8 +65,8 @@ static int verify_handler(int ok, X509_STORE_CTX *store)
 		return 1;
 	X509_STORE_CTX_set_error(store, X509_V_ERR_HOSTNAME_MISMATCH);
 	sipua_warn("TLS: the SIP server's certificate names none of our "
-		  "servers (%s%s)\n", tls_hosts[0],
-		  n_tls_hosts > 1 ? ", ..." : "");
+		   "servers (%s%s)\n", tls_hosts[0],
+		   n_tls_hosts > 1 ? ", ..." : "");
 	return 0;
 }
 
@@ -102,7 +102,7 @@ int sipua_tls_open(struct sipua *ua, const struct conf *conf)
 		return 0;   /* no SIP over TLS */
 	if (sa_decode(&laddr, addr, strlen(addr))) {
 		sipua_warn("bad sip_tls_listen '%s' (want address:port)\n",
-			  addr);
+			   addr);
 		return EINVAL;
 	}
 	if (conf_get_str(conf, "sip_tls_cert", cert, sizeof(cert)))
@@ -111,15 +111,15 @@ int sipua_tls_open(struct sipua *ua, const struct conf *conf)
 			NULL);
 	if (err) {
 		sipua_warn("TLS: cannot set up (%s%s) (%m)\n",
-			  cert[0] ? "certificate " : "no certificate",
-			  cert, err);
+			   cert[0] ? "certificate " : "no certificate",
+			   cert, err);
 		return err;
 	}
 	if (!conf_get_str(conf, "sip_ca_file", ca, sizeof(ca))) {
 		err = tls_add_ca(ua->tls, ca);
 		if (err) {
 			sipua_warn("TLS: cannot read sip_ca_file %s (%m)\n", ca,
-				  err);
+				   err);
 			return err;
 		}
 	}
@@ -137,7 +137,7 @@ int sipua_tls_open(struct sipua *ua, const struct conf *conf)
 	err = sip_transp_add(ua->sip, SIP_TRANSP_TLS, &laddr, ua->tls);
 	if (err)
 		sipua_warn("cannot listen for SIP over TLS on %J (%m)\n", &laddr,
-			  err);
+			   err);
 	else
 		sipua_log("SIP over TLS on %J, servers verified against %s\n",
 			  &laddr, ca[0] ? ca : "the system CA store");

@@ -93,7 +93,7 @@ int sipua_read_answermode(struct sipua *ua, const struct conf *conf)
 			ua->answermode = ANSWERMODE_MANUAL;
 		else if (str_casecmp(buf, "auto")) {
 			sipua_warn("bad answermode '%s' (auto|manual|reject)\n",
-				  buf);
+				   buf);
 			return EINVAL;
 		}
 	}
@@ -109,7 +109,7 @@ int sipua_read_answermode(struct sipua *ua, const struct conf *conf)
 		int err = errno;
 
 		sipua_warn("answer_command %s cannot run (%m)\n",
-			  ua->answer_command, err);
+			   ua->answer_command, err);
 		return err;
 	}
 	(void)conf_get_u32(conf, "answer_timeout", &secs);
@@ -150,7 +150,7 @@ static int account_handler(const struct pl *val, void *arg)
 	if (err) {
 		/* the line number, not the line: it holds a password */
 		sipua_warn("bad account line #%u (%m)\n", ua->n_accounts + 1,
-			  err);
+			   err);
 		return err;
 	}
 	ua->accounts[ua->n_accounts].ua = ua;
@@ -199,7 +199,7 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 			ua->connect_on_actpass = true;
 		else if (str_casecmp(buf, "passive")) {
 			sipua_warn("bad msrp_setup '%s' (active|passive)\n",
-				  buf);
+				   buf);
 			return EINVAL;
 		}
 	}
