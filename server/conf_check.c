@@ -285,8 +285,9 @@ static void check_value(struct check_ctx *cx, const char *key,
 			problem(cx, "%s is yes or no, not '%s'", key, v);
 	}
 	else if (!strcmp(key, "max_sessions")) {
-		if (!is_uint(v, 1, 1000))
-			problem(cx, "max_sessions wants 1..1000, not '%s'", v);
+		/* 0 is meaningful: every call gets 486 for now */
+		if (!is_uint(v, 0, UINT32_MAX))
+			problem(cx, "max_sessions wants a number, not '%s'", v);
 	}
 	else if (!strcmp(key, "answer_timeout")) {
 		if (!is_uint(v, 1, 600))

@@ -60,7 +60,7 @@ allow           sip:a@example.com everything
 answermode      sometimes
 answer_command  $T/no-such-program
 msrp_tls_ca     $T/no-such-ca.pem
-max_sessions    0
+max_sessions    many
 sip_listen      127.0.0.1:5060
 trusted_proxy   proxy.example.com
 log_level       loud
@@ -74,7 +74,7 @@ expect "$T/broken.conf" \
 	"5: answermode is auto, manual or reject, not 'sometimes'" \
 	"6: answer_command: $T/no-such-program: No such file or directory" \
 	"7: msrp_tls_ca: $T/no-such-ca.pem: No such file or directory" \
-	"8: max_sessions wants 1..1000, not '0'" \
+	"8: max_sessions wants a number, not 'many'" \
 	"9: 'sip_listen' again (line 1 has it; only one counts)" \
 	"10: trusted_proxy wants an IP address, not 'proxy.example.com'" \
 	"11: log_level is error, warn, info or debug, not 'loud'" \
