@@ -39,6 +39,7 @@ struct capture_indicator {
 	char lines[MAX_LINES + 1][LINE_CHARS + 4];
 	size_t n;
 	int w, h;
+	int screen_w;           /* follows RandR resizes */
 	bool mapped;
 	bool pressed;           /* a press began on the button */
 };
@@ -155,7 +156,7 @@ int capture_indicator_show(struct capture_indicator *ind,
 	if (ind->w < MIN_W)
 		ind->w = MIN_W;
 	ind->h = 2 * PAD + (int)(ind->n + 1) * LINE_H + PAD + BUTTON_H;
-	geo[0] = (uint32_t)(ind->screen->width_in_pixels - ind->w - MARGIN);
+	geo[0] = (uint32_t)(ind->screen_w - ind->w - MARGIN);
 	geo[1] = MARGIN;
 	geo[2] = (uint32_t)ind->w;
 	geo[3] = (uint32_t)ind->h;
@@ -182,6 +183,23 @@ static void handle(struct capture_indicator *ind, xcb_generic_event_t *ev)
 		if (((xcb_expose_event_t *)ev)->count == 0 && ind->mapped)
 			draw(ind);
 		break;
+
+	case XCB_CONFIGURE_NOTIFY: {
+		const xcb_configure_notify_event_t *cn = (void *)ev;
+		uint32_t x;
+
+		/* the screen was resized: back to its top right corner */
+		if (cn->window != ind->screen->root ||
+		    cn->width == ind->screen_w)
+			break;
+		ind->screen_w = cn->width;
+		x = (uint32_t)(ind->screen_w - ind->w - MARGIN > 0 ?
+			       ind->screen_w - ind->w - MARGIN : 0);
+		xcb_configure_window(ind->conn, ind->win, XCB_CONFIG_WINDOW_X,
+				     &x);
+		xcb_flush(ind->conn);
+		break;
+	}
 
 	case XCB_VISIBILITY_NOTIFY:
 		/* something came in front: back on top */
@@ -282,6 +300,11 @@ static void create_window(struct capture_indicator *ind)
 				    type, XCB_ATOM_ATOM, 32, 1, &notif);
 	}
 	ind->viewers_atom = intern(ind->conn, "_SIPVNC_VIEWERS");
+	/* the root's size changes (RandR) as ConfigureNotify */
+	ind->screen_w = scr->width_in_pixels;
+	values[0] = XCB_EVENT_MASK_STRUCTURE_NOTIFY;
+	xcb_change_window_attributes(ind->conn, scr->root, XCB_CW_EVENT_MASK,
+				     values);
 	xcb_open_font(ind->conn, font, 5, "fixed");
 	ind->gc_text = xcb_generate_id(ind->conn);
 	values[0] = scr->black_pixel;
