@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <xcb/xcb.h>
 
 #include "capture/indicator.h"
@@ -42,6 +43,8 @@ struct capture_indicator {
 	int screen_w;           /* follows RandR resizes */
 	bool mapped;
 	bool pressed;           /* a press began on the button */
+	long long raise_second; /* raises back on top in this second */
+	unsigned raises;
 };
 
 static int button_x(const struct capture_indicator *ind)
@@ -83,6 +86,14 @@ static void draw(struct capture_indicator *ind)
 	     (int)strlen(button_text)) / 2, r.y + BUTTON_H / 2 + 4,
 	     button_text);
 	xcb_flush(ind->conn);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void raise_window(struct capture_indicator *ind)
@@ -202,10 +213,20 @@ static void handle(struct capture_indicator *ind, xcb_generic_event_t *ev)
 	}
 
 	case XCB_VISIBILITY_NOTIFY:
-		/* something came in front: back on top */
+		/* something came in front: back on top, but at most ten
+		 * times a second, so that a window that raises itself too (a
+		 * screen locker) cannot start a match that eats the CPU */
 		if (((xcb_visibility_notify_event_t *)ev)->state !=
-		    XCB_VISIBILITY_UNOBSCURED && ind->mapped)
-			raise_window(ind);
+		    XCB_VISIBILITY_UNOBSCURED && ind->mapped) {
+			long long second = now_ms() / 1000;
+
+			if (second != ind->raise_second) {
+				ind->raise_second = second;
+				ind->raises = 0;
+			}
+			if (ind->raises++ < 10)
+				raise_window(ind);
+		}
 		break;
 
 	case XCB_BUTTON_PRESS: {
