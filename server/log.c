@@ -88,24 +88,28 @@ static void on_dbg(int level, const char *p, size_t len, void *arg)
 {
 	struct log *lg = arg;
 	bool more = len && p[0] == '\x1f';
-	size_t room = sizeof(lg->pending) - lg->pending_len;
+	size_t room;
 
 	if (more) {
 		p++;
 		len--;
 	}
+	pthread_mutex_lock(&lg->lock);
+	room = sizeof(lg->pending) - lg->pending_len;
 	if (!more && !lg->pending_len) {
 		emit(lg, level, p, len);
-		return;
 	}
-	if (len > room)
-		len = room;
-	memcpy(lg->pending + lg->pending_len, p, len);
-	lg->pending_len += len;
-	if (more)
-		return;
-	emit(lg, level, lg->pending, lg->pending_len);
-	lg->pending_len = 0;
+	else {
+		if (len > room)
+			len = room;
+		memcpy(lg->pending + lg->pending_len, p, len);
+		lg->pending_len += len;
+		if (!more) {
+			emit(lg, level, lg->pending, lg->pending_len);
+			lg->pending_len = 0;
+		}
+	}
+	pthread_mutex_unlock(&lg->lock);
 }
 
 void log_printf(int level, const char *fmt, ...)
@@ -130,6 +134,7 @@ void log_printf(int level, const char *fmt, ...)
 
 void log_open(struct log *lg)
 {
+	pthread_mutex_init(&lg->lock, NULL);
 	lg->pending_len = 0;
 	lg->journal = stderr_is_journal();
 	if (!lg->level)

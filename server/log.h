@@ -10,6 +10,7 @@
 #ifndef SIPVNC_LOG_H
 #define SIPVNC_LOG_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -26,7 +27,9 @@ struct log {
 	int level;      /* DBG_ERR .. DBG_DEBUG */
 	bool journal;   /* stderr is the journal: <N> prefixes */
 	bool forced;    /* -v: debug, whatever log_level says */
-	/* a long line arriving in pieces (see log_printf) */
+	/* a long line arriving in pieces (see log_printf); RFB threads log
+	 * too, so the handler holds lock */
+	pthread_mutex_t lock;
 	char pending[1024];
 	size_t pending_len;
 };
