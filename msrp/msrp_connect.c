@@ -5,6 +5,7 @@
  */
 #include <string.h>
 #include <re.h>
+#include "msrp_log.h"
 #include "msrp_session.h"
 
 static int connect_to(struct msrp_session *sess, const struct sa *peer)
@@ -35,8 +36,8 @@ static void resolved(int err, const struct sa *addr, void *arg)
 	if (!err)
 		err = connect_to(sess, addr);
 	if (err) {
-		re_fprintf(stderr, "msrp: session %s: cannot reach the peer's "
-			   "host: %m\n", sess->id, err);
+		msrp_warn("msrp: session %s: cannot reach the peer's "
+			  "host: %m\n", sess->id, err);
 		msrp_session_fail(sess, err);
 	}
 }

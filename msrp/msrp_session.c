@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include <re.h>
+#include "msrp_log.h"
 #include "msrp_session.h"
 
 unsigned msrp_bind_timeout_ms = MSRP_TRANSACTION_MS;
@@ -100,8 +101,8 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 	if (settings && settings->tls && (!sock->tls ||
 	    (sock->relay && !msrp_relay_secure(sock->relay)))) {
 		/* msrps through a relay needs TLS to the relay too */
-		re_fprintf(stderr, "msrp: TLS sessions need a certificate and "
-			   "an msrps relay, if any\n");
+		msrp_warn("msrp: TLS sessions need a certificate and "
+			  "an msrps relay, if any\n");
 		return ENOTSUP;
 	}
 	sess = mem_zalloc(sizeof(*sess), session_destructor);
@@ -352,10 +353,10 @@ int msrp_session_start(struct msrp_session *sess, const char *remote_path,
 	 * socket connects to it). */
 	if (sess->tls && sess->tls_require_auth && !sess->peer_fp[0] &&
 	    !sess->via_relay && !msrp_tls_has_ca(sess->sock->tls)) {
-		re_fprintf(stderr, "msrp: session %s: the TLS peer cannot be "
-			   "authenticated (no a=fingerprint, no msrp_tls_ca) "
-			   "and msrp_tls_require_auth is set; refused\n",
-			   sess->id);
+		msrp_warn("msrp: session %s: the TLS peer cannot be "
+			  "authenticated (no a=fingerprint, no msrp_tls_ca) "
+			  "and msrp_tls_require_auth is set; refused\n",
+			  sess->id);
 		return EAUTH;
 	}
 	tmr_start(&sess->bind_tmr, msrp_bind_timeout_ms, bind_timeout, sess);

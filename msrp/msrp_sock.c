@@ -10,6 +10,7 @@
  */
 #include <string.h>
 #include <re.h>
+#include "msrp_log.h"
 #include "msrp_priv.h"
 
 enum {
@@ -36,8 +37,8 @@ static void pending_destructor(void *data)
 
 static void pending_timeout(void *arg)
 {
-	re_fprintf(stderr, "msrp: an accepted connection sent no request in "
-		   "time; closed\n");
+	msrp_warn("msrp: an accepted connection sent no request in "
+		  "time; closed\n");
 	mem_deref(arg);
 }
 
@@ -57,8 +58,8 @@ static void pending_msg(const struct msrp_msg *msg,
 
 	if (!msg || !msg->is_request) {
 		if (!msg)
-			re_fprintf(stderr, "msrp: an accepted connection sent "
-				   "a malformed first request; closed\n");
+			msrp_warn("msrp: an accepted connection sent "
+				  "a malformed first request; closed\n");
 		mem_deref(pc);
 		return;
 	}
@@ -190,8 +191,8 @@ int msrp_sock_configure(struct msrp_sock *sock,
 				     settings->tls_key, settings->tls_dir);
 		if (err && !settings->tls && !settings->tls_cert) {
 			/* only for answering TLS offers: plain still works */
-			re_fprintf(stderr, "msrp: no TLS certificate (%m): TLS "
-				   "offers will be refused\n", err);
+			msrp_warn("msrp: no TLS certificate (%m): TLS "
+				  "offers will be refused\n", err);
 		}
 		else if (!err && settings->tls_ca_file &&
 			 settings->tls_ca_file[0])

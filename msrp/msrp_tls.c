@@ -20,6 +20,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include <re.h>
+#include "msrp_log.h"
 #include "msrp_tls_int.h"
 
 static const char cert_name[] = "msrp-tls-cert.pem";
@@ -221,27 +222,27 @@ static int load_pair(struct msrp_tls *tls, const char *cert_file,
 			if (!err)
 				err = generate_pair(tls, cert_file, key_file);
 			if (err) {
-				re_fprintf(stderr, "msrp: cannot make a TLS "
-					   "certificate in %s: %m\n", d, err);
+				msrp_warn("msrp: cannot make a TLS "
+					  "certificate in %s: %m\n", d, err);
 				return err;
 			}
-			re_printf("msrp: made a self-signed TLS certificate "
+			msrp_info("msrp: made a self-signed TLS certificate "
 				  "in %s\n", d);
 		}
 	}
 	if (mbedtls_x509_crt_parse_file(&tls->crt, cert_file)) {
-		re_fprintf(stderr, "msrp: cannot read TLS certificate %s\n",
-			   cert_file);
+		msrp_warn("msrp: cannot read TLS certificate %s\n",
+			  cert_file);
 		return EINVAL;
 	}
 	if (mbedtls_pk_parse_keyfile(&tls->key, key_file, NULL)) {
-		re_fprintf(stderr, "msrp: cannot read TLS key %s\n",
-			   key_file);
+		msrp_warn("msrp: cannot read TLS key %s\n",
+			  key_file);
 		return EINVAL;
 	}
 	if (mbedtls_pk_check_pair(&tls->crt.pk, &tls->key)) {
-		re_fprintf(stderr, "msrp: TLS key %s does not belong to "
-			   "certificate %s\n", key_file, cert_file);
+		msrp_warn("msrp: TLS key %s does not belong to "
+			  "certificate %s\n", key_file, cert_file);
 		return EINVAL;
 	}
 	return 0;
@@ -311,8 +312,8 @@ int msrp_tls_set_ca(struct msrp_tls *tls, const char *ca_file)
 		return EINVAL;
 	r = mbedtls_x509_crt_parse_file(&tls->ca, ca_file);
 	if (r) {
-		re_fprintf(stderr, "msrp: cannot load the CA file %s "
-			   "(-0x%04x)\n", ca_file, (unsigned)-r);
+		msrp_warn("msrp: cannot load the CA file %s "
+			  "(-0x%04x)\n", ca_file, (unsigned)-r);
 		return r < 0 ? EINVAL : EBADMSG;
 	}
 	/* Chain and name are judged after the handshake

@@ -10,6 +10,7 @@
 #include <mbedtls/net_sockets.h>
 
 #include <re.h>
+#include "msrp_log.h"
 #include "msrp_tls_int.h"
 
 enum {
@@ -77,17 +78,17 @@ static void log_tls_error(const char *what, int r)
 	char msg[128];
 
 	mbedtls_strerror(r, msg, sizeof(msg));
-	re_fprintf(stderr, "msrp: TLS %s failed: %s (-0x%04x)\n", what, msg,
-		   (unsigned)-r);
+	msrp_warn("msrp: TLS %s failed: %s (-0x%04x)\n", what, msg,
+		  (unsigned)-r);
 }
 
 static void log_verdict(const struct msrp_tls_conn *c)
 {
 	if (c->auth == MSRP_TLS_AUTH_FP)
-		re_printf("msrp: TLS peer certificate matches the SDP "
+		msrp_info("msrp: TLS peer certificate matches the SDP "
 			  "fingerprint\n");
 	else if (c->auth == MSRP_TLS_AUTH_CA)
-		re_printf("msrp: TLS certificate of %s verified by CA\n",
+		msrp_info("msrp: TLS certificate of %s verified by CA\n",
 			  c->host);
 }
 
@@ -97,15 +98,15 @@ static int judge(struct msrp_tls_conn *c, const char *fp, bool require)
 	int err;
 
 	if (!peer) {
-		re_fprintf(stderr, "msrp: TLS peer showed no certificate\n");
+		msrp_warn("msrp: TLS peer showed no certificate\n");
 		return EAUTH;
 	}
 	err = msrp_tls_judge(c->tls, peer, fp, c->host, require, &c->auth,
 			     c->why, sizeof(c->why));
 	if (err) {
-		re_fprintf(stderr, "msrp: TLS peer certificate%s%s refused: "
-			   "%s\n", c->host[0] ? " of " : "", c->host,
-			   c->why[0] ? c->why : "nothing vouches for it");
+		msrp_warn("msrp: TLS peer certificate%s%s refused: "
+			  "%s\n", c->host[0] ? " of " : "", c->host,
+			  c->why[0] ? c->why : "nothing vouches for it");
 		return EAUTH;
 	}
 	log_verdict(c);
@@ -125,7 +126,7 @@ static int handshake(struct msrp_tls_conn *c, bool *estab)
 	/* Both ends must show one (RFC 8122 section 6.5): judged below or
 	 * once the session is known. */
 	if (!mbedtls_ssl_get_peer_cert(&c->ssl)) {
-		re_fprintf(stderr, "msrp: TLS peer showed no certificate\n");
+		msrp_warn("msrp: TLS peer showed no certificate\n");
 		return EAUTH;
 	}
 	/* Active: judged before a single MSRP byte leaves.  Passive: once
@@ -174,11 +175,11 @@ int msrp_sniff_plain(const struct tcp_conn *tc, const struct mbuf *mb)
 		return 0;
 	if (tcp_conn_peer_get(tc, &peer))
 		sa_init(&peer, AF_UNSPEC);
-	re_fprintf(stderr, "msrp: connection from %J is not MSRP%s (first "
-		   "byte 0x%02x); closed\n", &peer,
-		   mbuf_buf(mb)[0] == TLS_HANDSHAKE ?
-		   " but TLS, which needs a certificate (msrp_tls)" : "",
-		   mbuf_buf(mb)[0]);
+	msrp_warn("msrp: connection from %J is not MSRP%s (first "
+		  "byte 0x%02x); closed\n", &peer,
+		  mbuf_buf(mb)[0] == TLS_HANDSHAKE ?
+		  " but TLS, which needs a certificate (msrp_tls)" : "",
+		  mbuf_buf(mb)[0]);
 	return EPROTO;
 }
 

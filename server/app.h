@@ -11,6 +11,7 @@
 
 #include "msrp/msrp.h"
 #include "sip/sipua.h"
+#include "server/log.h"
 
 enum app_mode {
 	APP_SERVE, /* answer calls and share this screen */
@@ -38,6 +39,11 @@ struct app {
 	                               waiting for someone to share */
 	int waiting_viewer_minor;   /* its RFB 3.minor if it logged in with
 	                               our password, else 0 */
+	struct log log;             /* levels, journal prefixes */
+	int exit_status;            /* why we stop, when not a signal
+	                               (enum sipvnc_exit, server/service.h) */
+	struct reload *reload;      /* SIGHUP (server/reload.h) */
+	struct capture_indicator *indicator;  /* who watches (indicator.h) */
 };
 
 struct call;
@@ -61,6 +67,11 @@ int call_start_media(struct call *call, const struct sipua_media *media);
 /* End the call: hang up the SIP side when hangup is set; the rest is torn
  * down on the next loop turn, so it is safe from any handler. */
 void call_end(struct call *call, bool hangup, const char *why);
+/* call_end() every call (BYE), e.g. when stopping. */
+void call_end_all(struct app *app, const char *why);
+/* For the indicator: "PEER (view|control)" while call shows our screen
+ * to someone; false for other calls. */
+bool call_viewer_line(const struct call *call, char *buf, size_t size);
 
 extern const struct sipua_handlers app_sip_handlers;
 

@@ -4,15 +4,18 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <re.h>
 
 #include "msrp/msrp.h"
+#include "server/log.h"
 #include "server/app.h"
 #include "server/bridge.h"
 #include "server/desktop.h"
 #include "server/view_rfb.h"
+#include "server/indicator.h"
 
 struct call {
 	struct le le;
@@ -31,6 +34,12 @@ struct call {
 	bool we_connect;            /* our MSRP role, for the log */
 	bool bound;                 /* the MSRP session got through once */
 	bool ended;
+	/* for the audit line at its end */
+	bool incoming;
+	time_t started;             /* wall clock, when the SIP side joined */
+	uint64_t started_ms;        /* tmr_jiffies() then */
+	uint64_t bytes_in;          /* from the peer */
+	uint64_t bytes_out;         /* to the peer, of media sessions gone */
 };
 
 static void on_bridge_closed(int err, void *arg)
@@ -68,15 +77,16 @@ static void on_msrp_bound(void *arg)
 	if (!err && !call->greeting)
 		err = bridge_start(call->bridge, call->msrp);
 	if (err) {
-		re_fprintf(stderr, "sipvnc: cannot start RFB for %s: %m\n",
-			   call->peer, err);
+		log_warn("sipvnc: cannot start RFB for %s: %m\n",
+			 call->peer, err);
 		call_end(call, true, "media setup failed");
 		return;
 	}
-	re_printf("sipvnc: media up with %s (%s, MSRP %s)\n",
-		  call->peer,
-		  call->we_serve_rfb ? (call->control ? "control" : "view only")
-		  : "viewer", call->we_connect ? "active" : "passive");
+	log_info("sipvnc: media up with %s (%s, MSRP %s)\n",
+		 call->peer,
+		 call->we_serve_rfb ? (call->control ? "control" : "view only")
+		 : "viewer", call->we_connect ? "active" : "passive");
+	indicator_update(call->app);
 }
 
 /* The far end's RFB greeting, for a viewer that logged in with us: answered
@@ -112,6 +122,7 @@ static void on_msrp_recv(const uint8_t *data, size_t len, void *arg)
 {
 	struct call *call = arg;
 
+	call->bytes_in += len;
 	if (call->greeting)
 		greet_far_end(call, data, len);
 	else
@@ -130,24 +141,24 @@ static void on_msrp_close(int err, void *arg)
 	struct call *call = arg;
 
 	if (err == EAUTH) {
-		re_fprintf(stderr, "sipvnc: MSRP session closed (the peer's "
-			   "TLS certificate was refused)\n");
+		log_warn("sipvnc: MSRP session closed (the peer's "
+			 "TLS certificate was refused)\n");
 		call_end(call, true, "MSRP peer's TLS certificate refused");
 		return;
 	}
-	re_fprintf(stderr, "sipvnc: MSRP session closed (%m)\n", err);
+	log_warn("sipvnc: MSRP session closed (%m)\n", err);
 	/* the usual cause of a call without pixels: say what it means */
 	if (!call->bound && err == ETIMEDOUT && !call->we_connect) {
-		re_fprintf(stderr, "sipvnc: %s never connected to our MSRP "
-			   "path: it cannot reach us (behind NAT?  msrp_setup "
-			   "auto would connect out)\n", call->peer);
+		log_warn("sipvnc: %s never connected to our MSRP "
+			 "path: it cannot reach us (behind NAT?  msrp_setup "
+			 "auto would connect out)\n", call->peer);
 		call_end(call, true, "MSRP timeout: the peer could not "
 			 "reach us (we listened)");
 		return;
 	}
 	if (!call->bound && err == ETIMEDOUT) {
-		re_fprintf(stderr, "sipvnc: our MSRP connection to %s did "
-			   "not get through in time\n", call->peer);
+		log_warn("sipvnc: our MSRP connection to %s did "
+			 "not get through in time\n", call->peer);
 		call_end(call, true, "MSRP timeout: we could not reach the "
 			 "peer (we connected)");
 		return;
@@ -213,8 +224,8 @@ void call_set_local_addr(struct call *call, const char *ip)
 		return;   /* the socket's own address stands */
 	err = msrp_session_set_local_addr(call->msrp, &sa);
 	if (err)
-		re_fprintf(stderr, "sipvnc: MSRP cannot be reached at %s: %m\n",
-			   ip, err);
+		log_warn("sipvnc: MSRP cannot be reached at %s: %m\n",
+			 ip, err);
 }
 
 void call_describe_local(const struct call *call, struct sipua_local *local)
@@ -241,6 +252,8 @@ int call_local_login(struct call *call, int minor)
 void call_set_sip(struct call *call, struct sipua_call *sip)
 {
 	call->sip = sip;
+	call->started = time(NULL);
+	call->started_ms = tmr_jiffies();
 	str_ncpy(call->peer, sipua_call_peer(sip), sizeof(call->peer));
 }
 
@@ -271,13 +284,45 @@ static void teardown(void *arg)
 		re_cancel();
 }
 
+/* One line per call, for whoever has to answer "who was on this screen,
+ * for how long, and why did it stop": key=value, values without blanks
+ * except the quoted reason. */
+static void audit(const struct call *call, const char *why)
+{
+	char start[32] = "-", reason[128];
+	uint64_t ms = call->started_ms ? tmr_jiffies() - call->started_ms : 0;
+	unsigned long long bytes_out = call->bytes_out;
+	struct tm tm;
+	size_t i;
+
+	if (call->started && gmtime_r(&call->started, &tm))
+		(void)strftime(start, sizeof(start), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	bytes_out += bridge_sent(call->bridge);
+	str_ncpy(reason, why ? why : "", sizeof(reason));
+	for (i = 0; reason[i]; i++)
+		if (reason[i] == '"' || reason[i] == '\n' || reason[i] == '\r')
+			reason[i] = '\'';
+	log_line(&call->app->log, DBG_INFO, "sipvnc: call-audit: peer=%s "
+		 "direction=%s rights=%s start=%s duration=%llu.%03llus "
+		 "bytes_in=%llu bytes_out=%llu end=\"%s\"",
+		 call->peer[0] ? call->peer : "-",
+		 call->incoming ? "incoming" : "outgoing",
+		 !call->we_serve_rfb ? "viewer" :
+		 call->control ? "control" : "view", start,
+		 (unsigned long long)(ms / 1000),
+		 (unsigned long long)(ms % 1000),
+		 (unsigned long long)call->bytes_in, bytes_out, reason);
+}
+
 void call_end(struct call *call, bool hangup, const char *why)
 {
 	if (!call || call->ended)
 		return;
 	call->ended = true;
-	re_printf("sipvnc: call with %s ended: %s\n",
-		  call->peer, why);
+	log_info("sipvnc: call with %s ended: %s\n",
+		 call->peer, why);
+	audit(call, why);
+	indicator_update(call->app);
 	if (call->greeting && call->bridge) {
 		/* the viewer still waits for its SecurityResult: say why,
 		 * TigerVNC shows it (RFB 3.8) */
@@ -293,6 +338,27 @@ void call_end(struct call *call, bool hangup, const char *why)
 		call->sip = NULL;
 	}
 	tmr_start(&call->teardown, 0, teardown, call);
+}
+
+bool call_viewer_line(const struct call *call, char *buf, size_t size)
+{
+	if (!call->we_serve_rfb || !call->rfb || call->ended)
+		return false;
+	(void)re_snprintf(buf, size, "%s (%s)", call->peer,
+			  call->control ? "control" : "view");
+	return true;
+}
+
+void call_end_all(struct app *app, const char *why)
+{
+	struct le *le = list_head(&app->calls);
+
+	while (le) {
+		struct call *call = le->data;
+
+		le = le->next;
+		call_end(call, true, why);
+	}
 }
 
 /* ---- SIP side: the calls sipua hands us ---- */
@@ -348,8 +414,8 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 
 	local->why = transport_refusal(app, media);
 	if (local->why) {
-		re_fprintf(stderr, "sipvnc: %s refused: %s\n",
-			   sipua_call_peer(sip), local->why);
+		log_warn("sipvnc: %s refused: %s\n",
+			 sipua_call_peer(sip), local->why);
 		return 488;
 	}
 	if (media->we_serve_rfb) {
@@ -405,19 +471,20 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 	if (!media->we_connect && !media->late_offer) {
 		err = call_start_media(call, media);
 		if (err) {
-			re_fprintf(stderr, "sipvnc: MSRP start for %s failed: "
-				   "%m\n", sipua_call_peer(sip), err);
+			log_warn("sipvnc: MSRP start for %s failed: "
+				 "%m\n", sipua_call_peer(sip), err);
 			if (app->view_call == call)
 				view_call_ended(app);
 			mem_deref(call);
 			return start_refusal(err, local);
 		}
 	}
+	call->incoming = true;
 	call_set_sip(call, sip);
 	sipua_call_set_arg(sip, call);
-	re_printf("sipvnc: call from %s accepted (%s)\n",
-		  sipua_call_peer(sip), !media->we_serve_rfb ? "we view" :
-		  rights == SIPUA_RIGHTS_CONTROL ? "control" : "view only");
+	log_info("sipvnc: call from %s accepted (%s)\n",
+		 sipua_call_peer(sip), !media->we_serve_rfb ? "we view" :
+		 rights == SIPUA_RIGHTS_CONTROL ? "control" : "view only");
 	return 0;
 }
 
@@ -445,8 +512,8 @@ static void on_established(struct sipua_call *sip,
 			status = (unsigned)start_refusal(err, &why);
 	}
 	if (status) {
-		re_fprintf(stderr, "sipvnc: MSRP with %s cannot start: %s\n",
-			   call->peer, why.why);
+		log_warn("sipvnc: MSRP with %s cannot start: %s\n",
+			 call->peer, why.why);
 		if (call->sip)
 			sipua_hangup(call->sip, status, why.why);
 		call->sip = NULL;
@@ -468,6 +535,7 @@ static int on_modified(struct sipua_call *sip, const struct sipua_media *media,
 	if (local->why)
 		return 488;
 	call->rfb = mem_deref(call->rfb);
+	call->bytes_out += bridge_sent(call->bridge);
 	call->bridge = mem_deref(call->bridge);
 	call->msrp = mem_deref(call->msrp);
 	err = msrp_session_alloc(&call->msrp, call->app->msrp_sock,

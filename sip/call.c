@@ -153,7 +153,7 @@ int sipua_answer_handler(const struct sip_msg *msg, void *arg)
 				   mbuf_get_left(msg->mb), call->we_serve_rfb,
 				   &why);
 	if (err) {
-		sipua_log("call to %s: unusable answer: %s\n", call->peer, why);
+		sipua_warn("call to %s: unusable answer: %s\n", call->peer, why);
 		call->fail_status = 488;
 		call->fail_reason = why;
 		return err;
@@ -311,7 +311,7 @@ int sipua_connect(struct sipua_call **callp, struct sipua *ua,
 	mem_deref(mb);
  out:
 	if (err) {
-		sipua_log("cannot call %s (%m)\n", uri, err);
+		sipua_warn("cannot call %s (%m)\n", uri, err);
 		mem_deref(call);
 		return err;
 	}

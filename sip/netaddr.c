@@ -21,6 +21,7 @@
 #include <linux/rtnetlink.h>
 #include <re.h>
 #include "sip/netaddr.h"
+#include "sip/sip_log.h"
 
 #define SETTLE_MS 300        /* a burst of netlink messages is one change */
 #define POLL_MS   3000       /* without netlink */
@@ -275,7 +276,7 @@ int sipua_netwatch_alloc(struct sipua_netwatch **nwp, sipua_netwatch_h *h,
 		nw->fd = -1;
 	}
 	if (nw->fd < 0) {
-		re_fprintf(stderr, "sip: no netlink: looking at our addresses "
+		sipua_warn("no netlink: looking at our addresses "
 			   "every %u s instead\n", POLL_MS / 1000);
 		tmr_start(&nw->tmr, POLL_MS, settled, nw);
 	}

@@ -113,6 +113,11 @@ struct sipua_handlers {
  * registering. */
 int sipua_alloc(struct sipua **uap, const struct conf *conf,
 		const struct sipua_handlers *handlers, void *arg);
+/* Take the caller policy of conf (allow, deny, caller_secret, answermode,
+ * answer_command, answer_timeout, max_sessions) for calls from now on;
+ * calls in progress keep going.  On any error (logged) nothing changes. */
+int sipua_reload(struct sipua *ua, const struct conf *conf);
+
 /* Un-REGISTER and close (libre objects: mem_deref(ua) afterwards). */
 void sipua_shutdown(struct sipua *ua);
 

@@ -131,7 +131,7 @@ struct sipua_call {
 	void *arg;
 };
 
-#define sipua_log(...) ((void)re_fprintf(stderr, "sip: " __VA_ARGS__))
+#include "sip/sip_log.h"
 
 /* call.c: the session handlers, shared with incoming.c */
 #define SIPUA_SDP_BUF_SIZE 8192
@@ -207,6 +207,8 @@ void sipua_route_addr(const struct sipua *ua, const char *uri,
 		      const struct sa *fallback, char *ip, size_t size);
 /* ua.c */
 void sipua_update_contact(struct sipua *ua);
+/* answermode, answer_command, answer_timeout into ua; EINVAL (logged). */
+int sipua_read_answermode(struct sipua *ua, const struct conf *conf);
 const char *sipua_contact_user(const struct sipua *ua);
 /* The primary account, or NULL without any. */
 const struct sip_account *sipua_primary(const struct sipua *ua);

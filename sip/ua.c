@@ -85,7 +85,7 @@ static bool options_handler(const struct sip_msg *msg, void *arg)
 	return true;
 }
 
-static int read_answermode(struct sipua *ua, const struct conf *conf)
+int sipua_read_answermode(struct sipua *ua, const struct conf *conf)
 {
 	char buf[64];
 	uint32_t secs = DEFAULT_ANSWER_TIMEOUT;
@@ -97,8 +97,8 @@ static int read_answermode(struct sipua *ua, const struct conf *conf)
 		else if (!str_casecmp(buf, "manual"))
 			ua->answermode = ANSWERMODE_MANUAL;
 		else if (str_casecmp(buf, "auto")) {
-			sipua_log("bad answermode '%s' (auto|manual|reject)\n",
-				  buf);
+			sipua_warn("bad answermode '%s' (auto|manual|reject)\n",
+				   buf);
 			return EINVAL;
 		}
 	}
@@ -107,19 +107,19 @@ static int read_answermode(struct sipua *ua, const struct conf *conf)
 		ua->answer_command[0] = '\0';
 	if (ua->answermode == ANSWERMODE_MANUAL && !ua->answer_command[0] &&
 	    !ua->handlers.ask_argv) {
-		sipua_log("answermode manual needs an answer_command\n");
+		sipua_warn("answermode manual needs an answer_command\n");
 		return EINVAL;
 	}
 	if (ua->answer_command[0] && access(ua->answer_command, X_OK) < 0) {
 		int err = errno;
 
-		sipua_log("answer_command %s cannot run (%m)\n",
-			  ua->answer_command, err);
+		sipua_warn("answer_command %s cannot run (%m)\n",
+			   ua->answer_command, err);
 		return err;
 	}
 	(void)conf_get_u32(conf, "answer_timeout", &secs);
 	if (secs == 0 || secs > 600) {
-		sipua_log("bad answer_timeout %u (1..600 seconds)\n", secs);
+		sipua_warn("bad answer_timeout %u (1..600 seconds)\n", secs);
 		return EINVAL;
 	}
 	ua->answer_timeout_ms = secs * 1000;
@@ -132,7 +132,7 @@ static int trusted_proxy_handler(const struct pl *val, void *arg)
 
 	if (pl_strcpy(val, addr, sizeof(addr)) ||
 	    caller_trust_add(arg, addr)) {
-		sipua_log("bad trusted_proxy '%r' (an IP address)\n", val);
+		sipua_warn("bad trusted_proxy '%r' (an IP address)\n", val);
 		return EINVAL;
 	}
 	return 0;
@@ -145,7 +145,7 @@ static int account_handler(const struct pl *val, void *arg)
 	int err;
 
 	if (ua->n_accounts == SIPUA_MAX_ACCOUNTS) {
-		sipua_log("more than %u account lines\n", SIPUA_MAX_ACCOUNTS);
+		sipua_warn("more than %u account lines\n", SIPUA_MAX_ACCOUNTS);
 		return E2BIG;
 	}
 	err = pl_strcpy(val, line, sizeof(line));
@@ -154,8 +154,8 @@ static int account_handler(const struct pl *val, void *arg)
 	memset(line, 0, sizeof(line));  /* held the password */
 	if (err) {
 		/* the line number, not the line: it holds a password */
-		sipua_log("bad account line #%u (%m)\n", ua->n_accounts + 1,
-			  err);
+		sipua_warn("bad account line #%u (%m)\n", ua->n_accounts + 1,
+			   err);
 		return err;
 	}
 	ua->accounts[ua->n_accounts].ua = ua;
@@ -192,7 +192,7 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 	if (err)
 		return err;
 
-	err = read_answermode(ua, conf);
+	err = sipua_read_answermode(ua, conf);
 	if (err)
 		return err;
 	err = conf_apply(conf, "trusted_proxy", trusted_proxy_handler,
@@ -209,8 +209,8 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 		else if (!str_casecmp(buf, "passive"))
 			ua->msrp_setup = SDP_RFB_ACTPASS_LISTEN;
 		else if (str_casecmp(buf, "auto")) {
-			sipua_log("bad msrp_setup '%s' (auto|active|passive)\n",
-				  buf);
+			sipua_warn("bad msrp_setup '%s' (auto|active|passive)\n",
+				   buf);
 			return EINVAL;
 		}
 	}
@@ -219,7 +219,7 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 	ua->own_msrp_relay = !conf_get_str(conf, "msrp_relay", buf,
 					   sizeof(buf)) && buf[0];
 	if (!ua->policy.n_rules && !ua->handlers.calls_out_only)
-		sipua_log("no allow line: every call will be refused\n");
+		sipua_warn("no allow line: every call will be refused\n");
 	return 0;
 }
 
