@@ -57,6 +57,7 @@ struct app {
 	char share_spec[256];       /* share_window / share_monitor */
 	struct capture_area share_area; /* what serve and share capture */
 	char self_exe[PATH_MAX];    /* this binary, for `sipvnc ask` */
+	char config_dir[512];       /* service_config_dir(), or "" */
 	const char *ask_argv[3];    /* self_exe "ask" NULL */
 	struct sipua_handlers sip_handlers;  /* what app.ua calls */
 };

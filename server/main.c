@@ -301,6 +301,7 @@ static const struct sipua_handlers *sip_handlers(void)
 	*handlers = app_sip_handlers;
 	handlers->calls_out_only = app.mode == APP_SHARE ||
 				   (app.mode == APP_VIEW && app.target[0]);
+	handlers->config_dir = app.config_dir[0] ? app.config_dir : NULL;
 	n = readlink("/proc/self/exe", app.self_exe,
 		     sizeof(app.self_exe) - 1);
 	if (n > 0 && app.mode == APP_SERVE) {
@@ -330,6 +331,7 @@ static int start(const char *listen_addr, bool no_auth)
 	err = apply_media_conf(&msrp_laddr);
 	if (err)
 		return err;
+	service_config_folders(&app);
 
 	if (app.mode != APP_VIEW) {
 		(void)conf_get_str(app.conf, "display", display,
