@@ -24,6 +24,12 @@ enum app_mode {
 struct desktop;
 struct view_local;
 
+/* The media keys' strings, which struct msrp_settings points into. */
+struct app_msrp_conf {
+	char relay[256], relay_user[128], relay_pass[128];
+	char tls_cert[512], tls_key[512], tls_dir[512], tls_ca[512];
+};
+
 struct app {
 	enum app_mode mode;
 	struct conf *conf;
@@ -49,10 +55,7 @@ struct app {
 
 	/* What the settings above point into, for the program's life
 	 * (server/main.c fills them from the file and the command line). */
-	struct {
-		char relay[256], relay_user[128], relay_pass[128];
-		char tls_cert[512], tls_key[512], tls_dir[512], tls_ca[512];
-	} msrp_conf;                /* app.msrp's strings */
+	struct app_msrp_conf msrp_conf;  /* app.msrp's strings */
 	const char *cli_window, *cli_monitor; /* --share-window/-monitor */
 	char share_spec[256];       /* share_window / share_monitor */
 	struct capture_area share_area; /* what serve and share capture */

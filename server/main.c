@@ -170,6 +170,7 @@ static void media_str(const char *key, char *buf, size_t size,
 static int apply_media_conf(struct sa *msrp_laddr)
 {
 	struct msrp_settings *ms = &app.msrp;
+	struct app_msrp_conf *c = &app.msrp_conf;
 	char buf[256];
 	uint32_t num;
 
@@ -189,23 +190,22 @@ static int apply_media_conf(struct sa *msrp_laddr)
 	 * the file turns it off, msrp/ takes 0 as its default (30 s) */
 	if (!conf_get_u32(app.conf, "msrp_keepalive", &num))
 		app.msrp.keepalive = num ? (int)(num > 86400 ? 86400 : num) : -1;
-	media_str("msrp_tls_ca", app.msrp_conf.tls_ca,
-		  sizeof(app.msrp_conf.tls_ca), &ms->tls_ca_file);
+	media_str("msrp_tls_ca", c->tls_ca, sizeof(c->tls_ca),
+		  &ms->tls_ca_file);
 
 	/* Relay and TLS: socket-wide, so the socket takes them at birth. */
-	media_str("msrp_relay", app.msrp_conf.relay,
-		  sizeof(app.msrp_conf.relay), &ms->relay);
-	media_str("msrp_relay_user", app.msrp_conf.relay_user,
-		  sizeof(app.msrp_conf.relay_user), &ms->relay_user);
-	media_str("msrp_relay_pass", app.msrp_conf.relay_pass,
-		  sizeof(app.msrp_conf.relay_pass), &ms->relay_pass);
+	media_str("msrp_relay", c->relay, sizeof(c->relay), &ms->relay);
+	media_str("msrp_relay_user", c->relay_user, sizeof(c->relay_user),
+		  &ms->relay_user);
+	media_str("msrp_relay_pass", c->relay_pass, sizeof(c->relay_pass),
+		  &ms->relay_pass);
 	(void)conf_get_bool(app.conf, "msrp_tls", &app.msrp.tls);
-	media_str("msrp_tls_cert", app.msrp_conf.tls_cert,
-		  sizeof(app.msrp_conf.tls_cert), &ms->tls_cert);
-	media_str("msrp_tls_key", app.msrp_conf.tls_key,
-		  sizeof(app.msrp_conf.tls_key), &ms->tls_key);
-	media_str("msrp_tls_dir", app.msrp_conf.tls_dir,
-		  sizeof(app.msrp_conf.tls_dir), &ms->tls_dir);
+	media_str("msrp_tls_cert", c->tls_cert, sizeof(c->tls_cert),
+		  &ms->tls_cert);
+	media_str("msrp_tls_key", c->tls_key, sizeof(c->tls_key),
+		  &ms->tls_key);
+	media_str("msrp_tls_dir", c->tls_dir, sizeof(c->tls_dir),
+		  &ms->tls_dir);
 	/* Fingerprint-less TLS peers (Blink) are let in unless this says
 	 * every TLS peer must be authenticated. */
 	(void)conf_get_bool(app.conf, "msrp_tls_require_auth",
