@@ -12,28 +12,9 @@
 #include "capture/capture_log.h"
 #include "capture/capture_int.h"
 
-static struct capture_area default_area;
-static char default_spec[256];
-
-int capture_set_default_area(const struct capture_area *area)
-{
-	if (!area || area->kind == CAPTURE_SCREEN) {
-		default_area.kind = CAPTURE_SCREEN;
-		default_area.spec = NULL;
-		return 0;
-	}
-	if (!area->spec || !area->spec[0] ||
-	    strlen(area->spec) >= sizeof(default_spec))
-		return EINVAL;
-	memcpy(default_spec, area->spec, strlen(area->spec) + 1);
-	default_area.kind = area->kind;
-	default_area.spec = default_spec;
-	return 0;
-}
-
 int capture_open(struct capture **capp, const char *display)
 {
-	return capture_open_area(capp, display, &default_area);
+	return capture_open_area(capp, display, NULL);
 }
 
 int area_open(struct capture *cap, const struct capture_area *area,

@@ -35,8 +35,9 @@ struct capture_format {
 /* A rectangle whose pixels in the framebuffer changed. */
 typedef void (capture_changed_h)(int x, int y, int w, int h, void *arg);
 
-/* Connect to display (NULL: $DISPLAY).  Fails with a message on stderr when
- * the server lacks MIT-SHM or XTEST, or is not TrueColor. */
+/* Connect to display (NULL: $DISPLAY) and capture the whole screen (an
+ * area: capture_open_area()).  Fails with a message on stderr when the
+ * server lacks MIT-SHM or XTEST, or is not TrueColor. */
 int capture_open(struct capture **capp, const char *display);
 /* Releases what capture_key/capture_pointer hold and gives back the
  * keycodes borrowed for keysyms the keymap lacked. */
@@ -140,11 +141,6 @@ struct capture_area {
  * message on stderr when the window or monitor is not found. */
 int capture_open_area(struct capture **capp, const char *display,
 		      const struct capture_area *area);
-/* What later capture_open() calls share, for programs that share one area
- * and open the capture elsewhere (sipvnc's configuration); NULL: the whole
- * screen again.  Not thread-safe: call before capturing starts.  Returns
- * EINVAL for an empty or over-long spec. */
-int capture_set_default_area(const struct capture_area *area);
 
 /* Auto-repeat: viewers send their own repeats, so while a key pressed by
  * capture_key() is held the X server's auto-repeat is turned off; the

@@ -48,8 +48,8 @@ struct msrp_settings {
 	bool tls;
 	const char *tls_cert;     /* PEM files; both NULL: a self-signed pair */
 	const char *tls_key;      /* kept in tls_dir, made at first start */
-	const char *tls_dir;      /* NULL: $XDG_CONFIG_HOME/sipvnc or
-	                             ~/.config/sipvnc */
+	const char *tls_dir;      /* an existing folder (sipvnc: its
+	                             config folder); NULL: none */
 
 	/* Seconds without a frame either way before the side that opened
 	 * the connection (or uses a relay) sends an empty SEND; a peer not

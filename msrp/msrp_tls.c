@@ -73,26 +73,6 @@ static int config_init(struct msrp_tls *tls, mbedtls_ssl_config *conf,
 	return r ? EINVAL : 0;
 }
 
-/* mkdir -p, owner only. */
-static int make_dir(const char *dir)
-{
-	char path[512];
-	size_t len = strlen(dir);
-
-	if (len == 0 || len >= sizeof(path))
-		return ENAMETOOLONG;
-	memcpy(path, dir, len + 1);
-	for (size_t i = 1; i <= len; i++) {
-		if (path[i] != '/' && path[i] != '\0')
-			continue;
-		path[i] = '\0';
-		if (mkdir(path, 0700) && errno != EEXIST)
-			return errno;
-		path[i] = dir[i];
-	}
-	return 0;
-}
-
 static int write_file(const char *path, const unsigned char *data,
 		      size_t len, mode_t mode)
 {
@@ -185,20 +165,6 @@ static int generate_pair(struct msrp_tls *tls, const char *cert_path,
 	return err;
 }
 
-static int default_dir(char *buf, size_t size)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
-
-	if (xdg && xdg[0] == '/')
-		return re_snprintf(buf, size, "%s/sipvnc", xdg) < 0 ?
-			ENAMETOOLONG : 0;
-	if (home && home[0])
-		return re_snprintf(buf, size, "%s/.config/sipvnc", home) < 0 ?
-			ENAMETOOLONG : 0;
-	return ENOENT;
-}
-
 static int load_pair(struct msrp_tls *tls, const char *cert_file,
 		     const char *key_file, const char *dir)
 {
@@ -206,10 +172,9 @@ static int load_pair(struct msrp_tls *tls, const char *cert_file,
 	int err;
 
 	if (!cert_file || !key_file) {
-		if (dir)
-			str_ncpy(d, dir, sizeof(d));
-		else if ((err = default_dir(d, sizeof(d))))
-			return err;
+		if (!dir || !dir[0])
+			return ENOENT;   /* nowhere to keep a pair */
+		str_ncpy(d, dir, sizeof(d));
 		if (re_snprintf(cert_path, sizeof(cert_path), "%s/%s", d,
 				cert_name) < 0 ||
 		    re_snprintf(key_path, sizeof(key_path), "%s/%s", d,
@@ -218,9 +183,7 @@ static int load_pair(struct msrp_tls *tls, const char *cert_file,
 		cert_file = cert_path;
 		key_file = key_path;
 		if (access(cert_file, F_OK) || access(key_file, F_OK)) {
-			err = make_dir(d);
-			if (!err)
-				err = generate_pair(tls, cert_file, key_file);
+			err = generate_pair(tls, cert_file, key_file);
 			if (err) {
 				msrp_warn("msrp: cannot make a TLS "
 					  "certificate in %s: %m\n", d, err);

@@ -33,8 +33,9 @@ enum msrp_tls_auth {
 };
 
 /* Load cert_file/key_file (PEM), or with both NULL the self-signed pair in
- * dir (made there on first use, key readable by the owner only); dir NULL
- * means $XDG_CONFIG_HOME/sipvnc or ~/.config/sipvnc. */
+ * dir, a folder that exists (the pair made there on first use, key
+ * readable by the owner only); dir NULL: ENOENT.  Which folder is the
+ * program's rule (sipvnc: server/service.c), not msrp/'s. */
 int msrp_tls_alloc(struct msrp_tls **tlsp, const char *cert_file,
 		   const char *key_file, const char *dir);
 /* Trust the CAs in ca_file (PEM) for connections we open to a peer that

@@ -5,10 +5,12 @@
 #ifndef SIPVNC_APP_H
 #define SIPVNC_APP_H
 
+#include <limits.h>
 #include <stdbool.h>
 
 #include <re.h>
 
+#include "capture/capture.h"
 #include "msrp/msrp.h"
 #include "sip/sipua.h"
 #include "server/log.h"
@@ -21,6 +23,12 @@ enum app_mode {
 
 struct desktop;
 struct view_local;
+
+/* The media keys' strings, which struct msrp_settings points into. */
+struct app_msrp_conf {
+	char relay[256], relay_user[128], relay_pass[128];
+	char tls_cert[512], tls_key[512], tls_dir[512], tls_ca[512];
+};
 
 struct app {
 	enum app_mode mode;
@@ -44,6 +52,17 @@ struct app {
 	                               (enum sipvnc_exit, server/service.h) */
 	struct reload *reload;      /* SIGHUP (server/reload.h) */
 	struct capture_indicator *indicator;  /* who watches (indicator.h) */
+
+	/* What the settings above point into, for the program's life
+	 * (server/main.c fills them from the file and the command line). */
+	struct app_msrp_conf msrp_conf;  /* app.msrp's strings */
+	const char *cli_window, *cli_monitor; /* --share-window/-monitor */
+	char share_spec[256];       /* share_window / share_monitor */
+	struct capture_area share_area; /* what serve and share capture */
+	char self_exe[PATH_MAX];    /* this binary, for `sipvnc ask` */
+	char config_dir[512];       /* service_config_dir(), or "" */
+	const char *ask_argv[3];    /* self_exe "ask" NULL */
+	struct sipua_handlers sip_handlers;  /* what app.ua calls */
 };
 
 struct call;

@@ -364,7 +364,8 @@ void desktop_set_pixel_format(rfbScreenInfoPtr screen,
 	pf->blueMax = (uint16_t)(fmt->blue_mask >> pf->blueShift);
 }
 
-int desktop_open(struct desktop **dtp, const char *display)
+int desktop_open(struct desktop **dtp, const char *display,
+		 const struct capture_area *area)
 {
 	const struct capture_format *fmt;
 	struct desktop *dt;
@@ -386,7 +387,7 @@ int desktop_open(struct desktop **dtp, const char *display)
 		err = ENOMEM;
 		goto out;
 	}
-	err = capture_open(&dt->cap, display);
+	err = capture_open_area(&dt->cap, display, area);
 	if (err)
 		goto out;
 	fmt = capture_format(dt->cap);

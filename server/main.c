@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,12 +157,20 @@ static int load_conf(const char *path)
 			      sizeof(default_client_conf) - 1);
 }
 
+/* A string key of the media side into buf, one of app.msrp_conf's, and
+ * *setting (one of app.msrp's) pointing at it; untouched without key. */
+static void media_str(const char *key, char *buf, size_t size,
+		      const char **setting)
+{
+	if (!conf_get_str(app.conf, key, buf, size))
+		*setting = buf;
+}
+
 /* Settings of the media side; the SIP side reads its own keys. */
 static int apply_media_conf(struct sa *msrp_laddr)
 {
-	/* app.msrp points into these for the program's life. */
-	static char relay[256], relay_user[128], relay_pass[128];
-	static char tls_cert[512], tls_key[512], tls_dir[512], tls_ca[512];
+	struct msrp_settings *ms = &app.msrp;
+	struct app_msrp_conf *c = &app.msrp_conf;
 	char buf[256];
 	uint32_t num;
 
@@ -183,26 +190,22 @@ static int apply_media_conf(struct sa *msrp_laddr)
 	 * the file turns it off, msrp/ takes 0 as its default (30 s) */
 	if (!conf_get_u32(app.conf, "msrp_keepalive", &num))
 		app.msrp.keepalive = num ? (int)(num > 86400 ? 86400 : num) : -1;
-	if (!conf_get_str(app.conf, "msrp_tls_ca", tls_ca, sizeof(tls_ca)))
-		app.msrp.tls_ca_file = tls_ca;
+	media_str("msrp_tls_ca", c->tls_ca, sizeof(c->tls_ca),
+		  &ms->tls_ca_file);
 
 	/* Relay and TLS: socket-wide, so the socket takes them at birth. */
-	if (!conf_get_str(app.conf, "msrp_relay", relay, sizeof(relay)))
-		app.msrp.relay = relay;
-	if (!conf_get_str(app.conf, "msrp_relay_user", relay_user,
-			  sizeof(relay_user)))
-		app.msrp.relay_user = relay_user;
-	if (!conf_get_str(app.conf, "msrp_relay_pass", relay_pass,
-			  sizeof(relay_pass)))
-		app.msrp.relay_pass = relay_pass;
+	media_str("msrp_relay", c->relay, sizeof(c->relay), &ms->relay);
+	media_str("msrp_relay_user", c->relay_user, sizeof(c->relay_user),
+		  &ms->relay_user);
+	media_str("msrp_relay_pass", c->relay_pass, sizeof(c->relay_pass),
+		  &ms->relay_pass);
 	(void)conf_get_bool(app.conf, "msrp_tls", &app.msrp.tls);
-	if (!conf_get_str(app.conf, "msrp_tls_cert", tls_cert,
-			  sizeof(tls_cert)))
-		app.msrp.tls_cert = tls_cert;
-	if (!conf_get_str(app.conf, "msrp_tls_key", tls_key, sizeof(tls_key)))
-		app.msrp.tls_key = tls_key;
-	if (!conf_get_str(app.conf, "msrp_tls_dir", tls_dir, sizeof(tls_dir)))
-		app.msrp.tls_dir = tls_dir;
+	media_str("msrp_tls_cert", c->tls_cert, sizeof(c->tls_cert),
+		  &ms->tls_cert);
+	media_str("msrp_tls_key", c->tls_key, sizeof(c->tls_key),
+		  &ms->tls_key);
+	media_str("msrp_tls_dir", c->tls_dir, sizeof(c->tls_dir),
+		  &ms->tls_dir);
 	/* Fingerprint-less TLS peers (Blink) are let in unless this says
 	 * every TLS peer must be authenticated. */
 	(void)conf_get_bool(app.conf, "msrp_tls_require_auth",
@@ -243,18 +246,16 @@ static int apply_media_conf(struct sa *msrp_laddr)
 	return 0;
 }
 
-/* From --share-window / --share-monitor; either overrides both keys of
- * the file. */
-static const char *cli_window, *cli_monitor;
-
-/* share_window / share_monitor: one window or monitor instead of the
- * whole screen.  The capture takes it as its default area. */
+/* share_window / share_monitor (--share-window / --share-monitor
+ * override both keys): one window or monitor instead of the whole
+ * screen, into app.share_area for desktop_open(). */
 static int apply_share_area(void)
 {
-	static char window[256], monitor[256];
-	struct capture_area area = {CAPTURE_SCREEN, NULL};
+	const char *cli_window = app.cli_window, *cli_monitor = app.cli_monitor;
+	char window[sizeof(app.share_spec)] = "", monitor[sizeof(window)] = "";
 	bool has_window, has_monitor;
 
+	app.share_area = (struct capture_area){CAPTURE_SCREEN, NULL};
 	if ((cli_window && strlen(cli_window) >= sizeof(window)) ||
 	    (cli_monitor && strlen(cli_monitor) >= sizeof(monitor))) {
 		log_err("sipvnc: a window or monitor name has at "
@@ -279,14 +280,12 @@ static int apply_share_area(void)
 			"exclude each other\n");
 		return EINVAL;
 	}
-	if (has_window)
-		area = (struct capture_area){CAPTURE_WINDOW, window};
-	else if (has_monitor)
-		area = (struct capture_area){CAPTURE_MONITOR, monitor};
-	if (capture_set_default_area(&area)) {
-		log_err("sipvnc: share_window / share_monitor "
-			"needs a name (at most 255 characters)\n");
-		return EINVAL;
+	if (has_window || has_monitor) {
+		str_ncpy(app.share_spec, has_window ? window : monitor,
+			 sizeof(app.share_spec));
+		app.share_area = (struct capture_area){
+			has_window ? CAPTURE_WINDOW : CAPTURE_MONITOR,
+			app.share_spec};
 	}
 	return 0;
 }
@@ -296,20 +295,23 @@ static int apply_share_area(void)
  * works whatever the PATH or the working directory. */
 static const struct sipua_handlers *sip_handlers(void)
 {
-	static char self[PATH_MAX];
-	static const char *ask_argv[] = { self, "ask", NULL };
-	static struct sipua_handlers handlers;
+	struct sipua_handlers *handlers = &app.sip_handlers;
 	ssize_t n;
 
-	handlers = app_sip_handlers;
-	handlers.calls_out_only = app.mode == APP_SHARE ||
-				  (app.mode == APP_VIEW && app.target[0]);
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	*handlers = app_sip_handlers;
+	handlers->calls_out_only = app.mode == APP_SHARE ||
+				   (app.mode == APP_VIEW && app.target[0]);
+	handlers->config_dir = app.config_dir[0] ? app.config_dir : NULL;
+	n = readlink("/proc/self/exe", app.self_exe,
+		     sizeof(app.self_exe) - 1);
 	if (n > 0 && app.mode == APP_SERVE) {
-		self[n] = '\0';
-		handlers.ask_argv = ask_argv;
+		app.self_exe[n] = '\0';
+		app.ask_argv[0] = app.self_exe;
+		app.ask_argv[1] = "ask";
+		app.ask_argv[2] = NULL;
+		handlers->ask_argv = app.ask_argv;
 	}
-	return &handlers;
+	return handlers;
 }
 
 /* The display serve shares: the file's, else $DISPLAY. */
@@ -329,6 +331,7 @@ static int start(const char *listen_addr, bool no_auth)
 	err = apply_media_conf(&msrp_laddr);
 	if (err)
 		return err;
+	service_config_folders(&app);
 
 	if (app.mode != APP_VIEW) {
 		(void)conf_get_str(app.conf, "display", display,
@@ -339,7 +342,8 @@ static int start(const char *listen_addr, bool no_auth)
 		/* what we run (the answer dialog) shows on the shared screen */
 		if (display[0] && setenv("DISPLAY", display, 1) < 0)
 			return errno;
-		err = desktop_open(&app.desktop, display[0] ? display : NULL);
+		err = desktop_open(&app.desktop, display[0] ? display : NULL,
+				   &app.share_area);
 		if (!err)
 			desktop_set_lost_handler(app.desktop, on_display_lost,
 						 NULL);
@@ -481,8 +485,8 @@ int main(int argc, char *argv[])
 		case 'l': listen_addr = optarg; break;
 		case 'N': no_auth = true; break;
 		case 'C': app.share_control = true; break;
-		case 'W': cli_window = optarg; break;
-		case 'M': cli_monitor = optarg; break;
+		case 'W': app.cli_window = optarg; break;
+		case 'M': app.cli_monitor = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': puts("sipvnc " SIPVNC_VERSION); return 0;
 		case 'v': app.log.forced = true; break;

@@ -36,6 +36,73 @@ int service_log_level(struct app *app, const struct conf *conf)
 	return 0;
 }
 
+int service_config_dir(char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	if (xdg && xdg[0] == '/')
+		n = snprintf(buf, size, "%s/sipvnc", xdg);
+	else if (home && home[0])
+		n = snprintf(buf, size, "%s/.config/sipvnc", home);
+	else
+		return ENOENT;
+	return n < 0 || (size_t)n >= size ? ENAMETOOLONG : 0;
+}
+
+int service_make_dir(const char *dir)
+{
+	char path[PATH_MAX];
+	size_t len = strlen(dir);
+
+	if (len == 0 || len >= sizeof(path))
+		return ENAMETOOLONG;
+	memcpy(path, dir, len + 1);
+	for (size_t i = 1; i <= len; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0700) < 0 && errno != EEXIST)
+			return errno;
+		path[i] = dir[i];
+	}
+	return 0;
+}
+
+/* conf_apply handler: does this account line ask for RFC 5626? */
+static int account_outbound(const struct pl *val, void *arg)
+{
+	bool *outbound = arg;
+	struct pl pl = *val;
+
+	/* a loose match only makes the folder where it was not needed */
+	if (!re_regex(pl.p, pl.l, "sipnat=outbound"))
+		*outbound = true;
+	return 0;
+}
+
+void service_config_folders(struct app *app)
+{
+	const struct msrp_settings *ms = &app->msrp;
+	char instance[64];
+	bool outbound = false;
+
+	if (service_config_dir(app->config_dir, sizeof(app->config_dir)))
+		app->config_dir[0] = '\0';
+	if (!app->msrp.tls_dir && app->config_dir[0])
+		app->msrp.tls_dir = app->config_dir;
+	/* msrp/ makes its self-signed pair there (msrp_sock_configure) */
+	if ((ms->tls || ms->tls_answer) && !(ms->tls_cert && ms->tls_key) &&
+	    ms->tls_dir)
+		(void)service_make_dir(ms->tls_dir);
+	/* sip/ keeps the instance id there (sip/register.c) */
+	(void)conf_apply(app->conf, "account", account_outbound, &outbound);
+	if (outbound && app->config_dir[0] &&
+	    conf_get_str(app->conf, "sip_instance", instance, sizeof(instance)))
+		(void)service_make_dir(app->config_dir);
+}
+
 /* $XDG_RUNTIME_DIR/sipvnc, else /tmp/sipvnc-UID: a folder only we own,
  * so nobody can plant a lock file (or a link) that keeps us from
  * starting. */

@@ -6,6 +6,8 @@
 #ifndef SIPVNC_SERVICE_H
 #define SIPVNC_SERVICE_H
 
+#include <stddef.h>
+
 struct app;
 
 /* The exit statuses sipvnc(1) lists; the user unit's
@@ -29,5 +31,20 @@ int service_log_level(struct app *app, const struct conf *conf);
  * *fdp holds it (close it last).  Another instance holding it: reports
  * "already running (pid N)" and returns EALREADY. */
 int service_lock(const char *display, const char *conf_path, int *fdp);
+
+/* The folder where sipvnc keeps what it makes once (MSRP's self-signed
+ * certificate, the SIP instance id): $XDG_CONFIG_HOME/sipvnc when
+ * XDG_CONFIG_HOME is absolute (the XDG Base Directory spec says to ignore
+ * a relative one), else $HOME/.config/sipvnc.  ENOENT: neither is set.
+ * The one rule: msrp/ and sip/ are handed the folder, never look it up. */
+int service_config_dir(char *buf, size_t size);
+/* mkdir -p dir, each folder made owner-only (0700). */
+int service_make_dir(const char *dir);
+/* Hand the folder down: app->msrp.tls_dir (unless msrp_tls_dir set it)
+ * and app->config_dir for sip/, each made first when the library may
+ * write there (a certificate to make, an outbound account without
+ * sip_instance).  A folder that cannot be made is left to the library,
+ * which says so when it writes. */
+void service_config_folders(struct app *app);
 
 #endif

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <re.h>
 #include "sip/instance.h"
 
@@ -23,48 +22,6 @@ bool instance_uuid_ok(const char *s)
 			return false;
 	}
 	return true;
-}
-
-int instance_default_file(char *path, size_t size)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
-	int n;
-
-	if (xdg && *xdg)
-		n = re_snprintf(path, size, "%s/sipvnc/instance-id", xdg);
-	else if (home && *home)
-		n = re_snprintf(path, size, "%s/.config/sipvnc/instance-id",
-				home);
-	else
-		return ENOENT;
-	return n < 0 || (size_t)n >= size ? E2BIG : 0;
-}
-
-/* mkdir -p of the folder that holds file */
-static int make_parents(const char *file)
-{
-	char dir[512];
-	char *p;
-
-	if (strlen(file) >= sizeof(dir))
-		return E2BIG;
-	str_ncpy(dir, file, sizeof(dir));
-	p = strrchr(dir, '/');
-	if (!p || p == dir)
-		return 0;
-	*p = '\0';
-	for (p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-			return errno;
-		*p = '/';
-	}
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return errno;
-	return 0;
 }
 
 static void random_uuid(char *uuid, size_t size)
@@ -104,9 +61,6 @@ int instance_load_file(char *uuid, size_t size, const char *file)
 	}
 	if (errno != ENOENT)
 		return errno;
-	err = make_parents(file);
-	if (err)
-		return err;
 	random_uuid(uuid, size);
 	f = fopen(file, "wx");   /* never clobber one written meanwhile */
 	if (!f)

@@ -5,7 +5,8 @@
  * It must stay the same across restarts (a new one looks like another
  * device, and the old bindings linger until they expire): the config key
  * `sip_instance` gives it, else it is generated once and kept in
- * $XDG_CONFIG_HOME/sipvnc/instance-id (~/.config/sipvnc/instance-id).
+ * instance-id in the folder the program hands over (sipua_handlers
+ * config_dir: $XDG_CONFIG_HOME/sipvnc or ~/.config/sipvnc).
  */
 #ifndef SIPVNC_INSTANCE_H
 #define SIPVNC_INSTANCE_H
@@ -18,13 +19,9 @@
 /* A UUID in its canonical textual form (RFC 4122), nothing around it. */
 bool instance_uuid_ok(const char *s);
 
-/* The UUID kept in file, or a new random one written there (and its
- * folder made).  uuid has room for INSTANCE_UUID_LEN + 1.  0, or an errno
+/* The UUID kept in file, or a new random one written there (its folder
+ * must exist: server/ makes it).  uuid has room for INSTANCE_UUID_LEN + 1.  0, or an errno
  * (EINVAL: the file holds something else). */
 int instance_load_file(char *uuid, size_t size, const char *file);
-
-/* The default file, $XDG_CONFIG_HOME/sipvnc/instance-id or
- * $HOME/.config/sipvnc/instance-id.  0 or ENOENT (neither is set). */
-int instance_default_file(char *path, size_t size);
 
 #endif

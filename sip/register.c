@@ -103,7 +103,10 @@ int sipua_instance_setup(struct sipua *ua, const struct conf *conf)
 	ua->instance[0] = '\0';
 	if (!wanted)
 		return 0;
-	err = instance_default_file(file, sizeof(file));
+	err = ua->handlers.config_dir ? 0 : ENOENT;
+	if (!err && re_snprintf(file, sizeof(file), "%s/instance-id",
+				ua->handlers.config_dir) < 0)
+		err = ENAMETOOLONG;
 	if (!err)
 		err = instance_load_file(ua->instance, sizeof(ua->instance),
 					 file);
@@ -111,8 +114,8 @@ int sipua_instance_setup(struct sipua *ua, const struct conf *conf)
 		/* the registrar will see a new device at each start: worse
 		 * than a stable id, better than no outbound at all */
 		sipua_warn("cannot keep the instance id in %s (%m): set "
-			   "sip_instance\n", err == ENOENT ? "$HOME" : file,
-			   err);
+			   "sip_instance\n", ua->handlers.config_dir ? file :
+			   "$HOME", err);
 		return err;
 	}
 	return 0;

@@ -106,6 +106,10 @@ struct sipua_handlers {
 	/* This process only places calls (view URI, share): no word about
 	 * a missing allow line, which only matters to calls coming in. */
 	bool calls_out_only;
+	/* Optional: the folder, made already, where the instance id is kept
+	 * when an outbound account has no sip_instance; NULL: nowhere, so
+	 * such an account is refused.  Must stay valid while the ua lives. */
+	const char *config_dir;
 };
 
 /* Read the SIP part of the configuration (sip_listen, account, allow,

@@ -140,3 +140,61 @@ write_serve_conf() {
 		fi
 	} >"$T/serve.conf"
 }
+
+# --- scaffolding the integration tests share
+
+# kam_account USER [PORT]: the `account` line of USER (password USERpw) at
+# the test Kamailio on 127.0.0.1 (PORT, default $KAM_SIP_PORT), over TCP.
+kam_account() {
+	printf 'account         <sip:%s@127.0.0.1>;auth_pass=%spw;outbound="sip:127.0.0.1:%s;transport=tcp";regint=60\n' \
+		"$1" "$1" "${2:-$KAM_SIP_PORT}"
+}
+
+# start_view NAME [ARGS...]: `sipvnc view ARGS` for a local VNC viewer at
+# 127.0.0.1:$view_port (a free port), logging in $T/NAME.log.
+start_view() {
+	local name=$1; shift
+	view_port=$(free_port)
+	start_sipvnc "$name" view "$@" --listen "127.0.0.1:$view_port"
+}
+
+# view_listening NAME: view NAME waits for its local viewer.  A probe
+# connection would place a call, so its log line is what tells.
+view_listening() { grep -qs "connect a VNC viewer" "$T/$1.log"; }
+
+# A test PKI in $P ($T/pki): test_ca NAME makes a self-signed CA,
+# test_leaf NAME CA SAN a server certificate CA signs for SAN
+# (e.g. IP:127.0.0.1, DNS:localhost); NAME.crt and NAME.key.
+P=$T/pki
+test_ca() {
+	mkdir -p "$P"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$1" \
+		-keyout "$P/$1.key" -out "$P/$1.crt" 2>/dev/null
+}
+test_leaf() {
+	mkdir -p "$P"
+	openssl req -newkey rsa:2048 -nodes -subj "/CN=$1" \
+		-keyout "$P/$1.key" -out "$P/$1.csr" 2>/dev/null &&
+	printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\n' "$3" >"$P/$1.ext" &&
+	openssl x509 -req -in "$P/$1.csr" -CA "$P/$2.crt" -CAkey "$P/$2.key" \
+		-CAcreateserial -days 2 -extfile "$P/$1.ext" -out "$P/$1.crt" 2>/dev/null
+}
+
+# kamailio_tls_cfg NAME: $T/kamailio/tls.cfg, for start_kamailio -A
+# WITH_TLS, showing $P/NAME.crt and verifying no one.
+kamailio_tls_cfg() {
+	mkdir -p "$T/kamailio"
+	cat >"$T/kamailio/tls.cfg" <<CFG
+[server:default]
+method = TLSv1.2+
+verify_certificate = no
+require_certificate = no
+private_key = $P/$1.key
+certificate = $P/$1.crt
+
+[client:default]
+method = TLSv1.2+
+verify_certificate = no
+require_certificate = no
+CFG
+}

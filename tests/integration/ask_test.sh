@@ -22,10 +22,8 @@ dialog() { xdotool search --name "sipvnc: incoming call" 2>/dev/null | head -1; 
 dialog_up() { [ -n "$(dialog)" ]; }
 
 # Call 1: the person clicks Allow.
-view_port=$(free_port)
-start_sipvnc view1 view "sip:sipvnc@127.0.0.1:$serve_port" --listen "127.0.0.1:$view_port"
-view_ready() { grep -q "connect a VNC viewer" "$T/view1.log"; }
-check "view 1 listens for a local viewer" wait_until 10 view_ready
+start_view view1 "sip:sipvnc@127.0.0.1:$serve_port"
+check "view 1 listens for a local viewer" wait_until 10 view_listening view1
 "$TOOLS/vncgrab" "127.0.0.1:$view_port" "$T/vnc1.ppm" --timeout 20 >"$T/grab1.log" 2>&1 &
 grab1=$!
 check "the dialog appears on the shared screen" wait_until 10 dialog_up
@@ -49,10 +47,9 @@ check "the dialog is gone after the answer" bash -c \
 	"! xdotool search --name 'sipvnc: incoming call' >/dev/null 2>&1"
 
 # Call 2: Escape rejects.
-view2_port=$(free_port)
-start_sipvnc view2 view "sip:sipvnc@127.0.0.1:$serve_port" --listen "127.0.0.1:$view2_port"
-view2_ready() { grep -q "connect a VNC viewer" "$T/view2.log"; }
-check "view 2 listens for a local viewer" wait_until 10 view2_ready
+start_view view2 "sip:sipvnc@127.0.0.1:$serve_port"
+view2_port=$view_port
+check "view 2 listens for a local viewer" wait_until 10 view_listening view2
 "$TOOLS/vncgrab" "127.0.0.1:$view2_port" "$T/vnc2.ppm" --timeout 20 >"$T/grab2.log" 2>&1 &
 grab2=$!
 check "the dialog appears for the second call" wait_until 10 dialog_up

@@ -15,23 +15,20 @@ serve_port=$(free_port)
 cat >"$T/serve.conf" <<CONF
 display         $DISPLAY
 sip_listen      127.0.0.1:$serve_port
-account         <sip:desktop@127.0.0.1>;auth_pass=desktoppw;outbound="sip:127.0.0.1:$KAM_SIP_PORT;transport=tcp";regint=60
+$(kam_account desktop)
 allow           sip:alice@127.0.0.1 control
 CONF
 cat >"$T/view.conf" <<CONF
 sip_listen      127.0.0.1:0
-account         <sip:alice@127.0.0.1>;auth_pass=alicepw;outbound="sip:127.0.0.1:$KAM_SIP_PORT;transport=tcp";regint=60
+$(kam_account alice)
 CONF
 
 start_sipvnc serve -c "$T/serve.conf"
 registered() { grep -q "desktop@127.0.0.1" "$T/kamailio.log" && grep -qi "regist" "$T/serve.log"; }
 check "sipvnc registers at Kamailio" wait_until 10 registered
 
-view_port=$(free_port)
-start_sipvnc view view sip:desktop@127.0.0.1 -c "$T/view.conf" --listen "127.0.0.1:$view_port"
-# (A probe connection would place a call: wait for the log line instead.)
-view_ready() { grep -q "connect a VNC viewer" "$T/view.log"; }
-check "sipvnc view listens for a local viewer" wait_until 10 view_ready
+start_view view sip:desktop@127.0.0.1 -c "$T/view.conf"
+check "sipvnc view listens for a local viewer" wait_until 10 view_listening view
 
 check "the X screen settles" wait_x_settled "$T/x.ppm"
 if "$TOOLS/vncgrab" "127.0.0.1:$view_port" "$T/vnc1.ppm" --key 0x61 --key 0x5a >"$T/grab1.log" 2>&1; then

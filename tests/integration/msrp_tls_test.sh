@@ -18,14 +18,14 @@ write_confs() { # write_confs KAMAILIO_SIP_PORT
 	cat >"$T/serve.conf" <<CONF
 display         $DISPLAY
 sip_listen      127.0.0.1:$serve_port
-account         <sip:desktop@127.0.0.1>;auth_pass=desktoppw;outbound="sip:127.0.0.1:$1;transport=tcp";regint=60
+$(kam_account desktop "$1")
 allow           sip:alice@127.0.0.1 control
 msrp_tls        yes
 msrp_tls_dir    $T/serve-tls
 CONF
 	cat >"$T/view.conf" <<CONF
 sip_listen      127.0.0.1:0
-account         <sip:alice@127.0.0.1>;auth_pass=alicepw;outbound="sip:127.0.0.1:$1;transport=tcp";regint=60
+$(kam_account alice "$1")
 msrp_tls        yes
 msrp_tls_dir    $T/view-tls
 CONF
@@ -39,10 +39,8 @@ check "sipvnc registers at Kamailio" wait_until 10 registered
 check "serve made its own certificate" test -s "$T/serve-tls/msrp-tls-cert.pem"
 check "serve's key is private" test "$(stat -c %a "$T/serve-tls/msrp-tls-key.pem")" = 600
 
-view_port=$(free_port)
-start_sipvnc view view sip:desktop@127.0.0.1 -c "$T/view.conf" --listen "127.0.0.1:$view_port"
-view_ready() { grep -q "connect a VNC viewer" "$T/view.log"; }
-check "sipvnc view listens for a local viewer" wait_until 10 view_ready
+start_view view sip:desktop@127.0.0.1 -c "$T/view.conf"
+check "sipvnc view listens for a local viewer" wait_until 10 view_listening view
 
 check "the X screen settles" wait_x_settled "$T/x.ppm"
 if "$TOOLS/vncgrab" "127.0.0.1:$view_port" "$T/vnc1.ppm" --key 0x61 >"$T/grab1.log" 2>&1; then
@@ -64,13 +62,11 @@ wait "$view_pid" 2>/dev/null
 # TCP/MSRP answered on the port that just spoke TLS.
 cat >"$T/view-plain.conf" <<CONF
 sip_listen      127.0.0.1:0
-account         <sip:alice@127.0.0.1>;auth_pass=alicepw;outbound="sip:127.0.0.1:$KAM_SIP_PORT;transport=tcp";regint=60
+$(kam_account alice)
 msrp_tls_dir    $T/view-plain-tls
 CONF
-view_port=$(free_port)
-start_sipvnc viewplain view sip:desktop@127.0.0.1 -c "$T/view-plain.conf" --listen "127.0.0.1:$view_port"
-viewplain_ready() { grep -q "connect a VNC viewer" "$T/viewplain.log"; }
-check "a plain sipvnc view listens for a local viewer" wait_until 10 viewplain_ready
+start_view viewplain sip:desktop@127.0.0.1 -c "$T/view-plain.conf"
+check "a plain sipvnc view listens for a local viewer" wait_until 10 view_listening viewplain
 check "the X screen settles again" wait_x_settled "$T/x3.ppm"
 if "$TOOLS/vncgrab" "127.0.0.1:$view_port" "$T/vnc3.ppm" >"$T/grab3.log" 2>&1; then
 	ok "a full frame arrives over plain MSRP from a msrp_tls serve ($(head -1 "$T/grab3.log"))"
@@ -111,10 +107,8 @@ registered2() { grep -q "registration of sip:desktop@127.0.0.1: 200" "$T/serve2.
 check "sipvnc registers at the rewriting Kamailio" wait_until 10 registered2
 check "serve kept its certificate from the first start" \
 	bash -c "! grep -q 'made a self-signed' '$T/serve2.log'"
-view_port=$(free_port)
-start_sipvnc view2 view sip:desktop@127.0.0.1 -c "$T/view.conf" --listen "127.0.0.1:$view_port"
-view2_ready() { grep -q "connect a VNC viewer" "$T/view2.log"; }
-check "sipvnc view listens again" wait_until 10 view2_ready
+start_view view2 sip:desktop@127.0.0.1 -c "$T/view.conf"
+check "sipvnc view listens again" wait_until 10 view_listening view2
 if "$TOOLS/vncgrab" "127.0.0.1:$view_port" "$T/vnc2.ppm" >"$T/grab2.log" 2>&1; then
 	bad "a frame arrived although the fingerprint was wrong"
 else

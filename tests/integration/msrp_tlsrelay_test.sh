@@ -13,36 +13,9 @@ command -v openssl >/dev/null || { echo "openssl missing"; exit 1; }
 ls /usr/lib/*/kamailio/modules/tls.so >/dev/null 2>&1 ||
 	{ echo "Kamailio's tls module missing (package kamailio-tls-modules)"; exit 1; }
 
-P=$T/pki
-mkdir -p "$P"
-ca() { # ca NAME: self-signed CA
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$1" \
-		-keyout "$P/$1.key" -out "$P/$1.crt" 2>/dev/null
-}
-leaf() { # leaf NAME CA SAN
-	openssl req -newkey rsa:2048 -nodes -subj "/CN=$1" \
-		-keyout "$P/$1.key" -out "$P/$1.csr" 2>/dev/null &&
-	printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\n' "$3" >"$P/$1.ext" &&
-	openssl x509 -req -in "$P/$1.csr" -CA "$P/$2.crt" -CAkey "$P/$2.key" \
-		-CAcreateserial -days 2 -extfile "$P/$1.ext" -out "$P/$1.crt" 2>/dev/null
-}
-check "test PKI made" eval 'ca testca && ca strangerca &&
-	leaf relay testca DNS:localhost'
-
-mkdir -p "$T/kamailio"
-cat >"$T/kamailio/tls.cfg" <<CFG
-[server:default]
-method = TLSv1.2+
-verify_certificate = no
-require_certificate = no
-private_key = $P/relay.key
-certificate = $P/relay.crt
-
-[client:default]
-method = TLSv1.2+
-verify_certificate = no
-require_certificate = no
-CFG
+check "test PKI made" eval 'test_ca testca && test_ca strangerca &&
+	test_leaf relay testca DNS:localhost'
+kamailio_tls_cfg relay
 start_kamailio -A WITH_TLS || exit 1
 # lib.sh picks the msrps port without naming it: the config has it.
 MSRPS_PORT=$(sed -n 's/^listen=tls:127.0.0.1:\([0-9]*\)$/\1/p' "$T/kamailio/kamailio.cfg" |

@@ -11,16 +11,14 @@ PIDS+=($!)
 wait_x_settled "$T/x.ppm" || exit 1
 
 vsip=$(free_port)
-vport=$(free_port)
 cat >"$T/view.conf" <<CONF
 sip_listen      127.0.0.1:$vsip
 allow           sip:*@127.0.0.1
 CONF
-start_sipvnc view view -c "$T/view.conf" --listen "127.0.0.1:$vport"
-view_ready() { grep -q "connect a VNC viewer" "$T/view.log"; }
-check "view waits for a share" wait_until 10 view_ready
+start_view view -c "$T/view.conf"
+check "view waits for a share" wait_until 10 view_listening view
 
-"$TOOLS/vncgrab" "127.0.0.1:$vport" "$T/shared.ppm" --timeout 20 >"$T/grab.log" 2>&1 &
+"$TOOLS/vncgrab" "127.0.0.1:$view_port" "$T/shared.ppm" --timeout 20 >"$T/grab.log" 2>&1 &
 grab=$!
 waiting() { grep -q "waiting for a call" "$T/view.log"; }
 check "the local viewer waits" wait_until 10 waiting

@@ -14,17 +14,16 @@ PIDS+=($!)
 wait_x_settled "$T/x.ppm" || exit 1
 start_kamailio || exit 1
 
-vport=$(free_port)
 cat >"$T/view.conf" <<CONF
 sip_listen      127.0.0.1:$(free_port)
-account         <sip:alice@127.0.0.1>;auth_pass=alicepw;outbound="sip:127.0.0.1:$KAM_SIP_PORT;transport=tcp";regint=60
+$(kam_account alice)
 allow           sip:desktop@127.0.0.1
 CONF
-start_sipvnc view view -c "$T/view.conf" --listen "127.0.0.1:$vport"
+start_view view -c "$T/view.conf"
 view_registered() { grep -q "registration of sip:alice@127.0.0.1: 200" "$T/view.log"; }
 check "the viewing side registered at Kamailio" wait_until 10 view_registered
 
-"$TOOLS/vncgrab" "127.0.0.1:$vport" "$T/shared.ppm" --timeout 20 >"$T/grab.log" 2>&1 &
+"$TOOLS/vncgrab" "127.0.0.1:$view_port" "$T/shared.ppm" --timeout 20 >"$T/grab.log" 2>&1 &
 grab=$!
 waiting() { grep -q "waiting for a call" "$T/view.log"; }
 check "the local viewer waits" wait_until 10 waiting
@@ -32,7 +31,7 @@ check "the local viewer waits" wait_until 10 waiting
 cat >"$T/share.conf" <<CONF
 display         $DISPLAY
 sip_listen      127.0.0.1:$(free_port)
-account         <sip:desktop@127.0.0.1>;auth_pass=desktoppw;outbound="sip:127.0.0.1:$KAM_SIP_PORT;transport=tcp";regint=60
+$(kam_account desktop)
 CONF
 start_sipvnc share share "sip:alice@127.0.0.1" -c "$T/share.conf"
 if wait "$grab"; then

@@ -19,30 +19,8 @@ netns_add "$NS" || exit 1
 in_ns "$NS" ip -6 addr show dev lo | grep -q '::1/128' || skip "no ::1 in a new namespace"
 start_xvfb || exit 1
 
-P=$T/pki
-mkdir -p "$P"
-check "test PKI made" eval '
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=testca" \
-		-keyout "$P/ca.key" -out "$P/ca.crt" 2>/dev/null &&
-	openssl req -newkey rsa:2048 -nodes -subj "/CN=kam6" \
-		-keyout "$P/kam.key" -out "$P/kam.csr" 2>/dev/null &&
-	printf "subjectAltName=IP:::1\nextendedKeyUsage=serverAuth\n" >"$P/kam.ext" &&
-	openssl x509 -req -in "$P/kam.csr" -CA "$P/ca.crt" -CAkey "$P/ca.key" \
-		-CAcreateserial -days 2 -extfile "$P/kam.ext" -out "$P/kam.crt" 2>/dev/null'
-mkdir -p "$T/kamailio"
-cat >"$T/kamailio/tls.cfg" <<CFG
-[server:default]
-method = TLSv1.2+
-verify_certificate = no
-require_certificate = no
-private_key = $P/kam.key
-certificate = $P/kam.crt
-
-[client:default]
-method = TLSv1.2+
-verify_certificate = no
-require_certificate = no
-CFG
+check "test PKI made" eval 'test_ca ca && test_leaf kam ca IP:::1'
+kamailio_tls_cfg kam
 kam_cfg_listen "$T/kam.cfg" "[::1]"
 sed -i -e 's|^listen=tls:127.0.0.1:SIPS_PORT|&\nlisten=tls:[::1]:SIPS_PORT|' \
 	-e '1a #!define WITH_TLS' "$T/kam.cfg"

@@ -13,39 +13,10 @@ command -v openssl >/dev/null || { echo "openssl missing"; exit 1; }
 start_xvfb || exit 1
 
 # --- a test CA, a stranger's CA, and three server certificates
-P=$T/pki
-mkdir -p "$P"
-ca() { # ca NAME: self-signed CA
-	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$1" \
-		-keyout "$P/$1.key" -out "$P/$1.crt" 2>/dev/null
-}
-leaf() { # leaf NAME CA SAN
-	openssl req -newkey rsa:2048 -nodes -subj "/CN=$1" \
-		-keyout "$P/$1.key" -out "$P/$1.csr" 2>/dev/null &&
-	printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\n' "$3" >"$P/$1.ext" &&
-	openssl x509 -req -in "$P/$1.csr" -CA "$P/$2.crt" -CAkey "$P/$2.key" \
-		-CAcreateserial -days 2 -extfile "$P/$1.ext" -out "$P/$1.crt" 2>/dev/null
-}
-check "test PKI made" eval 'ca testca && ca strangerca &&
-	leaf good testca IP:127.0.0.1 && leaf otherhost testca DNS:other.example &&
-	leaf stranger strangerca IP:127.0.0.1'
-
-kamailio_tls_cfg() { # kamailio_tls_cfg CERT: the server certificate Kamailio shows
-	mkdir -p "$T/kamailio"
-	cat >"$T/kamailio/tls.cfg" <<CFG
-[server:default]
-method = TLSv1.2+
-verify_certificate = no
-require_certificate = no
-private_key = $P/$1.key
-certificate = $P/$1.crt
-
-[client:default]
-method = TLSv1.2+
-verify_certificate = no
-require_certificate = no
-CFG
-}
+check "test PKI made" eval 'test_ca testca && test_ca strangerca &&
+	test_leaf good testca IP:127.0.0.1 &&
+	test_leaf otherhost testca DNS:other.example &&
+	test_leaf stranger strangerca IP:127.0.0.1'
 kamailio_tls_cfg good
 start_kamailio -A WITH_TLS || exit 1
 kam_pid=${PIDS[-1]}

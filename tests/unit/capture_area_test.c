@@ -101,11 +101,9 @@ static void test_errors(const char *display)
 	memset(longname, 'x', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
 	area.spec = longname;
-	CHECK_EQ_INT(capture_set_default_area(&area), EINVAL);
 	CHECK_EQ_INT(capture_open_area(&cap, display, &area), EINVAL);
 	area.spec = NULL;
-	CHECK_EQ_INT(capture_set_default_area(&area), EINVAL);
-	CHECK_EQ_INT(capture_set_default_area(NULL), 0);
+	CHECK_EQ_INT(capture_open_area(&cap, display, &area), EINVAL);
 }
 
 /* The root's own monitor, "screen" on Xvfb: all of it. */
@@ -114,14 +112,12 @@ static void test_monitor(const char *display)
 	struct capture_area area = {CAPTURE_MONITOR, "screen"};
 	struct capture *cap = NULL;
 
-	CHECK_EQ_INT(capture_set_default_area(&area), 0);
-	CHECK_EQ_INT(capture_open(&cap, display), 0);
+	CHECK_EQ_INT(capture_open_area(&cap, display, &area), 0);
 	if (cap) {
 		CHECK_EQ_INT(capture_format(cap)->width, 640);
 		CHECK_EQ_INT(capture_format(cap)->height, 480);
 		capture_close(cap);
 	}
-	CHECK_EQ_INT(capture_set_default_area(NULL), 0);
 }
 
 int main(void)

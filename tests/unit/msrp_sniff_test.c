@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <re.h>
 #include "msrp/msrp.h"
@@ -260,6 +261,8 @@ int main(void)
 		data[i] = (uint8_t)(i * 13 + (i >> 8));
 	re_snprintf(dir_a, sizeof(dir_a), "%s/a", tmpdir);
 	re_snprintf(dir_b, sizeof(dir_b), "%s/b", tmpdir);
+	if (mkdir(dir_a, 0700) || mkdir(dir_b, 0700))
+		return 2;
 	st_a.tls_dir = dir_a;
 	st_b.tls_dir = dir_b;
 	st_plain.tls = false;

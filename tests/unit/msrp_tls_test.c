@@ -5,6 +5,7 @@
  * (wrong fingerprint on either side, a plain-text peer).  Peers without a
  * fingerprint (Blink) bind, unauthenticated, unless tls_require_auth.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -118,7 +119,10 @@ static void test_certificate_kept(void)
 	char dir[128], cert[160], key[160];
 	struct stat st;
 
-	path_in_tmp(dir, sizeof(dir), "a/deeper/dir");
+	/* no folder: nowhere to keep a pair */
+	CHECK_EQ_INT(msrp_tls_alloc(&t1, NULL, NULL, NULL), ENOENT);
+	path_in_tmp(dir, sizeof(dir), "kept");
+	CHECK_EQ_INT(mkdir(dir, 0700), 0);
 	CHECK_EQ_INT(msrp_tls_alloc(&t1, NULL, NULL, dir), 0);
 	CHECK_EQ_INT(msrp_tls_alloc(&t2, NULL, NULL, dir), 0);
 	CHECK(t1 && t2);
@@ -227,6 +231,8 @@ static void test_sessions(void)
 
 	path_in_tmp(dir_a, sizeof(dir_a), "a");
 	path_in_tmp(dir_b, sizeof(dir_b), "b");
+	(void)mkdir(dir_a, 0700);
+	(void)mkdir(dir_b, 0700);
 	st_a.tls_dir = dir_a;
 	st_b.tls_dir = dir_b;
 	st_plain.tls = false;

@@ -18,6 +18,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <re.h>
 #include "msrp/msrp.h"
@@ -136,6 +137,7 @@ static int call(const struct ca_case *c, struct end *checker)
 	}
 	else {
 		snprintf(key, sizeof(key), "%s/self", dir);
+		(void)mkdir(key, 0700);
 		st_other.tls_dir = key;
 	}
 	memset(&ea, 0, sizeof(ea));
@@ -380,6 +382,7 @@ static int relay_mode(char **argv, bool refused)
 	int err;
 
 	snprintf(tmp, sizeof(tmp), "/tmp/msrp_tlsrelay.%d", (int)getpid());
+	(void)mkdir(tmp, 0700);   /* msrp/ keeps its pair in a folder made */
 	st.tls_dir = tmp;
 	memset(&ea, 0, sizeof(ea));
 	memset(&eb, 0, sizeof(eb));
