@@ -15,6 +15,18 @@
 # to x11vnc), (h) one xterm line rewritten at 30 Hz (a small change).  Server CPU is utime+stime of the server process over the
 # interval; the X server's own CPU is shown beside it because a poller like
 # x11vnc makes the X server work too.
+#
+# What (f)-(h) showed when they were added (issue 14; ratios, same run):
+# four text viewers cost sipvnc 3.4-4.5x one viewer's CPU (x11vnc 1.6-2.0x),
+# about 1.2-1.4x x11vnc's own four; a changing line costs 0.70-0.75x of
+# x11vnc's CPU per update.  perf on serve with four text viewers: zlib 50%,
+# libvncserver 31% (Tight's palette and rectangle analysis and the pixel
+# translation to the viewer's format), kernel 15% (thread wake-ups, socket
+# writes), capture and MSRP under 1%: all but the capture is done once per
+# viewer.  With raw encoding four viewers cost 2.5x one, with Tight 4x, so
+# one encoding fanned out to viewers of the same settings is the lever.
+# For the one line, a third is context switches (client thread, event
+# loop, xcb waiting for the X server), a quarter zlib.
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 SECS=${1:-10}
