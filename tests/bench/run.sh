@@ -81,7 +81,7 @@ while True:
     time.sleep(max(0, t - time.monotonic()))
 ' "$1" >"$T/xterm.log" 2>&1 &
 	term_pid=$!
-	PIDS+=($term_pid)
+	PIDS+=("$term_pid")
 	sleep 1.5   # the terminal's first paint is not part of any run
 	kill -0 "$term_pid" 2>/dev/null || { echo "bench: xterm did not start"; cat "$T/xterm.log"; }
 }
@@ -121,7 +121,7 @@ timed() {
 	for port in "$@"; do
 		n=$((n + 1))
 		"$TOOLS/vncbench" "127.0.0.1:$port" --seconds "$SECS" --quality "$QUALITY" >"$out.$n.out" 2>&1 &
-		benches+=($!)
+		benches+=("$!")
 	done
 	for i in $(seq "$n"); do
 		wait_until 15 grep -q first_frame_ms "$out.$i.out" || {
