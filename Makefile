@@ -52,7 +52,7 @@ DEB_TEST  := xvfb x11-apps x11-utils x11-xserver-utils xdotool \
              procps psmisc netcat-openbsd kamailio-tls-modules openssl \
              dnsmasq-base python3 kamailio-outbound-modules \
              tigervnc-viewer nftables groff-base systemd debhelper lintian \
-             dpkg-dev
+             dpkg-dev xterm
 
 .PHONY: all run test deps unit integration fuzz asan lint clean tools bench \
         install uninstall man stress
@@ -134,7 +134,7 @@ asan:
 fuzz:
 	./tests/fuzz/run.sh
 
-# sipvnc against x11vnc on Xvfb 1920x1080, ratios printed (about 90 s).
+# sipvnc against x11vnc on Xvfb 1920x1080, ratios printed (about 3 minutes).
 bench: deps
 	$(MAKE) all tools
 	./tests/bench/run.sh

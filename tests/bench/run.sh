@@ -10,9 +10,23 @@
 # near-full-screen area at 30 fps, (d) latency of a small change, drawn by
 # xdemo when vncbench asks through a fifo, until its pixels arrive, (e) call
 # setup: from the viewer's connect (the INVITE, for sipvnc) to the first
-# complete frame.  Server CPU is utime+stime of the server process over the
+# complete frame, (f) an xterm scrolling random base64 at 30 Hz with one
+# viewer and (g) with four at once (four `sipvnc view`s; four connections
+# to x11vnc), (h) one xterm line rewritten at 30 Hz (a small change).  Server CPU is utime+stime of the server process over the
 # interval; the X server's own CPU is shown beside it because a poller like
 # x11vnc makes the X server work too.
+#
+# What (f)-(h) showed when they were added (issue 14; ratios, same run):
+# four text viewers cost sipvnc 3.4-4.5x one viewer's CPU (x11vnc 1.6-2.0x),
+# about 1.2-1.4x x11vnc's own four; a changing line costs 0.70-0.75x of
+# x11vnc's CPU per update.  perf on serve with four text viewers: zlib 50%,
+# libvncserver 31% (Tight's palette and rectangle analysis and the pixel
+# translation to the viewer's format), kernel 15% (thread wake-ups, socket
+# writes), capture and MSRP under 1%: all but the capture is done once per
+# viewer.  With raw encoding four viewers cost 2.5x one, with Tight 4x, so
+# one encoding fanned out to viewers of the same settings is the lever.
+# For the one line, a third is context switches (client thread, event
+# loop, xcb waiting for the X server), a quarter zlib.
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 SECS=${1:-10}
@@ -24,6 +38,7 @@ for tool in "$SIPVNC" "$TOOLS/xdemo" "$TOOLS/vncbench"; do
 	[ -x "$tool" ] || { echo "bench: $tool missing: make build/sipvnc tools"; exit 1; }
 done
 command -v x11vnc >/dev/null || { echo "bench: x11vnc missing (apt-get install x11vnc)"; exit 1; }
+command -v xterm >/dev/null || { echo "bench: xterm missing (apt-get install xterm)"; exit 1; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -45,12 +60,46 @@ workload() {
 	sleep 1   # the first paint of the whole screen is not part of any run
 }
 
+# Text as remote support sees it: an xterm of 60x25 "fixed" cells (360x325
+# pixels) with a line of random base64 at 30 Hz, on the still xdemo
+# picture.  scroll: a new line each time, the terminal scrolls; line: the
+# same line rewritten in place (a small change).
+term_pid=
+textload() {
+	[ -n "$term_pid" ] && { kill "$term_pid" 2>/dev/null; wait "$term_pid" 2>/dev/null; }
+	term_pid=
+	[ $# -gt 0 ] || return 0
+	workload
+	xterm -fn fixed -geometry 60x25+200+200 -e python3 -c '
+import base64, os, sys, time
+mode, t = sys.argv[1], time.monotonic()
+while True:
+    s = base64.b64encode(os.urandom(42)).decode()
+    sys.stdout.write(s + "\n" if mode == "scroll" else "\r" + s)
+    sys.stdout.flush()
+    t += 1 / 30
+    time.sleep(max(0, t - time.monotonic()))
+' "$1" >"$T/xterm.log" 2>&1 &
+	term_pid=$!
+	PIDS+=("$term_pid")
+	sleep 1.5   # the terminal's first paint is not part of any run
+	kill -0 "$term_pid" 2>/dev/null || { echo "bench: xterm did not start"; cat "$T/xterm.log"; }
+}
+
 write_serve_conf
 start_sipvnc serve -c "$T/serve.conf"
 wait_until 10 port_open "$serve_port" || { echo "bench: sipvnc serve did not start"; cat "$T/serve.log"; exit 1; }
 view_port=$(free_port)
 start_sipvnc view view "sip:sipvnc@127.0.0.1:$serve_port" --listen "127.0.0.1:$view_port"
 wait_until 10 port_open "$view_port" || { echo "bench: sipvnc view did not start"; exit 1; }
+# `sipvnc view` carries one viewer; three more for the four-viewer runs.
+view_ports=("$view_port")
+for i in 2 3 4; do
+	p=$(free_port)
+	start_sipvnc "view$i" view "sip:sipvnc@127.0.0.1:$serve_port" --listen "127.0.0.1:$p"
+	wait_until 10 port_open "$p" || { echo "bench: sipvnc view $i did not start"; exit 1; }
+	view_ports+=("$p")
+done
 
 x11_port=$(free_port)
 x11vnc -display "$DISPLAY" -rfbport "$x11_port" -localhost -shared -forever \
@@ -62,27 +111,42 @@ sleep 1
 
 declare -A R   # R[scenario.metric.server]
 
-# timed NAME SERVER PID PORT: one vncbench run of $SECS seconds
+# timed NAME SERVER PID PORT...: one vncbench run of $SECS seconds per
+# PORT, all at once (one viewer per port; x11vnc takes them all on one).
+# updates/s is each viewer's mean; CPU ms/update is the server's CPU over
+# the updates all viewers received together.
 timed() {
-	local name=$1 srv=$2 pid=$3 port=$4 out="$T/$1.$2.out"
-	"$TOOLS/vncbench" "127.0.0.1:$port" --seconds "$SECS" --quality "$QUALITY" >"$out" 2>&1 &
-	local bench=$!
-	wait_until 10 grep -q first_frame_ms "$out" || { echo "bench: $name/$srv: no first frame"; cat "$out"; kill $bench; return; }
+	local name=$1 srv=$2 pid=$3; shift 3
+	local out="$T/$name.$srv" n=0 port b benches=() i
+	for port in "$@"; do
+		n=$((n + 1))
+		"$TOOLS/vncbench" "127.0.0.1:$port" --seconds "$SECS" --quality "$QUALITY" >"$out.$n.out" 2>&1 &
+		benches+=("$!")
+	done
+	for i in $(seq "$n"); do
+		wait_until 15 grep -q first_frame_ms "$out.$i.out" || {
+			echo "bench: $name/$srv: no first frame"; cat "$out.$i.out"
+			kill "${benches[@]}" 2>/dev/null; wait "${benches[@]}" 2>/dev/null; return; }
+	done
 	sleep 0.5   # the first frame's encoding is not part of the interval
 	local c0 x0 v0 t0 c1 x1 v1 t1
 	c0=$(cpu_ticks "$pid"); x0=$(cpu_ticks "$xvfb_pid"); v0=$(cpu_ticks "$view_pid"); t0=$(date +%s.%N)
-	wait $bench
+	for b in "${benches[@]}"; do wait "$b"; done
 	c1=$(cpu_ticks "$pid"); x1=$(cpu_ticks "$xvfb_pid"); v1=$(cpu_ticks "$view_pid"); t1=$(date +%s.%N)
 	[ "$srv" = sipvnc ] && R[$name.vcpu.$srv]=$(awk -v c=$((v1 - v0)) -v hz="$HZ" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", 100 * c / hz / (b - a)}')
-	local frames secs bytes
-	frames=$(field "$out" frames); secs=$(field "$out" seconds); bytes=$(field "$out" rx_bytes)
+	local frames=0 secs=0 bytes=0 f s y
+	for i in $(seq "$n"); do
+		f=$(field "$out.$i.out" frames); s=$(field "$out.$i.out" seconds); y=$(field "$out.$i.out" rx_bytes)
+		frames=$((frames + ${f:-0})); bytes=$((bytes + ${y:-0}))
+		secs=$(awk -v a="$secs" -v b="${s:-0}" 'BEGIN {print a + b}')
+	done
 	R[$name.cpu.$srv]=$(awk -v c=$((c1 - c0)) -v hz="$HZ" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", 100 * c / hz / (b - a)}')
 	R[$name.xcpu.$srv]=$(awk -v c=$((x1 - x0)) -v hz="$HZ" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", 100 * c / hz / (b - a)}')
-	R[$name.ups.$srv]=$(awk -v f="${frames:-0}" -v s="${secs:-1}" 'BEGIN {printf "%.1f", f / s}')
-	R[$name.bpu.$srv]=$(awk -v b="${bytes:-0}" -v f="${frames:-0}" 'BEGIN {printf "%.0f", f ? b / f : 0}')
-	R[$name.cpf.$srv]=$(awk -v c=$((c1 - c0)) -v hz="$HZ" -v f="${frames:-0}" 'BEGIN {printf "%.2f", f ? 1000 * c / hz / f : 0}')
+	R[$name.ups.$srv]=$(awk -v f="$frames" -v s="$secs" 'BEGIN {printf "%.1f", (s > 0 ? f / s : 0)}')
+	R[$name.bpu.$srv]=$(awk -v b="$bytes" -v f="$frames" 'BEGIN {printf "%.0f", f ? b / f : 0}')
+	R[$name.cpf.$srv]=$(awk -v c=$((c1 - c0)) -v hz="$HZ" -v f="$frames" 'BEGIN {printf "%.3f", f ? 1000 * c / hz / f : 0}')
 	R[$name.rss.$srv]=$(( $(rss_kb "$pid") / 1024 ))
-	sleep 0.3   # let the server see the viewer go
+	sleep 0.5   # let the server see the viewers go
 }
 
 latency() {
@@ -112,6 +176,13 @@ workload --animate 400x400 30
 echo "  (b) 400x400 at 30 fps"; timed b400 sipvnc "$serve_pid" "$view_port"; timed b400 x11vnc "$x11_pid" "$x11_port"
 workload --animate 1800x1000 30
 echo "  (c) 1800x1000 at 30 fps"; timed cfull sipvnc "$serve_pid" "$view_port"; timed cfull x11vnc "$x11_pid" "$x11_port"
+textload scroll
+echo "  (f) scrolling text, one viewer"; timed t1 sipvnc "$serve_pid" "$view_port"; timed t1 x11vnc "$x11_pid" "$x11_port"
+echo "  (g) scrolling text, four viewers"; timed t4 sipvnc "$serve_pid" "${view_ports[@]}"
+timed t4 x11vnc "$x11_pid" "$x11_port" "$x11_port" "$x11_port" "$x11_port"
+textload line
+echo "  (h) one line of text at 30 Hz"; timed line sipvnc "$serve_pid" "$view_port"; timed line x11vnc "$x11_pid" "$x11_port"
+textload
 
 ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN {if (b + 0 > 0) printf "%.2f", a / b; else print "-"}'; }
 row() { # row LABEL KEY
@@ -137,6 +208,20 @@ row "(c) near-full: updates/s"          cfull.ups
 row "(c) near-full: bytes/update"       cfull.bpu
 row "(c) near-full: CPU ms/update"      cfull.cpf
 row "(c) near-full: RSS MB"             cfull.rss
+row "(f) text, 1 viewer: server CPU %"  t1.cpu
+row "(f) text, 1 viewer: updates/s"     t1.ups
+row "(f) text, 1 viewer: CPU ms/update" t1.cpf
+row "(g) text, 4 viewers: server CPU %" t4.cpu
+row "(g) text, 4 viewers: updates/s"    t4.ups
+row "(g) text, 4 viewers: CPU ms/upd."  t4.cpf
+row "(h) one line: server CPU %"        line.cpu
+row "(h) one line: updates/s"           line.ups
+row "(h) one line: bytes/update"        line.bpu
+row "(h) one line: CPU ms/update"       line.cpf
+# four/one: the issue's bound is 1.3 for sipvnc
+for srv in sipvnc x11vnc; do
+	printf '%-34s %10s\n' "(g)/(f) four/one CPU, $srv" "$(ratio "${R[t4.cpu.$srv]}" "${R[t1.cpu.$srv]}")"
+done
 row "(d) latency median ms"             lat.med
 row "(d) latency p95 ms"                lat.p95
 row "(e) connect to first frame ms"     setup.ms
