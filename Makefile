@@ -5,6 +5,7 @@
 #   make test       install what is missing, build, run every test
 #   make deps       only install the Debian packages
 #   make asan       build/asan/sipvnc with AddressSanitizer+UBSan
+#   make tsan       build/tsan/sipvnc and the unit tests with ThreadSanitizer
 #   make fuzz       libFuzzer harnesses (clang), FUZZ_SECONDS each
 #   make lint       cppcheck + clang-tidy
 #   make bench      sipvnc against x11vnc, same run, ratios
@@ -45,7 +46,7 @@ DEB_TEST  := xvfb x11-apps x11-utils x11-xserver-utils xdotool \
              procps psmisc netcat-openbsd kamailio-tls-modules openssl \
              dnsmasq-base python3 kamailio-outbound-modules
 
-.PHONY: all run test deps unit integration fuzz asan lint clean tools bench
+.PHONY: all run test deps unit integration fuzz asan tsan lint clean tools bench
 
 all: $(BUILD)/sipvnc
 
@@ -99,6 +100,13 @@ asan:
 	$(MAKE) BUILD=build/asan CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined" all $(patsubst $(BUILD)/%,build/asan/%,$(UNIT_BIN))
+
+# Viewers' input runs on libvncserver's client threads next to the event
+# loop: ThreadSanitizer checks what they share (tests/run.sh tsan).
+tsan:
+	$(MAKE) BUILD=build/tsan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=thread -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=thread" all $(patsubst $(BUILD)/%,build/tsan/%,$(UNIT_BIN))
 
 fuzz:
 	./tests/fuzz/run.sh

@@ -318,6 +318,11 @@ static void desktop_destructor(void *data)
 	if (dt->screen) {
 		wait_for_clients_gone(dt);
 		desktop_clipboard_close(dt);
+		/* With every client gone there is nothing to join but the
+		 * listener thread we never started: libvncserver would join
+		 * thread id 0 (ThreadSanitizer stops there). */
+		if (!__atomic_load_n(&dt->screen->clientHead, __ATOMIC_ACQUIRE))
+			dt->screen->backgroundLoop = FALSE;
 		rfbShutdownServer(dt->screen, TRUE);
 		/* Our cursors are ours to free: rfbScreenCleanup() would
 		 * clear their pointers without freeing them. */

@@ -4,12 +4,13 @@
 #   unit         tests/unit/*_test.c binaries
 #   integration  tests/integration/*_test.sh against build/sipvnc
 #   asan         unit tests and integration tests built with ASan+UBSan
+#   tsan         the tests of input during resizes built with ThreadSanitizer
 #   valgrind     unit tests under valgrind (leaks and invalid accesses)
 #   fuzz         each libFuzzer harness for FUZZ_SECONDS (default 20)
 #   lint         cppcheck and clang-tidy
 set -u
 cd "$(dirname "$0")/.."
-stages=${*:-unit integration asan valgrind fuzz lint}
+stages=${*:-unit integration asan tsan valgrind fuzz lint}
 passed=0
 failed=0
 failures=()
@@ -46,6 +47,24 @@ valgrind_e2e() {
 	rm -rf "$logs"
 }
 
+# The tsan stage: what runs viewers' input threads next to a resize on the
+# event loop.  A report in any process's log fails the test.
+TSAN_UNIT="capture_resize_input_test capture_input_test"
+TSAN_INTEGRATION="capture_resize_test capture_monitor_test"
+tsan_run() { # tsan_run COMMAND...
+	local logs; logs=$(mktemp -d)
+	# libvncserver never joins a client thread that ended on its own.
+	TSAN_OPTIONS="report_thread_leaks=0 log_path=$logs/tsan" "$@"
+	local rc=$?
+	if ls "$logs"/tsan.* >/dev/null 2>&1; then
+		grep -h -A20 'WARNING: ThreadSanitizer\|ERROR\|CHECK failed' "$logs"/tsan.* | head -80
+		rm -rf "$logs"
+		return 1
+	fi
+	rm -rf "$logs"
+	return $rc
+}
+
 for stage in $stages; do
 	echo "== $stage"
 	case $stage in
@@ -66,6 +85,19 @@ for stage in $stages; do
 		else
 			failed=$((failed + 1)); failures+=("asan build")
 			tail -30 /tmp/sipvnc-asan-build.log
+		fi ;;
+	tsan)
+		if make -s tsan >/tmp/sipvnc-tsan-build.log 2>&1; then
+			for t in $TSAN_UNIT; do
+				run "tsan:$t" tsan_run "build/tsan/tests/$t"
+			done
+			for t in $TSAN_INTEGRATION; do
+				run "tsan:$t" tsan_run env SIPVNC="$PWD/build/tsan/sipvnc" \
+					"tests/integration/$t.sh"
+			done
+		else
+			failed=$((failed + 1)); failures+=("tsan build")
+			tail -30 /tmp/sipvnc-tsan-build.log
 		fi ;;
 	valgrind)
 		for t in build/tests/*_test; do
