@@ -352,6 +352,9 @@ int msrp_session_start(struct msrp_session *sess, const char *remote_path,
 	if (setup == MSRP_SETUP_PASSIVE) {
 		sess->active = false;
 		sess->state = ST_WAITING;
+		/* Its connection gets in however crowded the socket is. */
+		if (!first.host_is_ip || msrp_uri_addr(&first, &sess->peer_addr))
+			sa_init(&sess->peer_addr, AF_UNSPEC);
 		return 0;
 	}
 	sess->active = true;
@@ -376,6 +379,21 @@ struct msrp_session *msrp_sock_find_waiting(struct msrp_sock *sock,
 			return sess;
 	}
 	return NULL;
+}
+
+bool msrp_sock_expects(struct msrp_sock *sock, const struct sa *peer)
+{
+	struct le *le;
+
+	for (le = sock->waiting.head; le; le = le->next) {
+		const struct msrp_session *sess = le->data;
+
+		if (sess->state == ST_WAITING && !sess->conn &&
+		    sa_isset(&sess->peer_addr, SA_ADDR) &&
+		    sa_cmp(&sess->peer_addr, peer, SA_ADDR))
+			return true;
+	}
+	return false;
 }
 
 struct msrp_session *msrp_sock_find_bound(struct msrp_sock *sock,
