@@ -71,6 +71,12 @@ struct msrp_settings {
 	 * URI are checked.  A passive session still needs the peer's
 	 * fingerprint. */
 	const char *tls_ca_file;
+	/* Seconds a peer may be unreachable (its network gone, no FIN)
+	 * before its session ends: TCP keepalive and TCP_USER_TIMEOUT on
+	 * every connection, either role, and at most this long for the
+	 * answer to an MSRP keepalive, which the waiting side sends too
+	 * once the peer has gone quiet.  0: 60 s, negative: never. */
+	int peer_timeout;
 };
 
 /* The session is bound: the empty bind SEND and its 200 went through, in

@@ -2,11 +2,14 @@
  * msrp_keepalive.c - keep an idle session's connection alive and find out
  * when the peer is gone (RFC 4975 section 7.1: an empty SEND is answered
  * like any other; SIP SIMPLE's msrplib, used by Blink, keeps its sessions
- * alive this way).  The side that opened the connection (or that reaches
- * the peer through a relay) sends an empty SEND, asking for a response,
- * once a whole interval passed with no frame in either direction; a peer
- * that does not answer it within the transaction timeout ends the session
- * with ETIMEDOUT.  Activity is a flag checked once per interval, so the
+ * alive this way).  Either side sends an empty SEND, asking for a
+ * response, once a whole interval passed with no frame in either
+ * direction: the side that opened the connection (or that reaches the
+ * peer through a relay) to keep NAT bindings and relays open, the side
+ * that waited because nothing else would notice a peer that froze (a
+ * stopped viewer's kernel still acknowledges TCP).  A peer that does not
+ * answer within the transaction timeout, or peer_timeout when shorter,
+ * ends the session with ETIMEDOUT.  Activity is a flag checked once per interval, so the
  * data path pays one store per chunk.
  */
 #include <string.h>
@@ -19,13 +22,20 @@ enum { KEEPALIVE_DEFAULT_S = 30, KEEPALIVE_MAX_S = 86400 };
 
 static void tick(void *arg);
 
+static unsigned answer_ms(const struct msrp_session *sess)
+{
+	unsigned peer_ms = (unsigned)sess->peer_timeout_s * 1000u / 2;
+
+	return peer_ms && peer_ms < msrp_keepalive_timeout_ms ?
+		peer_ms : msrp_keepalive_timeout_ms;
+}
+
 static void no_answer(void *arg)
 {
 	struct msrp_session *sess = arg;
 
 	re_fprintf(stderr, "msrp: session %s: no answer to the keepalive "
-		   "within %u ms; peer gone\n", sess->id,
-		   msrp_keepalive_timeout_ms);
+		   "within %u ms; peer gone\n", sess->id, answer_ms(sess));
 	msrp_session_fail(sess, ETIMEDOUT);
 }
 
@@ -45,8 +55,7 @@ static void tick(void *arg)
 		msrp_session_fail(sess, err);
 		return;
 	}
-	tmr_start(&sess->ka_answer_tmr, msrp_keepalive_timeout_ms, no_answer,
-		  sess);
+	tmr_start(&sess->ka_answer_tmr, answer_ms(sess), no_answer, sess);
 }
 
 void msrp_keepalive_init(struct msrp_session *sess,
@@ -56,6 +65,7 @@ void msrp_keepalive_init(struct msrp_session *sess,
 
 	tmr_init(&sess->ka_tmr);
 	tmr_init(&sess->ka_answer_tmr);
+	sess->peer_timeout_s = msrp_peer_timeout_s(settings);
 	if (s < 0)
 		sess->keepalive_ms = 0;
 	else
@@ -66,7 +76,7 @@ void msrp_keepalive_init(struct msrp_session *sess,
 
 void msrp_keepalive_start(struct msrp_session *sess)
 {
-	if (!sess->keepalive_ms || !(sess->active || sess->via_relay))
+	if (!sess->keepalive_ms)
 		return;
 	sess->ka_activity = false;
 	sess->ka_tid[0] = '\0';

@@ -423,6 +423,7 @@ void msrp_session_adopt(struct msrp_session *sess, struct msrp_conn *conn,
 	}
 
 	sess->conn = mem_ref(conn);
+	msrp_conn_set_peer_timeout(conn, sess->peer_timeout_s);
 	msrp_session_conn_handlers(sess, &h);
 	msrp_conn_set_handlers(conn, &h);
 	msrp_conn_set_queue_max(conn, SIZE_MAX / 2);

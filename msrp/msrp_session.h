@@ -60,6 +60,7 @@ struct msrp_session {
 	struct tmr bind_tmr;
 
 	/* keepalive (msrp_keepalive.c) */
+	int peer_timeout_s;      /* msrp_peer_timeout_s(): 0 off */
 	unsigned keepalive_ms;   /* 0: off */
 	bool ka_activity;        /* a frame went either way this interval */
 	char ka_tid[MSRP_ID_LEN + 1]; /* of the keepalive in flight, or "" */

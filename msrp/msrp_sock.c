@@ -184,6 +184,8 @@ static void conn_handler(const struct sa *peer, void *arg)
 		return;
 	}
 	msrp_conn_set_queue_max(pc->conn, 65536);
+	msrp_conn_set_peer_timeout(pc->conn,
+				   msrp_peer_timeout_s(sock->settings));
 	list_append(&sock->pending, &pc->le, pc);
 	tmr_start(&pc->tmr, msrp_pending_timeout_ms, pending_timeout, pc);
 }
