@@ -34,6 +34,8 @@ struct app {
 	struct call *view_call;     /* view: the one call in progress */
 	int waiting_viewer_fd;      /* view without URI: a local viewer
 	                               waiting for someone to share */
+	unsigned stall_timeout_ms;  /* stall_timeout: a far end that takes
+	                               nothing this long ends its call */
 };
 
 struct call;

@@ -24,6 +24,9 @@ struct bridge {
 	bool reading;
 	int watching;                   /* fd_listen() flags in force */
 	bool closed;
+	unsigned stall_ms;              /* 0: wait for the far end forever */
+	struct tmr stall_tmr;           /* runs while the session takes
+					   nothing from us */
 	bridge_closed_h *closedh;
 	void *arg;
 };
@@ -35,6 +38,7 @@ static void fail(struct bridge *br, int err)
 	if (br->closed)
 		return;
 	br->closed = true;
+	tmr_cancel(&br->stall_tmr);
 	fd_close(br->fd);
 	if (br->closedh)
 		br->closedh(err, br->arg);
@@ -138,6 +142,26 @@ static void on_fd(int flags, void *arg)
 		watch(br);
 }
 
+static void stalled(void *arg)
+{
+	struct bridge *br = arg;
+
+	re_fprintf(stderr, "sipvnc: the far end took nothing for %u s; "
+		   "giving up on it\n", br->stall_ms / 1000);
+	fail(br, ETIMEDOUT);
+}
+
+/* A far end that keeps its connection but stops reading holds memory
+ * only up to the bounds, and its call for stall_ms at most: the clock runs
+ * while we are held back and starts again with each bit of progress. */
+static void watch_stall(struct bridge *br)
+{
+	if (br->reading || !br->sess || !br->stall_ms)
+		tmr_cancel(&br->stall_tmr);
+	else if (!tmr_isrunning(&br->stall_tmr))
+		tmr_start(&br->stall_tmr, br->stall_ms, stalled, br);
+}
+
 /* Listen for what we can act on now: reading only while the session takes
  * data, writing only while a backlog waits. */
 static void watch(struct bridge *br)
@@ -148,6 +172,7 @@ static void watch(struct bridge *br)
 		return;
 	br->reading = br->sess && !br->held_len &&
 		msrp_session_writable(br->sess);
+	watch_stall(br);
 	if (br->reading)
 		flags |= FD_READ;
 	if (mbuf_get_left(br->backlog))
@@ -204,6 +229,12 @@ void bridge_msrp_writable(struct bridge *br)
 	}
 }
 
+void bridge_set_stall_timeout(struct bridge *br, unsigned ms)
+{
+	if (br)
+		br->stall_ms = ms;
+}
+
 int bridge_start(struct bridge *br, struct msrp_session *sess)
 {
 	if (!br || !sess)
@@ -217,6 +248,7 @@ static void destructor(void *data)
 {
 	struct bridge *br = data;
 
+	tmr_cancel(&br->stall_tmr);
 	if (!br->closed)
 		fd_close(br->fd);
 	if (br->fd >= 0)
@@ -242,6 +274,7 @@ int bridge_alloc(struct bridge **brp, int fd, bridge_closed_h *closedh,
 		return ENOMEM;
 	}
 	br->fd = fd;
+	tmr_init(&br->stall_tmr);
 	br->closedh = closedh;
 	br->arg = arg;
 	br->held = mem_alloc(READ_SIZE, NULL);

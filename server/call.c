@@ -33,7 +33,8 @@ static void on_bridge_closed(int err, void *arg)
 {
 	struct call *call = arg;
 
-	call_end(call, true, err ? "local socket failed" :
+	call_end(call, true, err == ETIMEDOUT ? "far end stopped reading" :
+		 err ? "local socket failed" :
 		 call->we_serve_rfb ? "RFB client closed" : "viewer closed");
 }
 
@@ -59,8 +60,11 @@ static void on_msrp_bound(void *arg)
 			err = bridge_alloc(&call->bridge, viewer_fd,
 					   on_bridge_closed, call);
 	}
-	if (!err)
+	if (!err) {
+		bridge_set_stall_timeout(call->bridge,
+					 call->app->stall_timeout_ms);
 		err = bridge_start(call->bridge, call->msrp);
+	}
 	if (err) {
 		re_fprintf(stderr, "sipvnc: cannot start RFB for %s: %m\n",
 			   call->peer, err);
@@ -131,6 +135,7 @@ int call_alloc(struct call **callp, struct app *app, bool we_serve_rfb,
 				   call);
 		if (err)
 			goto out;
+		bridge_set_stall_timeout(call->bridge, app->stall_timeout_ms);
 	}
 	err = msrp_session_alloc(&call->msrp, app->msrp_sock, &app->msrp,
 				 on_msrp_bound, on_msrp_recv,

@@ -15,12 +15,14 @@ static const char *const known_keys[] = {
 	"sip_listen", "sip_user", "account", "allow", "deny", "answermode",
 	"max_sessions", "caller_secret", "trusted_proxy", "answer_command",
 	"answer_timeout", "sip_tls_listen", "sip_tls_cert", "sip_ca_file",
-	"dns_server", "sip_instance",
+	"dns_server", "sip_instance", "sip_options_interval",
 	/* msrp/ (msrp_setup is read by sip/: it decides the answer) */
 	"msrp_listen", "msrp_chunk_size", "msrp_txq_limit", "msrp_setup",
 	"msrp_relay", "msrp_relay_user", "msrp_relay_pass", "msrp_tls",
 	"msrp_tls_dir", "msrp_tls_cert", "msrp_tls_key", "msrp_keepalive",
 	"msrp_tls_ca",
+	/* dead and stalled peers (msrp/ and server/bridge.c) */
+	"peer_timeout", "stall_timeout",
 };
 
 static int key_known(const char *key, size_t len)

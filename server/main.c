@@ -127,6 +127,13 @@ static int apply_media_conf(struct sa *msrp_laddr)
 		app.msrp.keepalive = num ? (int)(num > 86400 ? 86400 : num) : -1;
 	if (!conf_get_str(app.conf, "msrp_tls_ca", tls_ca, sizeof(tls_ca)))
 		app.msrp.tls_ca_file = tls_ca;
+	/* Dead and stalled peers: 0 in the file turns each off. */
+	if (!conf_get_u32(app.conf, "peer_timeout", &num))
+		app.msrp.peer_timeout = num ? (int)(num > 86400 ? 86400 : num)
+			: -1;
+	app.stall_timeout_ms = 60000;
+	if (!conf_get_u32(app.conf, "stall_timeout", &num))
+		app.stall_timeout_ms = (num > 86400 ? 86400 : num) * 1000;
 
 	/* Relay and TLS: socket-wide, so the socket takes them at birth. */
 	if (!conf_get_str(app.conf, "msrp_relay", relay, sizeof(relay)))

@@ -60,6 +60,7 @@ struct sipua {
 	char answer_command[256];
 	uint32_t answer_timeout_ms;
 	uint32_t max_sessions;
+	uint32_t options_interval_ms; /* sip_options_interval; 0: none */
 	bool connect_on_actpass;
 	char user[64];
 	struct sa listen_addr;
@@ -83,6 +84,8 @@ struct sipua_call {
 	bool late_offer;           /* incoming INVITE without SDP: our 200
 	                              offers, the ACK answers */
 	struct tmr end_tmr;        /* ends a call outside libre's handlers */
+	struct tmr live_tmr;       /* liveness.c: the next OPTIONS */
+	struct sip_request *live_req; /* liveness.c: the OPTIONS in flight */
 	struct answer_cmd *asking; /* answermode manual: the command */
 	enum sipua_rights rights;
 	char *offer;               /* the INVITE's SDP, kept while ringing */
@@ -99,6 +102,10 @@ struct sipua_call {
 	const char *fail_reason;
 	void *arg;
 };
+
+/* liveness.c: in-dialog OPTIONS while a call is established. */
+void sipua_liveness_start(struct sipua_call *call);
+void sipua_liveness_stop(struct sipua_call *call);
 
 #define sipua_log(...) ((void)re_fprintf(stderr, "sip: " __VA_ARGS__))
 
