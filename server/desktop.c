@@ -137,6 +137,7 @@ static void on_gone_notice(int id, void *data, void *arg)
 		return;
 	dc->gone = true;
 	list_unlink(&dc->le);
+	desktop_fds_refill(dt->fds);
 	track_pointer(dt);
 	/* Keys the viewer held down must not stay pressed on the desktop. */
 	if (list_isempty(&dt->clients))
@@ -186,7 +187,11 @@ static void *rfb_starter_run(void *arg)
 		cl->clientData = st->tag;
 		cl->clientGoneHook = on_rfb_client_gone;
 		cl->viewOnly = st->view_only ? TRUE : FALSE;
-		rfbStartOnHoldClient(cl);
+		if (!desktop_fds_start_client(dt->fds, cl)) {
+			/* No thread: gone at once, the hook tells the loop. */
+			rfbCloseClient(cl);
+			rfbClientConnectionGone(cl);
+		}
 	}
 	free(st);
 	__atomic_sub_fetch(&dt->starting, 1, __ATOMIC_RELEASE);
@@ -233,8 +238,10 @@ int desktop_attach(struct desktop_client **dcp, struct desktop *dt,
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return errno;
 	/* libvncserver watches client sockets with select(). */
-	if (sv[0] >= FD_SETSIZE || sv[1] >= FD_SETSIZE) {
-		close(sv[0]);
+	sv[0] = desktop_fds_take(dt->fds, sv[0]);
+	if (sv[0] < 0) {
+		re_fprintf(stderr, "sipvnc: no descriptor below %d left for a "
+			   "viewer\n", FD_SETSIZE);
 		close(sv[1]);
 		return EMFILE;
 	}
@@ -252,7 +259,10 @@ int desktop_attach(struct desktop_client **dcp, struct desktop *dt,
 	dc->id = ++dt->next_id;
 	dc->goneh = goneh;
 	dc->arg = arg;
-	dc->rfb_fd = fcntl(sv[0], F_DUPFD_CLOEXEC, 0);
+	/* Ours never meets select(): kept out of the low range. */
+	dc->rfb_fd = fcntl(sv[0], F_DUPFD_CLOEXEC, FD_SETSIZE);
+	if (dc->rfb_fd < 0)
+		dc->rfb_fd = fcntl(sv[0], F_DUPFD_CLOEXEC, 0);
 	tag->dt = dt;
 	tag->id = dc->id;
 
@@ -303,6 +313,8 @@ static void wait_for_clients_gone(struct desktop *dt)
 	while ((__atomic_load_n(&dt->starting, __ATOMIC_ACQUIRE) ||
 		__atomic_load_n(&dt->screen->clientHead, __ATOMIC_ACQUIRE)) &&
 	       waited_ms < 3000) {
+		/* a starter may wait for its descriptors */
+		desktop_fds_serve(dt->fds);
 		usleep(10 * 1000);
 		waited_ms += 10;
 	}
@@ -335,6 +347,7 @@ static void desktop_destructor(void *data)
 		capture_close(dt->cap);
 	}
 	mem_deref(dt->gone_mq);
+	mem_deref(dt->fds);
 	if (dt->changed)
 		sraRgnDestroy(dt->changed);
 }
@@ -373,6 +386,8 @@ int desktop_open(struct desktop **dtp, const char *display)
 		return ENOMEM;
 
 	err = mqueue_alloc(&dt->gone_mq, on_gone_notice, dt);
+	if (!err)
+		err = desktop_fds_alloc(&dt->fds);
 	if (err)
 		goto out;
 	dt->changed = sraRgnCreate();

@@ -8,6 +8,7 @@
  *   sipvnc ask CALLER view|control        the dialog of answermode manual
  */
 #include <errno.h>
+#include <sys/resource.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -62,6 +63,34 @@ static void on_stop_timeout(void *arg)
 
 static struct tmr stop_tmr;     /* the un-REGISTER's grace period */
 static const char *program = "sipvnc";
+
+/* libre's loop takes 1024 descriptors unless told otherwise: a flood of
+ * idle TCP connections would then make it refuse an allowed caller's.
+ * The soft limit goes up to the hard one (at most FDS_MAX: libre keeps
+ * a table entry per possible descriptor) and the loop takes that many. */
+enum { FDS_MAX = 65536 };
+
+static void size_main_loop(void)
+{
+	struct rlimit rl;
+	rlim_t want;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > FDS_MAX ?
+		FDS_MAX : rl.rlim_max;
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur < want) {
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			want = 1024;
+	}
+	else {
+		want = rl.rlim_cur > FDS_MAX ? FDS_MAX : rl.rlim_cur;
+	}
+	if (fd_setsize((int)want))
+		re_fprintf(stderr, "sipvnc: cannot size the event loop for "
+			   "%d descriptors\n", (int)want);
+}
 
 static void on_signal(int sig)
 {
@@ -412,6 +441,7 @@ int main(int argc, char *argv[])
 	err = libre_init();
 	if (err)
 		return 1;
+	size_main_loop();
 
 	err = load_conf(conf_path);
 	if (!err)
