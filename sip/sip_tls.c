@@ -138,8 +138,10 @@ int sipua_tls_open(struct sipua *ua, const struct conf *conf)
 	if (err)
 		sipua_log("cannot listen for SIP over TLS on %J (%m)\n", &laddr,
 			  err);
-	else
+	else {
+		sipua_raise_backlogs();
 		sipua_log("SIP over TLS on %J, servers verified against %s\n",
 			  &laddr, ca[0] ? ca : "the system CA store");
+	}
 	return err;
 }

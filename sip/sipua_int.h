@@ -103,6 +103,10 @@ struct sipua_call {
 	void *arg;
 };
 
+/* backlog.c: every listening TCP socket of ours takes SOMAXCONN
+ * connections before accept(); call after adding a transport. */
+void sipua_raise_backlogs(void);
+
 /* liveness.c: in-dialog OPTIONS while a call is established. */
 void sipua_liveness_start(struct sipua_call *call);
 void sipua_liveness_stop(struct sipua_call *call);

@@ -250,6 +250,8 @@ static int open_transports(struct sipua *ua)
 				     &ua->listen_addr);
 	if (err)
 		sipua_log("cannot listen on %J (%m)\n", &ua->listen_addr, err);
+	else
+		sipua_raise_backlogs();
 	return err;
 }
 
