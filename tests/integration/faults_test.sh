@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Faults end calls, never the process: the MSRP relay killed mid-call ends
 # the calls through it with a BYE to each viewer and sipvnc stays up;
-# SIGTERM with max_sessions calls up
-# sends every BYE and exits within 3 s.  Viewers are `sipvnc view`
+# garbage inside one established MSRP session ends that call only; SIGTERM
+# with max_sessions calls up sends every BYE and exits within 3 s.  Viewers are `sipvnc view`
 # processes (one call each) with libvncclient behind them.
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
@@ -55,7 +55,21 @@ check "... and sipvnc serve ended (hung up) each of them" wait_until 10 serve_en
 check "sipvnc serve is still running" kill -0 "$serve_pid"
 kill -TERM "$serve_pid"; wait "$serve_pid" 2>/dev/null
 
-# 2: SIGTERM with max_sessions calls up.
+# 2: garbage inside one established MSRP session ends that call only.
+write_serve_conf "allow           sip:*@127.0.0.1 control" "max_sessions    $N"
+start_sipvnc serve -c "$T/serve.conf"
+wait_until 10 port_open "$serve_port"
+N=1 start_viewers good
+python3 "$TOP/tests/integration/sipp/msrp_garbage.py" "$serve_port" >"$T/garbage.log" 2>&1
+check "garbage mid-session: that call ended with a BYE ($(tail -1 "$T/garbage.log"))" \
+	grep -q "^bye after" "$T/garbage.log"
+sleep 1
+check "the other call is still up" kill -0 "$grab_good_1"
+check "... and its viewer saw no end" bash -c "! grep -q ended '$T/view_good_1.log'"
+check "sipvnc serve is still running" kill -0 "$serve_pid"
+kill -TERM "$serve_pid"; wait "$serve_pid" 2>/dev/null
+
+# 3: SIGTERM with max_sessions calls up.
 write_serve_conf "allow           sip:*@127.0.0.1 control" "max_sessions    $N"
 start_sipvnc serve -c "$T/serve.conf"
 wait_until 10 port_open "$serve_port"
