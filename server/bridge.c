@@ -10,6 +10,7 @@
 
 #include "msrp/msrp.h"
 #include "server/bridge.h"
+#include "server/rfb_filter.h"
 
 /* One read from the socket; libvncserver writes updates in pieces of about
  * this size, and the MSRP layer cuts them to its chunk size anyway. */
@@ -27,6 +28,8 @@ struct bridge {
 	unsigned stall_ms;              /* 0: wait for the far end forever */
 	struct tmr stall_tmr;           /* runs while the session takes
 					   nothing from us */
+	struct rfb_filter *rfb;          /* checks what goes to
+					   libvncserver; NULL: nothing */
 	bridge_closed_h *closedh;
 	void *arg;
 };
@@ -191,6 +194,12 @@ void bridge_from_msrp(struct bridge *br, const uint8_t *data, size_t len)
 {
 	if (!br || br->closed || !len)
 		return;
+	if (br->rfb && rfb_filter_feed(br->rfb, data, len)) {
+		re_fprintf(stderr, "sipvnc: the viewer sent an RFB message "
+			   "libvncserver must not see; closing\n");
+		fail(br, EPROTO);
+		return;
+	}
 
 	if (!mbuf_get_left(br->backlog)) {
 		ssize_t n = write(br->fd, data, len);
@@ -229,6 +238,17 @@ void bridge_msrp_writable(struct bridge *br)
 	}
 }
 
+int bridge_check_rfb(struct bridge *br)
+{
+	if (!br)
+		return EINVAL;
+	br->rfb = mem_alloc(sizeof(*br->rfb), NULL);
+	if (!br->rfb)
+		return ENOMEM;
+	rfb_filter_init(br->rfb);
+	return 0;
+}
+
 void bridge_set_stall_timeout(struct bridge *br, unsigned ms)
 {
 	if (br)
@@ -255,6 +275,7 @@ static void destructor(void *data)
 		close(br->fd);
 	mem_deref(br->held);
 	mem_deref(br->backlog);
+	mem_deref(br->rfb);
 }
 
 int bridge_alloc(struct bridge **brp, int fd, bridge_closed_h *closedh,

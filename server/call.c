@@ -34,6 +34,7 @@ static void on_bridge_closed(int err, void *arg)
 	struct call *call = arg;
 
 	call_end(call, true, err == ETIMEDOUT ? "far end stopped reading" :
+		 err == EPROTO ? "viewer sent bad RFB" :
 		 err ? "local socket failed" :
 		 call->we_serve_rfb ? "RFB client closed" : "viewer closed");
 }
@@ -59,6 +60,8 @@ static void on_msrp_bound(void *arg)
 		if (!err)
 			err = bridge_alloc(&call->bridge, viewer_fd,
 					   on_bridge_closed, call);
+		if (!err)
+			err = bridge_check_rfb(call->bridge);
 	}
 	if (!err) {
 		bridge_set_stall_timeout(call->bridge,
