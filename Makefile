@@ -9,6 +9,7 @@
 #   make fuzz       libFuzzer harnesses (clang), FUZZ_SECONDS each
 #   make lint       cppcheck + clang-tidy
 #   make bench      sipvnc against x11vnc, same run, ratios
+#   make stress     the long stress stage (tests/stress/*_stress.sh, minutes)
 
 CC       ?= cc
 BUILD    ?= build
@@ -46,7 +47,7 @@ DEB_TEST  := xvfb x11-apps x11-utils x11-xserver-utils xdotool \
              procps psmisc netcat-openbsd kamailio-tls-modules openssl \
              dnsmasq-base python3 kamailio-outbound-modules
 
-.PHONY: all run test deps unit integration fuzz asan tsan lint clean tools bench
+.PHONY: all run test deps unit integration fuzz asan tsan lint clean tools bench stress
 
 all: $(BUILD)/sipvnc
 
@@ -78,7 +79,7 @@ run: deps
 
 deps:
 	@missing=$$(for p in $(DEB_BUILD) $(if $(filter run,$(MAKECMDGOALS)),$(DEB_RUN)) \
-	    $(if $(filter test bench,$(MAKECMDGOALS)),$(DEB_TEST)); do \
+	    $(if $(filter test bench stress,$(MAKECMDGOALS)),$(DEB_TEST)); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	    echo "installing: $$missing"; \
@@ -115,6 +116,11 @@ fuzz:
 bench: deps
 	$(MAKE) all tools
 	./tests/bench/run.sh
+
+# Load, floods, dead peers and faults at full size, with figures.
+stress: deps
+	$(MAKE) all tools
+	STRESS_LONG=1 ./tests/run.sh stress
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

@@ -7,10 +7,12 @@
 #   tsan         the tests of input during resizes built with ThreadSanitizer
 #   valgrind     unit tests under valgrind (leaks and invalid accesses)
 #   fuzz         each libFuzzer harness for FUZZ_SECONDS (default 20)
+#   stress       every tests/stress/*_stress.sh, short form (STRESS_LONG=1:
+#                the long form, as make stress runs it); FIGURE lines shown
 #   lint         cppcheck and clang-tidy
 set -u
 cd "$(dirname "$0")/.."
-stages=${*:-unit integration asan tsan valgrind fuzz lint}
+stages=${*:-unit integration asan tsan valgrind fuzz stress lint}
 passed=0
 failed=0
 failures=()
@@ -22,6 +24,7 @@ run() { # run NAME command...
 	if "$@" >"$log" 2>&1; then
 		passed=$((passed + 1))
 		echo "PASS $name ($((SECONDS - t0)) s): $(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)"
+		grep '^FIGURE' "$log" | sort -u | sed 's/^/    /"
 	else
 		failed=$((failed + 1))
 		failures+=("$name")
@@ -110,6 +113,10 @@ for stage in $stages; do
 		run "fuzz" tests/fuzz/run.sh ;;
 	lint)
 		run "cppcheck+clang-tidy" make -s lint ;;
+	stress)
+		for t in tests/stress/*_stress.sh; do
+			[ -e "$t" ] && run "stress:$(basename "$t" .sh)" "$t"
+		done ;;
 	*)
 		echo "unknown stage $stage"; exit 2 ;;
 	esac

@@ -6,7 +6,7 @@
 # processes (one call each) with libvncclient behind them.
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
-N=3
+N=${FAULT_CALLS:-3}
 
 start_xvfb 320x240x24 || exit 1
 "$TOOLS/xdemo" >/dev/null 2>&1 &
