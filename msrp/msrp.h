@@ -73,9 +73,10 @@ struct msrp_settings {
 	const char *tls_ca_file;
 	/* Seconds a peer may be unreachable (its network gone, no FIN)
 	 * before its session ends: TCP keepalive and TCP_USER_TIMEOUT on
-	 * every connection, either role, and at most this long for the
-	 * answer to an MSRP keepalive, which the waiting side sends too
-	 * once the peer has gone quiet.  0: 60 s, negative: never. */
+	 * every connection, either role; the waiting side sends its own
+	 * keepalive after a quarter of it idle, and a quarter of it is the
+	 * longest wait for an answer, so a frozen peer goes within three
+	 * quarters.  0: 60 s, negative: never. */
 	int peer_timeout;
 };
 

@@ -55,11 +55,12 @@ void msrp_conn_set_peer_timeout(struct msrp_conn *conn, int secs)
 	fd = tcp_conn_fd(conn->tc);
 	if (fd < 0)
 		return;
-	/* idle + cnt * intvl stays below secs; TCP_USER_TIMEOUT then
-	 * decides, for probes and for data alike. */
+	/* TCP_USER_TIMEOUT decides for probes and data alike: counted
+	 * from the first unanswered probe, so idle + it = secs; unacked data
+	 * is given up on even sooner. */
 	idle = secs / 4 > 0 ? secs / 4 : 1;
 	intvl = secs / 8 > 0 ? secs / 8 : 1;
-	user_ms = (unsigned)secs * 1000u;
+	user_ms = (unsigned)(secs > idle ? secs - idle : secs) * 1000u;
 	(void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl,

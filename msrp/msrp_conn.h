@@ -54,8 +54,8 @@ void msrp_conn_set_handlers(struct msrp_conn *conn,
 			    const struct msrp_conn_handlers *h);
 bool msrp_conn_established(const struct msrp_conn *conn);
 /* Let the kernel find a peer that vanished: keepalive probes after a
- * quarter of secs of silence, and unacknowledged data or probes for secs
- * (TCP_USER_TIMEOUT) close the connection with ETIMEDOUT.  secs <= 0:
+ * quarter of secs of silence, and unacknowledged data or probes for the
+ * rest of secs (TCP_USER_TIMEOUT) close the connection with ETIMEDOUT.  secs <= 0:
  * nothing changes. */
 void msrp_conn_set_peer_timeout(struct msrp_conn *conn, int secs);
 /* What settings->peer_timeout means: seconds, or 0 for never. */

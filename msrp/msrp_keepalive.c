@@ -7,9 +7,11 @@
  * direction: the side that opened the connection (or that reaches the
  * peer through a relay) to keep NAT bindings and relays open, the side
  * that waited because nothing else would notice a peer that froze (a
- * stopped viewer's kernel still acknowledges TCP).  A peer that does not
- * answer within the transaction timeout, or peer_timeout when shorter,
- * ends the session with ETIMEDOUT.  Activity is a flag checked once per interval, so the
+ * stopped viewer's kernel still acknowledges TCP, and RFB sends nothing
+ * to a viewer that asks for nothing), every quarter of peer_timeout at
+ * most.  A peer that does not answer within the transaction timeout, or
+ * a quarter of peer_timeout when shorter, ends the session with
+ * ETIMEDOUT.  Activity is a flag checked once per interval, so the
  * data path pays one store per chunk.
  */
 #include <string.h>
@@ -22,9 +24,12 @@ enum { KEEPALIVE_DEFAULT_S = 30, KEEPALIVE_MAX_S = 86400 };
 
 static void tick(void *arg);
 
+/* A quarter of peer_timeout each for the idle interval of the waiting
+ * side, and for the answer: a frozen peer is found within three
+ * quarters of it (an interval may start just after the last frame). */
 static unsigned answer_ms(const struct msrp_session *sess)
 {
-	unsigned peer_ms = (unsigned)sess->peer_timeout_s * 1000u / 2;
+	unsigned peer_ms = (unsigned)sess->peer_timeout_s * 1000u / 4;
 
 	return peer_ms && peer_ms < msrp_keepalive_timeout_ms ?
 		peer_ms : msrp_keepalive_timeout_ms;
@@ -76,8 +81,13 @@ void msrp_keepalive_init(struct msrp_session *sess,
 
 void msrp_keepalive_start(struct msrp_session *sess)
 {
+	unsigned peer_ms = (unsigned)sess->peer_timeout_s * 1000u / 4;
+
 	if (!sess->keepalive_ms)
 		return;
+	if (!sess->active && !sess->via_relay && peer_ms &&
+	    peer_ms < sess->keepalive_ms)
+		sess->keepalive_ms = peer_ms;
 	sess->ka_activity = false;
 	sess->ka_tid[0] = '\0';
 	tmr_start(&sess->ka_tmr, sess->keepalive_ms, tick, sess);

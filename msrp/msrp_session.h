@@ -44,12 +44,12 @@ struct msrp_session {
 	char bind_tid[MSRP_ID_LEN + 1];
 	char peer_fp[160];     /* the peer's a=fingerprint, "" if none */
 	char peer_host[256];   /* active: the first hop's host */
-	struct sa peer_addr;   /* passive: the first hop's IP address when
-				  its a=path names one (else AF_UNSPEC) */
 	bool tls;              /* our end is msrps */
 	uint32_t tid_base;     /* random start of the data chunks' ids */
 	struct dnsc *dnsc;     /* not owned */
 	struct msrp_resolve *resolve; /* active: the peer's host name */
+	struct sa peer_addr;   /* passive: the first hop's IP address when
+				  its a=path names one (else AF_UNSPEC) */
 	char *send_head;       /* a data chunk's frame up to its Byte-Range
 				  numbers, with room for the ids */
 	size_t send_head_len;

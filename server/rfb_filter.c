@@ -87,7 +87,7 @@ int rfb_filter_feed(struct rfb_filter *f, const uint8_t *p, size_t len)
 		case PH_VERSION:
 			if (f->have < 12)
 				break;
-			if (memcmp(f->buf, "RFB 003.", 8)) {
+			if (memcmp(f->buf, "RFB 003.", 8) != 0) {
 				f->phase = PH_BAD;
 				break;
 			}

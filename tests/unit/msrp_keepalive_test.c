@@ -306,7 +306,7 @@ static void test_passive_probe(struct msrp_sock *sock)
 	len = sizeof(user_ms);
 	CHECK_EQ_INT(getsockopt(ours, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_ms,
 				&len), 0);
-	CHECK_EQ_INT(user_ms, 8000);
+	CHECK_EQ_INT(user_ms, 6000);
 
 	t0 = tmr_jiffies();
 	loop_run_ms(8000); /* close_h stops the loop */
