@@ -24,7 +24,7 @@ run() { # run NAME command...
 	if "$@" >"$log" 2>&1; then
 		passed=$((passed + 1))
 		echo "PASS $name ($((SECONDS - t0)) s): $(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)"
-		grep '^FIGURE' "$log" | sort -u | sed 's/^/    /"
+		grep '^FIGURE' "$log" | sort -u | sed 's/^/    /'
 	else
 		failed=$((failed + 1))
 		failures+=("$name")
