@@ -3,6 +3,7 @@
  * socket, and (when we serve RFB) the libvncserver client behind it.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -189,6 +190,11 @@ static void teardown(void *arg)
 	enum app_mode mode = app->mode;
 
 	mem_deref(call);
+	/* A call's buffers came from the arenas of libvncserver's threads
+	 * as well as ours; without this the freed pages stay in the process
+	 * (RSS grew 2.5 MB over 40 calls in a row, with a live heap flat
+	 * but for SIP transactions waiting out their timers). */
+	malloc_trim(0);
 	if (mode == APP_VIEW)
 		view_call_ended(app);
 	else if (mode == APP_SHARE)
