@@ -90,7 +90,11 @@ snap() { echo "$(ls /proc/$serve_pid/fd | wc -l) $(ls /proc/$serve_pid/task | wc
 read -r fd0 th0 rss0 <<<"$(snap)"
 bad_calls=0
 for i in $(seq 1 "$ROW"); do
-	"$TOOLS/vncgrab" "$ep" "$T/row.ppm" --timeout 15 >/dev/null 2>&1 || bad_calls=$((bad_calls + 1))
+	if ! "$TOOLS/vncgrab" "$ep" "$T/row.ppm" --timeout 15 >"$T/rowgrab.log" 2>&1; then
+		bad_calls=$((bad_calls + 1))
+		{ echo "--- call $i: $(tail -1 "$T/rowgrab.log")"; tail -4 "$T/view_row_1.log"
+		  tail -6 "$T/serve.log"; } >>"$T/rowfail.log"
+	fi
 done
 # The SIP transactions of the last calls wait out their 32 s timers (RFC
 # 3261 timers J and K); one more call afterwards, as the steady state.
@@ -101,6 +105,7 @@ read -r fd1 th1 rss1 <<<"$(snap)"
 figure "$ROW calls in a row ($bad_calls failed): descriptors $fd0 -> $fd1," \
 	"threads $th0 -> $th1, RSS $rss0 -> $rss1 kB (34 s after the last)"
 check "$ROW calls in a row all got a frame" test "$bad_calls" = 0
+[ -s "$T/rowfail.log" ] && head -40 "$T/rowfail.log"
 check "descriptors flat ($fd0 -> $fd1)" test "$fd1" -le $((fd0 + 2))
 check "threads flat ($th0 -> $th1)" test "$th1" -le $((th0 + 1))
 check "RSS grew less than 1 MB ($rss0 -> $rss1 kB)" test $((rss1 - rss0)) -lt 1024
