@@ -5,10 +5,11 @@
 #   make test       install what is missing, build, run every test
 #   make deps       only install the Debian packages
 #   make asan       build/asan/sipvnc with AddressSanitizer+UBSan
+#   make tsan       build/tsan/sipvnc and the unit tests with ThreadSanitizer
 #   make fuzz       libFuzzer harnesses (clang), FUZZ_SECONDS each
 #   make lint       cppcheck + clang-tidy
 #   make bench      sipvnc against x11vnc, same run, ratios
-#   make stress     long runs (tests/stress/), figures printed
+#   make stress     the long stress stage (tests/stress/*_stress.sh, minutes)
 #   make install    PREFIX (/usr/local) and DESTDIR: binary, man pages,
 #                   example configuration, systemd units; make uninstall
 
@@ -55,7 +56,7 @@ DEB_TEST  := xvfb x11-apps x11-utils x11-xserver-utils xdotool \
              dpkg-dev xterm
 
 .PHONY: all run test deps unit integration fuzz asan lint clean tools bench \
-        install uninstall man stress
+        install uninstall man stress tsan
 
 all: $(BUILD)/sipvnc man
 
@@ -131,6 +132,13 @@ asan:
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined" all $(patsubst $(BUILD)/%,build/asan/%,$(UNIT_BIN))
 
+# Viewers' input runs on libvncserver's client threads next to the event
+# loop: ThreadSanitizer checks what they share (tests/run.sh tsan).
+tsan:
+	$(MAKE) BUILD=build/tsan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=thread -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=thread" all $(patsubst $(BUILD)/%,build/tsan/%,$(UNIT_BIN))
+
 fuzz:
 	./tests/fuzz/run.sh
 
@@ -139,10 +147,10 @@ bench: deps
 	$(MAKE) all tools
 	./tests/bench/run.sh
 
-# tests/run.sh's stress stage: each tests/stress/*_stress.sh
+# Load, floods, dead peers and faults at full size, with figures.
 stress: deps
 	$(MAKE) all tools
-	./tests/run.sh stress
+	STRESS_LONG=1 ./tests/run.sh stress
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

@@ -117,9 +117,12 @@ void capture_set_size(struct capture *cap, int width, int height)
 
 	row_bits = (row_bits + cap->scanline_pad - 1) /
 		cap->scanline_pad * cap->scanline_pad;
+	/* Viewers' input threads clamp the pointer to this size. */
+	pthread_mutex_lock(&cap->input_lock);
 	cap->fmt.width = width;
 	cap->fmt.height = height;
 	cap->fmt.stride = (int)(row_bits / 8);
+	pthread_mutex_unlock(&cap->input_lock);
 }
 
 static int describe_screen(struct capture *cap, int screen_num)

@@ -63,6 +63,9 @@ struct fetch {
 struct capture {
 	xcb_connection_t *conn;
 	xcb_window_t root;
+	/* Written under input_lock (capture_set_size()): the input threads
+	 * read its size; the event loop, which alone writes it, need not
+	 * lock to read. */
 	struct capture_format fmt;
 	int bytes_pp;
 	int scanline_pad;     /* bits, of the root's pixmap format */

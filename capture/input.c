@@ -228,16 +228,17 @@ void capture_pointer(struct capture *cap, int x, int y, int button_mask)
 
 	if (!cap)
 		return;
-	if (x < 0)
-		x = 0;
-	if (y < 0)
-		y = 0;
+	/* The size is read under the lock: a resize rewrites it on the
+	 * event loop while this runs on a viewer's thread. */
+	pthread_mutex_lock(&cap->input_lock);
 	if (x >= cap->fmt.width)
 		x = cap->fmt.width - 1;
 	if (y >= cap->fmt.height)
 		y = cap->fmt.height - 1;
-
-	pthread_mutex_lock(&cap->input_lock);
+	if (x < 0)
+		x = 0;
+	if (y < 0)
+		y = 0;
 	/* Where a shared window is covered the pointer stays put and no
 	 * button goes down; releases still go (to the window that got the
 	 * press, X's implicit grab). */

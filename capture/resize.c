@@ -113,7 +113,7 @@ static int reallocate(struct capture *cap, int width, int height)
 		cap->open_y0 = oy0;
 		cap->tiles_x = tiles_x;
 		cap->tiles_y = tiles_y;
-		cap->fmt = old_fmt;
+		capture_set_size(cap, old_fmt.width, old_fmt.height);
 		return err;
 	}
 	free(dirty);

@@ -85,6 +85,14 @@ struct msrp_settings {
 	 * made in tls_dir if need be) even when tls is false and our own
 	 * offers are plain; a failure to make it only logs. */
 	bool tls_answer;
+
+	/* Seconds a peer may be unreachable (its network gone, no FIN)
+	 * before its session ends: TCP keepalive and TCP_USER_TIMEOUT on
+	 * every connection, either role; the waiting side sends its own
+	 * keepalive after a quarter of it idle, and a quarter of it is the
+	 * longest wait for an answer, so a frozen peer goes within three
+	 * quarters.  0: 60 s, negative: never. */
+	int peer_timeout;
 };
 
 /* The session is bound: the empty bind SEND and its 200 went through, in

@@ -32,6 +32,44 @@ static void no_delay(const struct msrp_conn *conn)
 			 &on, sizeof(on));
 }
 
+enum { PEER_TIMEOUT_DEFAULT_S = 60, PEER_TIMEOUT_MAX_S = 86400 };
+
+int msrp_peer_timeout_s(const struct msrp_settings *settings)
+{
+	int s = settings ? settings->peer_timeout : 0;
+
+	if (s < 0)
+		return 0;
+	if (s == 0)
+		return PEER_TIMEOUT_DEFAULT_S;
+	return s > PEER_TIMEOUT_MAX_S ? PEER_TIMEOUT_MAX_S : s;
+}
+
+void msrp_conn_set_peer_timeout(struct msrp_conn *conn, int secs)
+{
+	int fd, on = 1, idle, intvl, cnt = 3;
+	unsigned user_ms;
+
+	if (!conn || secs <= 0)
+		return;
+	fd = tcp_conn_fd(conn->tc);
+	if (fd < 0)
+		return;
+	/* TCP_USER_TIMEOUT decides for probes and data alike: counted
+	 * from the first unanswered probe, so idle + it = secs; unacked data
+	 * is given up on even sooner. */
+	idle = secs / 4 > 0 ? secs / 4 : 1;
+	intvl = secs / 8 > 0 ? secs / 8 : 1;
+	user_ms = (unsigned)(secs > idle ? secs - idle : secs) * 1000u;
+	(void)setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl,
+			 sizeof(intvl));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_ms,
+			 sizeof(user_ms));
+}
+
 static void estab_handler(void *arg)
 {
 	struct msrp_conn *conn = arg;

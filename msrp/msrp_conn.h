@@ -9,6 +9,7 @@
 #include <re.h>
 #include "msrp_frame.h"
 #include "msrp_tls.h"
+#include "msrp/msrp.h"
 
 struct msrp_conn;
 
@@ -53,6 +54,13 @@ struct msrp_tls_conn *msrp_conn_tls_state(const struct msrp_conn *conn);
 void msrp_conn_set_handlers(struct msrp_conn *conn,
 			    const struct msrp_conn_handlers *h);
 bool msrp_conn_established(const struct msrp_conn *conn);
+/* Let the kernel find a peer that vanished: keepalive probes after a
+ * quarter of secs of silence, and unacknowledged data or probes for the
+ * rest of secs (TCP_USER_TIMEOUT) close the connection with ETIMEDOUT.  secs <= 0:
+ * nothing changes. */
+void msrp_conn_set_peer_timeout(struct msrp_conn *conn, int secs);
+/* What settings->peer_timeout means: seconds, or 0 for never. */
+int  msrp_peer_timeout_s(const struct msrp_settings *settings);
 /* Queue mb (from its start to its end) on the socket; ENOBUFS past
  * queue_max.  mb is the caller's again on return. */
 int  msrp_conn_send(struct msrp_conn *conn, struct mbuf *mb);

@@ -23,6 +23,7 @@ static int connect_to(struct msrp_session *sess, const struct sa *peer)
 	if (err)
 		return err;
 	msrp_conn_set_queue_max(sess->conn, SIZE_MAX / 2);
+	msrp_conn_set_peer_timeout(sess->conn, sess->peer_timeout_s);
 	return 0;
 }
 

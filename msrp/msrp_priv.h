@@ -31,6 +31,8 @@ struct msrp_sock {
 				  bound to "any": what goes in our a=path */
 	struct list waiting;   /* started sessions not using a relay */
 	struct list pending;   /* accepted connections not matched yet */
+	unsigned dropped;      /* of them closed since drop_logged */
+	uint64_t drop_logged;  /* tmr_jiffies() of the last such log line */
 };
 
 /* "SHA-256 AB:CD:.." of the socket's TLS certificate, NULL without one. */
@@ -63,6 +65,9 @@ int msrp_session_attach(struct msrp_session *sess, struct msrp_conn *conn,
 			const struct msrp_msg *msg);
 void msrp_sock_add_waiting(struct msrp_sock *sock, struct le *le,
 			   struct msrp_session *sess);
+/* Whether a passive session waits for a connection from peer's address
+ * (the host of the first URI of its peer's a=path, an IP literal). */
+bool msrp_sock_expects(struct msrp_sock *sock, const struct sa *peer);
 /* Whether a connection the peer opened may carry this session: the same
  * transport as our a=path, and with TLS the certificate of the SDP's
  * fingerprint.  Logs why not. */

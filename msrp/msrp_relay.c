@@ -319,6 +319,8 @@ static void connect_addr(struct msrp_relay *relay)
 		return;
 	}
 	msrp_conn_set_queue_max(relay->conn, SIZE_MAX / 2);
+	msrp_conn_set_peer_timeout(relay->conn,
+				   msrp_peer_timeout_s(relay->sock->settings));
 }
 
 static void relay_resolved(int err, const struct sa *addr, void *arg)

@@ -366,6 +366,9 @@ int msrp_session_start(struct msrp_session *sess, const char *remote_path,
 	if (setup == MSRP_SETUP_PASSIVE) {
 		sess->active = false;
 		sess->state = ST_WAITING;
+		/* Its connection gets in however crowded the socket is. */
+		if (!first.host_is_ip || msrp_uri_addr(&first, &sess->peer_addr))
+			sa_init(&sess->peer_addr, AF_UNSPEC);
 		return 0;
 	}
 	sess->active = true;
@@ -390,6 +393,21 @@ struct msrp_session *msrp_sock_find_waiting(struct msrp_sock *sock,
 			return sess;
 	}
 	return NULL;
+}
+
+bool msrp_sock_expects(struct msrp_sock *sock, const struct sa *peer)
+{
+	struct le *le;
+
+	for (le = sock->waiting.head; le; le = le->next) {
+		const struct msrp_session *sess = le->data;
+
+		if (sess->state == ST_WAITING && !sess->conn &&
+		    sa_isset(&sess->peer_addr, SA_ADDR) &&
+		    sa_cmp(&sess->peer_addr, peer, SA_ADDR))
+			return true;
+	}
+	return false;
 }
 
 struct msrp_session *msrp_sock_find_bound(struct msrp_sock *sock,
@@ -419,6 +437,7 @@ void msrp_session_adopt(struct msrp_session *sess, struct msrp_conn *conn,
 	}
 
 	sess->conn = mem_ref(conn);
+	msrp_conn_set_peer_timeout(conn, sess->peer_timeout_s);
 	msrp_session_conn_handlers(sess, &h);
 	msrp_conn_set_handlers(conn, &h);
 	msrp_conn_set_queue_max(conn, SIZE_MAX / 2);

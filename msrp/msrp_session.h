@@ -53,6 +53,8 @@ struct msrp_session {
 	uint32_t tid_base;     /* random start of the data chunks' ids */
 	struct dnsc *dnsc;     /* not owned */
 	struct msrp_resolve *resolve; /* active: the peer's host name */
+	struct sa peer_addr;   /* passive: the first hop's IP address when
+				  its a=path names one (else AF_UNSPEC) */
 	char *send_head;       /* a data chunk's frame up to its Byte-Range
 				  numbers, with room for the ids */
 	size_t send_head_len;
@@ -63,6 +65,7 @@ struct msrp_session {
 	struct tmr bind_tmr;
 
 	/* keepalive (msrp_keepalive.c) */
+	int peer_timeout_s;      /* msrp_peer_timeout_s(): 0 off */
 	unsigned keepalive_ms;   /* 0: off */
 	bool ka_activity;        /* a frame went either way this interval */
 	char ka_tid[MSRP_ID_LEN + 1]; /* of the keepalive in flight, or "" */

@@ -7,23 +7,35 @@
  * connection is closed once the answer is out.  With a certificate the
  * socket takes TLS and plain connections alike (the first byte tells);
  * the session then refuses the kind it did not negotiate.
+ *
+ * Unmatched connections cost a descriptor and a parser each, and anybody
+ * who can reach the port can open them: they are few per source address,
+ * have a few seconds to speak, and a newcomer evicts the oldest when the
+ * table is full, so holding connections open cannot keep a caller out.
+ * A connection from the address a waiting session's peer put in its
+ * a=path is never refused and never evicted by others.
  */
 #include <string.h>
+#include <sys/socket.h>
 #include <re.h>
 #include "msrp_log.h"
 #include "msrp_priv.h"
 
 enum {
-	PENDING_MAX = 32,          /* unmatched connections at once */
+	PENDING_MAX = 64,          /* unmatched connections at once */
+	PENDING_PER_ADDR = 4,      /* of them from one source address */
 };
 
-unsigned msrp_pending_timeout_ms = 30000;
+/* Blink sends its bind as soon as TCP (and TLS) is up. */
+unsigned msrp_pending_timeout_ms = 5000;
 
 struct pending {
 	struct le le;
 	struct msrp_sock *sock;
 	struct msrp_conn *conn;
 	struct tmr tmr;
+	struct sa peer;
+	bool expected;             /* from a waiting session's peer */
 };
 
 static void pending_destructor(void *data)
@@ -35,11 +47,27 @@ static void pending_destructor(void *data)
 	mem_deref(pc->conn);
 }
 
+/* A flood must not flood the log too: one line per 10 s at most, with
+ * the count since the last one. */
+static void pending_note_drop(struct msrp_sock *sock, const char *why)
+{
+	uint64_t now = tmr_jiffies();
+
+	sock->dropped++;
+	if (sock->drop_logged && now - sock->drop_logged < 10000)
+		return;
+	msrp_warn("msrp: %u accepted connection(s) closed before "
+		  "their first request (latest: %s)\n", sock->dropped, why);
+	sock->dropped = 0;
+	sock->drop_logged = now ? now : 1;
+}
+
 static void pending_timeout(void *arg)
 {
-	msrp_warn("msrp: an accepted connection sent no request in "
-		  "time; closed\n");
-	mem_deref(arg);
+	struct pending *pc = arg;
+
+	pending_note_drop(pc->sock, "no request in time");
+	mem_deref(pc);
 }
 
 static void pending_close(int err, void *arg)
@@ -86,6 +114,46 @@ static void pending_msg(const struct msrp_msg *msg,
 	msrp_conn_retire(conn);
 }
 
+/* Make room for one more connection from peer: the oldest of its own
+ * address when that has its share, else the oldest of all when the table
+ * is full.  An expected connection is only evicted by another expected
+ * one.  False when there is no room to make. */
+static bool pending_make_room(struct msrp_sock *sock, const struct sa *peer,
+			      bool expected)
+{
+	struct pending *oldest_addr = NULL, *oldest = NULL;
+	unsigned n_addr = 0;
+	struct le *le;
+
+	for (le = sock->pending.head; le; le = le->next) {
+		struct pending *pc = le->data;
+		bool same = sa_cmp(&pc->peer, peer, SA_ADDR);
+
+		if (same)
+			n_addr++;
+		if (pc->expected && !expected)
+			continue;
+		if (same && !oldest_addr)
+			oldest_addr = pc;
+		if (!oldest)
+			oldest = pc;
+	}
+	if (n_addr >= PENDING_PER_ADDR && !expected) {
+		if (!oldest_addr)
+			return false;
+		pending_note_drop(sock, "too many from one address");
+		mem_deref(oldest_addr);
+		return true;
+	}
+	if (list_count(&sock->pending) < PENDING_MAX)
+		return true;
+	if (!oldest)
+		return false;
+	pending_note_drop(sock, "evicted by a newer one");
+	mem_deref(oldest);
+	return true;
+}
+
 static void conn_handler(const struct sa *peer, void *arg)
 {
 	struct msrp_sock *sock = arg;
@@ -94,8 +162,9 @@ static void conn_handler(const struct sa *peer, void *arg)
 	struct msrp_conn_handlers h = {
 		.msgh = pending_msg, .closeh = pending_close,
 	};
+	bool expected = msrp_sock_expects(sock, peer);
 
-	if (list_count(&sock->pending) >= PENDING_MAX) {
+	if (!pending_make_room(sock, peer, expected)) {
 		tcp_reject(sock->ts);
 		return;
 	}
@@ -106,6 +175,8 @@ static void conn_handler(const struct sa *peer, void *arg)
 	}
 	tmr_init(&pc->tmr);
 	pc->sock = sock;
+	pc->peer = *peer;
+	pc->expected = expected;
 	h.arg = pc;
 	msrp_limits_default(&lim);
 	if (msrp_conn_accept(&pc->conn, sock->ts, &lim, &h, sock->tls)) {
@@ -114,6 +185,8 @@ static void conn_handler(const struct sa *peer, void *arg)
 		return;
 	}
 	msrp_conn_set_queue_max(pc->conn, 65536);
+	msrp_conn_set_peer_timeout(pc->conn,
+				   msrp_peer_timeout_s(sock->settings));
 	list_append(&sock->pending, &pc->le, pc);
 	tmr_start(&pc->tmr, msrp_pending_timeout_ms, pending_timeout, pc);
 }
@@ -141,7 +214,13 @@ int msrp_sock_alloc(struct msrp_sock **sockp, const struct sa *laddr)
 		return ENOMEM;
 	list_init(&sock->waiting);
 	list_init(&sock->pending);
-	err = tcp_listen(&sock->ts, laddr, conn_handler, sock);
+	/* tcp_listen() would queue only 5 connections before accept():
+	 * a burst of idle ones would hold a caller's SYN back for seconds. */
+	err = tcp_sock_alloc(&sock->ts, laddr, conn_handler, sock);
+	if (!err)
+		err = tcp_sock_bind(sock->ts, laddr);
+	if (!err)
+		err = tcp_sock_listen(sock->ts, SOMAXCONN);
 	if (!err)
 		err = tcp_local_get(sock->ts, &sock->laddr);
 	if (err) {

@@ -45,6 +45,8 @@ struct app {
 	struct call *view_call;     /* view: the one call in progress */
 	int waiting_viewer_fd;      /* view without URI: a local viewer
 	                               waiting for someone to share */
+	unsigned stall_timeout_ms;  /* stall_timeout: a far end that takes
+	                               nothing this long ends its call */
 	int waiting_viewer_minor;   /* its RFB 3.minor if it logged in with
 	                               our password, else 0 */
 	struct log log;             /* levels, journal prefixes */

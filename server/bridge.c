@@ -11,6 +11,7 @@
 #include "msrp/msrp.h"
 #include "server/log.h"
 #include "server/bridge.h"
+#include "server/rfb_filter.h"
 
 /* One read from the socket; libvncserver writes updates in pieces of about
  * this size, and the MSRP layer cuts them to its chunk size anyway. */
@@ -25,6 +26,11 @@ struct bridge {
 	bool reading;
 	int watching;                   /* fd_listen() flags in force */
 	bool closed;
+	unsigned stall_ms;              /* 0: wait for the far end forever */
+	struct tmr stall_tmr;           /* runs while the session takes
+					   nothing from us */
+	struct rfb_filter *rfb;          /* checks what goes to
+					   libvncserver; NULL: nothing */
 	bridge_closed_h *closedh;
 	void *arg;
 	uint64_t sent;                  /* bytes the session took, for the
@@ -38,6 +44,7 @@ static void fail(struct bridge *br, int err)
 	if (br->closed)
 		return;
 	br->closed = true;
+	tmr_cancel(&br->stall_tmr);
 	fd_close(br->fd);
 	if (br->closedh)
 		br->closedh(err, br->arg);
@@ -143,6 +150,26 @@ static void on_fd(int flags, void *arg)
 		watch(br);
 }
 
+static void stalled(void *arg)
+{
+	struct bridge *br = arg;
+
+	log_warn("sipvnc: the far end took nothing for %u s; "
+		 "giving up on it\n", br->stall_ms / 1000);
+	fail(br, ETIMEDOUT);
+}
+
+/* A far end that keeps its connection but stops reading holds memory
+ * only up to the bounds, and its call for stall_ms at most: the clock runs
+ * while we are held back and starts again with each bit of progress. */
+static void watch_stall(struct bridge *br)
+{
+	if (br->reading || !br->sess || !br->stall_ms)
+		tmr_cancel(&br->stall_tmr);
+	else if (!tmr_isrunning(&br->stall_tmr))
+		tmr_start(&br->stall_tmr, br->stall_ms, stalled, br);
+}
+
 /* Listen for what we can act on now: reading only while the session takes
  * data, writing only while a backlog waits. */
 static void watch(struct bridge *br)
@@ -153,6 +180,7 @@ static void watch(struct bridge *br)
 		return;
 	br->reading = br->sess && !br->held_len &&
 		msrp_session_writable(br->sess);
+	watch_stall(br);
 	if (br->reading)
 		flags |= FD_READ;
 	if (mbuf_get_left(br->backlog))
@@ -171,6 +199,12 @@ void bridge_from_msrp(struct bridge *br, const uint8_t *data, size_t len)
 {
 	if (!br || br->closed || !len)
 		return;
+	if (br->rfb && rfb_filter_feed(br->rfb, data, len)) {
+		log_warn("sipvnc: the viewer sent an RFB message "
+			 "libvncserver must not see; closing\n");
+		fail(br, EPROTO);
+		return;
+	}
 
 	if (!mbuf_get_left(br->backlog)) {
 		ssize_t n = write(br->fd, data, len);
@@ -209,6 +243,23 @@ void bridge_msrp_writable(struct bridge *br)
 	}
 }
 
+int bridge_check_rfb(struct bridge *br)
+{
+	if (!br)
+		return EINVAL;
+	br->rfb = mem_alloc(sizeof(*br->rfb), NULL);
+	if (!br->rfb)
+		return ENOMEM;
+	rfb_filter_init(br->rfb);
+	return 0;
+}
+
+void bridge_set_stall_timeout(struct bridge *br, unsigned ms)
+{
+	if (br)
+		br->stall_ms = ms;
+}
+
 int bridge_start(struct bridge *br, struct msrp_session *sess)
 {
 	if (!br || !sess)
@@ -222,12 +273,14 @@ static void destructor(void *data)
 {
 	struct bridge *br = data;
 
+	tmr_cancel(&br->stall_tmr);
 	if (!br->closed)
 		fd_close(br->fd);
 	if (br->fd >= 0)
 		close(br->fd);
 	mem_deref(br->held);
 	mem_deref(br->backlog);
+	mem_deref(br->rfb);
 }
 
 int bridge_alloc(struct bridge **brp, int fd, bridge_closed_h *closedh,
@@ -247,6 +300,7 @@ int bridge_alloc(struct bridge **brp, int fd, bridge_closed_h *closedh,
 		return ENOMEM;
 	}
 	br->fd = fd;
+	tmr_init(&br->stall_tmr);
 	br->closedh = closedh;
 	br->arg = arg;
 	br->held = mem_alloc(READ_SIZE, NULL);

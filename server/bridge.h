@@ -26,6 +26,13 @@ typedef void (bridge_closed_h)(int err, void *arg);
  * bridge).  Nothing flows until bridge_start(). */
 int bridge_alloc(struct bridge **brp, int fd, bridge_closed_h *closedh,
 		 void *arg);
+/* What comes from MSRP is a viewer's RFB stream for libvncserver: check
+ * it (rfb_filter.h); a message it must not see ends the bridge (closedh
+ * with EPROTO). */
+int bridge_check_rfb(struct bridge *br);
+/* End the bridge (closedh with ETIMEDOUT) when the session has taken
+ * nothing for ms while we had data for it; 0: never. */
+void bridge_set_stall_timeout(struct bridge *br, unsigned ms);
 /* The MSRP session is bound: start reading the socket into it. */
 int bridge_start(struct bridge *br, struct msrp_session *sess);
 /* Hand-offs from the session's handlers. */

@@ -3,6 +3,7 @@
  * socket, and (when we serve RFB) the libvncserver client behind it.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,7 +47,9 @@ static void on_bridge_closed(int err, void *arg)
 {
 	struct call *call = arg;
 
-	call_end(call, true, err ? "local socket failed" :
+	call_end(call, true, err == ETIMEDOUT ? "far end stopped reading" :
+		 err == EPROTO ? "viewer sent bad RFB" :
+		 err ? "local socket failed" :
 		 call->we_serve_rfb ? "RFB client closed" : "viewer closed");
 }
 
@@ -72,7 +75,12 @@ static void on_msrp_bound(void *arg)
 		if (!err)
 			err = bridge_alloc(&call->bridge, viewer_fd,
 					   on_bridge_closed, call);
+		if (!err)
+			err = bridge_check_rfb(call->bridge);
 	}
+	if (!err)
+		bridge_set_stall_timeout(call->bridge,
+					 call->app->stall_timeout_ms);
 	/* a logged-in viewer joins after the far end's greeting */
 	if (!err && !call->greeting)
 		err = bridge_start(call->bridge, call->msrp);
@@ -203,6 +211,7 @@ int call_alloc(struct call **callp, struct app *app, bool we_serve_rfb,
 				   call);
 		if (err)
 			goto out;
+		bridge_set_stall_timeout(call->bridge, app->stall_timeout_ms);
 	}
 	err = msrp_session_alloc(&call->msrp, app->msrp_sock, &app->msrp,
 				 on_msrp_bound, on_msrp_recv,
@@ -278,6 +287,11 @@ static void teardown(void *arg)
 	enum app_mode mode = app->mode;
 
 	mem_deref(call);
+	/* A call's buffers came from the arenas of libvncserver's threads
+	 * as well as ours; without this the freed pages stay in the process
+	 * (RSS grew 2.5 MB over 40 calls in a row, with a live heap flat
+	 * but for SIP transactions waiting out their timers). */
+	malloc_trim(0);
 	if (mode == APP_VIEW)
 		view_call_ended(app);
 	else if (mode == APP_SHARE)

@@ -28,13 +28,15 @@ static const char *const known_keys[] = {
 	"sip_listen", "sip_user", "account", "allow", "deny", "answermode",
 	"max_sessions", "caller_secret", "trusted_proxy", "answer_command",
 	"answer_timeout", "sip_tls_listen", "sip_tls_cert", "sip_ca_file",
-	"dns_server", "sip_instance",
+	"dns_server", "sip_instance", "sip_options_interval",
 	"sip_rate_limit", "sip_rate_burst",
 	/* msrp/ (msrp_setup is read by sip/: it decides the answer) */
 	"msrp_listen", "msrp_chunk_size", "msrp_txq_limit", "msrp_setup",
 	"msrp_relay", "msrp_relay_user", "msrp_relay_pass", "msrp_tls",
 	"msrp_tls_dir", "msrp_tls_cert", "msrp_tls_key", "msrp_keepalive",
 	"msrp_tls_ca", "msrp_tls_require_auth",
+	/* dead and stalled peers (msrp/ and server/bridge.c) */
+	"peer_timeout", "stall_timeout",
 };
 
 struct check_ctx {
@@ -304,7 +306,10 @@ static void check_value(struct check_ctx *cx, const char *key,
 	}
 	else if (!strcmp(key, "msrp_keepalive") ||
 		 !strcmp(key, "msrp_txq_limit") ||
-		 !strcmp(key, "sip_rate_limit")) {
+		 !strcmp(key, "sip_rate_limit") ||
+		 !strcmp(key, "peer_timeout") ||
+		 !strcmp(key, "stall_timeout") ||
+		 !strcmp(key, "sip_options_interval")) {
 		if (!is_uint(v, 0, UINT32_MAX))
 			problem(cx, "%s wants a number, not '%s'", key, v);
 	}

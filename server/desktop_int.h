@@ -41,6 +41,7 @@ struct desktop {
 	struct desktop_clipboard *clipboard;  /* desktop_clipboard.c */
 	desktop_lost_h *losth;    /* the X display went away */
 	void *lost_arg;
+	struct desktop_fds *fds;  /* low descriptors (desktop_fds.c) */
 };
 
 struct desktop_client {
@@ -75,6 +76,19 @@ void desktop_on_copied(int x, int y, int w, int h, int dx, int dy, void *arg);
 
 /* desktop_resize.c: the capture's resize report, onto the screen. */
 void desktop_on_resized(void *arg);
+
+/* desktop_fds.c: descriptors below FD_SETSIZE for libvncserver's
+ * select().  take: fd moved onto a reserved one (returned, fd closed), -1
+ * when the reserve is short; start_client (starter thread): start cl's
+ * thread with its pipe below FD_SETSIZE, false (not started) when that
+ * cannot be; serve: the event loop's side of it, also to be called
+ * while waiting for starters to finish. */
+struct desktop_fds;
+int  desktop_fds_alloc(struct desktop_fds **fp);
+int  desktop_fds_take(struct desktop_fds *f, int fd);
+bool desktop_fds_start_client(struct desktop_fds *f, rfbClientPtr cl);
+void desktop_fds_serve(struct desktop_fds *f);
+void desktop_fds_refill(struct desktop_fds *f);
 
 /* desktop_clipboard.c: the X clipboard to and from allowed viewers;
  * close after the clients' sockets are shut down. */

@@ -9,6 +9,7 @@
  *   sipvnc ask CALLER view|control        the dialog of answermode manual
  */
 #include <errno.h>
+#include <sys/resource.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -84,6 +85,34 @@ static void on_stop_timeout(void *arg)
 
 static struct tmr stop_tmr;     /* the un-REGISTER's grace period */
 static const char *program = "sipvnc";
+
+/* libre's loop takes 1024 descriptors unless told otherwise: a flood of
+ * idle TCP connections would then make it refuse an allowed caller's.
+ * The soft limit goes up to the hard one (at most FDS_MAX: libre keeps
+ * a table entry per possible descriptor) and the loop takes that many. */
+enum { FDS_MAX = 65536 };
+
+static void size_main_loop(void)
+{
+	struct rlimit rl;
+	rlim_t want;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > FDS_MAX ?
+		FDS_MAX : rl.rlim_max;
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur < want) {
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			want = 1024;
+	}
+	else {
+		want = rl.rlim_cur > FDS_MAX ? FDS_MAX : rl.rlim_cur;
+	}
+	if (fd_setsize((int)want))
+		log_warn("sipvnc: cannot size the event loop for "
+			 "%d descriptors\n", (int)want);
+}
 
 /* Hang up every call (BYE), un-REGISTER, and leave the loop once the
  * requests had their moment on the wire. */
@@ -192,6 +221,12 @@ static int apply_media_conf(struct sa *msrp_laddr)
 		app.msrp.keepalive = num ? (int)(num > 86400 ? 86400 : num) : -1;
 	media_str("msrp_tls_ca", c->tls_ca, sizeof(c->tls_ca),
 		  &ms->tls_ca_file);
+	/* Dead and stalled peers: 0 in the file turns each off. */
+	if (!conf_get_u32(app.conf, "peer_timeout", &num))
+		ms->peer_timeout = num ? (int)(num > 86400 ? 86400 : num) : -1;
+	app.stall_timeout_ms = 60000;
+	if (!conf_get_u32(app.conf, "stall_timeout", &num))
+		app.stall_timeout_ms = (num > 86400 ? 86400 : num) * 1000;
 
 	/* Relay and TLS: socket-wide, so the socket takes them at birth. */
 	media_str("msrp_relay", c->relay, sizeof(c->relay), &ms->relay);
@@ -518,6 +553,7 @@ int main(int argc, char *argv[])
 	log_open(&app.log);
 	if (app.log.forced)
 		log_set_level(&app.log, DBG_DEBUG);
+	size_main_loop();
 
 	err = load_conf(conf_path);
 	if (err)   /* a bad or unreadable file */

@@ -14,6 +14,7 @@ void sipua_call_destructor(void *arg)
 
 	list_unlink(&call->le);
 	tmr_cancel(&call->end_tmr);
+	sipua_liveness_stop(call);
 	call->asking = mem_deref(call->asking);   /* kills the command */
 	/* a ringing call gets a final answer, not silence */
 	if (call->ringing && call->sess)
@@ -201,6 +202,8 @@ void sipua_estab_handler(const struct sip_msg *msg, void *arg)
 		  call->incoming ? "from" : "to", call->peer,
 		  call->media.we_connect ? "active" : "passive",
 		  call->media.role_why);
+	/* first: the handler may end the call, and the timer with it */
+	sipua_liveness_start(call);
 	ua->handlers.established(call, &call->media, ua->arg);
 }
 

@@ -156,11 +156,17 @@ static int add_transport(struct sipua *ua, enum sip_transp tp,
 			 const struct sa *addr, uint16_t port)
 {
 	struct sa la = *addr;
+	int err;
 
 	sa_set_port(&la, port);
 	if (tp == SIP_TRANSP_TLS)
-		return sip_transp_add(ua->sip, tp, &la, ua->tls);
-	return sip_transp_add(ua->sip, tp, &la);
+		err = sip_transp_add(ua->sip, tp, &la, ua->tls);
+	else
+		err = sip_transp_add(ua->sip, tp, &la);
+	/* libre listens with a backlog of 5: room for a burst (backlog.c) */
+	if (!err && tp != SIP_TRANSP_UDP)
+		sipua_raise_backlogs();
+	return err;
 }
 
 /* One address's transports; a zero port becomes the one the kernel gave

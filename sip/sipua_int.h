@@ -77,6 +77,7 @@ struct sipua {
 	uint32_t max_sessions;
 	enum sdp_rfb_actpass msrp_setup;
 	bool own_msrp_relay;       /* msrp_relay: callers reach us there */
+	uint32_t options_interval_ms; /* sip_options_interval; 0: none */
 	char user[64];
 
 	char instance[40];         /* RFC 5626 UUID, "" without sipnat=outbound */
@@ -111,6 +112,8 @@ struct sipua_call {
 	bool late_offer;           /* incoming INVITE without SDP: our 200
 	                              offers, the ACK answers */
 	struct tmr end_tmr;        /* ends a call outside libre's handlers */
+	struct tmr live_tmr;       /* liveness.c: the next OPTIONS */
+	struct sip_request *live_req; /* liveness.c: the OPTIONS in flight */
 	struct answer_cmd *asking; /* answermode manual: the command */
 	enum sipua_rights rights;
 	char *offer;               /* the INVITE's SDP, kept while ringing */
@@ -132,6 +135,14 @@ struct sipua_call {
 };
 
 #include "sip/sip_log.h"
+
+/* backlog.c: every listening TCP socket of ours takes SOMAXCONN
+ * connections before accept(); call after adding a transport. */
+void sipua_raise_backlogs(void);
+
+/* liveness.c: in-dialog OPTIONS while a call is established. */
+void sipua_liveness_start(struct sipua_call *call);
+void sipua_liveness_stop(struct sipua_call *call);
 
 /* call.c: the session handlers, shared with incoming.c */
 #define SIPUA_SDP_BUF_SIZE 8192

@@ -201,6 +201,13 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 		return err;
 	ua->max_sessions = DEFAULT_MAX_SESSIONS;
 	(void)conf_get_u32(conf, "max_sessions", &ua->max_sessions);
+	/* a dead SIP peer ends its call (liveness.c); 0 turns it off */
+	{
+		uint32_t secs = 60;
+
+		(void)conf_get_u32(conf, "sip_options_interval", &secs);
+		ua->options_interval_ms = (secs > 86400 ? 86400 : secs) * 1000;
+	}
 
 	ua->msrp_setup = SDP_RFB_ACTPASS_AUTO;
 	if (!conf_get_str(conf, "msrp_setup", buf, sizeof(buf))) {

@@ -4,14 +4,17 @@
 #   unit         tests/unit/*_test.c binaries
 #   integration  tests/integration/*_test.sh against build/sipvnc
 #   asan         unit tests and integration tests built with ASan+UBSan
+#   tsan         the tests of input during resizes built with ThreadSanitizer
 #   valgrind     unit tests under valgrind (leaks and invalid accesses)
 #   fuzz         each libFuzzer harness for FUZZ_SECONDS (default 20)
+#   stress       every tests/stress/*_stress.sh, short form (STRESS_LONG=1:
+#                the long form, as make stress runs it); FIGURE lines shown
 #   lint         cppcheck and clang-tidy
 #   stress       tests/stress/*_stress.sh: long runs, not in the default
 #                stages (make stress)
 set -u
 cd "$(dirname "$0")/.."
-stages=${*:-unit integration asan valgrind fuzz lint}
+stages=${*:-unit integration asan tsan valgrind fuzz stress lint}
 passed=0
 failed=0
 skipped=0
@@ -32,6 +35,7 @@ run() { # run NAME command...
 		echo "PASS $name ($((SECONDS - t0)) s): $(grep -E '[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)"
 		# measured figures a test reports ("  FIGURES: ...") stay visible
 		grep -E '^  FIGURES:' "$log" | sed 's/^ */    /'
+		grep '^FIGURE' "$log" | sort -u | sed 's/^/    /'
 	else
 		failed=$((failed + 1))
 		failures+=("$name")
@@ -57,6 +61,24 @@ valgrind_e2e() {
 	rm -rf "$logs"
 }
 
+# The tsan stage: what runs viewers' input threads next to a resize on the
+# event loop.  A report in any process's log fails the test.
+TSAN_UNIT="capture_resize_input_test capture_input_test"
+TSAN_INTEGRATION="capture_resize_test capture_monitor_test"
+tsan_run() { # tsan_run COMMAND...
+	local logs; logs=$(mktemp -d)
+	# libvncserver never joins a client thread that ended on its own.
+	TSAN_OPTIONS="report_thread_leaks=0 log_path=$logs/tsan" "$@"
+	local rc=$?
+	if ls "$logs"/tsan.* >/dev/null 2>&1; then
+		grep -h -A20 'WARNING: ThreadSanitizer\|ERROR\|CHECK failed' "$logs"/tsan.* | head -80
+		rm -rf "$logs"
+		return 1
+	fi
+	rm -rf "$logs"
+	return $rc
+}
+
 for stage in $stages; do
 	echo "== $stage"
 	case $stage in
@@ -78,6 +100,19 @@ for stage in $stages; do
 			failed=$((failed + 1)); failures+=("asan build")
 			tail -30 /tmp/sipvnc-asan-build.log
 		fi ;;
+	tsan)
+		if make -s tsan >/tmp/sipvnc-tsan-build.log 2>&1; then
+			for t in $TSAN_UNIT; do
+				run "tsan:$t" tsan_run "build/tsan/tests/$t"
+			done
+			for t in $TSAN_INTEGRATION; do
+				run "tsan:$t" tsan_run env SIPVNC="$PWD/build/tsan/sipvnc" \
+					"tests/integration/$t.sh"
+			done
+		else
+			failed=$((failed + 1)); failures+=("tsan build")
+			tail -30 /tmp/sipvnc-tsan-build.log
+		fi ;;
 	valgrind)
 		for t in build/tests/*_test; do
 			run "valgrind:$(basename "$t")" valgrind -q --error-exitcode=99 \
@@ -90,7 +125,9 @@ for stage in $stages; do
 	lint)
 		run "cppcheck+clang-tidy" make -s lint ;;
 	stress)
-		for t in tests/stress/*_stress.sh; do run "$(basename "$t" .sh)" "$t"; done ;;
+		for t in tests/stress/*_stress.sh; do
+			[ -e "$t" ] && run "stress:$(basename "$t" .sh)" "$t"
+		done ;;
 	*)
 		echo "unknown stage $stage"; exit 2 ;;
 	esac

@@ -4,7 +4,9 @@
  * active side sends empty SENDs only while idle, a peer answering them
  * keeps the session, a peer that stops answering ends it with ETIMEDOUT
  * (timeout shortened to 1.5 s), a peer answering 481 ends it, and a
- * negative setting sends none.
+ * negative setting sends none.  The waiting side probes too: a peer that
+ * connected, bound and then froze ends our passive session, and every
+ * connection carries TCP keepalive and TCP_USER_TIMEOUT from peer_timeout.
  */
 #include <string.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <re.h>
 #include "msrp/msrp.h"
 #include "msrp/msrp_frame.h"
@@ -19,7 +22,7 @@
 #include "check.h"
 #include "loop.h"
 
-enum answer { ANSWER_ALL, ANSWER_BIND_ONLY, ANSWER_481 };
+enum answer { ANSWER_ALL, ANSWER_BIND_ONLY, ANSWER_481, ANSWER_NONE };
 
 struct raw_peer {
 	int lfd, fd;
@@ -55,7 +58,8 @@ static bool peer_frame(const struct msrp_msg *msg, void *arg)
 	r->data_bytes += msg->body_len;
 	if (!pl_strcasecmp(&msg->failure_report, "partial"))
 		return false;
-	if (r->sends > 1 && r->mode == ANSWER_BIND_ONLY)
+	if ((r->sends > 1 && r->mode == ANSWER_BIND_ONLY) ||
+	    r->mode == ANSWER_NONE)
 		return false;
 	if (r->sends > 1 && r->mode == ANSWER_481)
 		code = 481;
@@ -123,8 +127,10 @@ static void peer_close(struct raw_peer *r)
 		fd_close(r->fd);
 		close(r->fd);
 	}
-	fd_close(r->lfd);
-	close(r->lfd);
+	if (r->lfd >= 0) {
+		fd_close(r->lfd);
+		close(r->lfd);
+	}
 	r->parser = mem_deref(r->parser);
 }
 
@@ -230,6 +236,89 @@ static void test_off(struct msrp_sock *sock)
 	peer_close(&r);
 }
 
+/* Our socket whose peer is the local address of fd: found among our own
+ * descriptors, as the kernel sees it. */
+static int our_end_of(int fd)
+{
+	struct sockaddr_in mine, peer;
+	socklen_t len = sizeof(mine);
+
+	if (getsockname(fd, (struct sockaddr *)&mine, &len))
+		return -1;
+	for (int i = 3; i < 1024; i++) {
+		len = sizeof(peer);
+		if (i != fd && !getpeername(i, (struct sockaddr *)&peer, &len) &&
+		    peer.sin_port == mine.sin_port)
+			return i;
+	}
+	return -1;
+}
+
+/* The viewer connected, bound, then froze (its kernel still acks): our
+ * waiting side's own keepalive finds it. */
+static void test_passive_probe(struct msrp_sock *sock)
+{
+	struct msrp_settings st = { .keepalive = 1, .peer_timeout = 8,
+				    .content_type = "text/plain" };
+	struct msrp_session *sess = NULL;
+	struct raw_peer r;
+	struct watch w = {0};
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sa laddr;
+	char buf[1024];
+	int ours, on = 0, idle = 0;
+	unsigned user_ms = 0;
+	socklen_t len;
+	uint64_t t0;
+
+	memset(&r, 0, sizeof(r));
+	r.mode = ANSWER_NONE;
+	r.lfd = -1;
+	CHECK_EQ_INT(msrp_parser_alloc(&r.parser, NULL), 0);
+	CHECK_EQ_INT(msrp_session_alloc(&sess, sock, &st, bound_h, NULL, NULL,
+					close_h, &w), 0);
+	CHECK_EQ_INT(msrp_session_start(sess, "msrp://127.0.0.1:9/rawact1;tcp",
+					MSRP_SETUP_PASSIVE), 0);
+	CHECK_EQ_INT(msrp_sock_local(sock, &laddr), 0);
+	r.fd = socket(AF_INET, SOCK_STREAM, 0);
+	sin.sin_port = htons(sa_port(&laddr));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CHECK_EQ_INT(connect(r.fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	snprintf(buf, sizeof(buf), "MSRP rawbind2 SEND\r\nTo-Path: %s\r\n"
+		 "From-Path: msrp://127.0.0.1:9/rawact1;tcp\r\n"
+		 "Message-ID: b\r\nByte-Range: 1-0/0\r\n-------rawbind2$\r\n",
+		 msrp_session_local_path(sess));
+	peer_send(&r, buf);
+	(void)fcntl(r.fd, F_SETFL, O_NONBLOCK);
+	(void)fd_listen(r.fd, FD_READ, peer_read, &r);
+	loop_run_ms(300);
+	CHECK(w.bound);
+
+	ours = our_end_of(r.fd);
+	CHECK(ours >= 0);
+	len = sizeof(on);
+	CHECK_EQ_INT(getsockopt(ours, SOL_SOCKET, SO_KEEPALIVE, &on, &len), 0);
+	CHECK_EQ_INT(on, 1);
+	len = sizeof(idle);
+	CHECK_EQ_INT(getsockopt(ours, IPPROTO_TCP, TCP_KEEPIDLE, &idle, &len),
+		     0);
+	CHECK_EQ_INT(idle, 2);
+	len = sizeof(user_ms);
+	CHECK_EQ_INT(getsockopt(ours, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_ms,
+				&len), 0);
+	CHECK_EQ_INT(user_ms, 6000);
+
+	t0 = tmr_jiffies();
+	loop_run_ms(8000); /* close_h stops the loop */
+	CHECK(w.closed);
+	CHECK_EQ_INT(w.err, ETIMEDOUT);
+	CHECK(r.empty_sends >= 1);
+	printf("frozen active peer: our passive side closed after %llu ms\n",
+	       (unsigned long long)(tmr_jiffies() - t0));
+	mem_deref(sess);
+	peer_close(&r);
+}
+
 int main(void)
 {
 	struct msrp_sock *sock = NULL;
@@ -244,6 +333,7 @@ int main(void)
 	test_unanswered(sock, ANSWER_BIND_ONLY, ETIMEDOUT);
 	test_unanswered(sock, ANSWER_481, EPROTO);
 	test_off(sock);
+	test_passive_probe(sock);
 	mem_deref(sock);
 	libre_close();
 	CHECK_DONE("msrp_keepalive");

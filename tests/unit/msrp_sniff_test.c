@@ -297,7 +297,7 @@ int main(void)
 	msrp_pending_timeout_ms = 300;
 	test_raw(sb, "", 0, 800);
 	test_raw(sb, "\x16\x03", 2, 800);  /* a handshake that stalls */
-	msrp_pending_timeout_ms = 30000;
+	msrp_pending_timeout_ms = 5000;
 	loop_run_ms(100);
 	CHECK_EQ_INT(open_fds(), fds);
 
