@@ -93,7 +93,7 @@ sed -e "s|RUNDIR|$T/kamailio|g; s|SIP_PORT|$KAM_SIP_PORT|g; s|MSRP_PORT|$KAM_MSR
 	-e "s|SIPS_PORT|$(free_port)|g; s|MSRPS_PORT|$(free_port)|g" \
 	-e "s|^listen=\([a-z]*\):127\.0\.0\.1:|listen=\1:$KAM:|" \
 	"$TOP/tests/integration/kamailio/kamailio.cfg" >"$T/kamailio/kamailio.cfg"
-in_ns "$WAN" kamailio -f "$T/kamailio/kamailio.cfg" -DD -E -m 64 -M 8 \
+ip netns exec "$WAN" kamailio -f "$T/kamailio/kamailio.cfg" -DD -E -m 64 -M 8 \
 	-P "$T/kamailio/run/kamailio.pid" -Y "$T/kamailio/run" -A WITH_NAT \
 	>"$T/kamailio.log" 2>&1 &
 PIDS+=($!)
@@ -151,7 +151,7 @@ grab() { in_ns "$1" "$TOOLS/vncgrab" "127.0.0.1:$2" "$3" --timeout 15 >"$3.log" 
 pe=$(free_port)
 caller view_e "$WAN" "$KAM" sip:kiosk@127.0.0.1 "$pe"
 check "E: caller ready" wait_until 10 view_ready view_e
-in_ns "$WAN" "$TOOLS/vncgrab" "127.0.0.1:$pe" "$T/e.ppm" --timeout 50 >"$T/e.log" 2>&1 &
+ip netns exec "$WAN" "$TOOLS/vncgrab" "127.0.0.1:$pe" "$T/e.ppm" --timeout 50 >"$T/e.log" 2>&1 &
 grab_e=$!
 
 check "the X screen settles" wait_x_settled "$T/x.ppm"
