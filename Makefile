@@ -56,6 +56,9 @@ $(BUILD)/%.o: %.c $(wildcard */*.h) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# the web page's files when none are installed (web_conf.c)
+$(BUILD)/server/web_conf.o: CPPFLAGS += -DSIPVNC_WEB_DIR='"$(CURDIR)/server/web"'
+
 $(BUILD)/libsipvnc.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^

@@ -7,6 +7,8 @@
  *                                         a local VNC viewer
  *   sipvnc share URI [--control]          call out and share this screen
  *   sipvnc ask CALLER view|control        the dialog of answermode manual
+ *   sipvnc web [-c FILE]                  the browser gateway (web.c)
+ *   sipvnc passwd NAME                    a web user's line (web_conf.c)
  */
 #include <errno.h>
 #include <getopt.h>
@@ -40,6 +42,8 @@ static void usage(FILE *out)
 	      "       sipvnc view [URI] [--listen unix:PATH|ADDR:PORT] "
 	      "[--no-auth] [-c FILE]\n"
 	      "       sipvnc share URI [--control] [-c FILE]\n"
+	      "       sipvnc web [-c FILE]\n"
+	      "       sipvnc passwd NAME\n"
 	      "\n"
 	      "serve  answer RFB-over-MSRP calls and share this X display\n"
 	      "view   call URI and relay its screen to a local VNC viewer;\n"
@@ -57,6 +61,11 @@ static void usage(FILE *out)
 	      "                places calls as you\n"
 	      "share  call URI and share this screen with it (view only\n"
 	      "       unless --control)\n"
+	      "web    a page where a browser calls desktops (noVNC);\n"
+	      "       without -c: http://127.0.0.1:8080/?token=... (the\n"
+	      "       token is printed at start); elsewhere only with TLS\n"
+	      "       and web users (web_cert, web_user, web_allow)\n"
+	      "passwd print the web_user line for NAME's password (stdin)\n"
 	      "-c     configuration file (see conf/sipvnc.conf)\n"
 	      "--share-window ID|TITLE, --share-monitor NAME (serve, share)\n"
 	      "       share one window or RandR monitor, not the screen\n",
@@ -248,7 +257,8 @@ static const struct sipua_handlers *sip_handlers(void)
 	return &handlers;
 }
 
-static int start(const char *listen_addr, bool no_auth)
+static int start(const char *listen_addr, bool no_auth,
+		 const char *conf_path)
 {
 	char display[128] = "", clip[16] = "";
 	struct sa msrp_laddr;
@@ -258,7 +268,7 @@ static int start(const char *listen_addr, bool no_auth)
 	if (err)
 		return err;
 
-	if (app.mode != APP_VIEW) {
+	if (app.mode != APP_VIEW && app.mode != APP_WEB) {
 		(void)conf_get_str(app.conf, "display", display,
 				   sizeof(display));
 		err = apply_share_area();
@@ -323,6 +333,9 @@ static int start(const char *listen_addr, bool no_auth)
 	case APP_VIEW:
 		return view_start(&app, listen_addr, no_auth);
 
+	case APP_WEB:
+		return web_start(&app, conf_path);
+
 	case APP_SHARE: {
 		struct sipua_local local;
 		struct sipua_call *sip;
@@ -368,6 +381,8 @@ int main(int argc, char *argv[])
 	program = argv[0];
 	if (argc > 1 && !strcmp(argv[1], "ask"))
 		return ask_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "passwd"))
+		return web_passwd_main(argc - 1, argv + 1);
 	app.mode = APP_SERVE;
 	app.waiting_viewer_fd = -1;
 	if (argc > 1 && argv[1][0] != '-') {
@@ -375,6 +390,8 @@ int main(int argc, char *argv[])
 			app.mode = APP_VIEW;
 		else if (!strcmp(argv[1], "share"))
 			app.mode = APP_SHARE;
+		else if (!strcmp(argv[1], "web"))
+			app.mode = APP_WEB;
 		else if (strcmp(argv[1], "serve") != 0) {
 			fprintf(stderr, "sipvnc: unknown command '%s'\n",
 				argv[1]);
@@ -400,7 +417,7 @@ int main(int argc, char *argv[])
 	if (app.mode == APP_VIEW && optind == argc) {
 		/* no URI: wait for calls that share a screen with us */
 	}
-	else if (app.mode != APP_SERVE) {
+	else if (app.mode != APP_SERVE && app.mode != APP_WEB) {
 		if (optind != argc - 1) {
 			fprintf(stderr, "sipvnc: %s needs one SIP URI\n",
 				app.mode == APP_VIEW ? "view" : "share");
@@ -422,10 +439,11 @@ int main(int argc, char *argv[])
 
 	err = load_conf(conf_path);
 	if (!err)
-		err = start(listen_addr, no_auth);
+		err = start(listen_addr, no_auth, conf_path);
 	if (!err)
 		err = re_main(on_signal);
 
+	web_stop(&app);   /* its sessions end their calls */
 	list_flush(&app.calls);
 	/* the socket uses the ua's DNS client: it goes first */
 	app.msrp_sock = mem_deref(app.msrp_sock);

@@ -45,8 +45,6 @@ static bool busy(const struct app *app)
  * far end unfiltered. */
 static void viewer_ready(struct app *app, int fd, int minor)
 {
-	struct sipua_local local;
-	struct sipua_call *sip;
 	struct call *call;
 	int err;
 
@@ -70,23 +68,9 @@ static void viewer_ready(struct app *app, int fd, int minor)
 		return;
 	}
 
-	err = call_alloc(&call, app, false, false, fd);
-	if (!err && minor)
-		err = call_local_login(call, minor);
-	if (err) {
-		re_fprintf(stderr, "sipvnc: cannot set up a call: %m\n", err);
+	err = call_place(&call, app, app->target, fd, minor);
+	if (err)
 		return;
-	}
-	call_describe_local(call, &local);
-	err = sipua_connect(&sip, app->ua, app->target, false,
-			    &local, call);
-	if (err) {
-		re_fprintf(stderr, "sipvnc: cannot call %s: %m\n",
-			   app->target, err);
-		mem_deref(call);
-		return;
-	}
-	call_set_sip(call, sip);
 	app->view_call = call;
 	re_printf("sipvnc: viewer connected; calling %s\n", app->target);
 }

@@ -94,6 +94,9 @@ struct sipua_handlers {
 	 * with the caller URI and view|control appended; exit 0 answers.
 	 * Must stay valid while the ua lives. */
 	const char *const *ask_argv;
+	/* Optional.  Our INVITE got a provisional answer (180 Ringing, 183
+	 * ...), for a user who shows the progress. */
+	void (*progress)(struct sipua_call *call, unsigned scode, void *arg);
 };
 
 /* Read the SIP part of the configuration (sip_listen, account, allow,
