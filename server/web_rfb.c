@@ -6,8 +6,10 @@
 
 #include "server/web_rfb.h"
 
-const uint8_t web_rfb_greeting[WEB_RFB_GREETING_LEN] = {
+const uint8_t web_rfb_version[WEB_RFB_VERSION_LEN] = {
 	'R', 'F', 'B', ' ', '0', '0', '3', '.', '0', '0', '8', '\n',
+};
+const uint8_t web_rfb_types[WEB_RFB_TYPES_LEN] = {
 	1,   /* one security type */
 	1,   /* None: the call is the far end's authorisation, the login or
 	        the token ours */
@@ -46,6 +48,13 @@ void web_rfb_init(struct web_rfb *wr, bool control, bool lossless)
 	wr->lossless = lossless;
 	wr->state = S_VERSION;
 	wr->want = 12;
+}
+
+enum web_rfb_step web_rfb_step(const struct web_rfb *wr)
+{
+	return wr->state == S_VERSION ? WEB_RFB_WANT_VERSION :
+		wr->state == S_SECTYPE ? WEB_RFB_WANT_TYPE :
+		WEB_RFB_PAST_SECURITY;
 }
 
 /* Length of a message's fixed part, 0 for an unknown type. */

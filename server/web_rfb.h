@@ -19,10 +19,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Our greeting, sent before the far end's SecurityResult: version, one
- * security type (None). */
-enum { WEB_RFB_GREETING_LEN = 14 };
-extern const uint8_t web_rfb_greeting[WEB_RFB_GREETING_LEN];
+/* Our greeting, in two steps, each sent once the browser answered the
+ * one before (noVNC reads one handshake step per message it receives):
+ * the version, then one security type (None); the far end's
+ * SecurityResult follows the browser's choice. */
+enum { WEB_RFB_VERSION_LEN = 12, WEB_RFB_TYPES_LEN = 2 };
+extern const uint8_t web_rfb_version[WEB_RFB_VERSION_LEN];
+extern const uint8_t web_rfb_types[WEB_RFB_TYPES_LEN];
+
+enum web_rfb_step {
+	WEB_RFB_WANT_VERSION,   /* the browser's version is due */
+	WEB_RFB_WANT_TYPE,      /* its security type is due */
+	WEB_RFB_PAST_SECURITY,  /* the far end's SecurityResult is due */
+};
 
 struct web_rfb {
 	bool control;          /* forward input and clipboard */
@@ -39,6 +48,8 @@ struct web_rfb {
 };
 
 void web_rfb_init(struct web_rfb *wr, bool control, bool lossless);
+/* Where the browser is in our greeting. */
+enum web_rfb_step web_rfb_step(const struct web_rfb *wr);
 
 /* Filter len bytes from the browser into out (room for len + 4 bytes:
  * an encoding split over two calls is written whole).

@@ -55,6 +55,10 @@ struct web_session {
 	struct web_rfb filter;
 	uint8_t result[4];           /* the far end's SecurityResult (3.8) */
 	size_t result_have;
+	enum web_rfb_step sent;      /* our greeting's steps sent so far */
+	uint8_t *early;              /* the far end's stream after its result,
+	                                held until the browser chose None */
+	size_t early_len;
 	struct mbuf *inq;            /* from the browser, not yet filtered */
 	uint8_t out[CHUNK + 4];      /* filtered, not yet written to fd */
 	size_t out_pos, out_len;
@@ -113,6 +117,7 @@ static void destructor(void *data)
 	}
 	s->wc = mem_deref(s->wc);
 	mem_deref(s->inq);
+	mem_deref(s->early);
 }
 
 static void on_free(void *arg)
@@ -222,6 +227,28 @@ static int send_binary(struct web_session *s, const uint8_t *p, size_t n)
 	return err;
 }
 
+/* The browser answered a step of our greeting: the next one. */
+static void greet(struct web_session *s)
+{
+	enum web_rfb_step step = web_rfb_step(&s->filter);
+	int err = 0;
+
+	if (step == s->sent)
+		return;
+	s->sent = step;
+	if (step == WEB_RFB_WANT_TYPE)
+		err = send_binary(s, web_rfb_types, WEB_RFB_TYPES_LEN);
+	else {
+		err = send_binary(s, s->result, sizeof(s->result));
+		if (!err && s->early_len)
+			err = send_binary(s, s->early, s->early_len);
+		s->early = mem_deref(s->early);
+		s->early_len = 0;
+	}
+	if (err)
+		session_end(s, "cannot send to the browser", false);
+}
+
 /* The far end's stream, from the call: its SecurityResult first. */
 static void from_call(struct web_session *s, const uint8_t *p, size_t n)
 {
@@ -234,26 +261,40 @@ static void from_call(struct web_session *s, const uint8_t *p, size_t n)
 		}
 		if (s->result_have < sizeof(s->result))
 			return;
-		if (memcmp(s->result, "\0\0\0\0", 4)) {
-			/* refused: the call ends and says why */
-			s->phase = P_CALLING;
-			fd_close(s->fd);
-			s->watching = 0;
-			return;
-		}
+		if (memcmp(s->result, "\0\0\0\0", 4))
+			return;   /* refused: the call ends and says why */
 		(void)re_snprintf(text, sizeof(text), "connected to %s (%s)",
 				  s->target, s->control ? "control" :
 				  "view only");
 		status(s, "rfb", text);
 		s->phase = P_RFB;
-		if (send_binary(s, web_rfb_greeting, WEB_RFB_GREETING_LEN) ||
-		    send_binary(s, s->result, sizeof(s->result))) {
-			session_end(s, "cannot send to the browser", false);
-			return;
+		s->sent = WEB_RFB_WANT_VERSION;
+		if (n) {   /* at most one read's worth */
+			s->early = mem_alloc(n, NULL);
+			if (!s->early) {
+				session_end(s, "out of memory", true);
+				return;
+			}
+			memcpy(s->early, p, n);
+			s->early_len = n;
 		}
+		if (send_binary(s, web_rfb_version, WEB_RFB_VERSION_LEN))
+			session_end(s, "cannot send to the browser", false);
+		return;
 	}
 	if (n && send_binary(s, p, n))
 		session_end(s, "cannot send to the browser", false);
+}
+
+/* The far end waits while the browser goes through our greeting, and
+ * while the WebSocket's queue is long. */
+static bool may_read(const struct web_session *s)
+{
+	if (s->held || s->phase == P_ENDED)
+		return false;
+	if (s->phase == P_CALLING)
+		return s->result_have < sizeof(s->result);
+	return s->sent == WEB_RFB_PAST_SECURITY;
 }
 
 static void read_pair(struct web_session *s)
@@ -262,7 +303,7 @@ static void read_pair(struct web_session *s)
 	ssize_t n;
 
 	/* a few reads a turn: the browser's side gets its turn too */
-	for (int i = 0; i < 8 && !s->held && s->phase != P_ENDED; i++) {
+	for (int i = 0; i < 8 && may_read(s); i++) {
 		n = read(s->fd, buf, sizeof(buf));
 		if (n == 0) {
 			session_end(s, "the call ended", true);
@@ -315,6 +356,7 @@ static void pump_input(struct web_session *s)
 		}
 		mbuf_advance(s->inq, n);
 		s->out_len = (size_t)o;
+		greet(s);
 	}
 	if (!mbuf_get_left(s->inq))
 		mbuf_rewind(s->inq);
@@ -337,8 +379,7 @@ static void watch(struct web_session *s)
 
 	if (s->phase == P_ENDED || s->fd < 0)
 		return;
-	if (!s->held && !(s->phase == P_CALLING &&
-			  s->result_have == sizeof(s->result)))
+	if (may_read(s))
 		flags |= FD_READ;
 	if (s->out_pos < s->out_len)
 		flags |= FD_WRITE;

@@ -189,6 +189,7 @@ $('clipsend').addEventListener('click', () => {
     if (state.rfb) state.rfb.clipboardPasteFrom($('cliptext').value);
 });
 
+if (params.get('lossless') === '1') $('lossless').checked = true;
 // a link from a ticket system: /?call=sip:desk@example.com
 if (params.has('call')) {
     $('target').value = params.get('call');
