@@ -38,14 +38,14 @@ DEB_BUILD := build-essential pkg-config libre-dev libvncserver-dev \
              libxcb-damage0-dev libxcb-xfixes0-dev libxcb-randr0-dev \
              libxcb-keysyms1-dev libxcb-composite0-dev libmbedtls-dev libssl-dev \
              zlib1g-dev
-DEB_RUN   := xvfb x11-utils
+DEB_RUN   := xvfb x11-utils novnc
 DEB_TEST  := xvfb x11-apps x11-utils x11-xserver-utils xdotool \
              xserver-xorg-core xserver-xorg-video-dummy kamailio sip-tester x11vnc \
              vncsnapshot libvncclient1 libvncserver-dev clang \
              libclang-rt-14-dev valgrind cppcheck clang-tidy iproute2 \
              procps psmisc netcat-openbsd kamailio-tls-modules openssl \
              dnsmasq-base python3 kamailio-outbound-modules \
-             tigervnc-viewer nftables
+             tigervnc-viewer nftables chromium novnc nodejs curl
 
 .PHONY: all run test deps unit integration fuzz asan lint clean tools bench
 .PHONY: stress
@@ -99,6 +99,7 @@ unit: $(UNIT_BIN)
 
 test: deps
 	$(MAKE) all tools $(UNIT_BIN)
+	cd tests/web && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund
 	./tests/run.sh
 
 asan:
