@@ -342,7 +342,7 @@ static void serve_file(struct http_conn *conn, const char *dir,
 	mb = mbuf_alloc((size_t)st.st_size + 1);
 	n = mb ? read(fd, mb->buf, (size_t)st.st_size) : -1;
 	close(fd);
-	if (n != (ssize_t)st.st_size) {
+	if (!mb || n != (ssize_t)st.st_size) {
 		mem_deref(mb);
 		reply_text(conn, 500, "Internal Server Error", NULL,
 			   "cannot read the file\n");
@@ -569,11 +569,11 @@ static void on_request(struct http_conn *conn, const struct http_msg *msg,
 		return;
 	}
 	/* noVNC: its modules only, not its own app */
-	if (msg->path.l > 6 && !strncmp(msg->path.p, "/novnc/", 7)) {
+	if (msg->path.l > 7 && memcmp(msg->path.p, "/novnc/", 7) == 0) {
 		rel.p = msg->path.p + 6;
 		rel.l = msg->path.l - 6;
-		if (strncmp(rel.p, "/core/", 6) &&
-		    strncmp(rel.p, "/vendor/", 8)) {
+		if (!(rel.l > 6 && memcmp(rel.p, "/core/", 6) == 0) &&
+		    !(rel.l > 8 && memcmp(rel.p, "/vendor/", 8) == 0)) {
 			reply_text(conn, 404, "Not Found", NULL,
 				   "not found\n");
 			return;

@@ -351,7 +351,7 @@ int web_passwd_main(int argc, char *argv[])
 	err = read_password(pw, sizeof(pw), "password: ");
 	if (!err && isatty(STDIN_FILENO)) {
 		err = read_password(again, sizeof(again), "again: ");
-		if (!err && strcmp(pw, again)) {
+		if (!err && strcmp(pw, again) != 0) {
 			fprintf(stderr, "sipvnc: the passwords differ\n");
 			err = EINVAL;
 		}

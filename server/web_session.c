@@ -261,7 +261,7 @@ static void from_call(struct web_session *s, const uint8_t *p, size_t n)
 		}
 		if (s->result_have < sizeof(s->result))
 			return;
-		if (memcmp(s->result, "\0\0\0\0", 4))
+		if (memcmp(s->result, "\0\0\0\0", 4) != 0)
 			return;   /* refused: the call ends and says why */
 		(void)re_snprintf(text, sizeof(text), "connected to %s (%s)",
 				  s->target, s->control ? "control" :
