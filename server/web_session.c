@@ -29,8 +29,12 @@
 
 enum {
 	FRAME_MAX = 32 * 1024,
-	TXQ_HIGH = 512 * 1024,
-	TXQ_LOW = 128 * 1024,
+	TXQ_HIGH = 256 * 1024,
+	TXQ_LOW = 64 * 1024,
+	/* libre refuses to queue past its limit (512 KiB by default); ours
+	 * stops reading at TXQ_HIGH, so this is only headroom for a read
+	 * already under way and the status frames */
+	TXQ_LIMIT = 1024 * 1024,
 	INQ_MAX = 4 * 1024 * 1024,
 	CHUNK = 16 * 1024,           /* browser bytes filtered at a time */
 	POLL_MS = 10,                /* while the WebSocket's queue drains */
@@ -475,6 +479,7 @@ int web_session_start(struct web *web, struct http_conn *conn,
 		mem_deref(s);
 		return err;
 	}
+	tcp_conn_txqsz_set(websock_tcp(s->wc), TXQ_LIMIT);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
 		       sv) < 0) {
 		session_end(s, "no socket pair", true);
