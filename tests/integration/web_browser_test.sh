@@ -29,6 +29,17 @@ for d in A:336699 B:993366; do
 	eval "PORT_$n=$serve_port"
 	start_sipvnc "serve$n" -c "$T/serve$n.conf"
 done
+# on A too: a desktop that lets nobody in, one that rings and then declines
+printf '#!/bin/sh\nsleep 3\nexit 1\n' >"$T/decline.sh"
+chmod +x "$T/decline.sh"
+PORT_R=$(free_port) PORT_M=$(free_port)
+printf 'display %s\nsip_listen 127.0.0.1:%s\n' "$DISPLAY_A" "$PORT_R" >"$T/serveR.conf"
+{
+	printf 'display %s\nsip_listen 127.0.0.1:%s\n' "$DISPLAY_A" "$PORT_M"
+	printf 'allow sip:*@127.0.0.1 control\nanswermode manual\nanswer_command %s\n' "$T/decline.sh"
+} >"$T/serveM.conf"
+start_sipvnc serveR -c "$T/serveR.conf"
+start_sipvnc serveM -c "$T/serveM.conf"
 wait_until 10 port_open "$PORT_A" && wait_until 10 port_open "$PORT_B" || { bad "desktops up"; finish web_browser; exit 1; }
 wait_until 10 test -s "$T/keysA.log" -o -e "$T/keysA.log"
 DISPLAY=$DISPLAY_A wait_x_settled "$T/xA.ppm"
@@ -102,6 +113,7 @@ fi
 	DISPLAY_A=$DISPLAY_A DISPLAY_B=$DISPLAY_B XCLIP=$TOOLS/xclipboard \
 	USERS_URL=$U ALICE_PASS=$ALICE_PASS BOB_PASS=$BOB_PASS \
 	TARGET_DENIED="sip:sipvnc@localhost:$PORT_A" \
+	TARGET_REFUSED="sip:sipvnc@127.0.0.1:$PORT_R" TARGET_RING="sip:sipvnc@127.0.0.1:$PORT_M" \
 	GATEWAY_PID=$web_pid XDEMO=$TOOLS/xdemo \
 	timeout 240 node web_test.mjs ) >"$T/node.log" 2>&1
 cat "$T/node.log"

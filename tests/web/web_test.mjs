@@ -126,6 +126,24 @@ try {
           count(env.SERVE_A_LOG, 'call from') === invitesBefore);
     await p0.browserContext().close();
 
+    // -- the status line in words --
+    if (env.TARGET_REFUSED) {
+        const pr = await newPage();
+        await pr.goto(`${open}&call=${encodeURIComponent(env.TARGET_REFUSED)}`);
+        let st = '';
+        check('a refusing desktop: the status says "refused: 403 Forbidden"',
+              await until(15, async () => /^refused: 403 Forbidden/.test(st = await status(pr))));
+        console.log(`  info status: ${st}`);
+        await pr.goto(`${open}&call=${encodeURIComponent(env.TARGET_RING)}`);
+        check('a ringing desktop: "ringing — waiting for the person at the screen"',
+              await until(15, async () => (st = await status(pr)) ===
+                          'ringing \u2014 waiting for the person at the screen'));
+        check('then the decline in words',
+              await until(15, async () => /^(refused|busy): [4-6]\d\d /.test(st = await status(pr))));
+        console.log(`  info status: ${st}`);
+        await pr.browserContext().close();
+    }
+
     // -- pixels, keys, clicks (control, lossless) --
     const p1 = await newPage();
     const t0 = Date.now();
