@@ -554,7 +554,7 @@ static void on_request(struct http_conn *conn, const struct http_msg *msg,
 		post_ticket(web, conn, msg, user);
 		return;
 	}
-	if (pl_strcmp(&msg->met, "GET") && pl_strcmp(&msg->met, "HEAD")) {
+	if (pl_strcmp(&msg->met, "GET")) {
 		reply_text(conn, 405, "Method Not Allowed", NULL,
 			   "GET only\n");
 		return;

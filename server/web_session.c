@@ -81,13 +81,22 @@ struct web_session {
 static void watch(struct web_session *s);
 static void pump_input(struct web_session *s);
 
+/* A text frame for the page's status line; text loses what JSON would
+ * have to escape (URIs and our own words need none of it). */
 static void status(struct web_session *s, const char *state,
 		   const char *text)
 {
+	char esc[600];
+	size_t o = 0;
+
+	for (; *text && o + 1 < sizeof(esc); text++)
+		if ((uint8_t)*text >= 0x20 && *text != '"' && *text != '\\')
+			esc[o++] = *text;
+	esc[o] = '\0';
 	if (s->wc)
 		(void)websock_send(s->wc, WEBSOCK_TEXT,
 				   "{\"state\":\"%s\",\"text\":\"%s\"}",
-				   state, text);
+				   state, esc);
 }
 
 static void log_line(const struct web_session *s)
@@ -151,8 +160,7 @@ static void ended_text(char *out, size_t size, const char *why, bool up)
 static void session_end(struct web_session *s, const char *why,
 			bool tell_browser)
 {
-	char text[256], esc[256];
-	size_t i, o = 0;
+	char text[256];
 
 	if (s->phase == P_ENDED)
 		return;
@@ -165,15 +173,10 @@ static void session_end(struct web_session *s, const char *why,
 	}
 	if (tell_browser && s->wc) {
 		ended_text(text, sizeof(text), why, s->phase == P_RFB);
-		for (i = 0; text[i] && o + 1 < sizeof(esc); i++)
-			if ((uint8_t)text[i] >= 0x20 && text[i] != '"' &&
-			    text[i] != '\\')
-				esc[o++] = text[i];
-		esc[o] = '\0';
-		status(s, "ended", esc);
+		status(s, "ended", text);
 		/* a close reason has at most 123 bytes */
 		(void)websock_close(s->wc, WEBSOCK_NORMAL_CLOSURE, "%.100s",
-				    esc);
+				    text);
 	}
 	s->phase = P_ENDED;
 	log_line(s);
