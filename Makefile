@@ -114,6 +114,7 @@ fuzz:
 bench: deps
 	$(MAKE) all tools
 	./tests/bench/run.sh
+	./tests/bench/web_bench.sh
 
 # tests/run.sh's stress stage: each tests/stress/*_stress.sh
 stress: deps

@@ -99,6 +99,7 @@ function ended() {
 
 async function call(target) {
     if (state.ws) return;
+    state.callAt = performance.now();
     const lossless = $('lossless').checked;
     $('call').disabled = true;
     state.phase = 'ticket';
@@ -164,6 +165,19 @@ function startRfb(channel, ticket) {
         setStatus('refused by the desktop: ' + (e.detail.reason || ''), 'error');
     });
     state.rfb = rfb;
+    // updates drawn, for `make bench` and the tests: noVNC 1.3 flips its
+    // display once per FramebufferUpdate (a private API: counting only)
+    state.frames = 0;
+    state.firstFrameAt = null;
+    const display = rfb._display;
+    if (display && typeof display.flip === 'function') {
+        const flip = display.flip.bind(display);
+        display.flip = (...args) => {
+            state.frames++;
+            if (state.firstFrameAt === null) state.firstFrameAt = performance.now();
+            return flip(...args);
+        };
+    }
 }
 
 $('callform').addEventListener('submit', (e) => {

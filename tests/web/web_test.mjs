@@ -235,7 +235,11 @@ try {
         const ps = await newPage();
         await ps.goto(`${open}&call=${encodeURIComponent(B)}`);
         const up = await until(20, async () => await phase(ps) === 'connected');
-        await sleep(2000);   // updates flowing
+        await sleep(1000);
+        const fr0 = await ps.evaluate(() => window.sipvnc.frames);
+        await sleep(2000);   // updates flowing: Tight JPEG drawn (data: images)
+        const fr1 = await ps.evaluate(() => window.sipvnc.frames);
+        check(`JPEG updates keep coming while B animates (${fr1 - fr0} in 2 s)`, fr1 - fr0 >= 10);
         const cdp = await ps.createCDPSession();
         await cdp.send('Debugger.enable');
         cdp.send('Debugger.pause').catch(() => {});
