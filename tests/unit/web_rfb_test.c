@@ -120,6 +120,29 @@ int main(void)
 		(void)run(&wr, hello, 14, 14, out, &why);
 		CHECK(web_rfb_filter(&wr, qemu, 4, out, &why) < 0);
 	}
+	/* random streams after the handshake: every piece is either
+	 * refused or passed with at most 4 bytes more than it had */
+	{
+		unsigned seed = 12345, round, i;
+
+		for (round = 0; round < 20000; round++) {
+			uint8_t rnd[64];
+			size_t rl = 1 + (seed = seed * 1103515245u + 12345u) % 64;
+
+			for (i = 0; i < rl; i++) {
+				seed = seed * 1103515245u + 12345u;
+				rnd[i] = (uint8_t)(seed >> 16);
+			}
+			web_rfb_init(&wr, round & 1, round & 2);
+			(void)run(&wr, hello, 14, 14, out, &why);
+			for (i = 0; i < 4; i++) {
+				n = web_rfb_filter(&wr, rnd, rl, out, &why);
+				if (n < 0)
+					break;
+				CHECK((size_t)n <= rl + 4);
+			}
+		}
+	}
 	printf("web_rfb_test: %s\n", failures ? "FAILED" : "passed");
 	return failures != 0;
 }
