@@ -12,7 +12,7 @@ static const char *const known_keys[] = {
 	/* server/ */
 	"display", "share_window", "share_monitor", "clipboard",
 	"web_listen", "web_cert", "web_name", "web_user", "web_allow",
-	"web_root", "web_novnc",
+	"web_root", "web_novnc", "web_answer_timeout",
 	/* sip/ */
 	"sip_listen", "sip_user", "account", "allow", "deny", "answermode",
 	"max_sessions", "caller_secret", "trusted_proxy", "answer_command",

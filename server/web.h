@@ -54,6 +54,7 @@ struct web {
 	char root[512];              /* the page's files */
 	char novnc[512];             /* noVNC's core/ and vendor/ */
 	char cert[512];
+	uint32_t answer_timeout_s;   /* a call ringing longer ends */
 	struct web_user users[WEB_USERS_MAX];
 	unsigned n_users;
 	struct list tickets;

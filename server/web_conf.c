@@ -9,6 +9,7 @@
  *   web_allow   NAME URI [view|control]   URI may be *@domain
  *   web_root    DIR                the page (server/web/)
  *   web_novnc   DIR                noVNC (/usr/share/novnc)
+ *   web_answer_timeout SECONDS     a call ringing longer ends (60)
  *
  * libre's conf_apply() hands over one word per line, so the two-word
  * lines are read from the file itself.
@@ -281,6 +282,14 @@ int web_conf_read(struct web *web, const struct conf *conf,
 		re_fprintf(stderr, "sipvnc: web_cert %s: %m\n", web->cert,
 			   errno);
 		return errno;
+	}
+	web->answer_timeout_s = 60;
+	if (!conf_get_u32(conf, "web_answer_timeout",
+			  &web->answer_timeout_s) &&
+	    (web->answer_timeout_s < 1 || web->answer_timeout_s > 3600)) {
+		re_fprintf(stderr, "sipvnc: web_answer_timeout is 1 to 3600 "
+			   "seconds\n");
+		return EINVAL;
 	}
 	err = read_lines(web, path);
 	if (err)

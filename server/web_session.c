@@ -67,6 +67,7 @@ struct web_session {
 	uint8_t out[CHUNK + 4];      /* filtered, not yet written to fd */
 	size_t out_pos, out_len;
 	struct tmr poll;
+	struct tmr ring;             /* web_answer_timeout while it rings */
 	struct tmr free_tmr;
 	char user[WEB_USER_SIZE];
 	char target[512];
@@ -122,6 +123,7 @@ static void destructor(void *data)
 	struct web_session *s = data;
 
 	tmr_cancel(&s->poll);
+	tmr_cancel(&s->ring);
 	tmr_cancel(&s->free_tmr);
 	list_unlink(&s->le);
 	if (s->fd >= 0) {
@@ -145,6 +147,8 @@ static void ended_text(char *out, size_t size, const char *why, bool up)
 
 	if (up)
 		(void)re_snprintf(out, size, "call ended: %s", why);
+	else if (!strncmp(why, "no answer", 9))
+		str_ncpy(out, why, size);
 	else if (code == 408 || code == 480 || code == 487 ||
 		 strstr(why, "timed out"))
 		(void)re_snprintf(out, size, "no answer (%s)", why);
@@ -232,6 +236,18 @@ static int send_binary(struct web_session *s, const uint8_t *p, size_t n)
 		n -= k;
 	}
 	return err;
+}
+
+static void on_ring_timeout(void *arg)
+{
+	struct web_session *s = arg;
+	char why[64];
+
+	if (s->phase != P_CALLING)
+		return;
+	(void)re_snprintf(why, sizeof(why), "no answer within %u s",
+			  s->web->answer_timeout_s);
+	session_end(s, why, true);
 }
 
 /* The browser answered a step of our greeting: the next one. */
@@ -468,6 +484,7 @@ int web_session_start(struct web *web, struct http_conn *conn,
 	web_rfb_init(&s->filter, t->control, t->lossless);
 	mem_deref(t);
 	tmr_init(&s->poll);
+	tmr_init(&s->ring);
 	tmr_init(&s->free_tmr);
 	list_append(&web->sessions, &s->le, s);
 	str_ncpy(s->why, "not started", sizeof(s->why));
@@ -499,6 +516,9 @@ int web_session_start(struct web *web, struct http_conn *conn,
 		session_end(s, "cannot place the call", true);
 		return err;
 	}
+	/* a desk may ring for ever: the page says "no answer" instead */
+	tmr_start(&s->ring, web->answer_timeout_s * 1000ULL, on_ring_timeout,
+		  s);
 	re_printf("sipvnc: web: %s from %J calls %s (%s)\n", s->user,
 		  &s->peer, s->target, s->control ? "control" : "view");
 	watch(s);

@@ -38,6 +38,15 @@ printf 'display %s\nsip_listen 127.0.0.1:%s\n' "$DISPLAY_A" "$PORT_R" >"$T/serve
 	printf 'display %s\nsip_listen 127.0.0.1:%s\n' "$DISPLAY_A" "$PORT_M"
 	printf 'allow sip:*@127.0.0.1 control\nanswermode manual\nanswer_command %s\n' "$T/decline.sh"
 } >"$T/serveM.conf"
+PORT_N=$(free_port)
+{
+	printf 'display %s\nsip_listen 127.0.0.1:%s\n' "$DISPLAY_A" "$PORT_N"
+	printf 'allow sip:*@127.0.0.1 control\nanswermode manual\nanswer_timeout 30\n'
+	printf 'answer_command %s\n' "$T/never.sh"
+} >"$T/serveN.conf"
+printf '#!/bin/sh\nsleep 30\n' >"$T/never.sh"
+chmod +x "$T/never.sh"
+start_sipvnc serveN -c "$T/serveN.conf"
 start_sipvnc serveR -c "$T/serveR.conf"
 start_sipvnc serveM -c "$T/serveM.conf"
 wait_until 10 port_open "$PORT_A" && wait_until 10 port_open "$PORT_B" || { bad "desktops up"; finish web_browser; exit 1; }
@@ -47,7 +56,7 @@ check "desktop A's X pixels are xwin's picture" cmp -s "$T/xA.ppm" "$T/expectA.p
 
 # the token gateway (what `make run` starts)
 wport=$(free_port)
-printf 'sip_listen 127.0.0.1:0\nweb_listen 127.0.0.1:%s\n' "$wport" >"$T/web.conf"
+printf 'sip_listen 127.0.0.1:0\nweb_listen 127.0.0.1:%s\nweb_answer_timeout 5\n' "$wport" >"$T/web.conf"
 start_sipvnc web web -c "$T/web.conf"
 check "the token gateway prints its address" wait_until 10 grep -q "open http://127.0.0.1:$wport/?token=" "$T/web.log"
 OPEN_URL=$(grep -o "http://127.0.0.1:$wport/?token=[0-9a-f]*" "$T/web.log")
@@ -114,6 +123,7 @@ fi
 	USERS_URL=$U ALICE_PASS=$ALICE_PASS BOB_PASS=$BOB_PASS \
 	TARGET_DENIED="sip:sipvnc@localhost:$PORT_A" \
 	TARGET_REFUSED="sip:sipvnc@127.0.0.1:$PORT_R" TARGET_RING="sip:sipvnc@127.0.0.1:$PORT_M" \
+	TARGET_NOANSWER="sip:sipvnc@127.0.0.1:$PORT_N" \
 	GATEWAY_PID=$web_pid XDEMO=$TOOLS/xdemo \
 	timeout 240 node web_test.mjs ) >"$T/node.log" 2>&1
 cat "$T/node.log"

@@ -141,6 +141,10 @@ try {
         check('then the decline in words',
               await until(15, async () => /^(refused|busy): [4-6]\d\d /.test(st = await status(pr))));
         console.log(`  info status: ${st}`);
+        await pr.goto(`${open}&call=${encodeURIComponent(env.TARGET_NOANSWER)}`);
+        check('nobody answers within web_answer_timeout: "no answer"',
+              await until(15, async () => /^no answer/.test(st = await status(pr))));
+        console.log(`  info status: ${st}`);
         await pr.browserContext().close();
     }
 
