@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench, issue 13: the browser (chromium + noVNC through `sipvnc web`)
 # against `sipvnc view` + libvncclient (vncbench), same desktop, same run:
-# call setup to the first full frame, updates per second of a 400x400 area
+# call setup to the first full frame, FramebufferUpdates per second of a 400x400 area
 # animated at 30 fps reaching the viewer, and CPU per update of the
 # gateway against `sipvnc view`.  Both ask for Tight+JPEG quality 6.
 #
@@ -52,7 +52,7 @@ sleep 0.5
 v0=$(cpu_ticks "$view_pid")
 wait $bench
 v1=$(cpu_ticks "$view_pid")
-frames_view=$(field "$T/anim.view" frames)
+frames_view=$(field "$T/anim.view" updates)   # every FramebufferUpdate, as noVNC flips
 secs_view=$(field "$T/anim.view" seconds)
 browser ANIMATED=1 >"$T/anim.web"
 read -r _ frames_web _ secs_web _ ticks_web <"$T/anim.web"
