@@ -9,6 +9,8 @@
 #   make lint       cppcheck + clang-tidy
 #   make bench      sipvnc against x11vnc, same run, ratios
 #   make stress     long runs (tests/stress/), figures printed
+#   make install    PREFIX (/usr/local) and DESTDIR: binary, man pages,
+#                   example configuration, systemd units; make uninstall
 
 CC       ?= cc
 BUILD    ?= build
@@ -16,7 +18,11 @@ PKGS     := libre libvncserver xcb xcb-shm xcb-xtest xcb-damage xcb-xfixes \
             xcb-randr xcb-keysyms xcb-composite openssl
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter
+# The version lives in debian/changelog only: the binary, the man pages
+# and the package all take it from there.
+VERSION  := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
 CPPFLAGS += -D_GNU_SOURCE -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -I. \
+            -DSIPVNC_VERSION='"$(VERSION)"' \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 $(WARN)
@@ -45,16 +51,35 @@ DEB_TEST  := xvfb x11-apps x11-utils x11-xserver-utils xdotool \
              libclang-rt-14-dev valgrind cppcheck clang-tidy iproute2 \
              procps psmisc netcat-openbsd kamailio-tls-modules openssl \
              dnsmasq-base python3 kamailio-outbound-modules \
-             tigervnc-viewer nftables chromium novnc nodejs curl
+             tigervnc-viewer nftables groff-base systemd debhelper lintian \
+             dpkg-dev chromium novnc nodejs curl
 
-.PHONY: all run test deps unit integration fuzz asan lint clean tools bench
-.PHONY: stress
+.PHONY: all run test deps unit integration fuzz asan lint clean tools bench \
+        install uninstall man stress
 
-all: $(BUILD)/sipvnc
+all: $(BUILD)/sipvnc man
 
-$(BUILD)/%.o: %.c $(wildcard */*.h) Makefile
+# pkg-config's answer for each .pc (and the Debian package that has it):
+# asked once, and only when something is compiled, so that `make deps`
+# and `make test` can install what is missing first.
+PC_DEB := libre:libre-dev libvncserver:libvncserver-dev xcb:libxcb1-dev \
+          xcb-shm:libxcb-shm0-dev xcb-xtest:libxcb-xtest0-dev \
+          xcb-damage:libxcb-damage0-dev xcb-xfixes:libxcb-xfixes0-dev \
+          xcb-randr:libxcb-randr0-dev xcb-keysyms:libxcb-keysyms1-dev \
+          xcb-composite:libxcb-composite0-dev openssl:libssl-dev
+PKG_MISSING = $(eval PKG_MISSING := $$(strip $$(foreach p,$$(PKGS),$$(if $$(shell \
+              pkg-config --exists $$(p) && echo y),,$$(p)))))$(PKG_MISSING)
+pkg_check = $(if $(PKG_MISSING),$(error pkg-config cannot find: \
+            $(foreach p,$(PKG_MISSING),$(p) (Debian: $(patsubst $(p):%,%,\
+            $(filter $(p):%,$(PC_DEB))))); install them or run `make deps`))
+
+$(BUILD)/%.o: %.c Makefile debian/changelog
+	$(pkg_check)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# Per-file header dependencies, written by the compiler (-MMD -MP).
+-include $(LIB_OBJ:.o=.d) $(BUILD)/server/main.d
 
 # the web page's files when none are installed (web_conf.c)
 $(BUILD)/server/web_conf.o: CPPFLAGS += -DSIPVNC_WEB_DIR='"$(CURDIR)/server/web"'
@@ -66,9 +91,12 @@ $(BUILD)/libsipvnc.a: $(LIB_OBJ)
 $(BUILD)/sipvnc: $(BUILD)/server/main.o $(BUILD)/libsipvnc.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsipvnc.a
+# A header of msrp/ ... changes the library, which relinks every test;
+# the tests' own headers are listed.
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsipvnc.a $(wildcard tests/unit/*.h)
+	$(pkg_check)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsipvnc.a $(LDLIBS)
 
 $(BUILD)/tools/%: tests/tools/%.c $(wildcard tests/tools/*.h)
 	@mkdir -p $(dir $@)
@@ -125,6 +153,48 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	    --inline-suppr --suppress=missingIncludeSystem -I. $(MODULES)
 	clang-tidy --quiet $(LIB_SRC) server/main.c -- $(CPPFLAGS) -std=c11
+
+# Man pages carry the version of debian/changelog.
+MAN_SRC := conf/sipvnc.1 conf/sipvnc.conf.5
+MAN_OUT := $(MAN_SRC:conf/%=$(BUILD)/man/%)
+man: $(MAN_OUT)
+$(BUILD)/man/%: conf/% debian/changelog
+	@mkdir -p $(dir $@)
+	sed 's/@VERSION@/$(VERSION)/g' $< >$@
+
+# make install / uninstall: what a package or an administrator puts in
+# place.  uninstall removes exactly the files install wrote (INSTALLED),
+# and the folders of ours only when empty.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+DATADIR    ?= $(PREFIX)/share/sipvnc
+USERUNITDIR ?= $(PREFIX)/lib/systemd/user
+# the browser gateway's page (sipvnc web finds it at BINDIR/../share/sipvnc/web)
+WEB_FILES  := $(wildcard server/web/*)
+INSTALLED  := $(BINDIR)/sipvnc $(MANDIR)/man1/sipvnc.1 \
+              $(MANDIR)/man5/sipvnc.conf.5 $(DATADIR)/sipvnc.conf \
+              $(DATADIR)/sipvnc-kiosk.service $(USERUNITDIR)/sipvnc.service \
+              $(addprefix $(DATADIR)/web/,$(notdir $(WEB_FILES)))
+UNIT_SED   := sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g'
+
+install: $(BUILD)/sipvnc $(MAN_OUT)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR) $(DESTDIR)$(USERUNITDIR)
+	install -m 755 $(BUILD)/sipvnc $(DESTDIR)$(BINDIR)/sipvnc
+	install -m 644 $(BUILD)/man/sipvnc.1 $(DESTDIR)$(MANDIR)/man1/sipvnc.1
+	install -m 644 $(BUILD)/man/sipvnc.conf.5 $(DESTDIR)$(MANDIR)/man5/sipvnc.conf.5
+	install -m 644 conf/sipvnc.conf $(DESTDIR)$(DATADIR)/sipvnc.conf
+	$(UNIT_SED) conf/sipvnc.service >$(DESTDIR)$(USERUNITDIR)/sipvnc.service
+	$(UNIT_SED) conf/sipvnc-kiosk.service >$(DESTDIR)$(DATADIR)/sipvnc-kiosk.service
+	chmod 644 $(DESTDIR)$(USERUNITDIR)/sipvnc.service $(DESTDIR)$(DATADIR)/sipvnc-kiosk.service
+	install -d $(DESTDIR)$(DATADIR)/web
+	install -m 644 $(WEB_FILES) $(DESTDIR)$(DATADIR)/web/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DATADIR)/web 2>/dev/null
+	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
 	rm -rf build

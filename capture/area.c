@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/capture_log.h"
 #include "capture/capture_int.h"
 
 static struct capture_area default_area;
@@ -46,8 +47,8 @@ int area_open(struct capture *cap, const struct capture_area *area,
 	 * keeps them from reading the main connection's events. */
 	cap->input_conn = xcb_connect(display, NULL);
 	if (xcb_connection_has_error(cap->input_conn)) {
-		fprintf(stderr, "capture: cannot open a second connection "
-			"to the X display\n");
+		capture_warn("capture: cannot open a second connection "
+			     "to the X display\n");
 		return ECONNREFUSED;
 	}
 
@@ -55,9 +56,9 @@ int area_open(struct capture *cap, const struct capture_area *area,
 		return 0;
 	if (!area->spec || !area->spec[0] ||
 	    strlen(area->spec) >= sizeof(cap->spec)) {
-		fprintf(stderr, "capture: the %s to share needs a name of 1 "
-			"to %zu characters\n", cap->kind == CAPTURE_WINDOW ?
-			"window" : "monitor", sizeof(cap->spec) - 1);
+		capture_warn("capture: the %s to share needs a name of 1 "
+			     "to %zu characters\n", cap->kind == CAPTURE_WINDOW ?
+			     "window" : "monitor", sizeof(cap->spec) - 1);
 		return EINVAL;
 	}
 	memcpy(cap->spec, area->spec, strlen(area->spec) + 1);

@@ -12,6 +12,7 @@
 #include <xcb/xfixes.h>
 #include <xcb/randr.h>
 
+#include "capture/capture_log.h"
 #include "capture/capture_int.h"
 
 int capture_shm_create(struct capture *cap, struct shm_buffer *buf,
@@ -130,7 +131,7 @@ static int describe_screen(struct capture *cap, int screen_num)
 	struct capture_format *fmt = &cap->fmt;
 
 	if (!screen) {
-		fprintf(stderr, "capture: no screen %d\n", screen_num);
+		capture_warn("capture: no screen %d\n", screen_num);
 		return ENODEV;
 	}
 	visual = visual_of(screen);
@@ -138,8 +139,8 @@ static int describe_screen(struct capture *cap, int screen_num)
 	if (!visual || visual->_class != XCB_VISUAL_CLASS_TRUE_COLOR ||
 	    !format || (format->bits_per_pixel != 32 &&
 			format->bits_per_pixel != 16)) {
-		fprintf(stderr, "capture: the root visual is not TrueColor "
-			"at 16 or 32 bits per pixel\n");
+		capture_warn("capture: the root visual is not TrueColor "
+			     "at 16 or 32 bits per pixel\n");
 		return ENOTSUP;
 	}
 
@@ -178,11 +179,11 @@ static int check_extensions(struct capture *cap)
 	xcb_prefetch_extension_data(cap->conn, &xcb_randr_id);
 
 	if (!xcb_get_extension_data(cap->conn, &xcb_shm_id)->present) {
-		fprintf(stderr, "capture: the X server lacks MIT-SHM\n");
+		capture_warn("capture: the X server lacks MIT-SHM\n");
 		return ENODEV;
 	}
 	if (!xcb_get_extension_data(cap->conn, &xcb_test_id)->present) {
-		fprintf(stderr, "capture: the X server lacks XTEST\n");
+		capture_warn("capture: the X server lacks XTEST\n");
 		return ENODEV;
 	}
 
@@ -193,7 +194,7 @@ static int check_extensions(struct capture *cap)
 	free(shm);
 	free(test);
 	if (!shm || !test) {
-		fprintf(stderr, "capture: MIT-SHM or XTEST does not answer\n");
+		capture_warn("capture: MIT-SHM or XTEST does not answer\n");
 		return ENODEV;
 	}
 	return 0;
@@ -239,8 +240,8 @@ int capture_open_area(struct capture **capp, const char *display,
 
 	cap->conn = xcb_connect(display, &screen_num);
 	if (xcb_connection_has_error(cap->conn)) {
-		fprintf(stderr, "capture: cannot connect to X display %s\n",
-			display ? display : "$DISPLAY");
+		capture_warn("capture: cannot connect to X display %s\n",
+			     display ? display : "$DISPLAY");
 		err = ECONNREFUSED;
 		goto out;
 	}
@@ -260,14 +261,14 @@ int capture_open_area(struct capture **capp, const char *display,
 	if (!err)
 		err = capture_shm_create(cap, &cap->scratch, frame);
 	if (err) {
-		fprintf(stderr, "capture: cannot share memory with the X "
-			"server (%s)\n", strerror(err));
+		capture_warn("capture: cannot share memory with the X "
+			     "server (%s)\n", strerror(err));
 		goto out;
 	}
 
 	err = keymap_fetch(cap->conn, &cap->keymap);
 	if (err) {
-		fprintf(stderr, "capture: cannot read the keyboard mapping\n");
+		capture_warn("capture: cannot read the keyboard mapping\n");
 		goto out;
 	}
 	keymap_find_spares(cap);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <xcb/xfixes.h>
 
+#include "capture/capture_log.h"
 #include "capture/clipboard_int.h"
 
 static const char *const atom_names[ATOM_COUNT] = {
@@ -289,8 +290,8 @@ static void read_received(struct capture *cap, struct clipboard *cb)
 	len = (size_t)xcb_get_property_value_length(r);
 	if (r->format != 8 || r->type == cb->atom[ATOM_INCR]) {
 		if (r->type == cb->atom[ATOM_INCR])
-			fprintf(stderr, "capture: clipboard text too large "
-				"for one transfer (INCR), not read\n");
+			capture_warn("capture: clipboard text too large "
+				     "for one transfer (INCR), not read\n");
 	}
 	else if (r->type == cb->atom[ATOM_UTF8_STRING]) {
 		n = capture_utf8_valid_prefix(data, len, CAPTURE_CLIPBOARD_MAX);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "capture/capture_log.h"
 #include "capture/capture_int.h"
 
 uint64_t capture_now_ms(void)
@@ -45,8 +46,8 @@ void damage_init(struct capture *cap)
 	return;
 
  polling:
-	fprintf(stderr, "capture: no DAMAGE extension, comparing the screen "
-		"every %d ms instead\n", CAPTURE_POLL_MS);
+	capture_warn("capture: no DAMAGE extension, comparing the screen "
+		     "every %d ms instead\n", CAPTURE_POLL_MS);
 	cap->have_damage = false;
 	cap->next_scan_ms = capture_now_ms();
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <xcb/randr.h>
 
+#include "capture/capture_log.h"
 #include "capture/capture_int.h"
 
 /* The names of the monitors there are, for an error message. */
@@ -65,7 +66,7 @@ int monitor_open(struct capture *cap, const char *name)
 	int x, y, w, h, err;
 
 	if (!xcb_get_extension_data(cap->conn, &xcb_randr_id)->present) {
-		fprintf(stderr, "capture: sharing a monitor needs RandR\n");
+		capture_warn("capture: sharing a monitor needs RandR\n");
 		return ENODEV;
 	}
 	v = xcb_randr_query_version_reply(cap->conn,
@@ -74,8 +75,8 @@ int monitor_open(struct capture *cap, const char *name)
 				  v->minor_version >= 5);
 	free(v);
 	if (!cap->have_randr15) {
-		fprintf(stderr, "capture: sharing a monitor needs RandR "
-			"1.5\n");
+		capture_warn("capture: sharing a monitor needs RandR "
+			     "1.5\n");
 		return ENODEV;
 	}
 	a = xcb_intern_atom_reply(cap->conn, xcb_intern_atom(cap->conn, 1,
@@ -86,9 +87,9 @@ int monitor_open(struct capture *cap, const char *name)
 		monitor_geometry(cap, &x, &y, &w, &h);
 	if (err) {
 		list_monitors(cap, names, sizeof(names));
-		fprintf(stderr, "capture: no RandR monitor '%s' on this "
-			"screen (there are: %s)\n", name,
-			names[0] ? names : "none");
+		capture_warn("capture: no RandR monitor '%s' on this "
+			     "screen (there are: %s)\n", name,
+			     names[0] ? names : "none");
 		return err;
 	}
 	capture_set_size(cap, w, h);
@@ -96,8 +97,8 @@ int monitor_open(struct capture *cap, const char *name)
 	/* Monitors made by clients (xrandr --setmonitor) change without any
 	 * RandR event: the server only sends the root a ConfigureNotify. */
 	add_root_events(cap, XCB_EVENT_MASK_STRUCTURE_NOTIFY);
-	fprintf(stderr, "capture: sharing monitor %s (%dx%d+%d+%d)\n", name,
-		w, h, x, y);
+	capture_info("capture: sharing monitor %s (%dx%d+%d+%d)\n", name,
+		     w, h, x, y);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <xcb/randr.h>
 
+#include "capture/capture_log.h"
 #include "capture/capture_int.h"
 
 /* X allows 32767; a framebuffer larger than this is refused. */
@@ -143,16 +144,16 @@ int resize_process(struct capture *cap)
 		/* A window's end is told by DestroyNotify; a monitor may
 		 * come back. */
 		if (cap->kind == CAPTURE_MONITOR)
-			fprintf(stderr, "capture: monitor %s is gone; keeping "
-				"its last picture\n", cap->spec);
+			capture_warn("capture: monitor %s is gone; keeping "
+				     "its last picture\n", cap->spec);
 		return 0;
 	}
 	if (width == cap->fmt.width && height == cap->fmt.height)
 		return 0;
 	if (width <= 0 || height <= 0 ||
 	    (unsigned)width * (unsigned)height > RESIZE_MAX_PIXELS) {
-		fprintf(stderr, "capture: screen size %dx%d refused\n",
-			width, height);
+		capture_warn("capture: screen size %dx%d refused\n",
+			     width, height);
 		return 0;
 	}
 
@@ -160,8 +161,8 @@ int resize_process(struct capture *cap)
 	if (err) {
 		/* Still showing the old size: areas beyond the new screen
 		 * fail to fetch and keep their last picture. */
-		fprintf(stderr, "capture: cannot follow the screen to %dx%d "
-			"(%s)\n", width, height, strerror(err));
+		capture_warn("capture: cannot follow the screen to %dx%d "
+			     "(%s)\n", width, height, strerror(err));
 		return 0;
 	}
 	area_rename(cap);

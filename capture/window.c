@@ -15,6 +15,7 @@
 #include <string.h>
 #include <xcb/composite.h>
 
+#include "capture/capture_log.h"
 #include "capture/capture_int.h"
 
 /* Longest title compared, in 32-bit units of the property. */
@@ -135,8 +136,8 @@ static xcb_window_t find_by_title(struct capture *cap, const char *pat)
 	}
 	free(top);
 	if (found == XCB_NONE && unmapped != XCB_NONE)
-		fprintf(stderr, "capture: window 0x%x matches '%s' but is not "
-			"mapped\n", unmapped, pat);
+		capture_warn("capture: window 0x%x matches '%s' but is not "
+			     "mapped\n", unmapped, pat);
 	return found;
 }
 
@@ -160,8 +161,8 @@ static int check_composite(struct capture *cap)
 	bool ok;
 
 	if (!xcb_get_extension_data(cap->conn, &xcb_composite_id)->present) {
-		fprintf(stderr, "capture: sharing a window needs the X "
-			"server's Composite extension\n");
+		capture_warn("capture: sharing a window needs the X "
+			     "server's Composite extension\n");
 		return ENODEV;
 	}
 	v = xcb_composite_query_version_reply(cap->conn,
@@ -170,8 +171,8 @@ static int check_composite(struct capture *cap)
 	ok = v && (v->major_version > 0 || v->minor_version >= 2);
 	free(v);
 	if (!ok) {
-		fprintf(stderr, "capture: Composite 0.2 is needed to share "
-			"a window\n");
+		capture_warn("capture: Composite 0.2 is needed to share "
+			     "a window\n");
 		return ENODEV;
 	}
 	return 0;
@@ -204,25 +205,25 @@ int window_open(struct capture *cap, const char *spec)
 	if (!parse_id(spec, &w))
 		w = find_by_title(cap, spec);
 	if (w == XCB_NONE) {
-		fprintf(stderr, "capture: no mapped window titled '%s'\n",
-			spec);
+		capture_warn("capture: no mapped window titled '%s'\n",
+			     spec);
 		return ENOENT;
 	}
 	geo = xcb_get_geometry_reply(cap->conn,
 		xcb_get_geometry(cap->conn, w), NULL);
 	if (!geo) {
-		fprintf(stderr, "capture: there is no window %s\n", spec);
+		capture_warn("capture: there is no window %s\n", spec);
 		return ENOENT;
 	}
 	if (!window_viewable(cap->conn, w)) {
-		fprintf(stderr, "capture: window 0x%x is not mapped (viewable)"
-			"\n", w);
+		capture_warn("capture: window 0x%x is not mapped (viewable)"
+			     "\n", w);
 		free(geo);
 		return ENOENT;
 	}
 	if (!depth_fits(cap, geo->depth)) {
-		fprintf(stderr, "capture: window 0x%x has another pixel size "
-			"than the screen\n", w);
+		capture_warn("capture: window 0x%x has another pixel size "
+			     "than the screen\n", w);
 		free(geo);
 		return ENOTSUP;
 	}
@@ -237,12 +238,12 @@ int window_open(struct capture *cap, const char *spec)
 	cap->damage_target = w;
 	window_rename(cap);
 	if (cap->win_pixmap == XCB_NONE) {
-		fprintf(stderr, "capture: cannot read window 0x%x's pixels\n",
-			w);
+		capture_warn("capture: cannot read window 0x%x's pixels\n",
+			     w);
 		return EIO;
 	}
-	fprintf(stderr, "capture: sharing window 0x%x (%dx%d)\n", w,
-		cap->fmt.width, cap->fmt.height);
+	capture_info("capture: sharing window 0x%x (%dx%d)\n", w,
+		     cap->fmt.width, cap->fmt.height);
 	return 0;
 }
 
@@ -324,8 +325,8 @@ bool window_handle_event(struct capture *cap, const xcb_generic_event_t *ev)
 		if (dn->window != cap->win)
 			return false;
 		if (!cap->area_gone)
-			fprintf(stderr, "capture: the shared window 0x%x was "
-				"destroyed; sharing ends\n", cap->win);
+			capture_warn("capture: the shared window 0x%x was "
+				     "destroyed; sharing ends\n", cap->win);
 		cap->area_gone = true;
 		return true;
 	}

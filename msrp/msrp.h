@@ -67,10 +67,24 @@ struct msrp_settings {
 
 	/* With tls: CAs (PEM file) that certify relays (an msrps relay
 	 * needs this: it has no a=fingerprint) and peers whose SDP gave no
-	 * fingerprint, when we connect to them; chain and host name of the
-	 * URI are checked.  A passive session still needs the peer's
-	 * fingerprint. */
+	 * fingerprint, in either role; chain and the host of the peer's
+	 * path (name or IP address) are checked. */
 	const char *tls_ca_file;
+
+	/* TLS peers whose certificate nothing vouches for (no fingerprint
+	 * in the SDP, no CA of tls_ca_file for it; Blink's self-signed one):
+	 * false lets them in, encrypted, logging once per session why they
+	 * are not authenticated: the session id in the To-Path, which only
+	 * the signalling carried, and the signalling's caller policy
+	 * authorise them.  true refuses them (EAUTH).  Either way a
+	 * fingerprint or a CA chain that is there is checked, and a
+	 * mismatch fails. */
+	bool tls_require_auth;
+
+	/* TLS available to answer peers that offer it (a self-signed pair
+	 * made in tls_dir if need be) even when tls is false and our own
+	 * offers are plain; a failure to make it only logs. */
+	bool tls_answer;
 };
 
 /* The session is bound: the empty bind SEND and its 200 went through, in
@@ -112,17 +126,24 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
  * "msrp://127.0.0.1:2855/3kf9Qz1;tcp".  Valid for the session's life. */
 const char *msrp_session_local_path(const struct msrp_session *sess);
 
+/* The host of our a=path when the socket listens on every address
+ * (0.0.0.0 or [::]): the address that routes to this session's peer
+ * (default: the default route's source address).  Call before
+ * msrp_session_start(); a no-op on a socket bound to one address. */
+int msrp_session_set_local_addr(struct msrp_session *sess,
+				const struct sa *addr);
+
 /* Our certificate's fingerprint for the SDP a=fingerprint,
  * "SHA-256 AB:CD:...", or NULL when the session does not use TLS. */
 const char *msrp_session_local_fingerprint(const struct msrp_session *sess);
 
 /* The peer's a=fingerprint ("SHA-256 AB:CD:..."); call before
  * msrp_session_start().  NULL or "" means the SDP carried none.  With TLS,
- * a certificate that does not match ends the session (EAUTH), and a TLS
- * session without one refuses to start (EAUTH) rather than trust anyone,
- * unless it connects (active) and tls_ca_file is set: the peer's
- * certificate must then chain to those CAs and name the host of its
- * path. */
+ * a certificate that does not match ends the session (EAUTH).  Without
+ * one, a certificate that chains to tls_ca_file must name the host of the
+ * peer's path, and one nothing vouches for is let in unless
+ * tls_require_auth (then a session with neither a fingerprint nor CAs
+ * refuses to start, EAUTH). */
 int msrp_session_set_peer_fingerprint(struct msrp_session *sess,
 				      const char *fp);
 

@@ -128,7 +128,7 @@ int msrp_conn_connect(struct msrp_conn **connp, const struct sa *peer,
 		      const struct msrp_limits *lim,
 		      const struct msrp_conn_handlers *h,
 		      struct msrp_tls *tls, const char *expect_fp,
-		      const char *verify_host)
+		      const char *verify_host, bool require)
 {
 	struct msrp_conn *conn;
 	int err;
@@ -146,7 +146,7 @@ int msrp_conn_connect(struct msrp_conn **connp, const struct sa *peer,
 		tcp_conn_rxsz_set(conn->tc, RX_SIZE);
 	if (!err && tls)
 		err = msrp_tls_conn_start(&conn->tlsc, tls, conn->tc, true,
-					  expect_fp, verify_host);
+					  expect_fp, verify_host, require);
 	if (!err)
 		err = tcp_conn_connect(conn->tc, peer);
 	if (err) {
@@ -177,7 +177,7 @@ int msrp_conn_accept(struct msrp_conn **connp, struct tcp_sock *ts,
 	}
 	if (!err && tls)
 		err = msrp_tls_conn_start(&conn->tlsc, tls, conn->tc, false,
-					  NULL, NULL);
+					  NULL, NULL, false);
 	conn->sniff = !tls;
 	if (err) {
 		mem_deref(conn);
@@ -201,9 +201,9 @@ bool msrp_conn_tls(const struct msrp_conn *conn)
 	return conn && msrp_tls_conn_secure(conn->tlsc);
 }
 
-const char *msrp_conn_peer_fingerprint(const struct msrp_conn *conn)
+struct msrp_tls_conn *msrp_conn_tls_state(const struct msrp_conn *conn)
 {
-	return conn ? msrp_tls_conn_peer_fingerprint(conn->tlsc) : NULL;
+	return conn ? conn->tlsc : NULL;
 }
 
 bool msrp_conn_established(const struct msrp_conn *conn)

@@ -33,12 +33,13 @@ struct msrp_tls;
 
 /* With tls, the connection is TLS and counts as established only once the
  * peer's certificate matched expect_fp, or with no expect_fp, chained to
- * the socket's CAs and named verify_host (msrp_tls_conn_start()). */
+ * the socket's CAs and named verify_host, or (without require) was let in
+ * unauthenticated (msrp_tls_conn_start()). */
 int  msrp_conn_connect(struct msrp_conn **connp, const struct sa *peer,
 		       const struct msrp_limits *lim,
 		       const struct msrp_conn_handlers *h,
 		       struct msrp_tls *tls, const char *expect_fp,
-		       const char *verify_host);
+		       const char *verify_host, bool require);
 /* With tls, the peer may speak TLS or plain MSRP (told by its first
  * byte); msrp_conn_tls() says which it did.  Either way a plain stream
  * that does not start like an MSRP request is closed at once. */
@@ -47,8 +48,8 @@ int  msrp_conn_accept(struct msrp_conn **connp, struct tcp_sock *ts,
 		      const struct msrp_conn_handlers *h,
 		      struct msrp_tls *tls);
 bool msrp_conn_tls(const struct msrp_conn *conn);
-/* "SHA-256 ..." of the peer's certificate on a TLS connection, or NULL. */
-const char *msrp_conn_peer_fingerprint(const struct msrp_conn *conn);
+/* The connection's TLS state (msrp_tls.h), NULL on plain TCP. */
+struct msrp_tls_conn *msrp_conn_tls_state(const struct msrp_conn *conn);
 void msrp_conn_set_handlers(struct msrp_conn *conn,
 			    const struct msrp_conn_handlers *h);
 bool msrp_conn_established(const struct msrp_conn *conn);

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 #include <re.h>
+#include "msrp_log.h"
 #include "msrp_session.h"
 
 static int connect_to(struct msrp_session *sess, const struct sa *peer)
@@ -17,7 +18,8 @@ static int connect_to(struct msrp_session *sess, const struct sa *peer)
 	msrp_limits_default(&lim);
 	err = msrp_conn_connect(&sess->conn, peer, &lim, &h,
 				sess->tls ? sess->sock->tls : NULL,
-				sess->peer_fp, sess->peer_host);
+				sess->peer_fp, sess->peer_host,
+				sess->tls_require_auth);
 	if (err)
 		return err;
 	msrp_conn_set_queue_max(sess->conn, SIZE_MAX / 2);
@@ -34,8 +36,8 @@ static void resolved(int err, const struct sa *addr, void *arg)
 	if (!err)
 		err = connect_to(sess, addr);
 	if (err) {
-		re_fprintf(stderr, "msrp: session %s: cannot reach the peer's "
-			   "host: %m\n", sess->id, err);
+		msrp_warn("msrp: session %s: cannot reach the peer's "
+			  "host: %m\n", sess->id, err);
 		msrp_session_fail(sess, err);
 	}
 }
@@ -46,9 +48,6 @@ int msrp_session_connect(struct msrp_session *sess,
 	struct sa peer;
 	int err;
 
-	/* Without a fingerprint the certificate must name this host. */
-	(void)pl_strcpy(&first->host, sess->peer_host,
-			sizeof(sess->peer_host));
 	err = msrp_resolve(&sess->resolve, sess->dnsc, first, false, &peer,
 			   resolved, sess);
 	if (err == EINPROGRESS) {

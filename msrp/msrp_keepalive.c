@@ -11,6 +11,7 @@
  */
 #include <string.h>
 #include <re.h>
+#include "msrp_log.h"
 #include "msrp_session.h"
 
 unsigned msrp_keepalive_timeout_ms = MSRP_TRANSACTION_MS;
@@ -23,9 +24,9 @@ static void no_answer(void *arg)
 {
 	struct msrp_session *sess = arg;
 
-	re_fprintf(stderr, "msrp: session %s: no answer to the keepalive "
-		   "within %u ms; peer gone\n", sess->id,
-		   msrp_keepalive_timeout_ms);
+	msrp_warn("msrp: session %s: no answer to the keepalive "
+		  "within %u ms; peer gone\n", sess->id,
+		  msrp_keepalive_timeout_ms);
 	msrp_session_fail(sess, ETIMEDOUT);
 }
 
@@ -88,8 +89,8 @@ bool msrp_keepalive_response(struct msrp_session *sess,
 	sess->ka_tid[0] = '\0';
 	tmr_cancel(&sess->ka_answer_tmr);
 	if (msg->code >= 300) {
-		re_fprintf(stderr, "msrp: session %s: keepalive answered "
-			   "%u; peer lost the session\n", sess->id, msg->code);
+		msrp_warn("msrp: session %s: keepalive answered "
+			  "%u; peer lost the session\n", sess->id, msg->code);
 		msrp_session_fail(sess, EPROTO);
 	}
 	return true;

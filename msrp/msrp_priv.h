@@ -66,7 +66,7 @@ void msrp_sock_add_waiting(struct msrp_sock *sock, struct le *le,
 /* Whether a connection the peer opened may carry this session: the same
  * transport as our a=path, and with TLS the certificate of the SDP's
  * fingerprint.  Logs why not. */
-int msrp_session_check_conn(const struct msrp_session *sess,
+int msrp_session_check_conn(struct msrp_session *sess,
 			    const struct msrp_conn *conn);
 /* Hand an accepted connection and its first request to the session. */
 void msrp_session_adopt(struct msrp_session *sess, struct msrp_conn *conn,

@@ -11,6 +11,7 @@
  */
 #include <string.h>
 #include <re.h>
+#include "msrp_log.h"
 #include "msrp_session.h"
 
 enum {
@@ -135,8 +136,8 @@ static void refresh(void *arg)
 	relay->auth_hdr = mem_deref(relay->auth_hdr);
 	relay->tries = 0;
 	if (send_auth(relay))
-		re_fprintf(stderr, "msrp: relay %s: cannot refresh AUTH\n",
-			   relay->uri);
+		msrp_warn("msrp: relay %s: cannot refresh AUTH\n",
+			  relay->uri);
 }
 
 static void end_sessions(struct msrp_relay *relay, int err)
@@ -172,14 +173,14 @@ static void auth_response(struct msrp_relay *relay, const struct msrp_msg *msg)
 			err = send_auth(relay);
 		if (!err)
 			return;
-		re_fprintf(stderr, "msrp: relay %s: cannot answer the "
-			   "challenge: %m\n", relay->uri, err);
+		msrp_warn("msrp: relay %s: cannot answer the "
+			  "challenge: %m\n", relay->uri, err);
 		relay_reset(relay, EAUTH);
 		return;
 	}
 	if (msg->code != 200 || !msg->use_path.l) {
-		re_fprintf(stderr, "msrp: relay %s refused AUTH: %u %r\n",
-			   relay->uri, msg->code, &msg->reason);
+		msrp_warn("msrp: relay %s refused AUTH: %u %r\n",
+			  relay->uri, msg->code, &msg->reason);
 		relay_reset(relay, EAUTH);
 		return;
 	}
@@ -194,7 +195,7 @@ static void auth_response(struct msrp_relay *relay, const struct msrp_msg *msg)
 	tmr_start(&relay->tmr, 1000ULL * (expires > 120 ? expires - 60 :
 					  expires / 2 + 1), refresh, relay);
 	if (!relay->ready)
-		re_printf("msrp: relay %s authorised, Use-Path %s, "
+		msrp_info("msrp: relay %s authorised, Use-Path %s, "
 			  "Expires %u\n", relay->uri, relay->use_path,
 			  expires);
 	relay->ready = true;
@@ -245,9 +246,9 @@ static void relay_msg(const struct msrp_msg *msg,
 	struct msrp_session *sess;
 
 	if (!msg) {
-		re_fprintf(stderr, "msrp: relay %s sent a bad frame (%s)\n",
-			   relay->uri, msrp_perr_str(perr ? perr->err :
-						     MSRP_PERR_NONE));
+		msrp_warn("msrp: relay %s sent a bad frame (%s)\n",
+			  relay->uri, msrp_perr_str(perr ? perr->err :
+			  MSRP_PERR_NONE));
 		relay_reset(relay, EPROTO);
 		return;
 	}
@@ -278,8 +279,8 @@ static void relay_close(int err, void *arg)
 {
 	struct msrp_relay *relay = arg;
 
-	re_fprintf(stderr, "msrp: connection to relay %s lost: %m\n",
-		   relay->uri, err);
+	msrp_warn("msrp: connection to relay %s lost: %m\n",
+		  relay->uri, err);
 	relay_reset(relay, err);
 }
 
@@ -310,10 +311,10 @@ static void connect_addr(struct msrp_relay *relay)
 	msrp_limits_default(&lim);
 	err = msrp_conn_connect(&relay->conn, &relay->addr, &lim, &h,
 				relay->secure ? relay->sock->tls : NULL, NULL,
-				relay->host);
+				relay->host, true); /* only a CA can vouch */
 	if (err) {
-		re_fprintf(stderr, "msrp: cannot connect to relay %s: %m\n",
-			   relay->uri, err);
+		msrp_warn("msrp: cannot connect to relay %s: %m\n",
+			  relay->uri, err);
 		tmr_start(&relay->tmr, RETRY_MS, relay_connect, relay);
 		return;
 	}
@@ -326,8 +327,8 @@ static void relay_resolved(int err, const struct sa *addr, void *arg)
 
 	relay->resolve = mem_deref(relay->resolve);
 	if (err) {
-		re_fprintf(stderr, "msrp: cannot find relay %s: %m\n",
-			   relay->uri, err);
+		msrp_warn("msrp: cannot find relay %s: %m\n",
+			  relay->uri, err);
 		tmr_start(&relay->tmr, RETRY_MS, relay_connect, relay);
 		return;
 	}
@@ -393,8 +394,8 @@ int msrp_relay_alloc(struct msrp_relay **relayp, struct msrp_sock *sock,
 		err = msrp_uri_decode(&u, &pl);
 	}
 	if (!err && u.secure && !msrp_tls_has_ca(sock->tls)) {
-		re_fprintf(stderr, "msrp: an msrps relay needs msrp_tls and "
-			   "msrp_tls_ca (a relay has no fingerprint to pin)\n");
+		msrp_warn("msrp: an msrps relay needs msrp_tls and "
+			  "msrp_tls_ca (a relay has no fingerprint to pin)\n");
 		err = ENOTSUP;
 	}
 	if (!err) {
@@ -413,7 +414,7 @@ int msrp_relay_alloc(struct msrp_relay **relayp, struct msrp_sock *sock,
 				  sa_port(&sock->path_addr), id) < 0 ?
 			ENOMEM : 0;
 	if (err) {
-		re_fprintf(stderr, "msrp: bad relay '%s': %m\n", uri, err);
+		msrp_warn("msrp: bad relay '%s': %m\n", uri, err);
 		mem_deref(relay);
 		return err;
 	}

@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <netdb.h>
 #include <re.h>
+#include "msrp_log.h"
 #include "msrp_resolve.h"
 
 const char *msrp_hosts_file = "/etc/hosts";
@@ -143,7 +144,7 @@ static void addr_answer(int err, const struct dnshdr *hdr,
 		if (!err)
 			return;
 	}
-	re_fprintf(stderr, "msrp: cannot resolve %s\n", r->name);
+	msrp_warn("msrp: cannot resolve %s\n", r->name);
 	finish(r, err ? err : EADDRNOTAVAIL, NULL);
 }
 

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include <re.h>
+#include "msrp_log.h"
 #include "msrp_session.h"
 
 unsigned msrp_bind_timeout_ms = MSRP_TRANSACTION_MS;
@@ -89,7 +90,8 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 		return EINVAL;
 	if (!sock->settings && settings && (settings->relay ||
 					     settings->tls ||
-					     settings->tls_cert)) {
+					     settings->tls_cert ||
+					     settings->tls_answer)) {
 		err = msrp_sock_configure(sock, settings);
 		if (err)
 			return err;
@@ -99,8 +101,8 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 	if (settings && settings->tls && (!sock->tls ||
 	    (sock->relay && !msrp_relay_secure(sock->relay)))) {
 		/* msrps through a relay needs TLS to the relay too */
-		re_fprintf(stderr, "msrp: TLS sessions need a certificate and "
-			   "an msrps relay, if any\n");
+		msrp_warn("msrp: TLS sessions need a certificate and "
+			  "an msrps relay, if any\n");
 		return ENOTSUP;
 	}
 	sess = mem_zalloc(sizeof(*sess), session_destructor);
@@ -122,6 +124,7 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 	if (!err)
 		err = msrp_session_tid_base(&sess->tid_base);
 	sess->tls = settings && settings->tls;
+	sess->tls_require_auth = settings && settings->tls_require_auth;
 	sess->dnsc = settings ? settings->dnsc : NULL;
 	if (!sess->dnsc && sock->settings)
 		sess->dnsc = sock->settings->dnsc;
@@ -203,7 +206,10 @@ static void estab_handler(void *arg)
 	if (!sess->active || sess->state != ST_CONNECTING)
 		return;
 	sess->state = ST_BINDING;
-	err = msrp_session_send_empty(sess, sess->bind_tid);
+	/* the certificate was judged before this; only the log is left */
+	err = msrp_session_check_peer_cert(sess, sess->conn);
+	if (!err)
+		err = msrp_session_send_empty(sess, sess->bind_tid);
 	if (err)
 		msrp_session_fail(sess, err);
 }
@@ -338,13 +344,21 @@ int msrp_session_start(struct msrp_session *sess, const char *remote_path,
 		if (err)
 			return err;
 	}
-	/* Nothing to verify the peer against: no fingerprint, and no CA to
-	 * check the certificate of a peer we connect to (a relay is
-	 * checked by CA when the socket connects to it). */
-	if (sess->tls && !sess->peer_fp[0] && !sess->via_relay &&
-	    !(setup == MSRP_SETUP_ACTIVE &&
-	      msrp_tls_has_ca(sess->sock->tls)))
+	/* The certificate of a peer we connect to must name this host when
+	 * a CA checks it; a passive session checks the same. */
+	(void)pl_strcpy(&first.host, sess->peer_host,
+			sizeof(sess->peer_host));
+	/* Authentication required and nothing to verify the peer against:
+	 * no fingerprint and no CA (a relay is checked by CA when the
+	 * socket connects to it). */
+	if (sess->tls && sess->tls_require_auth && !sess->peer_fp[0] &&
+	    !sess->via_relay && !msrp_tls_has_ca(sess->sock->tls)) {
+		msrp_warn("msrp: session %s: the TLS peer cannot be "
+			  "authenticated (no a=fingerprint, no msrp_tls_ca) "
+			  "and msrp_tls_require_auth is set; refused\n",
+			  sess->id);
 		return EAUTH;
+	}
 	tmr_start(&sess->bind_tmr, msrp_bind_timeout_ms, bind_timeout, sess);
 	if (sess->via_relay)
 		return start_via_relay(sess, setup);

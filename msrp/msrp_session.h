@@ -45,6 +45,11 @@ struct msrp_session {
 	char peer_fp[160];     /* the peer's a=fingerprint, "" if none */
 	char peer_host[256];   /* active: the first hop's host */
 	bool tls;              /* our end is msrps */
+	bool tls_require_auth; /* settings->tls_require_auth */
+	bool unauth_logged;    /* "not authenticated" said for this session */
+	struct sa path_addr;   /* the host of our a=path: the socket's, or
+				  the address that routes to this peer when
+				  the socket listens on every address */
 	uint32_t tid_base;     /* random start of the data chunks' ids */
 	struct dnsc *dnsc;     /* not owned */
 	struct msrp_resolve *resolve; /* active: the peer's host name */
@@ -92,6 +97,12 @@ int msrp_session_make_paths(struct msrp_session *sess);
 /* Switch the session's transport, paths included; ENOTSUP (logged) when
  * the socket cannot do TLS. */
 int msrp_session_use_tls(struct msrp_session *sess, bool tls);
+
+/* The session's connection is up (active) or matched (passive): judge a
+ * TLS peer's certificate and say once per session when it proves nothing
+ * (msrp_transport.c).  0 or EAUTH. */
+int msrp_session_check_peer_cert(struct msrp_session *sess,
+				 const struct msrp_conn *conn);
 
 /* Whether tid is that of one of our data chunks. */
 bool msrp_session_sent_tid(const struct msrp_session *sess, const char *tid);

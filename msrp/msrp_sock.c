@@ -10,6 +10,7 @@
  */
 #include <string.h>
 #include <re.h>
+#include "msrp_log.h"
 #include "msrp_priv.h"
 
 enum {
@@ -36,8 +37,8 @@ static void pending_destructor(void *data)
 
 static void pending_timeout(void *arg)
 {
-	re_fprintf(stderr, "msrp: an accepted connection sent no request in "
-		   "time; closed\n");
+	msrp_warn("msrp: an accepted connection sent no request in "
+		  "time; closed\n");
 	mem_deref(arg);
 }
 
@@ -57,8 +58,8 @@ static void pending_msg(const struct msrp_msg *msg,
 
 	if (!msg || !msg->is_request) {
 		if (!msg)
-			re_fprintf(stderr, "msrp: an accepted connection sent "
-				   "a malformed first request; closed\n");
+			msrp_warn("msrp: an accepted connection sent "
+				  "a malformed first request; closed\n");
 		mem_deref(pc);
 		return;
 	}
@@ -182,16 +183,26 @@ int msrp_sock_configure(struct msrp_sock *sock,
 	if (sock->settings)
 		return EALREADY;
 	/* A configured certificate makes TLS available even when our own
-	 * offers are plain; a self-signed one is only made when asked for. */
-	if (settings->tls || (settings->tls_cert && settings->tls_key)) {
+	 * offers are plain; a self-signed one is made when our offers use
+	 * TLS or when we answer (tls_answer: Blink refuses plain answers). */
+	if (settings->tls || (settings->tls_cert && settings->tls_key) ||
+	    settings->tls_answer) {
 		err = msrp_tls_alloc(&sock->tls, settings->tls_cert,
 				     settings->tls_key, settings->tls_dir);
-		if (!err && settings->tls_ca_file && settings->tls_ca_file[0])
+		if (err && !settings->tls && !settings->tls_cert) {
+			/* only for answering TLS offers: plain still works */
+			msrp_warn("msrp: no TLS certificate (%m): TLS "
+				  "offers will be refused\n", err);
+		}
+		else if (!err && settings->tls_ca_file &&
+			 settings->tls_ca_file[0])
 			err = msrp_tls_set_ca(sock->tls, settings->tls_ca_file);
-		if (err) {
+		if (err && sock->tls) {
 			sock->tls = mem_deref(sock->tls);
 			return err;
 		}
+		if (err && (settings->tls || settings->tls_cert))
+			return err;
 	}
 	if (settings->relay && settings->relay[0]) {
 		err = msrp_relay_alloc(&sock->relay, sock, settings->relay,

@@ -20,6 +20,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include <re.h>
+#include "msrp_log.h"
 #include "msrp_tls_int.h"
 
 static const char cert_name[] = "msrp-tls-cert.pem";
@@ -31,7 +32,6 @@ static void tls_destructor(void *data)
 
 	mbedtls_ssl_config_free(&tls->client);
 	mbedtls_ssl_config_free(&tls->server);
-	mbedtls_ssl_config_free(&tls->client_ca);
 	mbedtls_x509_crt_free(&tls->ca);
 	mbedtls_x509_crt_free(&tls->crt);
 	mbedtls_pk_free(&tls->key);
@@ -39,8 +39,8 @@ static void tls_destructor(void *data)
 	mbedtls_entropy_free(&tls->entropy);
 }
 
-/* The peer's chain is not judged here: its fingerprint is, against the
- * SDP, by the caller (see msrp_tls.h). */
+/* The peer's certificate is not judged during the handshake: its
+ * fingerprint or its CA chain is, afterwards (msrp_tls_judge.c). */
 static int verify_by_fingerprint_later(void *arg, mbedtls_x509_crt *crt,
 				       int depth, uint32_t *flags)
 {
@@ -222,27 +222,27 @@ static int load_pair(struct msrp_tls *tls, const char *cert_file,
 			if (!err)
 				err = generate_pair(tls, cert_file, key_file);
 			if (err) {
-				re_fprintf(stderr, "msrp: cannot make a TLS "
-					   "certificate in %s: %m\n", d, err);
+				msrp_warn("msrp: cannot make a TLS "
+					  "certificate in %s: %m\n", d, err);
 				return err;
 			}
-			re_printf("msrp: made a self-signed TLS certificate "
+			msrp_info("msrp: made a self-signed TLS certificate "
 				  "in %s\n", d);
 		}
 	}
 	if (mbedtls_x509_crt_parse_file(&tls->crt, cert_file)) {
-		re_fprintf(stderr, "msrp: cannot read TLS certificate %s\n",
-			   cert_file);
+		msrp_warn("msrp: cannot read TLS certificate %s\n",
+			  cert_file);
 		return EINVAL;
 	}
 	if (mbedtls_pk_parse_keyfile(&tls->key, key_file, NULL)) {
-		re_fprintf(stderr, "msrp: cannot read TLS key %s\n",
-			   key_file);
+		msrp_warn("msrp: cannot read TLS key %s\n",
+			  key_file);
 		return EINVAL;
 	}
 	if (mbedtls_pk_check_pair(&tls->crt.pk, &tls->key)) {
-		re_fprintf(stderr, "msrp: TLS key %s does not belong to "
-			   "certificate %s\n", key_file, cert_file);
+		msrp_warn("msrp: TLS key %s does not belong to "
+			  "certificate %s\n", key_file, cert_file);
 		return EINVAL;
 	}
 	return 0;
@@ -282,7 +282,6 @@ int msrp_tls_alloc(struct msrp_tls **tlsp, const char *cert_file,
 	mbedtls_pk_init(&tls->key);
 	mbedtls_ssl_config_init(&tls->client);
 	mbedtls_ssl_config_init(&tls->server);
-	mbedtls_ssl_config_init(&tls->client_ca);
 	mbedtls_x509_crt_init(&tls->ca);
 	err = mbedtls_ctr_drbg_seed(&tls->drbg, mbedtls_entropy_func,
 				    &tls->entropy,
@@ -313,27 +312,13 @@ int msrp_tls_set_ca(struct msrp_tls *tls, const char *ca_file)
 		return EINVAL;
 	r = mbedtls_x509_crt_parse_file(&tls->ca, ca_file);
 	if (r) {
-		re_fprintf(stderr, "msrp: cannot load the CA file %s "
-			   "(-0x%04x)\n", ca_file, (unsigned)-r);
+		msrp_warn("msrp: cannot load the CA file %s "
+			  "(-0x%04x)\n", ca_file, (unsigned)-r);
 		return r < 0 ? EINVAL : EBADMSG;
 	}
-	/* The library's own chain and name checks this time. */
-	r = mbedtls_ssl_config_defaults(&tls->client_ca, MBEDTLS_SSL_IS_CLIENT,
-					MBEDTLS_SSL_TRANSPORT_STREAM,
-					MBEDTLS_SSL_PRESET_DEFAULT);
-	if (r)
-		return ENOMEM;
-	mbedtls_ssl_conf_min_version(&tls->client_ca,
-				     MBEDTLS_SSL_MAJOR_VERSION_3,
-				     MBEDTLS_SSL_MINOR_VERSION_3);
-	mbedtls_ssl_conf_rng(&tls->client_ca, mbedtls_ctr_drbg_random,
-			     &tls->drbg);
-	mbedtls_ssl_conf_authmode(&tls->client_ca,
-				  MBEDTLS_SSL_VERIFY_REQUIRED);
-	mbedtls_ssl_conf_ca_chain(&tls->client_ca, &tls->ca, NULL);
-	if (mbedtls_ssl_conf_own_cert(&tls->client_ca, &tls->crt,
-				      &tls->key))
-		return EINVAL;
+	/* Chain and name are judged after the handshake
+	 * (msrp_tls_judge.c): mbedtls 2.28 cannot match an IP address, and
+	 * a peer no CA vouches for may still be let in. */
 	tls->has_ca = true;
 	return 0;
 }

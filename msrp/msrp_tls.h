@@ -5,11 +5,13 @@
  * Peers are authenticated the SDP way (RFC 4572/8122): each side presents
  * a certificate, usually self-signed, whose SHA-256 fingerprint went
  * through the signalling.  Both sides therefore ask for the other's
- * certificate, let any chain pass the handshake and compare fingerprints
- * themselves: the active side before a single MSRP byte leaves, the passive
- * side once the first request named the session (sessmatch).  Where there
- * is no fingerprint (relays, peers whose SDP gave none) and CAs are
- * configured, the side that connects checks chain and host name instead.
+ * certificate, let any chain pass the handshake and judge it themselves
+ * (msrp_tls_judge.c): the active side before a single MSRP byte leaves,
+ * the passive side once the first request named the session (sessmatch).
+ * Where there is no fingerprint and CAs are configured, chain and host
+ * name are checked instead.  Where nothing vouches for the certificate
+ * (Blink: self-signed, no a=fingerprint) the stream is still encrypted,
+ * and a session that does not require authentication lets it in.
  */
 #ifndef SIPVNC_MSRP_TLS_H
 #define SIPVNC_MSRP_TLS_H
@@ -21,6 +23,14 @@ struct msrp_tls;       /* certificate, key, RNG, configurations */
 struct msrp_tls_conn;  /* one connection's TLS state */
 
 enum { MSRP_TLS_FP_MAX = 128 }; /* "SHA-256 " + 32 * "AB:" */
+
+/* What a peer's certificate was found to prove. */
+enum msrp_tls_auth {
+	MSRP_TLS_AUTH_NONE,   /* not judged (yet) */
+	MSRP_TLS_AUTH_FP,     /* matches the SDP fingerprint */
+	MSRP_TLS_AUTH_CA,     /* chains to our CAs and names the host */
+	MSRP_TLS_AUTH_UNAUTH, /* nothing vouches for it, let in by policy */
+};
 
 /* Load cert_file/key_file (PEM), or with both NULL the self-signed pair in
  * dir (made there on first use, key readable by the owner only); dir NULL
@@ -36,19 +46,26 @@ bool msrp_tls_has_ca(const struct msrp_tls *tls);
 const char *msrp_tls_fingerprint(const struct msrp_tls *tls);
 
 /* Put TLS under tc.  Active: the handshake starts when TCP is up and the
- * peer's certificate must match expect_fp before the connection counts as
- * established; with expect_fp NULL or "", it must instead chain to the
- * CAs of msrp_tls_set_ca() and name verify_host.  Passive with sniff: the
- * first byte tells TLS (a handshake record) from plain MSRP, so one
- * listening socket serves both. */
+ * peer's certificate is judged (msrp_tls_judge() with expect_fp,
+ * verify_host and require) before the connection counts as established;
+ * EAUTH at once when require is set and there is neither a fingerprint
+ * nor a CA.  Passive with sniff: the first byte tells TLS (a handshake
+ * record) from plain MSRP, so one listening socket serves both; the
+ * certificate is judged by msrp_tls_conn_judge() once the session is
+ * known. */
 int msrp_tls_conn_start(struct msrp_tls_conn **tcp_out, struct msrp_tls *tls,
 			struct tcp_conn *tc, bool active,
-			const char *expect_fp, const char *verify_host);
+			const char *expect_fp, const char *verify_host,
+			bool require);
+/* Judge the certificate of a passive connection whose handshake is done
+ * (msrp_tls_judge()); 0 or EAUTH, logged. */
+int msrp_tls_conn_judge(struct msrp_tls_conn *tlsc, const char *expect_fp,
+			const char *verify_host, bool require);
+/* Why the peer's certificate proves nothing, when it was let in all the
+ * same (MSRP_TLS_AUTH_UNAUTH); else NULL. */
+const char *msrp_tls_conn_unauth_why(const struct msrp_tls_conn *tlsc);
 /* Whether TLS is running on the connection (false: sniffed plain text). */
 bool msrp_tls_conn_secure(const struct msrp_tls_conn *tlsc);
-/* The peer certificate's "SHA-256 ..." once the handshake is done, else
- * NULL. */
-const char *msrp_tls_conn_peer_fingerprint(const struct msrp_tls_conn *tlsc);
 
 /* Not a TLS record: the first bytes an accepted connection sent (mb from
  * its position) must be the start of an MSRP request, "MSRP " or as much

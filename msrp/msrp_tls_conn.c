@@ -10,6 +10,7 @@
 #include <mbedtls/net_sockets.h>
 
 #include <re.h>
+#include "msrp_log.h"
 #include "msrp_tls_int.h"
 
 enum {
@@ -25,13 +26,14 @@ struct msrp_tls_conn {
 	mbedtls_ssl_context ssl;
 	struct mbuf *rx;
 	char expect_fp[160];
-	char peer_fp[MSRP_TLS_FP_MAX];
 	bool active;
 	bool sniff;     /* passive: TLS or plain decided by the first byte */
 	bool plain;     /* sniffed plain MSRP: pass everything through */
-	bool up;        /* handshake done (and, active, fingerprint checked) */
-	bool by_ca;     /* active: checked by CA chain and host name */
+	bool up;        /* handshake done (and, active, certificate judged) */
+	bool require;   /* active: refuse a certificate nothing vouches for */
+	enum msrp_tls_auth auth;
 	char host[256];
+	char why[384];  /* why the certificate failed or proves nothing */
 };
 
 static void conn_destructor(void *data)
@@ -76,48 +78,64 @@ static void log_tls_error(const char *what, int r)
 	char msg[128];
 
 	mbedtls_strerror(r, msg, sizeof(msg));
-	re_fprintf(stderr, "msrp: TLS %s failed: %s (-0x%04x)\n", what, msg,
-		   (unsigned)-r);
+	msrp_warn("msrp: TLS %s failed: %s (-0x%04x)\n", what, msg,
+		  (unsigned)-r);
+}
+
+static void log_verdict(const struct msrp_tls_conn *c)
+{
+	if (c->auth == MSRP_TLS_AUTH_FP)
+		msrp_info("msrp: TLS peer certificate matches the SDP "
+			  "fingerprint\n");
+	else if (c->auth == MSRP_TLS_AUTH_CA)
+		msrp_info("msrp: TLS certificate of %s verified by CA\n",
+			  c->host);
+}
+
+static int judge(struct msrp_tls_conn *c, const char *fp, bool require)
+{
+	const mbedtls_x509_crt *peer = mbedtls_ssl_get_peer_cert(&c->ssl);
+	int err;
+
+	if (!peer) {
+		msrp_warn("msrp: TLS peer showed no certificate\n");
+		return EAUTH;
+	}
+	err = msrp_tls_judge(c->tls, peer, fp, c->host, require, &c->auth,
+			     c->why, sizeof(c->why));
+	if (err) {
+		msrp_warn("msrp: TLS peer certificate%s%s refused: "
+			  "%s\n", c->host[0] ? " of " : "", c->host,
+			  c->why[0] ? c->why : "nothing vouches for it");
+		return EAUTH;
+	}
+	log_verdict(c);
+	return 0;
 }
 
 static int handshake(struct msrp_tls_conn *c, bool *estab)
 {
-	const mbedtls_x509_crt *peer;
 	int r = mbedtls_ssl_handshake(&c->ssl);
 
 	if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE)
 		return 0;
-	if (r == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && c->by_ca) {
-		char why[256];
-		(void)mbedtls_x509_crt_verify_info(why, sizeof(why), " ",
-			mbedtls_ssl_get_verify_result(&c->ssl));
-		re_fprintf(stderr, "msrp: TLS certificate of %s refused "
-			   "(checked against msrp_tls_ca):%s", c->host, why);
-		return EAUTH;
-	}
 	if (r) {
 		log_tls_error("handshake", r);
 		return EPROTO;
 	}
-	peer = mbedtls_ssl_get_peer_cert(&c->ssl);
-	if (!peer || msrp_tls_cert_fingerprint(c->peer_fp,
-					       sizeof(c->peer_fp), peer)) {
-		re_fprintf(stderr, "msrp: TLS peer showed no certificate\n");
+	/* Both ends must show one (RFC 8122 section 6.5): judged below or
+	 * once the session is known. */
+	if (!mbedtls_ssl_get_peer_cert(&c->ssl)) {
+		msrp_warn("msrp: TLS peer showed no certificate\n");
 		return EAUTH;
 	}
-	if (c->by_ca) {
-		re_printf("msrp: TLS certificate of %s verified by CA\n",
-			  c->host);
+	/* Active: judged before a single MSRP byte leaves.  Passive: once
+	 * the first request names the session (msrp_tls_conn_judge()). */
+	if (c->active) {
+		int err = judge(c, c->expect_fp, c->require);
+		if (err)
+			return err;
 	}
-	else if (c->active && !msrp_tls_fp_equal(c->expect_fp, c->peer_fp)) {
-		re_fprintf(stderr, "msrp: TLS peer certificate does not match "
-			   "the SDP fingerprint: expected '%s', got '%s'; "
-			   "closing\n", c->expect_fp, c->peer_fp);
-		return EAUTH;
-	}
-	else if (c->active)
-		re_printf("msrp: TLS peer certificate matches the SDP "
-			  "fingerprint\n");
 	c->up = true;
 	*estab = true;
 	return 0;
@@ -157,11 +175,11 @@ int msrp_sniff_plain(const struct tcp_conn *tc, const struct mbuf *mb)
 		return 0;
 	if (tcp_conn_peer_get(tc, &peer))
 		sa_init(&peer, AF_UNSPEC);
-	re_fprintf(stderr, "msrp: connection from %J is not MSRP%s (first "
-		   "byte 0x%02x); closed\n", &peer,
-		   mbuf_buf(mb)[0] == TLS_HANDSHAKE ?
-		   " but TLS, which needs a certificate (msrp_tls)" : "",
-		   mbuf_buf(mb)[0]);
+	msrp_warn("msrp: connection from %J is not MSRP%s (first "
+		  "byte 0x%02x); closed\n", &peer,
+		  mbuf_buf(mb)[0] == TLS_HANDSHAKE ?
+		  " but TLS, which needs a certificate (msrp_tls)" : "",
+		  mbuf_buf(mb)[0]);
 	return EPROTO;
 }
 
@@ -251,15 +269,16 @@ static bool send_handler(int *err, struct mbuf *mb, void *arg)
 
 int msrp_tls_conn_start(struct msrp_tls_conn **tlscp, struct msrp_tls *tls,
 			struct tcp_conn *tc, bool active,
-			const char *expect_fp, const char *verify_host)
+			const char *expect_fp, const char *verify_host,
+			bool require)
 {
-	bool by_ca = active && (!expect_fp || !expect_fp[0]);
 	struct msrp_tls_conn *c;
 	int err;
 
 	if (!tlscp || !tls || !tc)
 		return EINVAL;
-	if (by_ca && (!tls->has_ca || !verify_host || !verify_host[0]))
+	if (active && require && (!expect_fp || !expect_fp[0]) &&
+	    !tls->has_ca)
 		return EAUTH; /* nothing to check the peer against */
 	c = mem_zalloc(sizeof(*c), conn_destructor);
 	if (!c)
@@ -269,17 +288,21 @@ int msrp_tls_conn_start(struct msrp_tls_conn **tlscp, struct msrp_tls *tls,
 	c->tc = mem_ref(tc);
 	c->active = active;
 	c->sniff = !active;
-	c->by_ca = by_ca;
+	c->require = require;
 	if (verify_host)
 		str_ncpy(c->host, verify_host, sizeof(c->host));
 	if (expect_fp)
 		str_ncpy(c->expect_fp, expect_fp, sizeof(c->expect_fp));
 	c->rx = mbuf_alloc(8192);
 	err = c->rx ? 0 : ENOMEM;
-	if (!err && mbedtls_ssl_setup(&c->ssl, by_ca ? &tls->client_ca :
-				      active ? &tls->client : &tls->server))
+	if (!err && mbedtls_ssl_setup(&c->ssl, active ? &tls->client
+				      : &tls->server))
 		err = ENOMEM;
-	if (!err && by_ca && mbedtls_ssl_set_hostname(&c->ssl, c->host))
+	/* SNI for a relay or peer known by name (RFC 6066: never an
+	 * address) */
+	if (!err && active && c->host[0] && !strchr(c->host, ':') &&
+	    strspn(c->host, "0123456789.") != strlen(c->host) &&
+	    mbedtls_ssl_set_hostname(&c->ssl, c->host))
 		err = ENOMEM;
 	if (!err) {
 		mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
@@ -294,12 +317,21 @@ int msrp_tls_conn_start(struct msrp_tls_conn **tlscp, struct msrp_tls *tls,
 	return 0;
 }
 
+int msrp_tls_conn_judge(struct msrp_tls_conn *c, const char *expect_fp,
+			const char *verify_host, bool require)
+{
+	if (!c || !c->up || c->plain)
+		return EINVAL;
+	str_ncpy(c->host, verify_host ? verify_host : "", sizeof(c->host));
+	return judge(c, expect_fp, require);
+}
+
+const char *msrp_tls_conn_unauth_why(const struct msrp_tls_conn *c)
+{
+	return c && c->auth == MSRP_TLS_AUTH_UNAUTH ? c->why : NULL;
+}
+
 bool msrp_tls_conn_secure(const struct msrp_tls_conn *c)
 {
 	return c && !c->plain;
-}
-
-const char *msrp_tls_conn_peer_fingerprint(const struct msrp_tls_conn *c)
-{
-	return c && c->up ? c->peer_fp : NULL;
 }

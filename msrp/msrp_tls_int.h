@@ -23,9 +23,18 @@ struct msrp_tls {
 	 * checked by CA chain and host name instead */
 	bool has_ca;
 	mbedtls_x509_crt ca;
-	mbedtls_ssl_config client_ca;
 	char fp[MSRP_TLS_FP_MAX];
 };
+
+/* What peer (a certificate from a finished handshake) proves: with fp
+ * (non-empty) it must match it; else with CAs (msrp_tls_set_ca()) it must
+ * chain to them and name host, a DNS name or an IP address; a chain for
+ * another host always fails.  A certificate nothing vouches for is
+ * MSRP_TLS_AUTH_UNAUTH, which fails only when require is set.  0 or
+ * EAUTH, with why (size bytes) saying why it failed or is UNAUTH. */
+int msrp_tls_judge(const struct msrp_tls *tls, const mbedtls_x509_crt *peer,
+		   const char *fp, const char *host, bool require,
+		   enum msrp_tls_auth *auth, char *why, size_t size);
 
 /* "SHA-256 AB:..." of crt into buf (at least MSRP_TLS_FP_MAX bytes). */
 int msrp_tls_cert_fingerprint(char *buf, size_t size,

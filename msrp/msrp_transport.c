@@ -8,19 +8,21 @@
  */
 #include <string.h>
 #include <re.h>
+#include "msrp_log.h"
 #include "msrp_session.h"
 
 int msrp_session_make_paths(struct msrp_session *sess)
 {
 	const struct msrp_sock *sock = sess->sock;
-	const char *host_fmt = sa_af(&sock->path_addr) == AF_INET6 ?
+	const struct sa *host = sa_isset(&sess->path_addr, SA_ADDR) ?
+		&sess->path_addr : &sock->path_addr;
+	const char *host_fmt = sa_af(host) == AF_INET6 ?
 		"%s://[%j]:%u/%s;tcp" : "%s://%j:%u/%s;tcp";
 	char *self_uri = NULL, *local_path = NULL;
 	int err;
 
 	err = re_sdprintf(&self_uri, host_fmt, sess->tls ? "msrps" : "msrp",
-			  &sock->path_addr, sa_port(&sock->path_addr),
-			  sess->id);
+			  host, sa_port(&sock->path_addr), sess->id);
 	if (!err && sess->via_relay)
 		err = re_sdprintf(&local_path, "%s %s",
 				  msrp_relay_use_path(sock->relay), self_uri);
@@ -35,6 +37,30 @@ int msrp_session_make_paths(struct msrp_session *sess)
 	sess->self_uri = self_uri;
 	sess->local_path = local_path;
 	return 0;
+}
+
+int msrp_session_set_local_addr(struct msrp_session *sess,
+				const struct sa *addr)
+{
+	struct sa old;
+	int err;
+
+	if (!sess || !addr)
+		return EINVAL;
+	if (sess->state != ST_IDLE)
+		return EALREADY;
+	/* a socket bound to one address is reachable only there */
+	if (!sa_is_any(&sess->sock->laddr) || !sa_isset(addr, SA_ADDR))
+		return 0;
+	/* an IPv4 socket cannot take an IPv6 peer */
+	if (sa_af(&sess->sock->laddr) == AF_INET && sa_af(addr) != AF_INET)
+		return EAFNOSUPPORT;
+	old = sess->path_addr;
+	sess->path_addr = *addr;
+	err = msrp_session_make_paths(sess);
+	if (err)
+		sess->path_addr = old;
+	return err;
 }
 
 /* Whether a session of this transport can run on the socket. */
@@ -56,9 +82,9 @@ int msrp_session_use_tls(struct msrp_session *sess, bool tls)
 		return 0;
 	err = transport_possible(sess->sock, tls);
 	if (err) {
-		re_fprintf(stderr, "msrp: session %s: TLS needs a certificate "
-			   "(msrp_tls) and an msrps relay, if any\n",
-			   sess->id);
+		msrp_warn("msrp: session %s: TLS needs a certificate "
+			  "(msrp_tls) and an msrps relay, if any\n",
+			  sess->id);
 		return err;
 	}
 	sess->tls = tls;
@@ -82,30 +108,52 @@ bool msrp_sock_tls_available(const struct msrp_sock *sock)
 	return sock && sock->tls;
 }
 
-int msrp_session_check_conn(const struct msrp_session *sess,
+int msrp_session_check_peer_cert(struct msrp_session *sess,
+				 const struct msrp_conn *conn)
+{
+	struct msrp_tls_conn *tlsc = msrp_conn_tls_state(conn);
+	const char *why;
+	int err = 0;
+
+	if (!sess->tls || !msrp_conn_tls(conn))
+		return 0;
+	/* Passive: judged now that the first request named the session.
+	 * Active: judged in the handshake, before the bind SEND. */
+	if (!sess->active)
+		err = msrp_tls_conn_judge(tlsc, sess->peer_fp, sess->peer_host,
+					  sess->tls_require_auth);
+	if (err)
+		return err;
+	why = msrp_tls_conn_unauth_why(tlsc);
+	if (why && !sess->unauth_logged) {
+		sess->unauth_logged = true;
+		msrp_info("msrp: session %s: the TLS peer's certificate is "
+			  "not authenticated (%s); the stream is encrypted, "
+			  "and the peer is trusted by its SIP identity and "
+			  "the session id it sent (msrp_tls_require_auth no)\n",
+			  sess->id, why);
+	}
+	return 0;
+}
+
+int msrp_session_check_conn(struct msrp_session *sess,
 			    const struct msrp_conn *conn)
 {
-	const char *fp = msrp_conn_peer_fingerprint(conn);
-
 	if (!sess->tls) {
 		if (!msrp_conn_tls(conn))
 			return 0;
-		re_fprintf(stderr, "msrp: session %s is plain MSRP but the "
-			   "peer came with TLS; refused\n", sess->id);
+		msrp_warn("msrp: session %s is plain MSRP but the "
+			  "peer came with TLS; refused\n", sess->id);
 		return EPROTO;
 	}
 	if (!msrp_conn_tls(conn)) {
-		re_fprintf(stderr, "msrp: session %s wants TLS but the peer "
-			   "came in plain text; refused\n", sess->id);
+		msrp_warn("msrp: session %s wants TLS but the peer "
+			  "came in plain text; refused\n", sess->id);
 		return EAUTH;
 	}
-	if (!msrp_tls_fp_equal(sess->peer_fp, fp)) {
-		re_fprintf(stderr, "msrp: TLS peer certificate does not match "
-			   "the SDP fingerprint: expected '%s', got '%s'; "
-			   "session %s refused\n", sess->peer_fp,
-			   fp ? fp : "", sess->id);
+	if (msrp_session_check_peer_cert(sess, conn)) {
+		msrp_warn("msrp: session %s refused\n", sess->id);
 		return EAUTH;
 	}
-	re_printf("msrp: TLS peer certificate matches the SDP fingerprint\n");
 	return 0;
 }

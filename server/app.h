@@ -11,6 +11,7 @@
 
 #include "msrp/msrp.h"
 #include "sip/sipua.h"
+#include "server/log.h"
 
 enum app_mode {
 	APP_SERVE, /* answer calls and share this screen */
@@ -41,6 +42,11 @@ struct app {
 	int waiting_viewer_minor;   /* its RFB 3.minor if it logged in with
 	                               our password, else 0 */
 	struct web *web;            /* web: the gateway */
+	struct log log;             /* levels, journal prefixes */
+	int exit_status;            /* why we stop, when not a signal
+	                               (enum sipvnc_exit, server/service.h) */
+	struct reload *reload;      /* SIGHUP (server/reload.h) */
+	struct capture_indicator *indicator;  /* who watches (indicator.h) */
 };
 
 struct call;
@@ -50,6 +56,9 @@ struct call;
  * socket, taken by the call. */
 int call_alloc(struct call **callp, struct app *app, bool we_serve_rfb,
 	       bool control, int local_fd);
+/* When MSRP listens on every address: name ip (the one that routes to
+ * the peer, from sipua) in our a=path.  Before call_describe_local(). */
+void call_set_local_addr(struct call *call, const char *ip);
 /* Our end of the media, for the SDP. */
 void call_describe_local(const struct call *call, struct sipua_local *local);
 void call_set_sip(struct call *call, struct sipua_call *sip);
@@ -66,6 +75,11 @@ int call_place(struct call **callp, struct app *app, const char *target,
 /* End the call: hang up the SIP side when hangup is set; the rest is torn
  * down on the next loop turn, so it is safe from any handler. */
 void call_end(struct call *call, bool hangup, const char *why);
+/* call_end() every call (BYE), e.g. when stopping. */
+void call_end_all(struct app *app, const char *why);
+/* For the indicator: "PEER (view|control)" while call shows our screen
+ * to someone; false for other calls. */
+bool call_viewer_line(const struct call *call, char *buf, size_t size);
 
 extern const struct sipua_handlers app_sip_handlers;
 

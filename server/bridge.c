@@ -9,6 +9,7 @@
 #include <re.h>
 
 #include "msrp/msrp.h"
+#include "server/log.h"
 #include "server/bridge.h"
 
 /* One read from the socket; libvncserver writes updates in pieces of about
@@ -26,6 +27,8 @@ struct bridge {
 	bool closed;
 	bridge_closed_h *closedh;
 	void *arg;
+	uint64_t sent;                  /* bytes the session took, for the
+	                                   call's audit line */
 };
 
 static void watch(struct bridge *br);
@@ -54,6 +57,7 @@ static bool flush_held(struct bridge *br)
 		fail(br, err);
 		return false;
 	}
+	br->sent += br->held_len;
 	br->held_len = 0;
 	return true;
 }
@@ -85,6 +89,7 @@ static void read_socket(struct bridge *br)
 			fail(br, err);
 			return;
 		}
+		br->sent += (uint64_t)n;
 	}
 }
 
@@ -181,9 +186,9 @@ void bridge_from_msrp(struct bridge *br, const uint8_t *data, size_t len)
 			return;
 	}
 	if (mbuf_get_left(br->backlog) + len > BRIDGE_BACKLOG_MAX) {
-		re_fprintf(stderr, "sipvnc: local side stopped reading "
-			   "(%zu bytes waiting); closing\n",
-			   mbuf_get_left(br->backlog) + len);
+		log_warn("sipvnc: local side stopped reading "
+			 "(%zu bytes waiting); closing\n",
+			 mbuf_get_left(br->backlog) + len);
 		fail(br, ENOBUFS);
 		return;
 	}
@@ -254,4 +259,9 @@ int bridge_alloc(struct bridge **brp, int fd, bridge_closed_h *closedh,
 	}
 	*brp = br;
 	return 0;
+}
+
+uint64_t bridge_sent(const struct bridge *br)
+{
+	return br ? br->sent : 0;
 }

@@ -31,5 +31,7 @@ int bridge_start(struct bridge *br, struct msrp_session *sess);
 /* Hand-offs from the session's handlers. */
 void bridge_from_msrp(struct bridge *br, const uint8_t *data, size_t len);
 void bridge_msrp_writable(struct bridge *br);
+/* Bytes handed to the session so far (0 for NULL). */
+uint64_t bridge_sent(const struct bridge *br);
 
 #endif

@@ -4,15 +4,18 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <re.h>
 
 #include "msrp/msrp.h"
+#include "server/log.h"
 #include "server/app.h"
 #include "server/bridge.h"
 #include "server/desktop.h"
 #include "server/view_rfb.h"
+#include "server/indicator.h"
 
 struct call {
 	struct le le;
@@ -31,6 +34,12 @@ struct call {
 	bool we_connect;            /* our MSRP role, for the log */
 	bool bound;                 /* the MSRP session got through once */
 	bool ended;
+	/* for the audit line at its end */
+	bool incoming;
+	time_t started;             /* wall clock, when the SIP side joined */
+	uint64_t started_ms;        /* tmr_jiffies() then */
+	uint64_t bytes_in;          /* from the peer */
+	uint64_t bytes_out;         /* to the peer, of media sessions gone */
 };
 
 static void on_bridge_closed(int err, void *arg)
@@ -68,15 +77,16 @@ static void on_msrp_bound(void *arg)
 	if (!err && !call->greeting)
 		err = bridge_start(call->bridge, call->msrp);
 	if (err) {
-		re_fprintf(stderr, "sipvnc: cannot start RFB for %s: %m\n",
-			   call->peer, err);
+		log_warn("sipvnc: cannot start RFB for %s: %m\n",
+			 call->peer, err);
 		call_end(call, true, "media setup failed");
 		return;
 	}
-	re_printf("sipvnc: media up with %s (%s, MSRP %s)\n",
-		  call->peer,
-		  call->we_serve_rfb ? (call->control ? "control" : "view only")
-		  : "viewer", call->we_connect ? "active" : "passive");
+	log_info("sipvnc: media up with %s (%s, MSRP %s)\n",
+		 call->peer,
+		 call->we_serve_rfb ? (call->control ? "control" : "view only")
+		 : "viewer", call->we_connect ? "active" : "passive");
+	indicator_update(call->app);
 }
 
 /* The far end's RFB greeting, for a viewer that logged in with us: answered
@@ -112,6 +122,7 @@ static void on_msrp_recv(const uint8_t *data, size_t len, void *arg)
 {
 	struct call *call = arg;
 
+	call->bytes_in += len;
 	if (call->greeting)
 		greet_far_end(call, data, len);
 	else
@@ -129,19 +140,25 @@ static void on_msrp_close(int err, void *arg)
 {
 	struct call *call = arg;
 
-	re_fprintf(stderr, "sipvnc: MSRP session closed (%m)\n", err);
+	if (err == EAUTH) {
+		log_warn("sipvnc: MSRP session closed (the peer's "
+			 "TLS certificate was refused)\n");
+		call_end(call, true, "MSRP peer's TLS certificate refused");
+		return;
+	}
+	log_warn("sipvnc: MSRP session closed (%m)\n", err);
 	/* the usual cause of a call without pixels: say what it means */
 	if (!call->bound && err == ETIMEDOUT && !call->we_connect) {
-		re_fprintf(stderr, "sipvnc: %s never connected to our MSRP "
-			   "path: it cannot reach us (behind NAT?  msrp_setup "
-			   "auto would connect out)\n", call->peer);
+		log_warn("sipvnc: %s never connected to our MSRP "
+			 "path: it cannot reach us (behind NAT?  msrp_setup "
+			 "auto would connect out)\n", call->peer);
 		call_end(call, true, "MSRP timeout: the peer could not "
 			 "reach us (we listened)");
 		return;
 	}
 	if (!call->bound && err == ETIMEDOUT) {
-		re_fprintf(stderr, "sipvnc: our MSRP connection to %s did "
-			   "not get through in time\n", call->peer);
+		log_warn("sipvnc: our MSRP connection to %s did "
+			 "not get through in time\n", call->peer);
 		call_end(call, true, "MSRP timeout: we could not reach the "
 			 "peer (we connected)");
 		return;
@@ -200,6 +217,19 @@ int call_alloc(struct call **callp, struct app *app, bool we_serve_rfb,
 	return err;
 }
 
+void call_set_local_addr(struct call *call, const char *ip)
+{
+	struct sa sa;
+	int err;
+
+	if (!ip || !ip[0] || sa_set_str(&sa, ip, 0))
+		return;   /* the socket's own address stands */
+	err = msrp_session_set_local_addr(call->msrp, &sa);
+	if (err)
+		log_warn("sipvnc: MSRP cannot be reached at %s: %m\n",
+			 ip, err);
+}
+
 void call_describe_local(const struct call *call, struct sipua_local *local)
 {
 	const char *fp = msrp_session_local_fingerprint(call->msrp);
@@ -224,6 +254,8 @@ int call_local_login(struct call *call, int minor)
 void call_set_sip(struct call *call, struct sipua_call *sip)
 {
 	call->sip = sip;
+	call->started = time(NULL);
+	call->started_ms = tmr_jiffies();
 	str_ncpy(call->peer, sipua_call_peer(sip), sizeof(call->peer));
 }
 
@@ -247,23 +279,26 @@ int call_place(struct call **callp, struct app *app, const char *target,
 	struct sipua_local local;
 	struct sipua_call *sip;
 	struct call *call = NULL;
+	char ip[64];
 	int err;
 
 	err = call_alloc(&call, app, false, false, local_fd);
 	if (!err && minor)
 		err = call_local_login(call, minor);
 	if (err) {
-		re_fprintf(stderr, "sipvnc: cannot set up a call: %m\n", err);
+		log_warn("sipvnc: cannot set up a call: %m\n", err);
 		if (call)
 			call->ended = true;
 		mem_deref(call);
 		return err;
 	}
+	/* our MSRP address on the interface that reaches the target */
+	sipua_local_addr_for(app->ua, target, ip, sizeof(ip));
+	call_set_local_addr(call, ip);
 	call_describe_local(call, &local);
 	err = sipua_connect(&sip, app->ua, target, false, &local, call);
 	if (err) {
-		re_fprintf(stderr, "sipvnc: cannot call %s: %m\n", target,
-			   err);
+		log_warn("sipvnc: cannot call %s: %m\n", target, err);
 		call->ended = true;   /* nobody to tell */
 		mem_deref(call);
 		return err;
@@ -286,13 +321,45 @@ static void teardown(void *arg)
 		re_cancel();
 }
 
+/* One line per call, for whoever has to answer "who was on this screen,
+ * for how long, and why did it stop": key=value, values without blanks
+ * except the quoted reason. */
+static void audit(const struct call *call, const char *why)
+{
+	char start[32] = "-", reason[128];
+	uint64_t ms = call->started_ms ? tmr_jiffies() - call->started_ms : 0;
+	unsigned long long bytes_out = call->bytes_out;
+	struct tm tm;
+	size_t i;
+
+	if (call->started && gmtime_r(&call->started, &tm))
+		(void)strftime(start, sizeof(start), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	bytes_out += bridge_sent(call->bridge);
+	str_ncpy(reason, why ? why : "", sizeof(reason));
+	for (i = 0; reason[i]; i++)
+		if (reason[i] == '"' || reason[i] == '\n' || reason[i] == '\r')
+			reason[i] = '\'';
+	log_line(&call->app->log, DBG_INFO, "sipvnc: call-audit: peer=%s "
+		 "direction=%s rights=%s start=%s duration=%llu.%03llus "
+		 "bytes_in=%llu bytes_out=%llu end=\"%s\"",
+		 call->peer[0] ? call->peer : "-",
+		 call->incoming ? "incoming" : "outgoing",
+		 !call->we_serve_rfb ? "viewer" :
+		 call->control ? "control" : "view", start,
+		 (unsigned long long)(ms / 1000),
+		 (unsigned long long)(ms % 1000),
+		 (unsigned long long)call->bytes_in, bytes_out, reason);
+}
+
 void call_end(struct call *call, bool hangup, const char *why)
 {
 	if (!call || call->ended)
 		return;
 	call->ended = true;
-	re_printf("sipvnc: call with %s ended: %s\n",
-		  call->peer, why);
+	log_info("sipvnc: call with %s ended: %s\n",
+		 call->peer, why);
+	audit(call, why);
+	indicator_update(call->app);
 	web_call_ended(call->app, call, why);
 	if (call->greeting && call->bridge) {
 		/* the viewer still waits for its SecurityResult: say why,
@@ -311,7 +378,69 @@ void call_end(struct call *call, bool hangup, const char *why)
 	tmr_start(&call->teardown, 0, teardown, call);
 }
 
+bool call_viewer_line(const struct call *call, char *buf, size_t size)
+{
+	if (!call->we_serve_rfb || !call->rfb || call->ended)
+		return false;
+	(void)re_snprintf(buf, size, "%s (%s)", call->peer,
+			  call->control ? "control" : "view");
+	return true;
+}
+
+void call_end_all(struct app *app, const char *why)
+{
+	struct le *le = list_head(&app->calls);
+
+	while (le) {
+		struct call *call = le->data;
+
+		le = le->next;
+		call_end(call, true, why);
+	}
+}
+
 /* ---- SIP side: the calls sipua hands us ---- */
+
+/* Why we cannot take the offered transport, for the Warning of a 488; NULL
+ * when we can.  The socket takes TLS and plain peers alike once it has a
+ * certificate (made for answering even with msrp_tls no). */
+static const char *transport_refusal(const struct app *app,
+				     const struct sipua_media *media)
+{
+	if (media->late_offer || !media->tls)
+		return NULL;
+	if (!msrp_sock_tls_available(app->msrp_sock))
+		return "TLS MSRP offered, but this side has no TLS "
+			"certificate";
+	/* Authentication required, and nothing to check the peer by. */
+	if (app->msrp.tls_require_auth && !media->fingerprint[0] &&
+	    !(app->msrp.tls_ca_file && app->msrp.tls_ca_file[0]))
+		return "TLS MSRP peer without a=fingerprint, and "
+			"msrp_tls_require_auth is set";
+	return NULL;
+}
+
+/* An MSRP start that failed: a status for the answer, and why. */
+static int start_refusal(int err, struct sipua_local *local)
+{
+	switch (err) {
+	case EAUTH:
+		local->why = "the MSRP peer's TLS certificate cannot be "
+			"authenticated";
+		return 488;
+	case ENOTSUP:
+		local->why = "MSRP transport not possible here (TLS needs a "
+			"certificate and an msrps relay, if any)";
+		return 488;
+	case EINVAL:
+	case E2BIG:
+		local->why = "unusable MSRP a=path";
+		return 488;
+	default:
+		local->why = "MSRP start failed";
+		return 500;
+	}
+}
 
 static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 		       enum sipua_rights rights, struct sipua_local *local,
@@ -321,17 +450,18 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 	struct call *call;
 	int err;
 
-	/* The socket takes TLS and plain peers; TLS needs a certificate.
-	 * (A late offer is ours: it says what our path says.) */
-	if (!media->late_offer && media->tls &&
-	    !msrp_sock_tls_available(app->msrp_sock)) {
-		re_fprintf(stderr, "sipvnc: %s offers TLS MSRP, but msrp_tls "
-			   "is no here\n", sipua_call_peer(sip));
+	local->why = transport_refusal(app, media);
+	if (local->why) {
+		log_warn("sipvnc: %s refused: %s\n",
+			 sipua_call_peer(sip), local->why);
 		return 488;
 	}
 	if (media->we_serve_rfb) {
-		if (!app->desktop)
-			return 488;   /* `view` has no screen to share */
+		if (!app->desktop) {
+			local->why = "no screen to share here: call a "
+				"sipvnc serve, or share to this view";
+			return 488;
+		}
 		err = call_alloc(&call, app, true,
 				 rights == SIPUA_RIGHTS_CONTROL, -1);
 	}
@@ -341,10 +471,15 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 		int minor = 0, viewer_fd = app->mode == APP_VIEW ?
 			view_take_waiting_viewer(app, &minor) : -1;
 
-		if (app->mode != APP_VIEW)
+		if (app->mode != APP_VIEW) {
+			local->why = "this side shares its screen; it does "
+				"not view others";
 			return 488;
-		if (viewer_fd < 0)
+		}
+		if (viewer_fd < 0) {
+			local->why = "no local VNC viewer is waiting";
 			return 480;
+		}
 		err = call_alloc(&call, app, false, false, viewer_fd);
 		if (!err && minor && call_local_login(call, minor)) {
 			mem_deref(call);
@@ -356,13 +491,16 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 	if (err)
 		return 503;
 	/* Answer in the transport offered, never another (no downgrade). */
-	if (!media->late_offer &&
-	    msrp_session_set_tls(call->msrp, media->tls)) {
-		if (app->view_call == call)
-			view_call_ended(app);
-		mem_deref(call);
-		return 488;
+	if (!media->late_offer) {
+		err = msrp_session_set_tls(call->msrp, media->tls);
+		if (err) {
+			if (app->view_call == call)
+				view_call_ended(app);
+			mem_deref(call);
+			return start_refusal(err, local);
+		}
 	}
+	call_set_local_addr(call, media->local_addr);
 	call_describe_local(call, local);
 	/* A passive session listens from the 200 on: the caller may connect
 	 * before its ACK reaches us, and must not meet a 481.  After a late
@@ -371,15 +509,20 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 	if (!media->we_connect && !media->late_offer) {
 		err = call_start_media(call, media);
 		if (err) {
+			log_warn("sipvnc: MSRP start for %s failed: "
+				 "%m\n", sipua_call_peer(sip), err);
+			if (app->view_call == call)
+				view_call_ended(app);
 			mem_deref(call);
-			return 500;
+			return start_refusal(err, local);
 		}
 	}
+	call->incoming = true;
 	call_set_sip(call, sip);
 	sipua_call_set_arg(sip, call);
-	re_printf("sipvnc: call from %s accepted (%s)\n",
-		  sipua_call_peer(sip), !media->we_serve_rfb ? "we view" :
-		  rights == SIPUA_RIGHTS_CONTROL ? "control" : "view only");
+	log_info("sipvnc: call from %s accepted (%s)\n",
+		 sipua_call_peer(sip), !media->we_serve_rfb ? "we view" :
+		 rights == SIPUA_RIGHTS_CONTROL ? "control" : "view only");
 	return 0;
 }
 
@@ -387,16 +530,32 @@ static void on_established(struct sipua_call *sip,
 			   const struct sipua_media *media, void *arg)
 {
 	struct call *call = sipua_call_arg(sip);
+	struct sipua_local why;
+	unsigned status = 0;
 	int err;
 
 	(void)arg;
 	if (!call || call->media_started)
 		return;
 	call->we_connect = media->we_connect;
-	err = call_start_media(call, media);
-	if (err) {
-		re_fprintf(stderr, "sipvnc: MSRP start failed: %m\n", err);
-		call_end(call, true, "MSRP start failed");
+	/* An answer to our offer (or a late offer's ACK) is checked only
+	 * now: too late for a 488, so a BYE says it instead. */
+	memset(&why, 0, sizeof(why));
+	why.why = transport_refusal(call->app, media);
+	if (why.why)
+		status = 488;
+	else {
+		err = call_start_media(call, media);
+		if (err)
+			status = (unsigned)start_refusal(err, &why);
+	}
+	if (status) {
+		log_warn("sipvnc: MSRP with %s cannot start: %s\n",
+			 call->peer, why.why);
+		if (call->sip)
+			sipua_hangup(call->sip, status, why.why);
+		call->sip = NULL;
+		call_end(call, false, why.why);
 	}
 }
 
@@ -408,10 +567,13 @@ static int on_modified(struct sipua_call *sip, const struct sipua_media *media,
 	struct call *call = sipua_call_arg(sip);
 	int err;
 
-	if (!call || call->ended || !call->we_serve_rfb ||
-	    (media->tls && !msrp_sock_tls_available(call->app->msrp_sock)))
+	if (!call || call->ended || !call->we_serve_rfb)
+		return 488;
+	local->why = transport_refusal(call->app, media);
+	if (local->why)
 		return 488;
 	call->rfb = mem_deref(call->rfb);
+	call->bytes_out += bridge_sent(call->bridge);
 	call->bridge = mem_deref(call->bridge);
 	call->msrp = mem_deref(call->msrp);
 	err = msrp_session_alloc(&call->msrp, call->app->msrp_sock,
@@ -420,6 +582,7 @@ static int on_modified(struct sipua_call *sip, const struct sipua_media *media,
 	if (!err)
 		err = msrp_session_set_tls(call->msrp, media->tls);
 	if (!err) {
+		call_set_local_addr(call, media->local_addr);
 		call_describe_local(call, local);
 		call->we_connect = media->we_connect;
 		err = call_start_media(call, media);
@@ -427,8 +590,9 @@ static int on_modified(struct sipua_call *sip, const struct sipua_media *media,
 	if (err) {   /* ended by the timer: we are inside the SIP stack */
 		call->ended = true;
 		tmr_start(&call->teardown, 0, teardown, call);
+		return start_refusal(err, local);
 	}
-	return err ? 500 : 0;
+	return 0;
 }
 
 static void on_progress(struct sipua_call *sip, unsigned scode, void *arg)

@@ -1,15 +1,28 @@
 /*
- * conf_check.h - reject configuration files with keys sipvnc does not know.
+ * conf_check.h - check a configuration file before anything starts.
  *
  * libre's conf ignores what it is not asked for, so a misspelt `dney` line
  * would quietly let in a caller meant to be kept out.  Every module's keys
- * are listed in conf_check.c; a new key must be added there.
+ * are listed in conf_check.c; a new key must be added there (and, if its
+ * value has a form, to check_value()).
  */
 #ifndef SIPVNC_CONF_CHECK_H
 #define SIPVNC_CONF_CHECK_H
 
-/* 0 when every line of the file is a comment, blank, or a known key with a
- * value; otherwise prints "FILE:LINE: ..." on stderr and returns EINVAL. */
+#include <stdbool.h>
+#include <stddef.h>
+
+/* 0 when every line is a comment, blank, or a known key with a good
+ * value; otherwise reports each problem as "FILE:LINE: message" (plain:
+ * on stderr as is, for `sipvnc check`; else through the log) and returns
+ * EINVAL, or errno when the file cannot be read.  *problems (may be NULL)
+ * counts them. */
+int conf_check_report(const char *path, bool plain, unsigned *problems);
+/* Every key sipvnc knows (*n of them). */
+const char *const *conf_check_keys(size_t *n);
+/* conf_check_report(path, false, NULL) */
 int conf_check_file(const char *path);
+/* `sipvnc check -c FILE`: 0, 2 (usage) or 3 (problems, as sipvnc(1)). */
+int conf_check_main(int argc, char *argv[]);
 
 #endif

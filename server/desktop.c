@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "server/log.h"
 #include "server/desktop_int.h"
 
 /* libvncserver's wait between a change and its sending (its default: 5). */
@@ -20,6 +21,13 @@ struct rfb_client_tag {
 	struct desktop *dt;
 	int id;
 };
+
+void desktop_set_lost_handler(struct desktop *dt, desktop_lost_h *losth,
+			      void *arg)
+{
+	dt->losth = losth;
+	dt->lost_arg = arg;
+}
 
 static void on_capture_tmr(void *arg);
 
@@ -57,10 +65,13 @@ static void capture_now(struct desktop *dt)
 	desktop_copies_flush(dt->copies);
 	flush_changed(dt);
 	if (err) {
-		re_fprintf(stderr, "sipvnc: lost the X display (%m); "
-			   "stopping\n", err);
 		fd_close(capture_fd(dt->cap));
 		tmr_cancel(&dt->capture_tmr);
+		if (dt->losth) {
+			dt->losth(err, dt->lost_arg);
+			return;
+		}
+		log_err("sipvnc: lost the X display (%m); stopping\n", err);
 		re_cancel();
 		return;
 	}

@@ -38,4 +38,11 @@ int desktop_attach(struct desktop_client **dcp, struct desktop *dt,
 		   bool control, desktop_client_gone_h *goneh, void *arg,
 		   int *viewer_fd);
 
+/* Capture has stopped for good: the X display went away, or (ENODEV) the
+ * shared window was destroyed; the owner should end the calls and stop.
+ * Without a handler the event loop is stopped (re_cancel). */
+typedef void (desktop_lost_h)(int err, void *arg);
+void desktop_set_lost_handler(struct desktop *dt, desktop_lost_h *losth,
+			      void *arg);
+
 #endif

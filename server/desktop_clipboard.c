@@ -20,6 +20,7 @@
 
 #include "server/desktop_int.h"
 #include "server/desktop_clipboard.h"
+#include "server/log.h"
 
 enum clipboard_policy {
 	CLIPBOARD_CONTROL,
@@ -80,8 +81,7 @@ static void on_cut_text(char *str, int len, rfbClientPtr cl)
 		return;
 	n = capture_latin1_to_utf8(str, n, utf8, 2 * n);
 	if (!capture_set_clipboard(dcb->cap, utf8, n))
-		fprintf(stderr, "sipvnc: clipboard: %zu bytes from a viewer\n",
-			n);
+		log_info("sipvnc: clipboard: %zu bytes from a viewer\n", n);
 	free(utf8);
 }
 
@@ -95,8 +95,8 @@ static void on_cut_text_utf8(char *str, int len, rfbClientPtr cl)
 		return;
 	n = capture_utf8_valid_prefix(str, (size_t)len, CAPTURE_CLIPBOARD_MAX);
 	if (!capture_set_clipboard(dcb->cap, str, n))
-		fprintf(stderr, "sipvnc: clipboard: %zu bytes (UTF-8) from a "
-			"viewer\n", n);
+		log_info("sipvnc: clipboard: %zu bytes (UTF-8) from a "
+			 "viewer\n", n);
 }
 
 static bool send_cut_text(rfbClientPtr cl, const char *text, size_t len)
@@ -318,8 +318,8 @@ static void send_to_viewers(struct desktop_clipboard *dcb, const char *utf8,
 	free(ext.provide);
 	free(latin1);
 	if (sent)
-		fprintf(stderr, "sipvnc: clipboard: %zu bytes to %d "
-			"viewer(s), %d in UTF-8\n", len, sent, sent_utf8);
+		log_info("sipvnc: clipboard: %zu bytes to %d viewer(s), %d in "
+			 "UTF-8\n", len, sent, sent_utf8);
 }
 
 static void *sender_run(void *arg)

@@ -39,6 +39,8 @@ struct desktop {
 	rfbCursorPtr retired[RETIRED_CURSORS];
 	unsigned retired_next;
 	struct desktop_clipboard *clipboard;  /* desktop_clipboard.c */
+	desktop_lost_h *losth;    /* the X display went away */
+	void *lost_arg;
 };
 
 struct desktop_client {

@@ -4,6 +4,7 @@
  */
 #include <pthread.h>
 
+#include "server/log.h"
 #include "server/desktop_int.h"
 
 /* Clients whose sending is held while the framebuffer is swapped. */
@@ -102,8 +103,8 @@ static void swap_framebuffer(struct desktop *dt)
 	dt->format_pending = true;
 	desktop_copies_forget(dt->copies);
 	capture_release_previous(dt->cap);
-	re_fprintf(stderr, "sipvnc: the screen is now %dx%d\n", fmt->width,
-		   fmt->height);
+	log_warn("sipvnc: the screen is now %dx%d\n", fmt->width,
+		 fmt->height);
 	fix_format(dt);
 }
 

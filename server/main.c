@@ -21,13 +21,20 @@
 #include <re.h>
 
 #include "capture/capture.h"
+#include "server/log.h"
 #include "server/app.h"
 #include "server/ask.h"
 #include "server/conf_check.h"
 #include "server/desktop_clipboard.h"
 #include "server/desktop.h"
+#include "server/indicator.h"
+#include "server/reload.h"
+#include "server/service.h"
 
-#define SIPVNC_VERSION "0.1.0"
+#ifndef SIPVNC_VERSION     /* the Makefile passes debian/changelog's */
+#define SIPVNC_VERSION "unknown"
+#endif
+
 
 /* Used when no -c is given: loopback only, nobody allowed to call in. */
 static const char default_serve_conf[] =
@@ -38,10 +45,12 @@ static const char default_client_conf[] =
 
 static void usage(FILE *out)
 {
-	fputs("usage: sipvnc [serve] [-c FILE]\n"
+	fputs("usage: sipvnc [serve] [-c FILE] [-v]\n"
 	      "       sipvnc view [URI] [--listen unix:PATH|ADDR:PORT] "
 	      "[--no-auth] [-c FILE]\n"
 	      "       sipvnc share URI [--control] [-c FILE]\n"
+	      "       sipvnc check -c FILE\n"
+	      "       sipvnc --version\n"
 	      "       sipvnc web [-c FILE]\n"
 	      "       sipvnc passwd NAME\n"
 	      "\n"
@@ -66,7 +75,9 @@ static void usage(FILE *out)
 	      "       token is printed at start); elsewhere only with TLS\n"
 	      "       and web users (web_cert, web_user, web_allow)\n"
 	      "passwd print the web_user line for NAME's password (stdin)\n"
-	      "-c     configuration file (see conf/sipvnc.conf)\n"
+	      "check  report every problem of FILE as FILE:LINE: message\n"
+	      "-c     configuration file (see sipvnc.conf(5))\n"
+	      "-v     log at level debug\n"
 	      "--share-window ID|TITLE, --share-monitor NAME (serve, share)\n"
 	      "       share one window or RandR monitor, not the screen\n",
 	      out);
@@ -84,19 +95,54 @@ static void on_stop_timeout(void *arg)
 static struct tmr stop_tmr;     /* the un-REGISTER's grace period */
 static const char *program = "sipvnc";
 
+/* Hang up every call (BYE), un-REGISTER, and leave the loop once the
+ * requests had their moment on the wire. */
+static void stop_all(const char *why)
+{
+	stopping = true;
+	call_end_all(&app, why);         /* BYE, and each call's audit line */
+	list_flush(&app.calls);
+	if (app.ua)
+		sipua_shutdown(app.ua);  /* un-REGISTER */
+	tmr_init(&stop_tmr);
+	tmr_start(&stop_tmr, 500, on_stop_timeout, NULL);
+}
+
 static void on_signal(int sig)
 {
 	if (stopping) {
 		re_cancel();
 		return;
 	}
-	stopping = true;
-	re_printf("sipvnc: signal %d, stopping\n", sig);
-	list_flush(&app.calls);          /* hangs up every call */
-	if (app.ua)
-		sipua_shutdown(app.ua);  /* un-REGISTER */
-	tmr_init(&stop_tmr);
-	tmr_start(&stop_tmr, 500, on_stop_timeout, NULL);
+	log_info("sipvnc: signal %d, stopping\n", sig);
+	stop_all("sipvnc stopped (signal)");
+}
+
+/* Any thread may take it: only a byte into the reload pipe. */
+static void on_sighup(int sig)
+{
+	(void)sig;
+	reload_signal(app.reload);
+}
+
+/* Capture ended for good: the shared window was destroyed (ENODEV: a
+ * normal end of sharing), or the X display went away (status 5). */
+static void on_display_lost(int err, void *arg)
+{
+	(void)arg;
+	if (stopping)
+		return;
+	if (err == ENODEV) {
+		log_info("sipvnc: the shared window is gone: hanging up "
+			 "every call and stopping\n");
+		stop_all("the shared window is gone");
+		return;
+	}
+	log_err("sipvnc: the X display went away (%m): hanging up every "
+		"call and stopping (exit status %d)\n", err,
+		SIPVNC_EXIT_DISPLAY);
+	app.exit_status = SIPVNC_EXIT_DISPLAY;
+	stop_all("the X display went away");
 }
 
 static int load_conf(const char *path)
@@ -109,8 +155,8 @@ static int load_conf(const char *path)
 			return err;
 		err = conf_alloc(&app.conf, path);
 		if (err)
-			re_fprintf(stderr, "sipvnc: cannot read %s: %m\n",
-				   path, err);
+			log_err("sipvnc: cannot read %s: %m\n",
+				path, err);
 		return err;
 	}
 	if (app.mode == APP_SERVE)
@@ -134,8 +180,8 @@ static int apply_media_conf(struct sa *msrp_laddr)
 	app.msrp.chunk_size = 8192;
 	if (!conf_get_u32(app.conf, "msrp_chunk_size", &num)) {
 		if (num < 256 || num > 1024 * 1024) {
-			re_fprintf(stderr, "sipvnc: msrp_chunk_size %u is out "
-				   "of range (256..1048576)\n", num);
+			log_err("sipvnc: msrp_chunk_size %u is out "
+				"of range (256..1048576)\n", num);
 			return EINVAL;
 		}
 		app.msrp.chunk_size = num;
@@ -166,25 +212,41 @@ static int apply_media_conf(struct sa *msrp_laddr)
 		app.msrp.tls_key = tls_key;
 	if (!conf_get_str(app.conf, "msrp_tls_dir", tls_dir, sizeof(tls_dir)))
 		app.msrp.tls_dir = tls_dir;
+	/* Fingerprint-less TLS peers (Blink) are let in unless this says
+	 * every TLS peer must be authenticated. */
+	(void)conf_get_bool(app.conf, "msrp_tls_require_auth",
+			    &app.msrp.tls_require_auth);
+	/* Who answers takes a TLS offer in kind even with msrp_tls no: Blink
+	 * set to TLS (its default) refuses a TCP/MSRP answer. */
+	app.msrp.tls_answer = app.mode == APP_SERVE ||
+		(app.mode == APP_VIEW && !app.target[0]);
 	if (!app.msrp.tls_cert != !app.msrp.tls_key) {
-		re_fprintf(stderr, "sipvnc: msrp_tls_cert and msrp_tls_key "
-			   "go together\n");
+		log_err("sipvnc: msrp_tls_cert and msrp_tls_key "
+			"go together\n");
 		return EINVAL;
 	}
 
-	/* MSRP listens on the SIP address unless told otherwise. */
+	/* MSRP listens on the SIP address unless told otherwise: on every
+	 * address when SIP does, as with an account and no sip_listen. */
 	if (conf_get_str(app.conf, "msrp_listen", buf, sizeof(buf))) {
 		struct sa sip;
+		bool has_sip = !conf_get_str(app.conf, "sip_listen", buf,
+					     sizeof(buf));
 
-		if (conf_get_str(app.conf, "sip_listen", buf, sizeof(buf)) ||
-		    sa_decode(&sip, buf, strlen(buf)))
-			str_ncpy(buf, "127.0.0.1:0", sizeof(buf));
-		else
-			re_snprintf(buf, sizeof(buf), "%j:0", &sip);
+		if (has_sip && !sa_decode(&sip, buf, strlen(buf))) {
+			*msrp_laddr = sip;   /* keeps an IPv6 one's brackets */
+			sa_set_port(msrp_laddr, 0);
+			return 0;
+		}
+		str_ncpy(buf, "127.0.0.1", sizeof(buf));
+		if (!has_sip && !conf_get_str(app.conf, "account", buf,
+					      sizeof(buf)))
+			str_ncpy(buf, "::", sizeof(buf));
+		return sa_set_str(msrp_laddr, buf, 0) ? EINVAL : 0;
 	}
 	if (sa_decode(msrp_laddr, buf, strlen(buf))) {
-		re_fprintf(stderr, "sipvnc: msrp_listen wants ADDRESS:PORT, "
-			   "not '%s'\n", buf);
+		log_err("sipvnc: msrp_listen wants ADDRESS:PORT, "
+			"not '%s'\n", buf);
 		return EINVAL;
 	}
 	return 0;
@@ -204,8 +266,8 @@ static int apply_share_area(void)
 
 	if ((cli_window && strlen(cli_window) >= sizeof(window)) ||
 	    (cli_monitor && strlen(cli_monitor) >= sizeof(monitor))) {
-		re_fprintf(stderr, "sipvnc: a window or monitor name has at "
-			   "most %zu characters\n", sizeof(window) - 1);
+		log_err("sipvnc: a window or monitor name has at "
+			"most %zu characters\n", sizeof(window) - 1);
 		return EINVAL;
 	}
 	if (cli_window || cli_monitor) {
@@ -222,8 +284,8 @@ static int apply_share_area(void)
 	has_window = window[0] != '\0';
 	has_monitor = monitor[0] != '\0';
 	if (has_window && has_monitor) {
-		re_fprintf(stderr, "sipvnc: share_window and share_monitor "
-			   "exclude each other\n");
+		log_err("sipvnc: share_window and share_monitor "
+			"exclude each other\n");
 		return EINVAL;
 	}
 	if (has_window)
@@ -231,8 +293,8 @@ static int apply_share_area(void)
 	else if (has_monitor)
 		area = (struct capture_area){CAPTURE_MONITOR, monitor};
 	if (capture_set_default_area(&area)) {
-		re_fprintf(stderr, "sipvnc: share_window / share_monitor "
-			   "needs a name (at most 255 characters)\n");
+		log_err("sipvnc: share_window / share_monitor "
+			"needs a name (at most 255 characters)\n");
 		return EINVAL;
 	}
 	return 0;
@@ -249,12 +311,23 @@ static const struct sipua_handlers *sip_handlers(void)
 	ssize_t n;
 
 	handlers = app_sip_handlers;
+	handlers.calls_out_only = app.mode == APP_SHARE ||
+				  app.mode == APP_WEB ||
+				  (app.mode == APP_VIEW && app.target[0]);
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0 && app.mode == APP_SERVE) {
 		self[n] = '\0';
 		handlers.ask_argv = ask_argv;
 	}
 	return &handlers;
+}
+
+/* The display serve shares: the file's, else $DISPLAY. */
+static const char *serve_display(char *buf, size_t size)
+{
+	if (conf_get_str(app.conf, "display", buf, size) || !buf[0])
+		return getenv("DISPLAY");
+	return buf;
 }
 
 static int start(const char *listen_addr, bool no_auth,
@@ -278,40 +351,52 @@ static int start(const char *listen_addr, bool no_auth,
 		if (display[0] && setenv("DISPLAY", display, 1) < 0)
 			return errno;
 		err = desktop_open(&app.desktop, display[0] ? display : NULL);
+		if (!err)
+			desktop_set_lost_handler(app.desktop, on_display_lost,
+						 NULL);
+		if (!err)
+			err = indicator_open(&app, display[0] ? display : NULL);
 		if (err) {
-			re_fprintf(stderr, "sipvnc: cannot share display "
-				   "'%s': %m\n", display[0] ? display :
-				   getenv("DISPLAY") ? getenv("DISPLAY") : "",
-				   err);
+			log_err("sipvnc: cannot share display "
+				"'%s': %m\n", display[0] ? display :
+				getenv("DISPLAY") ? getenv("DISPLAY") : "",
+				err);
 			return err;
 		}
 		if (!conf_get_str(app.conf, "clipboard", clip, sizeof(clip)) &&
 		    desktop_set_clipboard_policy(app.desktop, clip)) {
-			re_fprintf(stderr, "sipvnc: clipboard must be control, "
-				   "all or off, not '%s'\n", clip);
+			log_err("sipvnc: clipboard must be control, "
+				"all or off, not '%s'\n", clip);
 			return EINVAL;
 		}
 	}
 
 	err = sipua_alloc(&app.ua, app.conf, sip_handlers(), &app);
 	if (err) {
-		re_fprintf(stderr, "sipvnc: SIP start failed: %m\n", err);
+		log_err("sipvnc: SIP start failed: %m\n", err);
 		return err;
 	}
 	/* MSRP resolves relay and path host names as SIP does (dns_server) */
 	app.msrp.dnsc = sipua_dnsc(app.ua);
 
 	err = msrp_sock_alloc(&app.msrp_sock, &msrp_laddr);
+	if (err == EAFNOSUPPORT && sa_is_any(&msrp_laddr) &&
+	    sa_af(&msrp_laddr) == AF_INET6) {
+		/* [::] by default, on a machine without IPv6 */
+		err = sa_set_str(&msrp_laddr, "0.0.0.0", 0);
+		if (!err)
+			err = msrp_sock_alloc(&app.msrp_sock, &msrp_laddr);
+	}
 	if (err) {
-		re_fprintf(stderr, "sipvnc: cannot listen for MSRP on %J: %m\n",
-			   &msrp_laddr, err);
+		log_err("sipvnc: cannot listen for MSRP on %J: %m\n",
+			&msrp_laddr, err);
 		return err;
 	}
 	/* Relay AUTH and the TLS certificate are the socket's, from now on. */
 	err = msrp_sock_configure(app.msrp_sock, &app.msrp);
 	if (err) {
-		re_fprintf(stderr, "sipvnc: MSRP relay/TLS setup failed: %m\n",
-			   err);
+		log_err("sipvnc: MSRP relay/TLS setup failed: %m\n",
+			err);
 		return err;
 	}
 
@@ -321,12 +406,12 @@ static int start(const char *listen_addr, bool no_auth,
 		int w, h;
 
 		desktop_size(app.desktop, &w, &h);
-		re_printf("sipvnc: sharing %s (%dx%d) at %s\n",
-			  display[0] ? display : getenv("DISPLAY"), w, h,
-			  sipua_contact_uri(app.ua));
-		re_printf("sipvnc: try: %s view %s  (it prints the "
-			  "vncviewer command)\n", program,
-			  sipua_contact_uri(app.ua));
+		log_info("sipvnc: sharing %s (%dx%d) at %s\n",
+			 display[0] ? display : getenv("DISPLAY"), w, h,
+			 sipua_contact_uri(app.ua));
+		log_info("sipvnc: try: %s view %s  (it prints the "
+			 "vncviewer command)\n", program,
+			 sipua_contact_uri(app.ua));
 		return 0;
 	}
 
@@ -340,21 +425,25 @@ static int start(const char *listen_addr, bool no_auth,
 		struct sipua_local local;
 		struct sipua_call *sip;
 		struct call *call;
+		char ip[64];
 
 		err = call_alloc(&call, &app, true, app.share_control, -1);
 		if (!err) {
+			sipua_local_addr_for(app.ua, app.target, ip,
+					     sizeof(ip));
+			call_set_local_addr(call, ip);
 			call_describe_local(call, &local);
 			err = sipua_connect(&sip, app.ua, app.target, true,
 					    &local, call);
 		}
 		if (err) {
-			re_fprintf(stderr, "sipvnc: cannot call %s: %m\n",
-				   app.target, err);
+			log_err("sipvnc: cannot call %s: %m\n",
+				app.target, err);
 			return err;
 		}
 		call_set_sip(call, sip);
-		re_printf("sipvnc: calling %s to share this screen\n",
-			  app.target);
+		log_info("sipvnc: calling %s to share this screen\n",
+			 app.target);
 		return 0;
 	}
 	}
@@ -372,17 +461,20 @@ int main(int argc, char *argv[])
 		{"share-monitor", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
+		{"verbose", no_argument, NULL, 'v'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *conf_path = NULL, *listen_addr = NULL;
 	bool no_auth = false;
-	int opt, err;
+	int opt, err, lock_fd = -1;
 
 	program = argv[0];
 	if (argc > 1 && !strcmp(argv[1], "ask"))
 		return ask_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "passwd"))
 		return web_passwd_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "check"))
+		return conf_check_main(argc - 1, argv + 1);
 	app.mode = APP_SERVE;
 	app.waiting_viewer_fd = -1;
 	if (argc > 1 && argv[1][0] != '-') {
@@ -411,6 +503,7 @@ int main(int argc, char *argv[])
 		case 'M': cli_monitor = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': puts("sipvnc " SIPVNC_VERSION); return 0;
+		case 'v': app.log.forced = true; break;
 		default: usage(stderr); return 2;
 		}
 	}
@@ -436,23 +529,61 @@ int main(int argc, char *argv[])
 	err = libre_init();
 	if (err)
 		return 1;
+	log_open(&app.log);
+	if (app.log.forced)
+		log_set_level(&app.log, DBG_DEBUG);
 
 	err = load_conf(conf_path);
+	if (err)   /* a bad or unreadable file */
+		app.exit_status = SIPVNC_EXIT_CONFIG;
+	if (!err) {
+		err = service_log_level(&app, app.conf);
+		if (err)
+			app.exit_status = SIPVNC_EXIT_CONFIG;
+	}
+	if (!err)
+		log_debug("sipvnc: %s, configuration %s, log level %s\n",
+			  SIPVNC_VERSION, conf_path ? conf_path : "built in",
+			  log_level_name(app.log.level));
+	if (!err && app.mode == APP_SERVE) {
+		char display[128];
+
+		err = service_lock(serve_display(display, sizeof(display)),
+				   conf_path, &lock_fd);
+		if (err == EALREADY)
+			app.exit_status = SIPVNC_EXIT_RUNNING;
+	}
 	if (!err)
 		err = start(listen_addr, no_auth, conf_path);
+	if (!err) {
+		struct sigaction sa = { .sa_handler = on_sighup,
+					.sa_flags = SA_RESTART };
+
+		err = reload_alloc(&app.reload, &app, conf_path);
+		if (!err)
+			err = sigaction(SIGHUP, &sa, NULL) < 0 ? errno : 0;
+	}
 	if (!err)
 		err = re_main(on_signal);
 
 	web_stop(&app);   /* its sessions end their calls */
+	signal(SIGHUP, SIG_DFL);
+	app.reload = mem_deref(app.reload);
 	list_flush(&app.calls);
 	/* the socket uses the ua's DNS client: it goes first */
 	app.msrp_sock = mem_deref(app.msrp_sock);
 	app.ua = mem_deref(app.ua);
+	indicator_close(&app);
 	app.desktop = mem_deref(app.desktop);
 	app.conf = mem_deref(app.conf);
 	view_stop(&app);
 	libre_close();
 	tmr_cancel(&stop_tmr);
 	mem_debug();
-	return err ? 1 : 0;
+	log_close();
+	if (lock_fd >= 0)
+		close(lock_fd);   /* the next instance may start */
+	if (app.exit_status)
+		return app.exit_status;
+	return err ? SIPVNC_EXIT_FAILURE : SIPVNC_EXIT_OK;
 }

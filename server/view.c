@@ -25,6 +25,7 @@
 
 #include <re.h>
 
+#include "server/log.h"
 #include "server/app.h"
 #include "server/view_gate.h"
 #include "server/view_rfb.h"
@@ -51,8 +52,8 @@ static void viewer_ready(struct app *app, int fd, int minor)
 	if (busy(app)) {
 		uint8_t msg[64];
 
-		re_fprintf(stderr, "sipvnc: a viewer is already connected; "
-			   "refusing another\n");
+		log_warn("sipvnc: a viewer is already connected; "
+			 "refusing another\n");
 		if (minor)
 			(void)send(fd, msg, view_rfb_security_result(msg,
 				   sizeof(msg), minor, "another viewer is "
@@ -63,8 +64,8 @@ static void viewer_ready(struct app *app, int fd, int minor)
 	if (!app->target[0]) {
 		app->waiting_viewer_fd = fd;
 		app->waiting_viewer_minor = minor;
-		re_printf("sipvnc: viewer connected; waiting for a call "
-			  "sharing a screen\n");
+		log_info("sipvnc: viewer connected; waiting for a call "
+			 "sharing a screen\n");
 		return;
 	}
 
@@ -72,7 +73,7 @@ static void viewer_ready(struct app *app, int fd, int minor)
 	if (err)
 		return;
 	app->view_call = call;
-	re_printf("sipvnc: viewer connected; calling %s\n", app->target);
+	log_info("sipvnc: viewer connected; calling %s\n", app->target);
 }
 
 static void on_login_pass(int fd, int minor, void *arg)
@@ -98,9 +99,9 @@ static void on_local_viewer(int flags, void *arg)
 
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
 		    (cred.uid != geteuid() && cred.uid != 0)) {
-			re_fprintf(stderr, "sipvnc: refusing a viewer of uid "
-				   "%d on %s\n", len == sizeof(cred) ?
-				   (int)cred.uid : -1, vl->sock_path);
+			log_warn("sipvnc: refusing a viewer of uid "
+				 "%d on %s\n", len == sizeof(cred) ?
+				 (int)cred.uid : -1, vl->sock_path);
 			close(fd);
 			return;
 		}
@@ -111,8 +112,8 @@ static void on_local_viewer(int flags, void *arg)
 				 sizeof(on));
 	}
 	if (busy(app)) {
-		re_fprintf(stderr, "sipvnc: a viewer is already connected; "
-			   "refusing another\n");
+		log_warn("sipvnc: a viewer is already connected; "
+			 "refusing another\n");
 		close(fd);
 		return;
 	}
@@ -151,20 +152,20 @@ static int view_rundir(char *dir, size_t size)
 	else
 		n = snprintf(dir, size, "/tmp/sipvnc-%u", (unsigned)geteuid());
 	if (n < 0 || (size_t)n >= size) {
-		re_fprintf(stderr, "sipvnc: XDG_RUNTIME_DIR is too long\n");
+		log_warn("sipvnc: XDG_RUNTIME_DIR is too long\n");
 		return ENAMETOOLONG;
 	}
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		n = errno;
-		re_fprintf(stderr, "sipvnc: cannot make %s: %m\n", dir, n);
+		log_warn("sipvnc: cannot make %s: %m\n", dir, n);
 		return n;
 	}
 	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
 	    st.st_uid != geteuid()) {
-		re_fprintf(stderr, "sipvnc: %s is not a directory of yours; "
-			   "refusing to put a viewer socket or password "
-			   "there (set XDG_RUNTIME_DIR or use --listen "
-			   "unix:PATH)\n", dir);
+		log_warn("sipvnc: %s is not a directory of yours; "
+			 "refusing to put a viewer socket or password "
+			 "there (set XDG_RUNTIME_DIR or use --listen "
+			 "unix:PATH)\n", dir);
 		return EPERM;
 	}
 	if ((st.st_mode & 077) && chmod(dir, 0700) < 0)
@@ -211,15 +212,15 @@ static int listen_unix(struct view_local *vl, const char *path)
 	else
 		n = snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
 	if (n < 0 || (size_t)n >= sizeof(sun.sun_path) || (path && !path[0])) {
-		re_fprintf(stderr, "sipvnc: a Unix socket path has 1 to %zu "
-			   "characters\n", sizeof(sun.sun_path) - 1);
+		log_warn("sipvnc: a Unix socket path has 1 to %zu "
+			 "characters\n", sizeof(sun.sun_path) - 1);
 		return ENAMETOOLONG;
 	}
 	if (!lstat(sun.sun_path, &st)) {
 		if (!S_ISSOCK(st.st_mode) || unix_live(&sun)) {
-			re_fprintf(stderr, "sipvnc: %s is in use (%s)\n",
-				   sun.sun_path, S_ISSOCK(st.st_mode) ?
-				   "another sipvnc view?" : "not a socket");
+			log_warn("sipvnc: %s is in use (%s)\n",
+				 sun.sun_path, S_ISSOCK(st.st_mode) ?
+				 "another sipvnc view?" : "not a socket");
 			return EADDRINUSE;
 		}
 		(void)unlink(sun.sun_path);   /* left by a crashed run */
@@ -235,8 +236,8 @@ static int listen_unix(struct view_local *vl, const char *path)
 	if (!err && listen(fd, 4) < 0)
 		err = errno;
 	if (err) {
-		re_fprintf(stderr, "sipvnc: cannot listen on %s: %m\n",
-			   sun.sun_path, err);
+		log_warn("sipvnc: cannot listen on %s: %m\n",
+			 sun.sun_path, err);
 		close(fd);
 		return err;
 	}
@@ -251,15 +252,15 @@ static int listen_tcp(struct view_local *vl, const char *addr, struct sa *la)
 	int fd, err, on = 1;
 
 	if (sa_decode(la, addr, strlen(addr))) {
-		re_fprintf(stderr, "sipvnc: --listen wants unix:PATH or "
-			   "ADDRESS:PORT, not '%s'\n", addr);
+		log_warn("sipvnc: --listen wants unix:PATH or "
+			 "ADDRESS:PORT, not '%s'\n", addr);
 		return EINVAL;
 	}
 	if (!sa_is_loopback(la)) {
-		re_fprintf(stderr, "sipvnc: --listen %s: a VNC viewer's "
-			   "connection is not encrypted, so it stays on "
-			   "loopback (reach it from elsewhere through SSH)\n",
-			   addr);
+		log_warn("sipvnc: --listen %s: a VNC viewer's "
+			 "connection is not encrypted, so it stays on "
+			 "loopback (reach it from elsewhere through SSH)\n",
+			 addr);
 		return EACCES;
 	}
 	fd = socket(sa_af(la), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -269,8 +270,8 @@ static int listen_tcp(struct view_local *vl, const char *addr, struct sa *la)
 	if (bind(fd, &la->u.sa, la->len) < 0 || listen(fd, 4) < 0 ||
 	    getsockname(fd, &la->u.sa, &len) < 0) {
 		err = errno;
-		re_fprintf(stderr, "sipvnc: cannot listen on %s: %m\n",
-			   addr, err);
+		log_warn("sipvnc: cannot listen on %s: %m\n",
+			 addr, err);
 		close(fd);
 		return err;
 	}
@@ -311,12 +312,12 @@ static void print_start(const struct app *app, const char *how,
 			const char *who)
 {
 	if (app->target[0])
-		re_printf("sipvnc: connect a VNC viewer to call %s: %s\n"
-			  "sipvnc: %s\n", app->target, how, who);
+		log_info("sipvnc: connect a VNC viewer to call %s: %s\n"
+			 "sipvnc: %s\n", app->target, how, who);
 	else
-		re_printf("sipvnc: connect a VNC viewer, then share a screen "
-			  "to %s: %s\nsipvnc: %s\n",
-			  sipua_contact_uri(app->ua), how, who);
+		log_info("sipvnc: connect a VNC viewer, then share a screen "
+			 "to %s: %s\nsipvnc: %s\n",
+			 sipua_contact_uri(app->ua), how, who);
 }
 
 int view_start(struct app *app, const char *listen_addr, bool no_auth)
@@ -337,8 +338,8 @@ int view_start(struct app *app, const char *listen_addr, bool no_auth)
 		if (err)
 			return err;
 		if (no_auth)
-			re_printf("sipvnc: --no-auth: the Unix socket has no "
-				  "password anyway\n");
+			log_info("sipvnc: --no-auth: the Unix socket has no "
+				 "password anyway\n");
 		re_snprintf(how, sizeof(how), "vncviewer %H", shell_word,
 			    vl->sock_path);
 		re_snprintf(who, sizeof(who), "only uid %u (you) can connect "
@@ -356,7 +357,7 @@ int view_start(struct app *app, const char *listen_addr, bool no_auth)
 			re_snprintf(who, sizeof(who), "--no-auth: ANY local "
 				    "user who connects to %J places calls as "
 				    "you", &la);
-			re_fprintf(stderr, "sipvnc: warning: %s\n", who);
+			log_warn("sipvnc: warning: %s\n", who);
 		}
 		else {
 			err = view_rundir(dir, sizeof(dir));

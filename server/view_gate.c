@@ -14,6 +14,7 @@
 #include "server/view_gate.h"
 #include "server/view_passwd.h"
 #include "server/view_rfb.h"
+#include "server/log.h"
 
 enum {
 	PASSWD_LEN = VIEW_PASSWD_MAX,
@@ -114,8 +115,8 @@ static void wrong_answer(struct login *l)
 	struct view_gate *gate = l->gate;
 
 	gate->fails++;
-	re_fprintf(stderr, "sipvnc: a local viewer gave a wrong VNC password "
-		   "(%u in a row)\n", gate->fails);
+	log_warn("sipvnc: a local viewer gave a wrong VNC password "
+		 "(%u in a row)\n", gate->fails);
 	if (gate->fails >= FAILS_BEFORE_BLOCK) {
 		unsigned shift = gate->fails - FAILS_BEFORE_BLOCK;
 		uint64_t ms = shift > 8 ? BLOCK_MAX_MS :
@@ -124,9 +125,9 @@ static void wrong_answer(struct login *l)
 		if (ms > BLOCK_MAX_MS)
 			ms = BLOCK_MAX_MS;
 		gate->blocked_until = tmr_jiffies() + ms;
-		re_fprintf(stderr, "sipvnc: refusing local viewers for %llu s "
-			   "after %u wrong passwords\n",
-			   (unsigned long long)(ms + 999) / 1000, gate->fails);
+		log_warn("sipvnc: refusing local viewers for %llu s "
+			 "after %u wrong passwords\n",
+			 (unsigned long long)(ms + 999) / 1000, gate->fails);
 	}
 	/* nothing more is read; the answer comes late, so one connection
 	 * cannot guess faster than once a second */
@@ -170,7 +171,7 @@ static void check_response(struct login *l)
 	l->fd = -1;
 	minor = l->minor;
 	mem_deref(l);
-	re_printf("sipvnc: a local viewer logged in with the VNC password\n");
+	log_info("sipvnc: a local viewer logged in with the VNC password\n");
 	gate->passh(fd, minor, gate->arg);
 }
 
@@ -271,8 +272,8 @@ void view_gate_login(struct view_gate *gate, int fd)
 	int flags;
 
 	if (list_count(&gate->logins) >= LOGINS_MAX) {
-		re_fprintf(stderr, "sipvnc: %d local viewers are logging in "
-			   "already; refusing another\n", LOGINS_MAX);
+		log_warn("sipvnc: %d local viewers are logging in "
+			 "already; refusing another\n", LOGINS_MAX);
 		close(fd);
 		return;
 	}
@@ -324,8 +325,8 @@ int view_gate_alloc(struct view_gate **gp, const char *passwd_path,
 	if (!err)
 		err = view_passwd_write(passwd_path, gate->passwd);
 	if (err) {
-		re_fprintf(stderr, "sipvnc: cannot write the password file "
-			   "%s: %m\n", passwd_path, err);
+		log_warn("sipvnc: cannot write the password file "
+			 "%s: %m\n", passwd_path, err);
 		mem_deref(gate);
 		return err;
 	}

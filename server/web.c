@@ -25,6 +25,7 @@
 
 #include <re.h>
 
+#include "server/log.h"
 #include "server/web.h"
 #include "sip/caller_uri.h"
 
@@ -200,7 +201,7 @@ static void login_failed(struct web *web, const struct sa *peer,
 
 	f->fails++;
 	f->last = tmr_jiffies();
-	re_fprintf(stderr, "sipvnc: web login failed for '%r' from %j "
+	log_warn("sipvnc: web login failed for '%r' from %j "
 		   "(%u in a row)\n", user, peer, f->fails);
 	if (f->fails >= FAILS_BEFORE_BLOCK) {
 		unsigned shift = f->fails - FAILS_BEFORE_BLOCK;
@@ -209,7 +210,7 @@ static void login_failed(struct web *web, const struct sa *peer,
 		if (ms > BLOCK_MAX_MS)
 			ms = BLOCK_MAX_MS;
 		f->blocked_until = f->last + ms;
-		re_fprintf(stderr, "sipvnc: web logins from %j refused for "
+		log_warn("sipvnc: web logins from %j refused for "
 			   "%llu s\n", peer, (unsigned long long)ms / 1000);
 	}
 }
@@ -431,7 +432,7 @@ static void post_ticket(struct web *web, struct http_conn *conn,
 	}
 	if (user && policy_check(user->targets, target, &rights) !=
 	    POLICY_ALLOWED) {
-		re_fprintf(stderr, "sipvnc: web user %s may not call %s; "
+		log_warn("sipvnc: web user %s may not call %s; "
 			   "refused\n", user->name, target);
 		reply_error(conn, 403, "Forbidden",
 			    "you may not call this address");
@@ -493,7 +494,7 @@ static void upgrade(struct web *web, struct http_conn *conn,
 		return;
 	}
 	if (!origin_ok(web, msg, host)) {
-		re_fprintf(stderr, "sipvnc: web: WebSocket from %J with a "
+		log_warn("sipvnc: web: WebSocket from %J with a "
 			   "foreign or missing Origin refused\n",
 			   http_conn_peer(conn));
 		reply_text(conn, 403, "Forbidden", NULL,
@@ -502,7 +503,7 @@ static void upgrade(struct web *web, struct http_conn *conn,
 	}
 	t = take_ticket(web, msg);
 	if (!t) {
-		re_fprintf(stderr, "sipvnc: web: WebSocket from %J without a "
+		log_warn("sipvnc: web: WebSocket from %J without a "
 			   "valid ticket refused\n", http_conn_peer(conn));
 		reply_text(conn, 403, "Forbidden", NULL,
 			   "missing, used or expired ticket\n");
@@ -603,16 +604,16 @@ static void print_start(const struct web *web)
 	const char *scheme = web->tls ? "https" : "http";
 
 	if (web->open) {
-		re_printf("sipvnc: web gateway: open %s://%s/?token=%s\n",
+		log_info("sipvnc: web gateway: open %s://%s/?token=%s\n",
 			  scheme, web->names[0], web->token);
-		re_printf("sipvnc: web: only who has that token (you) can "
+		log_info("sipvnc: web: only who has that token (you) can "
 			  "place calls from %J; other local users see only "
 			  "the login page\n", &web->laddr);
 	}
 	else {
-		re_printf("sipvnc: web gateway: open %s://%s/\n", scheme,
+		log_info("sipvnc: web gateway: open %s://%s/\n", scheme,
 			  web->names[0]);
-		re_printf("sipvnc: web: %u web user(s) log in with HTTP "
+		log_info("sipvnc: web: %u web user(s) log in with HTTP "
 			  "Digest; they call only their web_allow "
 			  "targets\n", web->n_users);
 	}
@@ -645,7 +646,7 @@ int web_start(struct app *app, const char *conf_path)
 	else
 		err = http_listen(&web->hs, &web->laddr, on_request, web);
 	if (err) {
-		re_fprintf(stderr, "sipvnc: web: cannot listen on %J: %m\n",
+		log_warn("sipvnc: web: cannot listen on %J: %m\n",
 			   &web->laddr, err);
 		return err;
 	}

@@ -24,6 +24,7 @@
 
 #include <re.h>
 
+#include "server/log.h"
 #include "server/web.h"
 
 #ifndef SIPVNC_WEB_DIR
@@ -72,12 +73,12 @@ static int user_line(struct web *web, char *rest, unsigned lineno)
 	struct web_user *u;
 
 	if (!name || !ha1 || strtok(NULL, " \t") || !name_ok(name)) {
-		re_fprintf(stderr, "sipvnc: line %u: web_user NAME HA1 (from "
+		log_warn("sipvnc: line %u: web_user NAME HA1 (from "
 			   "`sipvnc passwd NAME`)\n", lineno);
 		return EINVAL;
 	}
 	if (user_find(web, name) || web->n_users == WEB_USERS_MAX) {
-		re_fprintf(stderr, "sipvnc: line %u: web user %s twice, or "
+		log_warn("sipvnc: line %u: web user %s twice, or "
 			   "more than %d users\n", lineno, name,
 			   WEB_USERS_MAX);
 		return EINVAL;
@@ -85,7 +86,7 @@ static int user_line(struct web *web, char *rest, unsigned lineno)
 	u = &web->users[web->n_users];
 	str_ncpy(u->name, name, sizeof(u->name));
 	if (hex_ha1(u->ha1, ha1)) {
-		re_fprintf(stderr, "sipvnc: line %u: web_user %s: the HA1 is "
+		log_warn("sipvnc: line %u: web_user %s: the HA1 is "
 			   "32 hex digits (sipvnc passwd %s)\n", lineno, name,
 			   name);
 		return EINVAL;
@@ -103,7 +104,7 @@ static int allow_line(struct web *web, char *rest, unsigned lineno)
 	struct web_user *u = name ? user_find(web, name) : NULL;
 
 	if (!u || !value) {
-		re_fprintf(stderr, "sipvnc: line %u: web_allow NAME URI "
+		log_warn("sipvnc: line %u: web_allow NAME URI "
 			   "[view|control] needs a web_user NAME line "
 			   "before it\n", lineno);
 		return EINVAL;
@@ -121,7 +122,7 @@ static int allow_line(struct web *web, char *rest, unsigned lineno)
 	}
 	else if (!policy_add(u->targets, false, value))
 		return 0;
-	re_fprintf(stderr, "sipvnc: line %u: web_allow %s: '%s' is no "
+	log_warn("sipvnc: line %u: web_allow %s: '%s' is no "
 		   "URI [view|control] (sip:user@host or *@domain)\n",
 		   lineno, name, value);
 	return EINVAL;
@@ -177,7 +178,7 @@ static int find_root(struct web *web)
 			  sizeof(web->root))) {
 		if (has_file(web->root, "index.html"))
 			return 0;
-		re_fprintf(stderr, "sipvnc: web_root %s has no index.html\n",
+		log_warn("sipvnc: web_root %s has no index.html\n",
 			   web->root);
 		return ENOENT;
 	}
@@ -196,7 +197,7 @@ static int find_root(struct web *web)
 	str_ncpy(web->root, SIPVNC_WEB_DIR, sizeof(web->root));
 	if (has_file(web->root, "index.html"))
 		return 0;
-	re_fprintf(stderr, "sipvnc: the web page is not installed (no "
+	log_warn("sipvnc: the web page is not installed (no "
 		   "PREFIX/share/sipvnc/web, no %s): set web_root\n",
 		   SIPVNC_WEB_DIR);
 	return ENOENT;
@@ -209,7 +210,7 @@ static int find_novnc(struct web *web)
 		str_ncpy(web->novnc, "/usr/share/novnc", sizeof(web->novnc));
 	if (has_file(web->novnc, "core/rfb.js"))
 		return 0;
-	re_fprintf(stderr, "sipvnc: no noVNC in %s (apt install novnc, or "
+	log_warn("sipvnc: no noVNC in %s (apt install novnc, or "
 		   "set web_novnc to a noVNC 1.3 or later)\n", web->novnc);
 	return ENOENT;
 }
@@ -258,7 +259,7 @@ int web_conf_names(struct web *web)
 		err = conf_apply(web->app->conf, "web_name", name_handler,
 				 web);
 	if (err)
-		re_fprintf(stderr, "sipvnc: at most %d web_name lines\n",
+		log_warn("sipvnc: at most %d web_name lines\n",
 			   WEB_NAMES_MAX - 3);
 	return err;
 }
@@ -272,14 +273,14 @@ int web_conf_read(struct web *web, const struct conf *conf,
 	if (conf_get_str(conf, "web_listen", buf, sizeof(buf)))
 		str_ncpy(buf, "127.0.0.1:8080", sizeof(buf));
 	if (sa_decode(&web->laddr, buf, strlen(buf))) {
-		re_fprintf(stderr, "sipvnc: web_listen wants ADDRESS:PORT, "
+		log_warn("sipvnc: web_listen wants ADDRESS:PORT, "
 			   "not '%s'\n", buf);
 		return EINVAL;
 	}
 	web->tls = !conf_get_str(conf, "web_cert", web->cert,
 				 sizeof(web->cert));
 	if (web->tls && access(web->cert, R_OK)) {
-		re_fprintf(stderr, "sipvnc: web_cert %s: %m\n", web->cert,
+		log_warn("sipvnc: web_cert %s: %m\n", web->cert,
 			   errno);
 		return errno;
 	}
@@ -287,7 +288,7 @@ int web_conf_read(struct web *web, const struct conf *conf,
 	if (!conf_get_u32(conf, "web_answer_timeout",
 			  &web->answer_timeout_s) &&
 	    (web->answer_timeout_s < 1 || web->answer_timeout_s > 3600)) {
-		re_fprintf(stderr, "sipvnc: web_answer_timeout is 1 to 3600 "
+		log_warn("sipvnc: web_answer_timeout is 1 to 3600 "
 			   "seconds\n");
 		return EINVAL;
 	}
@@ -295,7 +296,7 @@ int web_conf_read(struct web *web, const struct conf *conf,
 	if (err)
 		return err;
 	if (!sa_is_loopback(&web->laddr) && (!web->tls || !web->n_users)) {
-		re_fprintf(stderr, "sipvnc: web_listen %J is not loopback: "
+		log_warn("sipvnc: web_listen %J is not loopback: "
 			   "refusing to start without %s (anyone who reaches "
 			   "it could place calls as us%s)\n", &web->laddr,
 			   !web->tls ? "web_cert (TLS)" : "a web_user",

@@ -24,6 +24,7 @@
 
 #include <re.h>
 
+#include "server/log.h"
 #include "server/web.h"
 #include "server/web_rfb.h"
 
@@ -100,7 +101,7 @@ static void status(struct web_session *s, const char *state,
 				   state, esc);
 }
 
-static void log_line(const struct web_session *s)
+static void session_log(const struct web_session *s)
 {
 	struct tm tm;
 	char when[32];
@@ -108,7 +109,7 @@ static void log_line(const struct web_session *s)
 
 	(void)gmtime_r(&s->start, &tm);
 	(void)strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	re_printf("sipvnc: web session: user %s from %J target %s rights "
+	log_info("sipvnc: web session: user %s from %J target %s rights "
 		  "%s start %s duration %llu.%03llus bytes to browser %llu "
 		  "from browser %llu; ended: %s\n", s->user, &s->peer,
 		  s->target, s->control ? "control" : "view", when,
@@ -183,7 +184,7 @@ static void session_end(struct web_session *s, const char *why,
 				    text);
 	}
 	s->phase = P_ENDED;
-	log_line(s);
+	session_log(s);
 	if (s->fd >= 0) {
 		fd_close(s->fd);
 		close(s->fd);
@@ -495,7 +496,7 @@ int web_session_start(struct web *web, struct http_conn *conn,
 		err = websock_accept(&s->wc, web->ws, conn, msg, KEEPALIVE_S,
 				     on_ws_recv, on_ws_close, s);
 	if (err) {
-		re_fprintf(stderr, "sipvnc: web: WebSocket failed: %m\n", err);
+		log_warn("sipvnc: web: WebSocket failed: %m\n", err);
 		mem_deref(s);
 		return err;
 	}
@@ -519,7 +520,7 @@ int web_session_start(struct web *web, struct http_conn *conn,
 	/* a desk may ring for ever: the page says "no answer" instead */
 	tmr_start(&s->ring, web->answer_timeout_s * 1000ULL, on_ring_timeout,
 		  s);
-	re_printf("sipvnc: web: %s from %J calls %s (%s)\n", s->user,
+	log_info("sipvnc: web: %s from %J calls %s (%s)\n", s->user,
 		  &s->peer, s->target, s->control ? "control" : "view");
 	watch(s);
 	return 0;

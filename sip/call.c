@@ -153,7 +153,7 @@ int sipua_answer_handler(const struct sip_msg *msg, void *arg)
 				   mbuf_get_left(msg->mb), call->we_serve_rfb,
 				   &why);
 	if (err) {
-		sipua_log("call to %s: unusable answer: %s\n", call->peer, why);
+		sipua_warn("call to %s: unusable answer: %s\n", call->peer, why);
 		call->fail_status = 488;
 		call->fail_reason = why;
 		return err;
@@ -255,7 +255,7 @@ int sipua_connect(struct sipua_call **callp, struct sipua *ua,
 	char offer[SIPUA_SDP_BUF_SIZE];
 	char from[320];
 	struct mbuf *mb;
-	struct sa laddr;
+	struct sa laddr, towards;
 	int err;
 
 	if (!callp || !ua || !uri || !local_path ||
@@ -277,8 +277,12 @@ int sipua_connect(struct sipua_call **callp, struct sipua *ua,
 	str_ncpy(call->local_fingerprint, ours->fingerprint,
 		 sizeof(call->local_fingerprint));
 	str_ncpy(call->peer, uri, sizeof(call->peer));
-	if (sip_transp_laddr(ua->sip, &laddr, SIP_TRANSP_UDP, NULL))
-		laddr = ua->listen_addr;
+	/* our From without an account: the transport libre will send from,
+	 * the first of the callee's family when its host is an address */
+	if ((sipua_net_route_src_uri(&towards, uri) ||
+	     sip_transp_laddr(ua->sip, &laddr, SIP_TRANSP_UDP, &towards)) &&
+	    sip_transp_laddr(ua->sip, &laddr, SIP_TRANSP_UDP, NULL))
+		laddr = ua->listen_plain.addr;
 	sipua_choose_local_ip(call->local_ip, sizeof(call->local_ip), local_path,
 			&laddr);
 
@@ -309,7 +313,7 @@ int sipua_connect(struct sipua_call **callp, struct sipua *ua,
 	mem_deref(mb);
  out:
 	if (err) {
-		sipua_log("cannot call %s (%m)\n", uri, err);
+		sipua_warn("cannot call %s (%m)\n", uri, err);
 		mem_deref(call);
 		return err;
 	}

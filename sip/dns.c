@@ -25,7 +25,7 @@ static int dns_server_handler(const struct pl *val, void *arg)
 	struct sa *sa;
 
 	if (servers->n == MAX_NAMESERVERS) {
-		sipua_log("more than %u dns_server lines\n", MAX_NAMESERVERS);
+		sipua_warn("more than %u dns_server lines\n", MAX_NAMESERVERS);
 		return E2BIG;
 	}
 	sa = &servers->addr[servers->n];
@@ -34,7 +34,7 @@ static int dns_server_handler(const struct pl *val, void *arg)
 	    (sa_decode(sa, buf, strlen(buf)) &&
 	     sa_set_str(sa, buf, DNS_PORT)) ||
 	    !sa_port(sa)) {
-		sipua_log("bad dns_server '%r' (ADDR[:PORT])\n", val);
+		sipua_warn("bad dns_server '%r' (ADDR[:PORT])\n", val);
 		return EINVAL;
 	}
 	servers->n++;

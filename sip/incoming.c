@@ -13,8 +13,8 @@ static void reject(struct sipua *ua, const struct sip_msg *msg,
 {
 	if (status < 300 || status > 699)
 		status = 500;
-	sipua_log("INVITE from %s refused: %u %s (%s)\n", caller, status,
-		  sipua_reason_phrase(status), why);
+	sipua_warn("INVITE from %s refused: %u %s (%s)\n", caller, status,
+		   sipua_reason_phrase(status), why);
 	/* no transaction: a flood of refusals must not hold memory */
 	(void)sipua_sreplyf(ua->sip, msg, ua->nonce_key, sizeof(ua->nonce_key),
 			    (uint16_t)status, sipua_reason_phrase(status),
@@ -31,8 +31,8 @@ static void refuse(struct sipua_call *call, const struct sip_msg *msg,
 			reject(call->ua, msg, call->peer, status, why);
 		return;
 	}
-	sipua_log("call from %s refused: %u %s (%s)\n", call->peer, status,
-		  sipua_reason_phrase(status), why);
+	sipua_warn("call from %s refused: %u %s (%s)\n", call->peer, status,
+		   sipua_reason_phrase(status), why);
 	(void)sipsess_reject(call->sess, (uint16_t)status,
 			     sipua_reason_phrase(status),
 			     "Warning: 399 sipvnc \"%s\"\r\n"
@@ -140,7 +140,8 @@ static void answer_call(struct sipua_call *call, const struct sip_msg *msg)
 	status = (unsigned)ua->handlers.incoming(call, &call->media,
 						 call->rights, &local, ua->arg);
 	if (status) {
-		refuse(call, msg, status, "refused by the desktop");
+		refuse(call, msg, status,
+		       local.why ? local.why : "refused by the desktop");
 		mem_deref(call);
 		return;
 	}
@@ -241,7 +242,7 @@ static void ring(struct sipua_call *call, const struct sip_msg *msg)
 			answer_decided, call);
 	}
 	if (err) {
-		sipua_log("cannot run answer_command (%m)\n", err);
+		sipua_warn("cannot run answer_command (%m)\n", err);
 		refuse(call, msg, 500, "answer command failed");
 		mem_deref(call);
 		return;
@@ -318,6 +319,9 @@ void sipua_call_incoming(const struct sip_msg *msg, void *arg)
 		reject(ua, msg, call->peer, status, why);
 		goto fail;
 	}
+	sipua_route_addr(ua, call->media.remote_path, &msg->dst,
+			 call->media.local_addr,
+			 sizeof(call->media.local_addr));
 	if (ua->answermode == ANSWERMODE_MANUAL)
 		ring(call, msg);
 	else

@@ -5,7 +5,8 @@
 #include <re.h>
 #include "sip/policy.h"
 
-#define policy_log(...) ((void)re_fprintf(stderr, "sip: " __VA_ARGS__))
+#include "sip/sip_log.h"
+#define policy_log(...) sip_log(DBG_WARNING, "sip: " __VA_ARGS__)
 
 static int deny_handler(const struct pl *val, void *arg)
 {

@@ -94,8 +94,8 @@ int sipua_instance_setup(struct sipua *ua, const struct conf *conf)
 	if (!conf_get_str(conf, "sip_instance", ua->instance,
 			  sizeof(ua->instance))) {
 		if (!instance_uuid_ok(ua->instance)) {
-			sipua_log("bad sip_instance '%s' (a UUID: "
-				  "8-4-4-4-12 hex digits)\n", ua->instance);
+			sipua_warn("bad sip_instance '%s' (a UUID: "
+				   "8-4-4-4-12 hex digits)\n", ua->instance);
 			return EINVAL;
 		}
 		return 0;
@@ -110,9 +110,9 @@ int sipua_instance_setup(struct sipua *ua, const struct conf *conf)
 	if (err) {
 		/* the registrar will see a new device at each start: worse
 		 * than a stable id, better than no outbound at all */
-		sipua_log("cannot keep the instance id in %s (%m): set "
-			  "sip_instance\n", err == ENOENT ? "$HOME" : file,
-			  err);
+		sipua_warn("cannot keep the instance id in %s (%m): set "
+			   "sip_instance\n", err == ENOENT ? "$HOME" : file,
+			   err);
 		return err;
 	}
 	return 0;
@@ -149,8 +149,8 @@ static void reg_resp_handler(int err, const struct sip_msg *msg, void *arg)
 	 * keepalive (or a refresh) met a dead flow */
 	if (err && !msg && account->acc.sip_outbound &&
 	    account->ever_registered) {
-		sipua_log("outbound flow of %s failed (%m): registering on a "
-			  "new flow\n", account->acc.aor, err);
+		sipua_warn("outbound flow of %s failed (%m): registering on a "
+			   "new flow\n", account->acc.aor, err);
 		account->ever_registered = false;
 		account->flow_failed = true;
 		/* doubled before use: our 2 s, 4 s .. if the new flow fails */
@@ -167,8 +167,8 @@ static void reg_resp_handler(int err, const struct sip_msg *msg, void *arg)
 	account->registered = !err && status >= 200 && status < 300;
 	if (status != account->last_status || err != account->last_err) {
 		if (err)
-			sipua_log("registration of %s failed: %m (retrying)\n",
-				  account->acc.aor, err);
+			sipua_warn("registration of %s failed: %m (retrying)\n",
+				   account->acc.aor, err);
 		else if (account->registered)
 			sipua_log("registration of %s: %u %r\n",
 				  account->acc.aor, status, &msg->reason);
@@ -221,7 +221,7 @@ static int register_account(struct sipua_account *account)
 			      params[0] ? params : NULL, NULL);
 	mem_deref(creds);
 	if (err)
-		sipua_log("cannot register %s (%m)\n", acc->aor, err);
+		sipua_warn("cannot register %s (%m)\n", acc->aor, err);
 	return err;
 }
 
@@ -248,5 +248,41 @@ void sipua_register_stop(struct sipua *ua)
 		tmr_cancel(&ua->accounts[i].retry_tmr);
 		ua->accounts[i].reg = mem_deref(ua->accounts[i].reg);
 		ua->accounts[i].registered = false;
+	}
+}
+
+void sipua_register_withdraw(struct sipua *ua)
+{
+	unsigned i;
+
+	/* each sipreg un-REGISTERs its Contact as it goes */
+	sipua_register_stop(ua);
+	for (i = 0; i < ua->n_accounts; i++) {
+		struct sipua_account *a = &ua->accounts[i];
+
+		/* the next registration is a first one: our quick retries */
+		a->ever_registered = false;
+		a->flow_failed = false;
+		a->retry_ms = 0;
+		a->last_status = 0;
+		a->last_err = 0;
+	}
+}
+
+void sipua_register_again(struct sipua *ua)
+{
+	unsigned i;
+
+	for (i = 0; i < ua->n_accounts; i++) {
+		struct sipua_account *a = &ua->accounts[i];
+
+		if (!a->acc.regint)
+			continue;
+		/* no route to this registrar yet (its family is gone for
+		 * now): our retries go on until there is */
+		if (register_account(a)) {
+			a->retry_ms = FIRST_RETRY_MS;
+			tmr_start(&a->retry_tmr, a->retry_ms, retry_now, a);
+		}
 	}
 }

@@ -44,20 +44,23 @@ static int restart_media(struct sipua_call *call, struct sipua_media *media,
 	int status;
 
 	if (!ua->handlers.modified) {
-		sipua_log("re-INVITE from %s refused: new media, and no way "
-			  "to restart it\n", call->peer);
+		sipua_warn("re-INVITE from %s refused: new media, and no way "
+			   "to restart it\n", call->peer);
 		return EPROTO;
 	}
 	if (media->we_serve_rfb != call->media.we_serve_rfb) {
-		sipua_log("re-INVITE from %s refused: it swaps the RFB roles\n",
-			  call->peer);
+		sipua_warn("re-INVITE from %s refused: it swaps the RFB roles\n",
+			   call->peer);
 		return EPROTO;
 	}
 	memset(&local, 0, sizeof(local));
+	sipua_route_addr(ua, media->remote_path, &call->sip_dst,
+			 media->local_addr, sizeof(media->local_addr));
 	status = ua->handlers.modified(call, media, &local, ua->arg);
 	if (status) {
-		sipua_log("re-INVITE from %s refused by the desktop (%d)\n",
-			  call->peer, status);
+		sipua_warn("re-INVITE from %s refused by the desktop (%d%s%s)\n",
+			   call->peer, status, local.why ? ": " : "",
+			   local.why ? local.why : "");
 		return EPROTO;
 	}
 	str_ncpy(call->local_path, local.path, sizeof(call->local_path));
@@ -71,8 +74,8 @@ static int restart_media(struct sipua_call *call, struct sipua_media *media,
 	if (answer_reoffer(call, media, sdp, msg, &why)) {
 		/* our user's new path does not fit an answer: nothing the
 		 * peer could use, and the old media is gone */
-		sipua_log("re-INVITE from %s: cannot answer (%s)\n",
-			  call->peer, why);
+		sipua_warn("re-INVITE from %s: cannot answer (%s)\n",
+			   call->peer, why);
 		return EPROTO;
 	}
 	call->media = *media;
@@ -97,7 +100,7 @@ int sipua_offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 			return err;
 	}
 	else if (answer_reoffer(call, &media, sdp, msg, &why)) {
-		sipua_log("re-INVITE refused: %s\n", why);
+		sipua_warn("re-INVITE refused: %s\n", why);
 		return EPROTO;
 	}
 	else if (!same_media(&media, &call->media)) {

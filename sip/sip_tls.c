@@ -54,9 +54,9 @@ static int verify_handler(int ok, X509_STORE_CTX *store)
 	int depth = X509_STORE_CTX_get_error_depth(store);
 
 	if (!ok) {
-		sipua_log("TLS: the SIP server's certificate is not trusted: "
-			  "%s (chain depth %d); see sip_ca_file\n",
-			  X509_verify_cert_error_string(X509_STORE_CTX_get_error(store)), depth);
+		sipua_warn("TLS: the SIP server's certificate is not trusted: "
+			   "%s (chain depth %d); see sip_ca_file\n",
+			   X509_verify_cert_error_string(X509_STORE_CTX_get_error(store)), depth);
 		return 0;
 	}
 	if (depth > 0)
@@ -64,9 +64,9 @@ static int verify_handler(int ok, X509_STORE_CTX *store)
 	if (names_a_server(X509_STORE_CTX_get_current_cert(store)))
 		return 1;
 	X509_STORE_CTX_set_error(store, X509_V_ERR_HOSTNAME_MISMATCH);
-	sipua_log("TLS: the SIP server's certificate names none of our "
-		  "servers (%s%s)\n", tls_hosts[0],
-		  n_tls_hosts > 1 ? ", ..." : "");
+	sipua_warn("TLS: the SIP server's certificate names none of our "
+		   "servers (%s%s)\n", tls_hosts[0],
+		   n_tls_hosts > 1 ? ", ..." : "");
 	return 0;
 }
 
@@ -94,15 +94,15 @@ static void add_uri_host(const char *uri)
 int sipua_tls_open(struct sipua *ua, const struct conf *conf)
 {
 	char addr[64], cert[256], ca[256];
-	struct sa laddr;
 	unsigned i;
 	int err;
 
 	if (conf_get_str(conf, "sip_tls_listen", addr, sizeof(addr)))
 		return 0;   /* no SIP over TLS */
-	if (sa_decode(&laddr, addr, strlen(addr))) {
-		sipua_log("bad sip_tls_listen '%s' (want address:port)\n",
-			  addr);
+	if (!addr[0] || sipua_listen_parse(&ua->listen_tls, addr, false)) {
+		sipua_warn("bad sip_tls_listen '%s' (want address:port, "
+			  "0.0.0.0:port or [::]:port)\n", addr);
+		ua->listen_tls.set = false;
 		return EINVAL;
 	}
 	if (conf_get_str(conf, "sip_tls_cert", cert, sizeof(cert)))
@@ -110,21 +110,21 @@ int sipua_tls_open(struct sipua *ua, const struct conf *conf)
 	err = tls_alloc(&ua->tls, TLS_METHOD_SSLV23, cert[0] ? cert : NULL,
 			NULL);
 	if (err) {
-		sipua_log("TLS: cannot set up (%s%s) (%m)\n",
-			  cert[0] ? "certificate " : "no certificate",
-			  cert, err);
+		sipua_warn("TLS: cannot set up (%s%s) (%m)\n",
+			   cert[0] ? "certificate " : "no certificate",
+			   cert, err);
 		return err;
 	}
 	if (!conf_get_str(conf, "sip_ca_file", ca, sizeof(ca))) {
 		err = tls_add_ca(ua->tls, ca);
 		if (err) {
-			sipua_log("TLS: cannot read sip_ca_file %s (%m)\n", ca,
-				  err);
+			sipua_warn("TLS: cannot read sip_ca_file %s (%m)\n", ca,
+				   err);
 			return err;
 		}
 	}
 	else if (SSL_CTX_set_default_verify_paths(tls_openssl_context(ua->tls)) != 1) {
-		sipua_log("TLS: no system CA store; set sip_ca_file\n");
+		sipua_warn("TLS: no system CA store; set sip_ca_file\n");
 		return ENOENT;
 	}
 	n_tls_hosts = 0;
@@ -134,12 +134,8 @@ int sipua_tls_open(struct sipua *ua, const struct conf *conf)
 	}
 	SSL_CTX_set_verify(tls_openssl_context(ua->tls), SSL_VERIFY_PEER,
 			    verify_handler);
-	err = sip_transp_add(ua->sip, SIP_TRANSP_TLS, &laddr, ua->tls);
-	if (err)
-		sipua_log("cannot listen for SIP over TLS on %J (%m)\n", &laddr,
-			  err);
-	else
-		sipua_log("SIP over TLS on %J, servers verified against %s\n",
-			  &laddr, ca[0] ? ca : "the system CA store");
-	return err;
+	/* listen.c opens it, with the others */
+	sipua_log("SIP over TLS: servers verified against %s\n",
+		  ca[0] ? ca : "the system CA store");
+	return 0;
 }

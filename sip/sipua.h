@@ -43,6 +43,10 @@ struct sipua_media {
 	                              or empty */
 	char role_why[192];        /* why we_connect is what it is, for the
 	                              log (msrp_setup, NAT, a relay ...) */
+	char local_addr[64];       /* our address that routes to the peer's
+	                              a=path (else the one the INVITE came
+	                              to): the host for our a=path when MSRP
+	                              listens on every address; "" if none */
 	bool late_offer;           /* incoming(): the INVITE had no SDP, our
 	                              200 carries the offer (Blink dialect,
 	                              a=setup:actpass, we serve RFB) and the
@@ -59,13 +63,18 @@ struct sipua_local {
 	                              TCP/TLS/MSRP */
 	char fingerprint[160];     /* our certificate's, "SHA-256 AB:..", or
 	                              empty (no TLS) */
+	const char *why;           /* incoming()/modified() refusing: why, in
+	                              a few words for the Warning header (a
+	                              string that outlives the call); NULL:
+	                              "refused by the desktop" */
 };
 
 struct sipua_handlers {
 	/* An INVITE passed the policy and carries an RFB-over-MSRP offer we
 	 * can serve (media filled in).  Fill local and return 0 to answer 200,
 	 * or a SIP status (486, 503 ...) to reject.  The call's user argument
-	 * may be set here. */
+	 * may be set here.  A refusal for a media reason is 488 with
+	 * local->why saying which. */
 	int (*incoming)(struct sipua_call *call, const struct sipua_media *media,
 			enum sipua_rights rights, struct sipua_local *local,
 			void *arg);
@@ -97,6 +106,9 @@ struct sipua_handlers {
 	/* Optional.  Our INVITE got a provisional answer (180 Ringing, 183
 	 * ...), for a user who shows the progress. */
 	void (*progress)(struct sipua_call *call, unsigned scode, void *arg);
+	/* This process only places calls (view URI, share): no word about
+	 * a missing allow line, which only matters to calls coming in. */
+	bool calls_out_only;
 };
 
 /* Read the SIP part of the configuration (sip_listen, account, allow,
@@ -104,6 +116,11 @@ struct sipua_handlers {
  * registering. */
 int sipua_alloc(struct sipua **uap, const struct conf *conf,
 		const struct sipua_handlers *handlers, void *arg);
+/* Take the caller policy of conf (allow, deny, caller_secret, answermode,
+ * answer_command, answer_timeout, max_sessions) for calls from now on;
+ * calls in progress keep going.  On any error (logged) nothing changes. */
+int sipua_reload(struct sipua *ua, const struct conf *conf);
+
 /* Un-REGISTER and close (libre objects: mem_deref(ua) afterwards). */
 void sipua_shutdown(struct sipua *ua);
 
@@ -113,6 +130,13 @@ struct dnsc *sipua_dnsc(const struct sipua *ua);
 
 /* The URI at which this instance can be called, for the log and make run. */
 const char *sipua_contact_uri(const struct sipua *ua);
+
+/* Our address (text) that routes to the first hop of a call to uri (the
+ * primary account's outbound proxy, or uri's host when it is an address;
+ * else the one our requests go out from): the host of our a=path when
+ * MSRP listens on every address.  "" if there is none. */
+void sipua_local_addr_for(const struct sipua *ua, const char *uri,
+			  char *ip, size_t size);
 
 /* Place a call to uri.  we_serve_rfb: true for `share`, false for `view`.
  * local describes our MSRP end. */

@@ -11,6 +11,7 @@
 #include "sip/policy.h"
 #include "sip/caller.h"
 #include "sip/sdp_rfb.h"
+#include "sip/netaddr.h"
 
 struct answer_cmd;
 struct sipua_creds;
@@ -25,6 +26,16 @@ enum answermode {
 #define SIPUA_ALLOW_HDR "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS\r\n"
 
 #define SIPUA_MAX_ACCOUNTS 8
+#define SIPUA_MAX_LISTEN 32        /* addresses with transports at once */
+
+/* A sip_listen or sip_tls_listen value. */
+struct sipua_listen {
+	struct sa addr;            /* the port is shared by every address */
+	bool set;                  /* a TLS listener is configured */
+	bool any;                  /* 0.0.0.0 or [::]: each address we have */
+	bool v6;                   /* any: the IPv6 ones too */
+	bool port_fallback;        /* our default port: take any if busy */
+};
 
 /* One `account` line and its registration. */
 struct sipua_account {
@@ -67,13 +78,24 @@ struct sipua {
 	enum sdp_rfb_actpass msrp_setup;
 	bool own_msrp_relay;       /* msrp_relay: callers reach us there */
 	char user[64];
-	struct sa listen_addr;
 
 	char instance[40];         /* RFC 5626 UUID, "" without sipnat=outbound */
 	char contact[320];
 	struct sipua_creds *call_creds;   /* the primary account's */
 	struct tls *tls;                  /* SIP over TLS, or NULL */
 	struct sipua_ratelimit *ratelimit;/* ratelimit.c: sip_rate_limit */
+
+	/* listen.c: where we listen; "any" means on each address we have,
+	 * rebuilt when they change */
+	struct sipua_listen listen_plain, listen_tls;
+	struct sipua_netwatch *netwatch;  /* only when listening on any */
+	char net_seen[1024];       /* our addresses at the last look */
+	char net_primary[128];     /* and the ones our Contacts name */
+	struct sa listening[SIPUA_MAX_LISTEN]; /* what has transports now */
+	size_t n_listening;
+	struct tmr listen_retry_tmr; /* addresses whose port is still held */
+	unsigned listen_retries;
+	struct tmr net_tmr;        /* the un-REGISTER's grace, then anew */
 };
 
 struct sipua_call {
@@ -109,7 +131,7 @@ struct sipua_call {
 	void *arg;
 };
 
-#define sipua_log(...) ((void)re_fprintf(stderr, "sip: " __VA_ARGS__))
+#include "sip/sip_log.h"
 
 /* call.c: the session handlers, shared with incoming.c */
 #define SIPUA_SDP_BUF_SIZE 8192
@@ -144,6 +166,11 @@ void sipua_call_incoming(const struct sip_msg *msg, void *arg);
 int sipua_instance_setup(struct sipua *ua, const struct conf *conf);
 int sipua_register_start(struct sipua *ua);
 void sipua_register_stop(struct sipua *ua);
+/* Our addresses changed: un-REGISTER every account (while the old
+ * transports still exist), then, on the new ones, register again; an
+ * account that cannot register yet keeps retrying. */
+void sipua_register_withdraw(struct sipua *ua);
+void sipua_register_again(struct sipua *ua);
 /* Digest credentials of an account (or none) as a libre object, for an
  * auth handler with aref=true. */
 int sipua_creds_alloc(struct sipua_creds **credsp,
@@ -165,8 +192,23 @@ void sipua_reach_note_registrar(struct sipua_account *account,
  * description into seen.  Over TCP and TLS the source port is the
  * connection's own, so only the address counts. */
 void sipua_via_nat(const struct sip_via *via, char *seen, size_t size);
+/* listen.c */
+/* Take a sip_listen-style value ("" for the default). */
+int sipua_listen_parse(struct sipua_listen *lsn, const char *value,
+		       bool has_account);
+/* Open every transport (at start), and watch our addresses if any
+ * listener is on "any". */
+int sipua_listen_open(struct sipua *ua);
+void sipua_listen_close(struct sipua *ua);
+/* The text of our address that routes to where uri (or an a=path)
+ * points when its host is an IP literal, else fallback (the address a
+ * request came to), else our first transport's; "" if none. */
+void sipua_route_addr(const struct sipua *ua, const char *uri,
+		      const struct sa *fallback, char *ip, size_t size);
 /* ua.c */
 void sipua_update_contact(struct sipua *ua);
+/* answermode, answer_command, answer_timeout into ua; EINVAL (logged). */
+int sipua_read_answermode(struct sipua *ua, const struct conf *conf);
 const char *sipua_contact_user(const struct sipua *ua);
 /* The primary account, or NULL without any. */
 const struct sip_account *sipua_primary(const struct sipua *ua);

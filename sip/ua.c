@@ -9,7 +9,6 @@
 #include "sip/ratelimit.h"
 #include "sip/sreply.h"
 
-#define DEFAULT_LISTEN "127.0.0.1:5060"
 #define DEFAULT_USER   "sipvnc"
 #define DEFAULT_MAX_SESSIONS 4
 #define DEFAULT_ANSWER_TIMEOUT 30   /* seconds */
@@ -20,6 +19,7 @@ static void ua_destructor(void *arg)
 
 	list_flush(&ua->calls);
 	sipua_register_stop(ua);
+	sipua_listen_close(ua);
 	ua->options_lsnr = mem_deref(ua->options_lsnr);
 	ua->ratelimit = mem_deref(ua->ratelimit);
 	ua->sock = mem_deref(ua->sock);
@@ -60,7 +60,7 @@ void sipua_update_contact(struct sipua *ua)
 		}
 	}
 	if (sip_transp_laddr(ua->sip, &laddr, SIP_TRANSP_UDP, NULL))
-		laddr = ua->listen_addr;
+		laddr = ua->listen_plain.addr;
 	(void)re_snprintf(ua->contact, sizeof(ua->contact), "sip:%s@%J",
 			  ua->user, &laddr);
 }
@@ -85,7 +85,7 @@ static bool options_handler(const struct sip_msg *msg, void *arg)
 	return true;
 }
 
-static int read_answermode(struct sipua *ua, const struct conf *conf)
+int sipua_read_answermode(struct sipua *ua, const struct conf *conf)
 {
 	char buf[64];
 	uint32_t secs = DEFAULT_ANSWER_TIMEOUT;
@@ -97,8 +97,8 @@ static int read_answermode(struct sipua *ua, const struct conf *conf)
 		else if (!str_casecmp(buf, "manual"))
 			ua->answermode = ANSWERMODE_MANUAL;
 		else if (str_casecmp(buf, "auto")) {
-			sipua_log("bad answermode '%s' (auto|manual|reject)\n",
-				  buf);
+			sipua_warn("bad answermode '%s' (auto|manual|reject)\n",
+				   buf);
 			return EINVAL;
 		}
 	}
@@ -107,19 +107,19 @@ static int read_answermode(struct sipua *ua, const struct conf *conf)
 		ua->answer_command[0] = '\0';
 	if (ua->answermode == ANSWERMODE_MANUAL && !ua->answer_command[0] &&
 	    !ua->handlers.ask_argv) {
-		sipua_log("answermode manual needs an answer_command\n");
+		sipua_warn("answermode manual needs an answer_command\n");
 		return EINVAL;
 	}
 	if (ua->answer_command[0] && access(ua->answer_command, X_OK) < 0) {
 		int err = errno;
 
-		sipua_log("answer_command %s cannot run (%m)\n",
-			  ua->answer_command, err);
+		sipua_warn("answer_command %s cannot run (%m)\n",
+			   ua->answer_command, err);
 		return err;
 	}
 	(void)conf_get_u32(conf, "answer_timeout", &secs);
 	if (secs == 0 || secs > 600) {
-		sipua_log("bad answer_timeout %u (1..600 seconds)\n", secs);
+		sipua_warn("bad answer_timeout %u (1..600 seconds)\n", secs);
 		return EINVAL;
 	}
 	ua->answer_timeout_ms = secs * 1000;
@@ -132,7 +132,7 @@ static int trusted_proxy_handler(const struct pl *val, void *arg)
 
 	if (pl_strcpy(val, addr, sizeof(addr)) ||
 	    caller_trust_add(arg, addr)) {
-		sipua_log("bad trusted_proxy '%r' (an IP address)\n", val);
+		sipua_warn("bad trusted_proxy '%r' (an IP address)\n", val);
 		return EINVAL;
 	}
 	return 0;
@@ -145,7 +145,7 @@ static int account_handler(const struct pl *val, void *arg)
 	int err;
 
 	if (ua->n_accounts == SIPUA_MAX_ACCOUNTS) {
-		sipua_log("more than %u account lines\n", SIPUA_MAX_ACCOUNTS);
+		sipua_warn("more than %u account lines\n", SIPUA_MAX_ACCOUNTS);
 		return E2BIG;
 	}
 	err = pl_strcpy(val, line, sizeof(line));
@@ -154,8 +154,8 @@ static int account_handler(const struct pl *val, void *arg)
 	memset(line, 0, sizeof(line));  /* held the password */
 	if (err) {
 		/* the line number, not the line: it holds a password */
-		sipua_log("bad account line #%u (%m)\n", ua->n_accounts + 1,
-			  err);
+		sipua_warn("bad account line #%u (%m)\n", ua->n_accounts + 1,
+			   err);
 		return err;
 	}
 	ua->accounts[ua->n_accounts].ua = ua;
@@ -168,19 +168,22 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 	char buf[1024];
 	int err;
 
-	if (conf_get_str(conf, "sip_listen", buf, sizeof(buf)))
-		str_ncpy(buf, DEFAULT_LISTEN, sizeof(buf));
-	err = sa_decode(&ua->listen_addr, buf, strlen(buf));
-	if (err) {
-		sipua_log("bad sip_listen '%s' (want address:port)\n", buf);
-		return err;
-	}
 	if (conf_get_str(conf, "sip_user", ua->user, sizeof(ua->user)))
 		str_ncpy(ua->user, DEFAULT_USER, sizeof(ua->user));
 
 	err = conf_apply(conf, "account", account_handler, ua);
 	if (err)
 		return err;
+	/* without sip_listen: every address with an account, else only
+	 * loopback (no registrar to tell anyone where we are) */
+	if (conf_get_str(conf, "sip_listen", buf, sizeof(buf)))
+		buf[0] = '\0';
+	err = sipua_listen_parse(&ua->listen_plain, buf, ua->n_accounts > 0);
+	if (err) {
+		sipua_log("bad sip_listen '%s' (want address:port, "
+			  "0.0.0.0:port or [::]:port)\n", buf);
+		return err;
+	}
 
 	err = sipua_instance_setup(ua, conf);
 	if (err)
@@ -189,7 +192,7 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 	if (err)
 		return err;
 
-	err = read_answermode(ua, conf);
+	err = sipua_read_answermode(ua, conf);
 	if (err)
 		return err;
 	err = conf_apply(conf, "trusted_proxy", trusted_proxy_handler,
@@ -206,8 +209,8 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 		else if (!str_casecmp(buf, "passive"))
 			ua->msrp_setup = SDP_RFB_ACTPASS_LISTEN;
 		else if (str_casecmp(buf, "auto")) {
-			sipua_log("bad msrp_setup '%s' (auto|active|passive)\n",
-				  buf);
+			sipua_warn("bad msrp_setup '%s' (auto|active|passive)\n",
+				   buf);
 			return EINVAL;
 		}
 	}
@@ -215,8 +218,8 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 	 * there, whatever NAT we sit behind */
 	ua->own_msrp_relay = !conf_get_str(conf, "msrp_relay", buf,
 					   sizeof(buf)) && buf[0];
-	if (!ua->policy.n_rules)
-		sipua_log("no allow line: every call will be refused\n");
+	if (!ua->policy.n_rules && !ua->handlers.calls_out_only)
+		sipua_warn("no allow line: every call will be refused\n");
 	return 0;
 }
 
@@ -243,19 +246,6 @@ static void resolve_accounts(struct sipua *ua, bool no_nameservers)
 			  hop, route);
 		str_ncpy(acc->outbound, route, sizeof(acc->outbound));
 	}
-}
-
-static int open_transports(struct sipua *ua)
-{
-	int err;
-
-	err = sip_transp_add(ua->sip, SIP_TRANSP_UDP, &ua->listen_addr);
-	if (!err)
-		err = sip_transp_add(ua->sip, SIP_TRANSP_TCP,
-				     &ua->listen_addr);
-	if (err)
-		sipua_log("cannot listen on %J (%m)\n", &ua->listen_addr, err);
-	return err;
 }
 
 int sipua_alloc(struct sipua **uap, const struct conf *conf,
@@ -286,12 +276,12 @@ int sipua_alloc(struct sipua **uap, const struct conf *conf,
 		err = sip_alloc(&ua->sip, ua->dnsc, 32, 32, 32, "sipvnc",
 				NULL, NULL);
 	if (!err)
-		err = open_transports(ua);
-	if (!err)
 		err = sipua_tls_open(ua, conf);
 	/* before every other listener: it sees each request first */
 	if (!err)
 		err = sipua_ratelimit_open(ua, conf);
+	if (!err)
+		err = sipua_listen_open(ua);
 	if (!err)
 		err = sipsess_listen(&ua->sock, ua->sip, 32, sipua_call_incoming,
 				     ua);
@@ -302,8 +292,7 @@ int sipua_alloc(struct sipua **uap, const struct conf *conf,
 		goto out;
 	sipua_update_contact(ua);
 	err = sipua_register_start(ua);
-	sipua_log("listening on %J, call me at %s\n", &ua->listen_addr,
-		  ua->contact);
+	sipua_log("call me at %s\n", ua->contact);
  out:
 	if (err)
 		mem_deref(ua);

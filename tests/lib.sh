@@ -75,6 +75,17 @@ start_xvfb() {
 # start_sipvnc NAME ARGS...: run sipvnc in the background, log in $T/NAME.log
 start_sipvnc() {
 	local name=$1; shift
+	# Tests compare the shared screen with what viewers receive; the
+	# "being watched" notice, a window that comes and goes with calls,
+	# would make them differ.  It is off unless the file says otherwise
+	# (capture_indicator_test says `indicator yes`).
+	local a prev=
+	for a in "$@"; do
+		if [ "$prev" = -c ] && [ -f "$a" ] && ! grep -q '^[[:space:]]*indicator[[:space:]]' "$a"; then
+			printf '\nindicator       no\n' >>"$a"
+		fi
+		prev=$a
+	done
 	${SIPVNC_WRAPPER:-} "$SIPVNC" "$@" >"$T/$name.log" 2>&1 &
 	PIDS+=($!)
 	eval "${name}_pid=$!"

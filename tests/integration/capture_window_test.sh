@@ -104,6 +104,7 @@ check "a missing window: sipvnc refuses to start" test $? != 0
 check "saying which" grep -q "no mapped window titled 'no?such?window'" "$T/none.log"
 "$SIPVNC" -c "$T/none.conf" --share-window 0x1fff0001 >"$T/noid.log" 2>&1
 check "a window id that does not exist: refused too" grep -q "there is no window 0x1fff0001" "$T/noid.log"
+sed -i '/^share_window/d' "$T/none.conf"   # a key twice is its own error
 printf 'share_window x\nshare_monitor y\n' >>"$T/none.conf"
 "$SIPVNC" -c "$T/none.conf" >"$T/both.log" 2>&1
 check "share_window and share_monitor together are refused" grep -q "exclude each other" "$T/both.log"

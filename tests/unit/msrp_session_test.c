@@ -691,6 +691,53 @@ static void test_start_errors(struct msrp_sock *sock)
 					NULL, NULL), EINVAL);
 }
 
+/* A socket on every address names, per session, the address given for
+ * its peer; one bound to an address always names that one. */
+static void test_local_addr(struct msrp_sock *bound)
+{
+	struct msrp_settings st = { .chunk_size = 0, .txq_limit = 0,
+				     .content_type = "application/x-rfb" };
+	struct msrp_sock *any4 = NULL, *any6 = NULL;
+	struct msrp_session *sess = NULL;
+	struct sa laddr, peer4, peer6;
+
+	sa_set_str(&peer4, "192.0.2.5", 0);
+	sa_set_str(&peer6, "2001:db8::5", 0);
+	sa_set_str(&laddr, "0.0.0.0", 0);
+	CHECK_EQ_INT(msrp_sock_alloc(&any4, &laddr), 0);
+	CHECK_EQ_INT(msrp_session_alloc(&sess, any4, &st, bound_h, recv_h,
+					writable_h, close_h, NULL), 0);
+	CHECK_EQ_INT(msrp_session_set_local_addr(sess, &peer4), 0);
+	CHECK(!strncmp(msrp_session_local_path(sess), "msrp://192.0.2.5:", 17));
+	CHECK_EQ_INT(msrp_session_set_local_addr(sess, &peer6), EAFNOSUPPORT);
+	CHECK(!strncmp(msrp_session_local_path(sess), "msrp://192.0.2.5:", 17));
+	sess = mem_deref(sess);
+
+	sa_set_str(&laddr, "::", 0);
+	if (!msrp_sock_alloc(&any6, &laddr)) {   /* without IPv6: nothing */
+		CHECK_EQ_INT(msrp_session_alloc(&sess, any6, &st, bound_h,
+						recv_h, writable_h, close_h,
+						NULL), 0);
+		CHECK_EQ_INT(msrp_session_set_local_addr(sess, &peer6), 0);
+		CHECK(!strncmp(msrp_session_local_path(sess),
+			       "msrp://[2001:db8::5]:", 21));
+		/* [::] takes IPv4 peers too */
+		CHECK_EQ_INT(msrp_session_set_local_addr(sess, &peer4), 0);
+		CHECK(!strncmp(msrp_session_local_path(sess),
+			       "msrp://192.0.2.5:", 17));
+		sess = mem_deref(sess);
+	}
+
+	CHECK_EQ_INT(msrp_session_alloc(&sess, bound, &st, bound_h, recv_h,
+					writable_h, close_h, NULL), 0);
+	CHECK_EQ_INT(msrp_session_set_local_addr(sess, &peer4), 0);
+	CHECK(!strncmp(msrp_session_local_path(sess), "msrp://127.0.0.1:", 17));
+	CHECK_EQ_INT(msrp_session_set_local_addr(NULL, &peer4), EINVAL);
+	mem_deref(sess);
+	mem_deref(any4);
+	mem_deref(any6);
+}
+
 int main(void)
 {
 	struct msrp_sock *s1 = NULL, *s2 = NULL;
@@ -711,6 +758,7 @@ int main(void)
 	test_start_errors(s1);
 	test_first_send_with_data(s2);
 	test_bind_timeouts(s1);
+	test_local_addr(s1);
 
 	/* let retired connections finish before checking for leaks */
 	run(1);

@@ -2,7 +2,8 @@
  * msrp_tls_test.c - msrps sessions over loopback: self-signed certificates
  * made once and kept, fingerprints, data both ways through TLS, and the
  * failures that must end a session instead of falling back to plain text
- * (wrong fingerprint on either side, a plain-text peer, no fingerprint).
+ * (wrong fingerprint on either side, a plain-text peer).  Peers without a
+ * fingerprint (Blink) bind, unauthenticated, unless tls_require_auth.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -217,7 +218,7 @@ static void test_sessions(void)
 {
 	struct msrp_settings st_a = { .content_type = "application/x-rfb",
 				      .chunk_size = 65536, .tls = true };
-	struct msrp_settings st_b = st_a, st_plain = st_a;
+	struct msrp_settings st_b = st_a, st_plain = st_a, st_strict;
 	struct msrp_sock *sa = NULL, *sb = NULL, *sp = NULL;
 	struct msrp_session *s = NULL;
 	char dir_a[128], dir_b[128];
@@ -287,11 +288,43 @@ static void test_sessions(void)
 	CHECK_EQ_INT(p.b.rx_len, 0);
 	pair_free(&p);
 
-	/* no fingerprint to check against: no start */
-	CHECK_EQ_INT(msrp_session_alloc(&s, sa, &st_a, bound_h, recv_h,
+	/* Blink: no fingerprint either way, self-signed certificates.  Let
+	 * in by default, encrypted, both ends logging why it is not
+	 * authenticated; data flows both ways. */
+	p.sa = sa;
+	pair_run(&p, &st_a, &st_b, "", "", 64 * 1024, 5000);
+	CHECK(p.a.bound && p.b.bound);
+	CHECK_EQ_INT(p.a.rx_len, 64 * 1024);
+	CHECK_EQ_INT(p.b.rx_len, 64 * 1024);
+	CHECK(!p.a.closed && !p.b.closed);
+	pair_free(&p);
+	/* and a wrong fingerprint given still fails, whatever the default */
+	pair_run(&p, &st_a, &st_b, "", wrong_fp, 1000, 5000);
+	loop_run_ms(300);
+	CHECK(p.b.closed && p.b.close_err == EAUTH);
+	CHECK(!p.b.bound);
+	pair_free(&p);
+
+	/* authentication required, no fingerprint and no CA to check
+	 * against: no start, in either role */
+	st_strict = st_a;
+	st_strict.tls_require_auth = true;
+	CHECK_EQ_INT(msrp_session_alloc(&s, sa, &st_strict, bound_h, recv_h,
 					writable_h, close_h, NULL), 0);
 	CHECK_EQ_INT(msrp_session_start(s, "msrps://127.0.0.1:9/x;tcp",
 					MSRP_SETUP_ACTIVE), EAUTH);
+	s = mem_deref(s);
+	CHECK_EQ_INT(msrp_session_alloc(&s, sa, &st_strict, bound_h, recv_h,
+					writable_h, close_h, NULL), 0);
+	CHECK_EQ_INT(msrp_session_start(s, "msrps://127.0.0.1:9/x;tcp",
+					MSRP_SETUP_PASSIVE), EAUTH);
+	s = mem_deref(s);
+	/* but with a fingerprint it starts */
+	CHECK_EQ_INT(msrp_session_alloc(&s, sa, &st_strict, bound_h, recv_h,
+					writable_h, close_h, NULL), 0);
+	CHECK_EQ_INT(msrp_session_set_peer_fingerprint(s, wrong_fp), 0);
+	CHECK_EQ_INT(msrp_session_start(s, "msrps://127.0.0.1:9/x;tcp",
+					MSRP_SETUP_PASSIVE), 0);
 	s = mem_deref(s);
 	/* a plain session has no fingerprint */
 	CHECK_EQ_INT(msrp_session_alloc(&s, sp, &st_plain, bound_h, recv_h,

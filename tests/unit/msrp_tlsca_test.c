@@ -1,11 +1,15 @@
 /*
  * msrp_tlsca_test.c - msrps checked by CA chain and host name instead of a
- * pinned fingerprint, with test CAs made by openssl here: an active session
- * to a peer whose SDP gave no fingerprint binds when the peer's certificate
- * chains to tls_ca_file and names the path's host, and fails (EAUTH) with
- * an unknown CA or another name; without tls_ca_file it refuses to start.
- * An msrps relay (a scripted one on TLS) is AUTHorised only with the right
- * CA, and a TLS session goes through it.
+ * pinned fingerprint, with test CAs made by openssl here, in both roles:
+ * a session whose peer's SDP gave no fingerprint binds authenticated when
+ * the peer's certificate chains to tls_ca_file and names the host of the
+ * peer's path (a DNS name, or an IP address in an iPAddress entry, which
+ * mbedtls 2.28 cannot match itself), and fails (EAUTH) when it chains but
+ * names another host.  A certificate no CA vouches for binds
+ * unauthenticated by default and fails with tls_require_auth, which
+ * without tls_ca_file refuses to start.  An msrps relay (a scripted one on
+ * TLS) is AUTHorised only with the right CA, and a TLS session goes
+ * through it.
  *
  * With arguments it drives tests/integration/msrp_tlsrelay_test.sh:
  *   msrp_tlsca_test relay URI CA_FILE USER PASS [refused]
@@ -34,7 +38,8 @@ static const char *file(const char *name)
 	return p;
 }
 
-/* A CA (ca.pem) and a certificate for host signed by it. */
+/* CAs (ca.pem, otherca.pem) and certificates signed by them: NAME.pem for
+ * the subjectAltName given. */
 static int make_certs(void)
 {
 	char cmd[2048];
@@ -47,11 +52,14 @@ static int make_certs(void)
 		 "CA:TRUE -addext keyUsage=keyCertSign; }; "
 		 "mk_cert() { openssl req -newkey ec -pkeyopt "
 		 "ec_paramgen_curve:P-256 -nodes -keyout $1.key -out $1.csr "
-		 "-subj /CN=$2; printf 'subjectAltName=DNS:%%s\\n' $2 > $1.ext; "
+		 "-subj /CN=$1; printf 'subjectAltName=%%s\\n' $2 > $1.ext; "
 		 "openssl x509 -req -in $1.csr -CA $3.pem -CAkey $3.key "
 		 "-CAcreateserial -days 2 -extfile $1.ext -out $1.pem; }; "
-		 "mk_ca ca; mk_ca otherca; mk_cert local localhost ca; "
-		 "mk_cert other other.test ca ) >/dev/null 2>&1", dir);
+		 "mk_ca ca; mk_ca otherca; mk_cert local DNS:localhost ca; "
+		 "mk_cert other DNS:other.test ca; "
+		 "mk_cert ip DNS:desk.test,IP:127.0.0.1 ca; "
+		 "mk_cert ip6 IP:::1 ca; mk_cert ipother IP:127.0.0.2 ca ) "
+		 ">/dev/null 2>&1", dir);
 	return system(cmd) ? EIO : 0;
 }
 
@@ -83,62 +91,104 @@ static void close_h(int err, void *arg)
 	re_cancel();
 }
 
-/* A passive peer with the certificate cert, and an active session that
- * trusts ca_file and reaches the peer at host; what happened to it. */
-static int call(const char *cert, const char *ca_file, const char *host,
-		struct end *ea)
+/* One call between an active session a and a passive session b.  The
+ * side that checks by CA is told no fingerprint and trusts ca_file; the
+ * other pins the checker's certificate by fingerprint.  The checked side
+ * shows cert (NULL: a self-signed one) and is reached at, or calls from,
+ * host in its path. */
+struct ca_case {
+	bool passive_checks;  /* b checks a (else a checks b) */
+	const char *cert;     /* the checked side's, NAME.pem in dir */
+	const char *ca_file;
+	const char *host;
+	bool require;         /* tls_require_auth on the checking side */
+};
+
+static void set_host(char *out, size_t size, const char *path,
+		     const char *host)
 {
-	struct msrp_settings sp = { .content_type = "text/plain",
-				    .tls = true };
-	struct msrp_settings sa_st = { .content_type = "text/plain",
-				       .tls = true };
+	const char *port = strrchr(path, ':');
+
+	snprintf(out, size, "msrps://%s%s%s%s", strchr(host, ':') ? "[" : "",
+		 host, strchr(host, ':') ? "]" : "", port);
+}
+
+static int call(const struct ca_case *c, struct end *checker)
+{
+	struct msrp_settings st_chk = { .content_type = "text/plain",
+					.tls = true };
+	struct msrp_settings st_other = st_chk;
 	struct msrp_sock *ska = NULL, *skb = NULL;
 	struct msrp_session *a = NULL, *b = NULL;
-	struct end eb;
-	char path[256];
-	const char *bp, *port;
+	struct end ea, eb, *other;
+	char path[256], key[128];
 	struct sa laddr;
 	int err;
 
-	char key[128];
-	snprintf(key, sizeof(key), "%s", cert);
-	memcpy(key + strlen(key) - 3, "key", 3);
-	sp.tls_cert = cert;
-	sp.tls_key = key;
-	sa_st.tls_dir = dir; /* its own self-signed pair */
-	sa_st.tls_ca_file = ca_file;
-	memset(ea, 0, sizeof(*ea));
+	st_chk.tls_ca_file = c->ca_file;
+	st_chk.tls_require_auth = c->require;
+	st_chk.tls_dir = dir; /* the checker's own self-signed pair */
+	if (c->cert) {
+		snprintf(key, sizeof(key), "%s", c->cert);
+		memcpy(key + strlen(key) - 3, "key", 3);
+		st_other.tls_cert = c->cert;
+		st_other.tls_key = key;
+	}
+	else {
+		snprintf(key, sizeof(key), "%s/self", dir);
+		st_other.tls_dir = key;
+	}
+	memset(&ea, 0, sizeof(ea));
 	memset(&eb, 0, sizeof(eb));
-	sa_set_str(&laddr, "127.0.0.1", 0);
+	other = c->passive_checks ? &ea : &eb;
+	sa_set_str(&laddr, c->host && strchr(c->host, ':') ? "::1" :
+		   "127.0.0.1", 0);
 	err = msrp_sock_alloc(&ska, &laddr);
 	err |= msrp_sock_alloc(&skb, &laddr);
-	err |= msrp_session_alloc(&a, ska, &sa_st, bound_h, recv_h, NULL,
-				  close_h, ea);
-	err |= msrp_session_alloc(&b, skb, &sp, bound_h, recv_h, NULL,
-				  close_h, &eb);
+	err |= msrp_session_alloc(&a, ska, c->passive_checks ? &st_other :
+				  &st_chk, bound_h, recv_h, NULL, close_h,
+				  &ea);
+	err |= msrp_session_alloc(&b, skb, c->passive_checks ? &st_chk :
+				  &st_other, bound_h, recv_h, NULL, close_h,
+				  &eb);
 	if (err)
 		goto out;
-	/* b checks a by fingerprint, as usual; a gets none for b */
-	err = msrp_session_set_peer_fingerprint(
-		b, msrp_session_local_fingerprint(a));
-	err |= msrp_session_start(b, msrp_session_local_path(a),
-				  MSRP_SETUP_PASSIVE);
-	bp = msrp_session_local_path(b);
-	port = strrchr(bp, ':');
-	snprintf(path, sizeof(path), "msrps://%s%s", host, port);
+	/* the other side pins the checker by fingerprint, as usual */
+	if (c->passive_checks)
+		err = msrp_session_set_peer_fingerprint(
+			a, msrp_session_local_fingerprint(b));
+	else
+		err = msrp_session_set_peer_fingerprint(
+			b, msrp_session_local_fingerprint(a));
+	if (c->passive_checks)
+		set_host(path, sizeof(path), msrp_session_local_path(a),
+			 c->host);
+	else
+		str_ncpy(path, msrp_session_local_path(a), sizeof(path));
+	if (!err)
+		err = msrp_session_start(b, path, MSRP_SETUP_PASSIVE);
+	if (c->passive_checks)
+		str_ncpy(path, msrp_session_local_path(b), sizeof(path));
+	else
+		set_host(path, sizeof(path), msrp_session_local_path(b),
+			 c->host);
 	if (!err)
 		err = msrp_session_start(a, path, MSRP_SETUP_ACTIVE);
 	if (err)
 		goto out;
-	for (int i = 0; i < 30 && !(ea->bound && eb.bound) && !ea->closed;
-	     i++)
+	for (int i = 0; i < 30 && !(ea.bound && eb.bound) && !ea.closed &&
+		     !eb.closed; i++)
 		loop_run_ms(100);
-	if (ea->bound && eb.bound &&
+	if (!(ea.bound && eb.bound))
+		loop_run_ms(300); /* the other side's close */
+	if (ea.bound && eb.bound &&
 	    !msrp_session_send(a, (const uint8_t *)"hi", 2)) {
 		loop_run_ms(300);
-		ea->got = eb.got;
+		ea.got = eb.got;
 	}
  out:
+	*checker = c->passive_checks ? eb : ea;
+	(void)other;
 	mem_deref(a);
 	mem_deref(b);
 	mem_deref(ska);
@@ -146,34 +196,63 @@ static int call(const char *cert, const char *ca_file, const char *host,
 	return err;
 }
 
-static void test_peers(void)
+/* The checker's verdict: bound (with data through) or closed with err. */
+static void expect(bool passive_checks, const char *cert, const char *ca,
+		   const char *host, bool require, int want_err)
 {
+	struct ca_case c = { passive_checks, cert ? file(cert) : NULL,
+			     ca ? file(ca) : NULL, host, require };
 	struct end e;
 
-	CHECK_EQ_INT(call(file("local.pem"), file("ca.pem"), "localhost",
-			  &e), 0);
-	CHECK(e.bound && !e.closed);
-	CHECK_EQ_INT(e.got, 2);
-	printf("right CA, right name: bound %d, data %zu\n", e.bound, e.got);
+	CHECK_EQ_INT(call(&c, &e), 0);
+	if (want_err) {
+		CHECK(!e.bound && e.closed);
+		CHECK_EQ_INT(e.err, want_err);
+	}
+	else {
+		CHECK(e.bound && !e.closed);
+		CHECK_EQ_INT(e.got, 2);
+	}
+	printf("%s checks %s (CA %s, host %s%s): %s\n",
+	       passive_checks ? "passive" : "active", cert ? cert : "self",
+	       ca ? ca : "none", host, require ? ", required" : "",
+	       e.bound ? "bound" : e.closed ? "refused" : "nothing");
+}
 
-	CHECK_EQ_INT(call(file("local.pem"), file("otherca.pem"), "localhost",
-			  &e), 0);
-	CHECK(!e.bound && e.closed);
-	CHECK_EQ_INT(e.err, EAUTH);
+static void test_peers(void)
+{
+	struct ca_case c = { false, NULL, NULL, "127.0.0.1", true };
+	struct end e;
 
-	CHECK_EQ_INT(call(file("other.pem"), file("ca.pem"), "localhost", &e),
-		     0);
-	CHECK(!e.bound && e.closed);
-	CHECK_EQ_INT(e.err, EAUTH);
-
-	/* the name is that of the URI: an address is not "localhost" */
-	CHECK_EQ_INT(call(file("local.pem"), file("ca.pem"), "127.0.0.1", &e),
-		     0);
-	CHECK(!e.bound && e.closed);
-	CHECK_EQ_INT(e.err, EAUTH);
-
-	/* no CA and no fingerprint: nothing to check against */
-	CHECK_EQ_INT(call(file("local.pem"), NULL, "localhost", &e), EAUTH);
+	for (int passive = 0; passive < 2; passive++) {
+		/* right CA, right name */
+		expect(passive, "local.pem", "ca.pem", "localhost", false, 0);
+		expect(passive, "local.pem", "ca.pem", "localhost", true, 0);
+		/* an IP address in an iPAddress entry (v4 and v6), which
+		 * mbedtls alone calls a CN mismatch */
+		expect(passive, "ip.pem", "ca.pem", "127.0.0.1", true, 0);
+		expect(passive, "ip6.pem", "ca.pem", "::1", true, 0);
+		/* a chain for another host always fails */
+		expect(passive, "other.pem", "ca.pem", "localhost", false,
+		       EAUTH);
+		expect(passive, "local.pem", "ca.pem", "127.0.0.1", false,
+		       EAUTH);
+		expect(passive, "ipother.pem", "ca.pem", "127.0.0.1", false,
+		       EAUTH);
+		/* no CA vouches for it: let in unless required */
+		expect(passive, "local.pem", "otherca.pem", "localhost",
+		       false, 0);
+		expect(passive, "local.pem", "otherca.pem", "localhost",
+		       true, EAUTH);
+		expect(passive, NULL, "ca.pem", "127.0.0.1", false, 0);
+		expect(passive, NULL, "ca.pem", "127.0.0.1", true, EAUTH);
+		/* no CA at all */
+		expect(passive, NULL, NULL, "127.0.0.1", false, 0);
+	}
+	/* required, and neither fingerprint nor CA: no start */
+	CHECK_EQ_INT(call(&c, &e), EAUTH);
+	c.passive_checks = true;
+	CHECK_EQ_INT(call(&c, &e), EAUTH);
 }
 
 /* ---- an msrps relay ---- */

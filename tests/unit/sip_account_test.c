@@ -121,6 +121,16 @@ static void test_policy_matching(void)
 
 	/* not a SIP identity */
 	CHECK_EQ_INT(policy_check(&p, "tel:+123", &rights), POLICY_NOT_ALLOWED);
+	/* an IPv6 host matches in any spelling of its address */
+	CHECK_EQ_INT(policy_add(&p, false, "sip:ops@[fd15::1] control"), 0);
+	CHECK_EQ_INT(policy_check(&p, "sip:ops@[FD15:0:0::1]:5060", &rights),
+		     POLICY_ALLOWED);
+	CHECK_EQ_INT(rights, SIPUA_RIGHTS_CONTROL);
+	CHECK_EQ_INT(policy_check(&p, "sip:ops@[fd15::2]", &rights),
+		     POLICY_NOT_ALLOWED);
+	/* an unclosed literal does not read cleanly: 400, never compared */
+	CHECK_EQ_INT(policy_check(&p, "sip:ops@[fd15::1", &rights),
+		     POLICY_MALFORMED);
 	CHECK_EQ_INT(policy_check(&p, "sip:example.org", &rights),
 		     POLICY_NOT_ALLOWED);
 	CHECK_EQ_INT(policy_check(&p, "sip:helpdesk:pw@example.com", &rights),
