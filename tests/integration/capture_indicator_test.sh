@@ -4,8 +4,6 @@
 # other windows without taking the keyboard focus, and its "Stop sharing"
 # button ends every call (BYE within 1 s).  `indicator no` turns it off.
 source "$(dirname "$0")/../lib.sh"
-export XDG_RUNTIME_DIR="$T/run"
-mkdir -m 700 "$XDG_RUNTIME_DIR"
 
 start_xvfb 800x600x24 || exit 1
 write_serve_conf "allow           sip:alice@127.0.0.1 control" "allow           sip:bob@127.0.0.1" \
@@ -48,8 +46,8 @@ check "it is override-redirect (no window manager focuses it)" \
 	bash -c "xwininfo -id $win | grep -q 'Override Redirect State: yes'"
 viewers=$(xprop -id "$win" _SIPVNC_VIEWERS 2>/dev/null)
 echo "    $viewers"
-check "it names alice with control" grep -q 'sip:alice@127.0.0.1:[0-9]* (control)' <<<"$viewers"
-check "and bob with view" grep -q 'sip:bob@127.0.0.1:[0-9]* (view)' <<<"$viewers"
+check "it names alice with control" grep -q 'sip:alice@127.0.0.1 (control)' <<<"$viewers"
+check "and bob with view" grep -q 'sip:bob@127.0.0.1 (view)' <<<"$viewers"
 check "WM_HINTS says input False" bash -c "xprop -id $win WM_HINTS | grep -q 'False'"
 check "the keyboard focus did not move to it" test "$(xdotool getwindowfocus 2>/dev/null)" != "$win"
 check "the focus is where it was" test "$(xdotool getwindowfocus 2>/dev/null)" = "$focus_before"

@@ -3,8 +3,6 @@
 # start says "already running (pid N)" and exits 4), and the X server
 # dying mid-call: BYE to the caller, un-REGISTER, exit status 5 within 2 s.
 source "$(dirname "$0")/../lib.sh"
-export XDG_RUNTIME_DIR="$T/run"
-mkdir -m 700 "$XDG_RUNTIME_DIR"
 
 start_xvfb 320x240x24 || exit 1
 xvfb_pid=${PIDS[-1]}

@@ -4,8 +4,6 @@
 # line per call with caller, rights, direction, start, duration, bytes
 # and why it ended.
 source "$(dirname "$0")/../lib.sh"
-export XDG_RUNTIME_DIR="$T/run"
-mkdir -m 700 "$XDG_RUNTIME_DIR"
 esc=$(printf '\033')
 
 start_xvfb 320x240x24 || exit 1
@@ -43,7 +41,7 @@ kill "$serve_pid"; wait "$serve_pid" 2>/dev/null
 line=$(grep "call-audit:" "$T/journal.log" | head -1)
 echo "    $line"
 check "the audit line is info (<6>)" grep -q "^<6>sipvnc: call-audit:" <<<"$line"
-check "it names the caller" grep -q "peer=sip:sipvnc@127.0.0.1:[0-9]* " <<<"$line"
+check "it names the caller" grep -q "peer=sip:sipvnc@127.0.0.1 " <<<"$line"
 check "its rights and direction" grep -q "direction=incoming rights=control " <<<"$line"
 check "its start (UTC) and duration" grep -Eq "start=20[0-9-]+T[0-9:]+Z duration=[0-9]+\.[0-9]{3}s " <<<"$line"
 bytes_out=$(sed -n 's/.*bytes_out=\([0-9]*\).*/\1/p' <<<"$line")

@@ -3,8 +3,6 @@
 # stays up, a key that needs a restart named, a broken file refused with
 # the old configuration kept, and a caller removed keeps its call.
 source "$(dirname "$0")/../lib.sh"
-export XDG_RUNTIME_DIR="$T/run"
-mkdir -m 700 "$XDG_RUNTIME_DIR"
 
 start_xvfb 320x240x24 || exit 1
 write_serve_conf "allow           sip:alice@127.0.0.1 control"
@@ -43,7 +41,7 @@ check "the key that needs a restart is named" grep -q "'msrp_chunk_size' changed
 check "the policy keys are not" bash -c "! grep -q \"'allow' changed\" '$T/serve.log'"
 check "serve is still running" kill -0 "$serve_pid"
 check "bob, now allowed, gets the screen" "$BUILD/tools/vncgrab" "127.0.0.1:$bob_port" "$T/bob2.ppm" --timeout 10
-check "bob's call was answered view only" grep -q "call from sip:bob@127.0.0.1:[0-9]* accepted (view only)" "$T/serve.log"
+check "bob's call was answered view only" grep -q "call from sip:bob@127.0.0.1 accepted (view only)" "$T/serve.log"
 check "alice's call stayed up meanwhile" bash -c "kill -0 $alice_grab && ! grep -q 'call with sip:alice@127.0.0.1:[0-9]* ended' '$T/serve.log'"
 
 # A broken file (which would also drop bob): refused with its problems,
