@@ -29,7 +29,7 @@
 #include "server/web_rfb.h"
 
 enum {
-	FRAME_MAX = 32 * 1024,
+	FRAME_MAX = 64 * 1024,
 	TXQ_HIGH = 256 * 1024,
 	TXQ_LOW = 64 * 1024,
 	/* libre refuses to queue past its limit (512 KiB by default); ours
