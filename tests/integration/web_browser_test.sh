@@ -4,10 +4,6 @@
 # served by `sipvnc serve`.  A token gateway on loopback (no users) and a
 # gateway with Digest web users; HTTP-level refusals are checked with curl.
 source "$(dirname "$0")/../lib.sh"
-# under ASan, freed memory waits in quarantine: RSS would measure that
-if grep -qa __asan_init "$SIPVNC"; then
-	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=1
-fi
 TOOLS=$BUILD/tools
 WEBT=$TOP/tests/web
 
@@ -105,17 +101,6 @@ sleep 0.5
 check "a target outside alice's list: 403 ($denied) and no INVITE" \
 	test "$denied" = 403 -a "$(invites)" = "$before"
 
-# a client that asks for full updates and never reads: the gateway holds
-# it back instead of queueing (raw 320x240 frames, 100 requests a second)
-out=$(timeout 60 python3 "$WEBT/stall_client.py" "http://127.0.0.1:$wport" \
-	"${OPEN_URL##*token=}" "sip:sipvnc@127.0.0.1:$PORT_A" 20 "$web_pid" 2>&1)
-read -r _ r0 _ peak _ r1 _ nreq <<<"$out"
-if [ -n "${nreq:-}" ] && [ "$nreq" -gt 500 ] && [ $((peak - r0)) -lt 8192 ]; then
-	ok "a client that stops reading for 20 s (asking $nreq full updates) leaves the gateway's RSS flat ($r0 -> peak $peak KiB)"
-else
-	bad "stalled client: $(echo "$out" | tail -3)"
-fi
-
 ( cd "$WEBT" && T=$T OPEN_URL=$OPEN_URL TARGET_A="sip:sipvnc@127.0.0.1:$PORT_A" \
 	TARGET_B="sip:sipvnc@127.0.0.1:$PORT_B" EXPECT_A=$T/expectA.ppm EXPECT_B=$T/expectB.ppm \
 	KEYS_A=$T/keysA.log SERVE_A_LOG=$T/serveA.log SERVE_B_LOG=$T/serveB.log \
@@ -124,12 +109,11 @@ fi
 	TARGET_DENIED="sip:sipvnc@localhost:$PORT_A" \
 	TARGET_REFUSED="sip:sipvnc@127.0.0.1:$PORT_R" TARGET_RING="sip:sipvnc@127.0.0.1:$PORT_M" \
 	TARGET_NOANSWER="sip:sipvnc@127.0.0.1:$PORT_N" \
-	GATEWAY_PID=$web_pid XDEMO=$TOOLS/xdemo \
 	timeout 240 node web_test.mjs ) >"$T/node.log" 2>&1
 cat "$T/node.log"
 passed=$((passed + $(grep -c '^  ok ' "$T/node.log")))
 failed=$((failed + $(grep -c '^  FAIL ' "$T/node.log")))
-check "the browser test ran to its end" grep -q '^  ok .*RSS\|^  ok .*Kamailio\|^  ok .*view rights' "$T/node.log"
+check "the browser test ran to its end" grep -q '^  ok .*a target outside the list is refused in the page' "$T/node.log"
 check "one log line per session, with user, target, rights and bytes" \
 	grep -q "web session: user bob from 127.0.0.1:[0-9]* target sip:sipvnc@127.0.0.1:$PORT_A rights view start .* bytes to browser [1-9][0-9]* from browser [0-9]*; ended: " "$T/users.log"
 
