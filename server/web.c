@@ -32,6 +32,7 @@
 enum {
 	TICKET_MS = 30000,
 	TICKETS_MAX = 64,
+	SESSIONS_MAX = 32,          /* calls at once from all browsers */
 	FILE_MAX = 2 * 1024 * 1024,
 	FAILS_BEFORE_BLOCK = 5,
 	BLOCK_MIN_MS = 5000,
@@ -499,6 +500,14 @@ static void upgrade(struct web *web, struct http_conn *conn,
 			   http_conn_peer(conn));
 		reply_text(conn, 403, "Forbidden", NULL,
 			   "the page is not ours\n");
+		return;
+	}
+	if (list_count(&web->sessions) >= SESSIONS_MAX) {
+		log_warn("sipvnc: web: %u sessions already; refusing "
+			 "another from %J\n", list_count(&web->sessions),
+			 http_conn_peer(conn));
+		reply_text(conn, 503, "Service Unavailable", NULL,
+			   "too many calls from this gateway at once\n");
 		return;
 	}
 	t = take_ticket(web, msg);
