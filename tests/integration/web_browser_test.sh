@@ -45,7 +45,7 @@ chmod +x "$T/never.sh"
 start_sipvnc serveN -c "$T/serveN.conf"
 start_sipvnc serveR -c "$T/serveR.conf"
 start_sipvnc serveM -c "$T/serveM.conf"
-wait_until 10 port_open "$PORT_A" && wait_until 10 port_open "$PORT_B" || { bad "desktops up"; finish web_browser; exit 1; }
+wait_until 30 port_open "$PORT_A" && wait_until 30 port_open "$PORT_B" || { bad "desktops up"; finish web_browser; exit 1; }
 wait_until 10 test -s "$T/keysA.log" -o -e "$T/keysA.log"
 DISPLAY=$DISPLAY_A wait_x_settled "$T/xA.ppm"
 check "desktop A's X pixels are xwin's picture" cmp -s "$T/xA.ppm" "$T/expectA.ppm"
@@ -54,7 +54,7 @@ check "desktop A's X pixels are xwin's picture" cmp -s "$T/xA.ppm" "$T/expectA.p
 wport=$(free_port)
 printf 'sip_listen 127.0.0.1:0\nweb_listen 127.0.0.1:%s\nweb_answer_timeout 5\n' "$wport" >"$T/web.conf"
 start_sipvnc web web -c "$T/web.conf"
-check "the token gateway prints its address" wait_until 10 grep -q "open http://127.0.0.1:$wport/?token=" "$T/web.log"
+check "the token gateway prints its address" wait_until 30 grep -q "open http://127.0.0.1:$wport/?token=" "$T/web.log"
 OPEN_URL=$(grep -o "http://127.0.0.1:$wport/?token=[0-9a-f]*" "$T/web.log")
 wrong=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'X-Sipvnc-Token: 0123' \
 	-H "X-Sipvnc-Call: sip:sipvnc@127.0.0.1:$PORT_A" "http://127.0.0.1:$wport/ticket")
@@ -72,7 +72,7 @@ ALICE_PASS=alice-secret-1 BOB_PASS=bob-secret-22
 } >"$T/users.conf"
 check "sipvnc passwd prints a web_user line" grep -q '^web_user alice [0-9a-f]\{32\}$' "$T/users.conf"
 start_sipvnc users web -c "$T/users.conf"
-wait_until 10 port_open "$uport"
+wait_until 30 port_open "$uport"
 U=http://127.0.0.1:$uport
 code() { curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$@"; }
 check "wrong password: 401" test "$(code --digest -u alice:wrong-pass "$U/")" = 401
