@@ -45,7 +45,7 @@ DEB_BUILD := build-essential pkg-config libre-dev libvncserver-dev \
              libxcb-damage0-dev libxcb-xfixes0-dev libxcb-randr0-dev \
              libxcb-keysyms1-dev libxcb-composite0-dev libmbedtls-dev libssl-dev \
              zlib1g-dev
-DEB_RUN   := xvfb x11-utils
+DEB_RUN   := xvfb x11-utils novnc
 DEB_TEST  := xvfb x11-apps x11-utils x11-xserver-utils xdotool \
              xserver-xorg-core xserver-xorg-video-dummy kamailio sip-tester x11vnc \
              vncsnapshot libvncclient1 libvncserver-dev clang \
@@ -53,7 +53,7 @@ DEB_TEST  := xvfb x11-apps x11-utils x11-xserver-utils xdotool \
              procps psmisc netcat-openbsd kamailio-tls-modules openssl \
              dnsmasq-base python3 kamailio-outbound-modules \
              tigervnc-viewer nftables groff-base systemd debhelper lintian \
-             dpkg-dev xterm
+             dpkg-dev xterm chromium novnc nodejs curl
 
 .PHONY: all run test deps unit integration fuzz asan lint clean tools bench \
         install uninstall man stress tsan
@@ -81,6 +81,9 @@ $(BUILD)/%.o: %.c Makefile debian/changelog
 
 # Per-file header dependencies, written by the compiler (-MMD -MP).
 -include $(LIB_OBJ:.o=.d) $(BUILD)/server/main.d
+
+# the web page's files when none are installed (web_conf.c)
+$(BUILD)/server/web_conf.o: CPPFLAGS += -DSIPVNC_WEB_DIR='"$(CURDIR)/server/web"'
 
 $(BUILD)/libsipvnc.a: $(LIB_OBJ)
 	@rm -f $@
@@ -125,6 +128,7 @@ unit: $(UNIT_BIN)
 
 test: deps
 	$(MAKE) all tools $(UNIT_BIN)
+	cd tests/web && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund
 	./tests/run.sh
 
 asan:
@@ -146,6 +150,7 @@ fuzz:
 bench: deps
 	$(MAKE) all tools
 	./tests/bench/run.sh
+	./tests/bench/web_bench.sh
 
 # Load, floods, dead peers and faults at full size, with figures.
 stress: deps
@@ -173,9 +178,12 @@ BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 DATADIR    ?= $(PREFIX)/share/sipvnc
 USERUNITDIR ?= $(PREFIX)/lib/systemd/user
+# the browser gateway's page (sipvnc web finds it at BINDIR/../share/sipvnc/web)
+WEB_FILES  := $(wildcard server/web/*)
 INSTALLED  := $(BINDIR)/sipvnc $(MANDIR)/man1/sipvnc.1 \
               $(MANDIR)/man5/sipvnc.conf.5 $(DATADIR)/sipvnc.conf \
-              $(DATADIR)/sipvnc-kiosk.service $(USERUNITDIR)/sipvnc.service
+              $(DATADIR)/sipvnc-kiosk.service $(USERUNITDIR)/sipvnc.service \
+              $(addprefix $(DATADIR)/web/,$(notdir $(WEB_FILES)))
 UNIT_SED   := sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g'
 
 install: $(BUILD)/sipvnc $(MAN_OUT)
@@ -188,9 +196,12 @@ install: $(BUILD)/sipvnc $(MAN_OUT)
 	$(UNIT_SED) conf/sipvnc.service >$(DESTDIR)$(USERUNITDIR)/sipvnc.service
 	$(UNIT_SED) conf/sipvnc-kiosk.service >$(DESTDIR)$(DATADIR)/sipvnc-kiosk.service
 	chmod 644 $(DESTDIR)$(USERUNITDIR)/sipvnc.service $(DESTDIR)$(DATADIR)/sipvnc-kiosk.service
+	install -d $(DESTDIR)$(DATADIR)/web
+	install -m 644 $(WEB_FILES) $(DESTDIR)$(DATADIR)/web/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DATADIR)/web 2>/dev/null
 	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:

@@ -19,10 +19,12 @@ enum app_mode {
 	APP_SERVE, /* answer calls and share this screen */
 	APP_VIEW,  /* call a desktop, hand its RFB to a local VNC viewer */
 	APP_SHARE, /* call out and share this screen */
+	APP_WEB,   /* the browser gateway: a call per WebSocket (web.c) */
 };
 
 struct desktop;
 struct view_local;
+struct web;
 
 /* The media keys' strings, which struct msrp_settings points into. */
 struct app_msrp_conf {
@@ -49,6 +51,7 @@ struct app {
 	                               nothing this long ends its call */
 	int waiting_viewer_minor;   /* its RFB 3.minor if it logged in with
 	                               our password, else 0 */
+	struct web *web;            /* web: the gateway */
 	struct log log;             /* levels, journal prefixes */
 	int exit_status;            /* why we stop, when not a signal
 	                               (enum sipvnc_exit, server/service.h) */
@@ -85,6 +88,11 @@ void call_set_sip(struct call *call, struct sipua_call *sip);
  * tells the viewer the outcome, before any RFB flows through. */
 int call_local_login(struct call *call, int minor);
 int call_start_media(struct call *call, const struct sipua_media *media);
+/* Call target as an RFB viewer whose local end is local_fd (taken): what
+ * `view` does for its local viewer and `web` for each WebSocket.  minor as
+ * for call_local_login() (0: none). */
+int call_place(struct call **callp, struct app *app, const char *target,
+	       int local_fd, int minor);
 /* End the call: hang up the SIP side when hangup is set; the rest is torn
  * down on the next loop turn, so it is safe from any handler. */
 void call_end(struct call *call, bool hangup, const char *why);
@@ -105,5 +113,16 @@ void view_call_ended(struct app *app);
 /* The local viewer waiting for an incoming share, handed over (or -1),
  * with its login's RFB minor version (0: none). */
 int view_take_waiting_viewer(struct app *app, int *minor);
+
+/* The browser gateway (web.c): listen, as the configuration at conf_path
+ * (NULL: defaults) says; close every session and the port. */
+int web_start(struct app *app, const char *conf_path);
+void web_stop(struct app *app);
+/* What the gateway hears of its calls: SIP progress (180, 183), and the
+ * end with its reason (also from the call's destructor). */
+void web_call_progress(struct app *app, struct call *call, unsigned scode);
+void web_call_ended(struct app *app, struct call *call, const char *why);
+/* `sipvnc passwd NAME`: the web_user line for NAME's password. */
+int web_passwd_main(int argc, char *argv[]);
 
 #endif

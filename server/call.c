@@ -180,6 +180,8 @@ static void destructor(void *data)
 
 	tmr_cancel(&call->teardown);
 	list_unlink(&call->le);
+	if (!call->ended)   /* flushed at exit: the gateway lets go */
+		web_call_ended(call->app, call, "gateway stopping");
 	if (call->sip)
 		sipua_hangup(call->sip, 0, NULL);
 	mem_deref(call->rfb);
@@ -280,6 +282,41 @@ int call_start_media(struct call *call, const struct sipua_media *media)
 				  : MSRP_SETUP_PASSIVE);
 }
 
+int call_place(struct call **callp, struct app *app, const char *target,
+	       int local_fd, int minor)
+{
+	struct sipua_local local;
+	struct sipua_call *sip;
+	struct call *call = NULL;
+	char ip[64];
+	int err;
+
+	err = call_alloc(&call, app, false, false, local_fd);
+	if (!err && minor)
+		err = call_local_login(call, minor);
+	if (err) {
+		log_warn("sipvnc: cannot set up a call: %m\n", err);
+		if (call)
+			call->ended = true;
+		mem_deref(call);
+		return err;
+	}
+	/* our MSRP address on the interface that reaches the target */
+	sipua_local_addr_for(app->ua, target, ip, sizeof(ip));
+	call_set_local_addr(call, ip);
+	call_describe_local(call, &local);
+	err = sipua_connect(&sip, app->ua, target, false, &local, call);
+	if (err) {
+		log_warn("sipvnc: cannot call %s: %m\n", target, err);
+		call->ended = true;   /* nobody to tell */
+		mem_deref(call);
+		return err;
+	}
+	call_set_sip(call, sip);
+	*callp = call;
+	return 0;
+}
+
 static void teardown(void *arg)
 {
 	struct call *call = arg;
@@ -337,6 +374,7 @@ void call_end(struct call *call, bool hangup, const char *why)
 		 call->peer, why);
 	audit(call, why);
 	indicator_update(call->app);
+	web_call_ended(call->app, call, why);
 	if (call->greeting && call->bridge) {
 		/* the viewer still waits for its SecurityResult: say why,
 		 * TigerVNC shows it (RFB 3.8) */
@@ -571,6 +609,15 @@ static int on_modified(struct sipua_call *sip, const struct sipua_media *media,
 	return 0;
 }
 
+static void on_progress(struct sipua_call *sip, unsigned scode, void *arg)
+{
+	struct call *call = sipua_call_arg(sip);
+
+	(void)arg;
+	if (call && !call->ended)
+		web_call_progress(call->app, call, scode);
+}
+
 static void on_closed(struct sipua_call *sip, int err, unsigned status,
 		      const char *reason, void *arg)
 {
@@ -595,4 +642,5 @@ const struct sipua_handlers app_sip_handlers = {
 	.established = on_established,
 	.closed = on_closed,
 	.modified = on_modified,
+	.progress = on_progress,
 };

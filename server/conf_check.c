@@ -24,6 +24,8 @@ static const char *const known_keys[] = {
 	/* server/ */
 	"display", "share_window", "share_monitor", "clipboard", "log_level",
 	"indicator",
+	"web_listen", "web_cert", "web_name", "web_user", "web_allow",
+	"web_root", "web_novnc", "web_answer_timeout",
 	/* sip/ */
 	"sip_listen", "sip_user", "account", "allow", "deny", "answermode",
 	"max_sessions", "caller_secret", "trusted_proxy", "answer_command",
@@ -336,7 +338,8 @@ static void check_value(struct check_ctx *cx, const char *key,
 static bool repeatable(const char *key)
 {
 	static const char *const keys[] = {"allow", "deny", "caller_secret",
-		"account", "dns_server", "trusted_proxy", NULL};
+		"account", "dns_server", "trusted_proxy",
+		"web_user", "web_allow", "web_name", NULL};
 
 	return is_one_of(key, keys);
 }

@@ -7,6 +7,8 @@
  *                                         a local VNC viewer
  *   sipvnc share URI [--control]          call out and share this screen
  *   sipvnc ask CALLER view|control        the dialog of answermode manual
+ *   sipvnc web [-c FILE]                  the browser gateway (web.c)
+ *   sipvnc passwd NAME                    a web user's line (web_conf.c)
  */
 #include <errno.h>
 #include <sys/resource.h>
@@ -49,6 +51,8 @@ static void usage(FILE *out)
 	      "       sipvnc share URI [--control] [-c FILE]\n"
 	      "       sipvnc check -c FILE\n"
 	      "       sipvnc --version\n"
+	      "       sipvnc web [-c FILE]\n"
+	      "       sipvnc passwd NAME\n"
 	      "\n"
 	      "serve  answer RFB-over-MSRP calls and share this X display\n"
 	      "view   call URI and relay its screen to a local VNC viewer;\n"
@@ -66,6 +70,11 @@ static void usage(FILE *out)
 	      "                places calls as you\n"
 	      "share  call URI and share this screen with it (view only\n"
 	      "       unless --control)\n"
+	      "web    a page where a browser calls desktops (noVNC);\n"
+	      "       without -c: http://127.0.0.1:8080/?token=... (the\n"
+	      "       token is printed at start); elsewhere only with TLS\n"
+	      "       and web users (web_cert, web_user, web_allow)\n"
+	      "passwd print the web_user line for NAME's password (stdin)\n"
 	      "check  report every problem of FILE as FILE:LINE: message\n"
 	      "-c     configuration file (see sipvnc.conf(5))\n"
 	      "-v     log at level debug\n"
@@ -335,6 +344,7 @@ static const struct sipua_handlers *sip_handlers(void)
 
 	*handlers = app_sip_handlers;
 	handlers->calls_out_only = app.mode == APP_SHARE ||
+				   app.mode == APP_WEB ||
 				   (app.mode == APP_VIEW && app.target[0]);
 	handlers->config_dir = app.config_dir[0] ? app.config_dir : NULL;
 	n = readlink("/proc/self/exe", app.self_exe,
@@ -357,7 +367,8 @@ static const char *serve_display(char *buf, size_t size)
 	return buf;
 }
 
-static int start(const char *listen_addr, bool no_auth)
+static int start(const char *listen_addr, bool no_auth,
+		 const char *conf_path)
 {
 	char display[128] = "", clip[16] = "";
 	struct sa msrp_laddr;
@@ -368,7 +379,7 @@ static int start(const char *listen_addr, bool no_auth)
 		return err;
 	service_config_folders(&app);
 
-	if (app.mode != APP_VIEW) {
+	if (app.mode != APP_VIEW && app.mode != APP_WEB) {
 		(void)conf_get_str(app.conf, "display", display,
 				   sizeof(display));
 		err = apply_share_area();
@@ -446,6 +457,9 @@ static int start(const char *listen_addr, bool no_auth)
 	case APP_VIEW:
 		return view_start(&app, listen_addr, no_auth);
 
+	case APP_WEB:
+		return web_start(&app, conf_path);
+
 	case APP_SHARE: {
 		struct sipua_local local;
 		struct sipua_call *sip;
@@ -496,6 +510,8 @@ int main(int argc, char *argv[])
 	program = argv[0];
 	if (argc > 1 && !strcmp(argv[1], "ask"))
 		return ask_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "passwd"))
+		return web_passwd_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "check"))
 		return conf_check_main(argc - 1, argv + 1);
 	app.mode = APP_SERVE;
@@ -505,6 +521,8 @@ int main(int argc, char *argv[])
 			app.mode = APP_VIEW;
 		else if (!strcmp(argv[1], "share"))
 			app.mode = APP_SHARE;
+		else if (!strcmp(argv[1], "web"))
+			app.mode = APP_WEB;
 		else if (strcmp(argv[1], "serve") != 0) {
 			fprintf(stderr, "sipvnc: unknown command '%s'\n",
 				argv[1]);
@@ -531,7 +549,7 @@ int main(int argc, char *argv[])
 	if (app.mode == APP_VIEW && optind == argc) {
 		/* no URI: wait for calls that share a screen with us */
 	}
-	else if (app.mode != APP_SERVE) {
+	else if (app.mode != APP_SERVE && app.mode != APP_WEB) {
 		if (optind != argc - 1) {
 			fprintf(stderr, "sipvnc: %s needs one SIP URI\n",
 				app.mode == APP_VIEW ? "view" : "share");
@@ -576,7 +594,7 @@ int main(int argc, char *argv[])
 			app.exit_status = SIPVNC_EXIT_RUNNING;
 	}
 	if (!err)
-		err = start(listen_addr, no_auth);
+		err = start(listen_addr, no_auth, conf_path);
 	if (!err) {
 		struct sigaction sa = { .sa_handler = on_sighup,
 					.sa_flags = SA_RESTART };
@@ -588,6 +606,7 @@ int main(int argc, char *argv[])
 	if (!err)
 		err = re_main(on_signal);
 
+	web_stop(&app);   /* its sessions end their calls */
 	signal(SIGHUP, SIG_DFL);
 	app.reload = mem_deref(app.reload);
 	list_flush(&app.calls);

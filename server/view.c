@@ -46,10 +46,7 @@ static bool busy(const struct app *app)
  * far end unfiltered. */
 static void viewer_ready(struct app *app, int fd, int minor)
 {
-	struct sipua_local local;
-	struct sipua_call *sip;
 	struct call *call;
-	char ip[64];
 	int err;
 
 	if (busy(app)) {
@@ -72,25 +69,9 @@ static void viewer_ready(struct app *app, int fd, int minor)
 		return;
 	}
 
-	err = call_alloc(&call, app, false, false, fd);
-	if (!err && minor)
-		err = call_local_login(call, minor);
-	if (err) {
-		log_warn("sipvnc: cannot set up a call: %m\n", err);
+	err = call_place(&call, app, app->target, fd, minor);
+	if (err)
 		return;
-	}
-	sipua_local_addr_for(app->ua, app->target, ip, sizeof(ip));
-	call_set_local_addr(call, ip);
-	call_describe_local(call, &local);
-	err = sipua_connect(&sip, app->ua, app->target, false,
-			    &local, call);
-	if (err) {
-		log_warn("sipvnc: cannot call %s: %m\n",
-			 app->target, err);
-		mem_deref(call);
-		return;
-	}
-	call_set_sip(call, sip);
 	app->view_call = call;
 	log_info("sipvnc: viewer connected; calling %s\n", app->target);
 }

@@ -168,6 +168,8 @@ static void progress_handler(const struct sip_msg *msg, void *arg)
 	struct sipua_call *call = arg;
 
 	sipua_log("call to %s: %u %r\n", call->peer, msg->scode, &msg->reason);
+	if (call->ua->handlers.progress)
+		call->ua->handlers.progress(call, msg->scode, call->ua->arg);
 }
 
 /* A late offer's ACK brought no usable answer: BYE, and our user lets go

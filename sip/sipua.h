@@ -103,6 +103,9 @@ struct sipua_handlers {
 	 * with the caller URI and view|control appended; exit 0 answers.
 	 * Must stay valid while the ua lives. */
 	const char *const *ask_argv;
+	/* Optional.  Our INVITE got a provisional answer (180 Ringing, 183
+	 * ...), for a user who shows the progress. */
+	void (*progress)(struct sipua_call *call, unsigned scode, void *arg);
 	/* This process only places calls (view URI, share): no word about
 	 * a missing allow line, which only matters to calls coming in. */
 	bool calls_out_only;

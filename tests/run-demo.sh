@@ -17,4 +17,19 @@ if [ -z "${DISPLAY:-}" ] || ! xdpyinfo >/dev/null 2>&1; then
 	pids+=($!)
 	echo "sipvnc: no X display given; sharing a private Xvfb $DISPLAY with a demo client"
 fi
+# the browser gateway on loopback: its address carries a secret token
+weblog=$(mktemp)
+"${SIPVNC:-build/sipvnc}" web >"$weblog" 2>&1 &
+pids+=($!)
+url=
+for _ in $(seq 50); do
+	url=$(grep -o 'http://[^ ]*?token=[0-9a-f]*' "$weblog") && break
+	sleep 0.1
+done
+if [ -n "$url" ]; then
+	echo "sipvnc: or in a browser: $url&call=sip:sipvnc@127.0.0.1:5060"
+else
+	echo "sipvnc: no browser gateway: $(tail -1 "$weblog")"
+fi
+rm -f "$weblog"
 "${SIPVNC:-build/sipvnc}" -c conf/demo.conf

@@ -9,12 +9,19 @@ if port_open 5060 || ss -Huln "sport = :5060" | grep -q .; then
 	echo "demo: 0 passed, 0 failed, 1 skipped"
 	exit 0
 fi
+web_free=1   # the browser gateway's fixed 8080
+port_open 8080 && web_free=0
 env -u DISPLAY "$TOP/tests/run-demo.sh" >"$T/demo.log" 2>&1 &
 PIDS+=($!)
 demo_up() { grep -q "try: .*sipvnc view" "$T/demo.log"; }
 check "make run prints the URI and the view line" wait_until 15 demo_up
 uri=$(sed -n 's/.*try: [^ ]*sipvnc view \(sip:[^ ]*\).*/\1/p' "$T/demo.log" | head -1)
 check "the URI is the loopback default" test "$uri" = "sip:sipvnc@127.0.0.1:5060"
+
+if [ "$web_free" = 1 ]; then
+	check "make run prints the browser address with its token" \
+		wait_until 10 grep -q "in a browser: http://127.0.0.1:8080/?token=[0-9a-f]\{32\}&call=sip:sipvnc@127.0.0.1:5060" "$T/demo.log"
+fi
 
 # the view line as printed (default socket), then the command it prints
 start_sipvnc view view "$uri"

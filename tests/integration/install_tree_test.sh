@@ -13,9 +13,12 @@ usr/lib/systemd/user/sipvnc.service
 usr/share/man/man1/sipvnc.1
 usr/share/man/man5/sipvnc.conf.5
 usr/share/sipvnc/sipvnc-kiosk.service
-usr/share/sipvnc/sipvnc.conf"
+usr/share/sipvnc/sipvnc.conf
+usr/share/sipvnc/web/app.js
+usr/share/sipvnc/web/index.html
+usr/share/sipvnc/web/style.css"
 got=$(cd "$dest" && find . -type f | sed 's|^\./||' | sort)
-check "the tree has exactly the binary, man pages, example, units" test "$got" = "$expected"
+check "the tree has exactly the binary, man pages, example, units, web page" test "$got" = "$expected"
 [ "$got" = "$expected" ] || diff <(echo "$expected") <(echo "$got")
 check "the binary is executable, the rest is not" \
 	test -x "$dest/usr/bin/sipvnc" -a ! -x "$dest/usr/share/sipvnc/sipvnc.conf"
@@ -49,6 +52,17 @@ check "the user unit reads ~/.config/sipvnc/sipvnc.conf, after the session, rest
 	grep -q "graphical-session.target" "$T/units/sipvnc.service"
 grep -q -- "-c %h/.config/sipvnc/sipvnc.conf" "$T/units/sipvnc.service" || bad "user unit: config path"
 grep -q "^Restart=on-failure" "$T/units/sipvnc.service" || bad "user unit: Restart=on-failure"
+
+# the installed gateway serves the installed page (BINDIR/../share/sipvnc/web),
+# not the source tree's: the installed copy is marked to tell them apart
+echo "// installed copy" >>"$dest/usr/share/sipvnc/web/app.js"
+wport=$(free_port)
+printf 'sip_listen 127.0.0.1:0\nweb_listen 127.0.0.1:%s\n' "$wport" >"$T/web.conf"
+"$dest/usr/bin/sipvnc" web -c "$T/web.conf" >"$T/web.log" 2>&1 &
+PIDS+=($!)
+wait_until 10 port_open "$wport"
+check "the installed sipvnc web serves the installed page" \
+	cmp -s <(curl -s "http://127.0.0.1:$wport/app.js") "$dest/usr/share/sipvnc/web/app.js"
 
 check "make uninstall" quiet make -s -C "$TOP" uninstall DESTDIR="$dest" PREFIX=/usr
 left=$(find "$dest" -type f -o -type l)

@@ -1,0 +1,211 @@
+// The sipvnc web page: asks the gateway for a ticket, opens a WebSocket
+// with it and hands the socket to noVNC once the call is up.  The gateway
+// sends the call's progress as text frames and RFB as binary frames;
+// GatewayChannel keeps the first away from noVNC.
+import RFB from './novnc/core/rfb.js';
+
+const $ = (id) => document.getElementById(id);
+const TOKEN_KEY = 'sipvnc-token';
+const state = { rfb: null, ws: null, phase: 'idle', status: '', rights: '' };
+window.sipvnc = state;   // for tests and the curious
+
+function setStatus(text, kind) {
+    state.status = text;
+    const el = $('status');
+    el.textContent = text;
+    el.className = kind || '';
+}
+
+// The token of a gateway that runs without web users (loopback): taken
+// from the address once, then kept for this tab only, out of the URL.
+const params = new URLSearchParams(location.search);
+if (params.has('token')) {
+    sessionStorage.setItem(TOKEN_KEY, params.get('token'));
+    params.delete('token');
+    const rest = params.toString();
+    history.replaceState(null, '', location.pathname + (rest ? '?' + rest : ''));
+}
+
+// What noVNC expects of a WebSocket, minus our text frames; binary frames
+// that come before noVNC listens wait here, in order.
+class GatewayChannel {
+    constructor(ws, onText, onClose) {
+        this._ws = ws;
+        this._handler = null;
+        this._queue = [];
+        this._flushing = false;
+        this.onopen = null;
+        this.onclose = null;
+        this.onerror = null;
+        ws.binaryType = 'arraybuffer';
+        ws.onmessage = (e) => {
+            if (typeof e.data === 'string') {
+                onText(e.data);
+            } else if (this._handler && !this._queue.length) {
+                this._handler(e);
+            } else {
+                this._queue.push(e);
+                this._flush();
+            }
+        };
+        ws.onclose = (e) => { onClose(e); if (this.onclose) this.onclose(e); };
+        ws.onerror = (e) => { if (this.onerror) this.onerror(e); };
+        ws.onopen = (e) => { if (this.onopen) this.onopen(e); };
+    }
+    get onmessage() { return this._handler; }
+    set onmessage(h) { this._handler = h; this._flush(); }
+    get binaryType() { return 'arraybuffer'; }
+    set binaryType(v) { /* always arraybuffer */ }
+    get protocol() { return this._ws.protocol; }
+    get readyState() { return this._ws.readyState; }
+    send(data) { this._ws.send(data); }
+    close() { this._ws.close(); }
+    _flush() {
+        if (this._flushing || !this._handler || !this._queue.length) return;
+        this._flushing = true;
+        // after noVNC's attach() has returned and it is ready to read
+        setTimeout(() => {
+            this._flushing = false;
+            while (this._handler && this._queue.length) {
+                this._handler(this._queue.shift());
+            }
+        }, 0);
+    }
+}
+
+async function getTicket(target, lossless) {
+    const headers = { 'X-Sipvnc-Call': target };
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    if (token) headers['X-Sipvnc-Token'] = token;
+    if (lossless) headers['X-Sipvnc-Lossless'] = '1';
+    const res = await fetch('ticket', { method: 'POST', headers, credentials: 'same-origin' });
+    let body = {};
+    try { body = await res.json(); } catch (e) { /* not JSON */ }
+    if (!res.ok) {
+        const err = new Error(body.error || `${res.status} ${res.statusText}`);
+        err.status = res.status;
+        throw err;
+    }
+    return body;
+}
+
+function ended() {
+    state.phase = 'ended';
+    state.rfb = null;
+    state.ws = null;
+    $('call').disabled = false;
+    $('hangup').disabled = true;
+}
+
+async function call(target) {
+    if (state.ws) return;
+    state.callAt = performance.now();
+    const lossless = $('lossless').checked;
+    $('call').disabled = true;
+    state.phase = 'ticket';
+    let ticket;
+    try {
+        ticket = await getTicket(target, lossless);
+    } catch (e) {
+        if (e.status === 403 && /token/.test(e.message)) {
+            $('tokenform').hidden = false;
+            sessionStorage.removeItem(TOKEN_KEY);
+        }
+        setStatus('refused: ' + e.message, 'error');
+        state.phase = 'refused';
+        $('call').disabled = false;
+        return;
+    }
+    state.rights = ticket.rights;
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(`${scheme}//${location.host}/ws?ticket=${ticket.ticket}`);
+    state.ws = ws;
+    state.phase = 'calling';
+    $('hangup').disabled = false;
+    setStatus('calling…');
+    let lastText = '';
+    const channel = new GatewayChannel(ws, (text) => {
+        let msg;
+        try { msg = JSON.parse(text); } catch (e) { return; }
+        lastText = msg.text;
+        state.phase = msg.state;
+        if (msg.state === 'calling') setStatus('calling…');
+        else if (msg.state === 'ringing') setStatus(msg.text);
+        else if (msg.state === 'ended') setStatus(msg.text, 'error');
+        else if (msg.state === 'rfb') {
+            setStatus(msg.text, 'ok');
+            startRfb(channel, ticket);
+        }
+    }, (e) => {
+        if (state.phase !== 'ended' && state.phase !== 'closed') {
+            setStatus(e.reason || lastText || 'the gateway closed the connection', 'error');
+        }
+        if (state.rfb) state.rfb.disconnect();
+        ended();
+        state.phase = 'closed';
+    });
+}
+
+function startRfb(channel, ticket) {
+    const rfb = new RFB($('screen'), channel);
+    rfb.viewOnly = ticket.rights !== 'control';
+    rfb.scaleViewport = false;
+    rfb.resizeSession = false;
+    rfb.focusOnClick = true;
+    if ($('lossless').checked) {
+        rfb.compressionLevel = 2;
+    } else {
+        rfb.qualityLevel = 6;
+        rfb.compressionLevel = 2;
+    }
+    rfb.addEventListener('connect', () => { state.phase = 'connected'; rfb.focus(); });
+    rfb.addEventListener('disconnect', () => { state.phase = 'closed'; });
+    rfb.addEventListener('clipboard', (e) => { $('cliptext').value = e.detail.text; });
+    rfb.addEventListener('securityfailure', (e) => {
+        setStatus('refused by the desktop: ' + (e.detail.reason || ''), 'error');
+    });
+    state.rfb = rfb;
+    // updates drawn, for `make bench` and the tests: noVNC 1.3 flips its
+    // display once per FramebufferUpdate (a private API: counting only)
+    state.frames = 0;
+    state.firstFrameAt = null;
+    const display = rfb._display;
+    if (display && typeof display.flip === 'function') {
+        const flip = display.flip.bind(display);
+        display.flip = (...args) => {
+            state.frames++;
+            if (state.firstFrameAt === null) state.firstFrameAt = performance.now();
+            return flip(...args);
+        };
+    }
+}
+
+$('callform').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const target = $('target').value.trim();
+    if (!target) { setStatus('enter a SIP address', 'error'); return; }
+    call(target);
+});
+$('hangup').addEventListener('click', () => {
+    if (state.ws) state.ws.close();
+    setStatus('disconnected');
+});
+$('tokenform').addEventListener('submit', (e) => {
+    e.preventDefault();
+    let t = $('token').value.trim();
+    const m = t.match(/[?&]token=([0-9a-f]+)/);
+    if (m) t = m[1];
+    sessionStorage.setItem(TOKEN_KEY, t);
+    $('tokenform').hidden = true;
+    setStatus('token stored; press Call');
+});
+$('clipsend').addEventListener('click', () => {
+    if (state.rfb) state.rfb.clipboardPasteFrom($('cliptext').value);
+});
+
+if (params.get('lossless') === '1') $('lossless').checked = true;
+// a link from a ticket system: /?call=sip:desk@example.com
+if (params.has('call')) {
+    $('target').value = params.get('call');
+    call(params.get('call'));
+}

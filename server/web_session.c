@@ -1,0 +1,572 @@
+/*
+ * web_session.c - one browser tab's call: a WebSocket on one side, a call
+ * placed by call_place() on the other, joined through a socket pair so
+ * that the call, its bridge and its back-pressure are exactly `view`'s.
+ *
+ * To the browser: text frames with the call's progress while it rings,
+ * then binary frames of RFB (our greeting, then the far end's stream from
+ * its SecurityResult on), each at most FRAME_MAX bytes: libre joins no
+ * continuation frames, and noVNC takes any split.  From the browser:
+ * binary frames through web_rfb's filter.
+ *
+ * Memory stays bounded when the tab stops reading: above TXQ_HIGH bytes
+ * queued on the WebSocket we stop reading the pair (the bridge then holds
+ * the far end back as it does for a slow VNC viewer) and stop passing the
+ * browser's messages on, so no new update is asked for either.  A browser
+ * that goes on sending meanwhile is cut off at INQ_MAX.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <re.h>
+
+#include "server/log.h"
+#include "server/web.h"
+#include "server/web_rfb.h"
+
+enum {
+	FRAME_MAX = 64 * 1024,
+	TXQ_HIGH = 256 * 1024,
+	TXQ_LOW = 64 * 1024,
+	/* libre refuses to queue past its limit (512 KiB by default); ours
+	 * stops reading at TXQ_HIGH, so this is only headroom for a read
+	 * already under way and the status frames */
+	TXQ_LIMIT = 1024 * 1024,
+	INQ_MAX = 4 * 1024 * 1024,
+	CHUNK = 16 * 1024,           /* browser bytes filtered at a time */
+	POLL_MS = 10,                /* while the WebSocket's queue drains */
+	KEEPALIVE_S = 30,
+};
+
+enum phase {
+	P_CALLING,   /* the call rings; progress in text frames */
+	P_RFB,       /* the far end let us in; RFB flows */
+	P_ENDED,
+};
+
+struct web_session {
+	struct le le;
+	struct web *web;
+	struct websock_conn *wc;
+	struct call *call;
+	int fd;                      /* our end of the pair */
+	int watching;
+	enum phase phase;
+	bool held;                   /* the WebSocket's queue is over TXQ_HIGH */
+	struct web_rfb filter;
+	uint8_t result[4];           /* the far end's SecurityResult (3.8) */
+	size_t result_have;
+	enum web_rfb_step sent;      /* our greeting's steps sent so far */
+	uint8_t *early;              /* the far end's stream after its result,
+	                                held until the browser chose None */
+	size_t early_len;
+	struct mbuf *inq;            /* from the browser, not yet filtered */
+	uint8_t out[CHUNK + 4];      /* filtered, not yet written to fd */
+	size_t out_pos, out_len;
+	struct tmr poll;
+	struct tmr ring;             /* web_answer_timeout while it rings */
+	struct tmr free_tmr;
+	char user[WEB_USER_SIZE];
+	char target[512];
+	bool control;
+	struct sa peer;
+	time_t start;
+	uint64_t start_ms;
+	uint64_t to_browser, from_browser;
+	char why[200];               /* why it ended, for the log */
+};
+
+static void watch(struct web_session *s);
+static void pump_input(struct web_session *s);
+
+/* A text frame for the page's status line; text loses what JSON would
+ * have to escape (URIs and our own words need none of it). */
+static void status(struct web_session *s, const char *state,
+		   const char *text)
+{
+	char esc[600];
+	size_t o = 0;
+
+	for (; *text && o + 1 < sizeof(esc); text++)
+		if ((uint8_t)*text >= 0x20 && *text != '"' && *text != '\\')
+			esc[o++] = *text;
+	esc[o] = '\0';
+	if (s->wc)
+		(void)websock_send(s->wc, WEBSOCK_TEXT,
+				   "{\"state\":\"%s\",\"text\":\"%s\"}",
+				   state, esc);
+}
+
+static void session_log(const struct web_session *s)
+{
+	struct tm tm;
+	char when[32];
+	uint64_t ms = tmr_jiffies() - s->start_ms;
+
+	(void)gmtime_r(&s->start, &tm);
+	(void)strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	log_info("sipvnc: web session: user %s from %J target %s rights "
+		  "%s start %s duration %llu.%03llus bytes to browser %llu "
+		  "from browser %llu; ended: %s\n", s->user, &s->peer,
+		  s->target, s->control ? "control" : "view", when,
+		  (unsigned long long)ms / 1000,
+		  (unsigned long long)ms % 1000,
+		  (unsigned long long)s->to_browser,
+		  (unsigned long long)s->from_browser, s->why);
+}
+
+static void destructor(void *data)
+{
+	struct web_session *s = data;
+
+	tmr_cancel(&s->poll);
+	tmr_cancel(&s->ring);
+	tmr_cancel(&s->free_tmr);
+	list_unlink(&s->le);
+	if (s->fd >= 0) {
+		fd_close(s->fd);
+		close(s->fd);
+	}
+	s->wc = mem_deref(s->wc);
+	mem_deref(s->inq);
+	mem_deref(s->early);
+}
+
+static void on_free(void *arg)
+{
+	mem_deref(arg);
+}
+
+/* A status line for the page out of the call's end (call.c's why). */
+static void ended_text(char *out, size_t size, const char *why, bool up)
+{
+	unsigned code = (unsigned)atoi(why);
+
+	if (up)
+		(void)re_snprintf(out, size, "call ended: %s", why);
+	else if (!strncmp(why, "no answer", 9))
+		str_ncpy(out, why, size);
+	else if (code == 408 || code == 480 || code == 487 ||
+		 strstr(why, "timed out"))
+		(void)re_snprintf(out, size, "no answer (%s)", why);
+	else if (code == 486 || code == 600)
+		(void)re_snprintf(out, size, "busy: %s", why);
+	else if (code >= 400)
+		(void)re_snprintf(out, size, "refused: %s", why);
+	else
+		(void)re_snprintf(out, size, "failed: %s", why);
+}
+
+/* The end, whoever started it: once. */
+static void session_end(struct web_session *s, const char *why,
+			bool tell_browser)
+{
+	char text[256];
+
+	if (s->phase == P_ENDED)
+		return;
+	str_ncpy(s->why, why, sizeof(s->why));
+	if (s->call) {
+		struct call *call = s->call;
+
+		s->call = NULL;   /* call_end() tells us: not again */
+		call_end(call, true, why);
+	}
+	if (tell_browser && s->wc) {
+		ended_text(text, sizeof(text), why, s->phase == P_RFB);
+		status(s, "ended", text);
+		/* a close reason has at most 123 bytes */
+		(void)websock_close(s->wc, WEBSOCK_NORMAL_CLOSURE, "%.100s",
+				    text);
+	}
+	s->phase = P_ENDED;
+	session_log(s);
+	if (s->fd >= 0) {
+		fd_close(s->fd);
+		close(s->fd);
+		s->fd = -1;
+	}
+	/* not from inside libre's WebSocket handlers */
+	tmr_start(&s->free_tmr, 0, on_free, s);
+}
+
+static size_t txq(const struct web_session *s)
+{
+	struct tcp_conn *tc = s->wc ? websock_tcp(s->wc) : NULL;
+
+	return tc ? tcp_conn_txqsz(tc) : 0;
+}
+
+static void on_poll(void *arg)
+{
+	struct web_session *s = arg;
+
+	if (s->phase == P_ENDED)
+		return;
+	if (txq(s) > TXQ_LOW) {
+		tmr_start(&s->poll, POLL_MS, on_poll, s);
+		return;
+	}
+	s->held = false;
+	pump_input(s);
+	watch(s);
+}
+
+static void check_txq(struct web_session *s)
+{
+	if (s->held || txq(s) <= TXQ_HIGH)
+		return;
+	s->held = true;
+	tmr_start(&s->poll, POLL_MS, on_poll, s);
+}
+
+static int send_binary(struct web_session *s, const uint8_t *p, size_t n)
+{
+	int err = 0;
+
+	while (!err && n) {
+		size_t k = n < FRAME_MAX ? n : FRAME_MAX;
+
+		err = websock_send(s->wc, WEBSOCK_BIN, "%b", p, k);
+		s->to_browser += k;
+		p += k;
+		n -= k;
+	}
+	return err;
+}
+
+static void on_ring_timeout(void *arg)
+{
+	struct web_session *s = arg;
+	char why[64];
+
+	if (s->phase != P_CALLING)
+		return;
+	(void)re_snprintf(why, sizeof(why), "no answer within %u s",
+			  s->web->answer_timeout_s);
+	session_end(s, why, true);
+}
+
+/* The browser answered a step of our greeting: the next one. */
+static void greet(struct web_session *s)
+{
+	enum web_rfb_step step = web_rfb_step(&s->filter);
+	int err = 0;
+
+	if (step == s->sent)
+		return;
+	s->sent = step;
+	if (step == WEB_RFB_WANT_TYPE)
+		err = send_binary(s, web_rfb_types, WEB_RFB_TYPES_LEN);
+	else {
+		err = send_binary(s, s->result, sizeof(s->result));
+		if (!err && s->early_len)
+			err = send_binary(s, s->early, s->early_len);
+		s->early = mem_deref(s->early);
+		s->early_len = 0;
+	}
+	if (err)
+		session_end(s, "cannot send to the browser", false);
+}
+
+/* The far end's stream, from the call: its SecurityResult first. */
+static void from_call(struct web_session *s, const uint8_t *p, size_t n)
+{
+	char text[600];
+
+	if (s->phase == P_CALLING) {
+		while (n && s->result_have < sizeof(s->result)) {
+			s->result[s->result_have++] = *p++;
+			n--;
+		}
+		if (s->result_have < sizeof(s->result))
+			return;
+		if (memcmp(s->result, "\0\0\0\0", 4) != 0)
+			return;   /* refused: the call ends and says why */
+		(void)re_snprintf(text, sizeof(text), "connected to %s (%s)",
+				  s->target, s->control ? "control" :
+				  "view only");
+		status(s, "rfb", text);
+		s->phase = P_RFB;
+		s->sent = WEB_RFB_WANT_VERSION;
+		if (n) {   /* at most one read's worth */
+			s->early = mem_alloc(n, NULL);
+			if (!s->early) {
+				session_end(s, "out of memory", true);
+				return;
+			}
+			memcpy(s->early, p, n);
+			s->early_len = n;
+		}
+		if (send_binary(s, web_rfb_version, WEB_RFB_VERSION_LEN))
+			session_end(s, "cannot send to the browser", false);
+		return;
+	}
+	if (n && send_binary(s, p, n))
+		session_end(s, "cannot send to the browser", false);
+}
+
+/* The far end waits while the browser goes through our greeting, and
+ * while the WebSocket's queue is long. */
+static bool may_read(const struct web_session *s)
+{
+	if (s->held || s->phase == P_ENDED)
+		return false;
+	if (s->phase == P_CALLING)
+		return s->result_have < sizeof(s->result);
+	return s->sent == WEB_RFB_PAST_SECURITY;
+}
+
+static void read_pair(struct web_session *s)
+{
+	uint8_t buf[FRAME_MAX];
+	ssize_t n;
+
+	/* a few reads a turn: the browser's side gets its turn too */
+	for (int i = 0; i < 8 && may_read(s); i++) {
+		n = read(s->fd, buf, sizeof(buf));
+		if (n == 0) {
+			session_end(s, "the call ended", true);
+			return;
+		}
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				session_end(s, "the call's socket failed",
+					    true);
+			return;
+		}
+		from_call(s, buf, (size_t)n);
+		check_txq(s);
+	}
+}
+
+/* Filtered browser bytes to the call; false while the pair is full. */
+static bool flush_out(struct web_session *s)
+{
+	while (s->out_pos < s->out_len) {
+		ssize_t n = write(s->fd, s->out + s->out_pos,
+				  s->out_len - s->out_pos);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return false;
+			session_end(s, "the call's socket failed", true);
+			return false;
+		}
+		s->out_pos += (size_t)n;
+	}
+	s->out_pos = s->out_len = 0;
+	return true;
+}
+
+static void pump_input(struct web_session *s)
+{
+	while (s->phase == P_RFB && !s->held && flush_out(s) &&
+	       mbuf_get_left(s->inq)) {
+		size_t n = mbuf_get_left(s->inq);
+		const char *why = "";
+		long o;
+
+		if (n > CHUNK)
+			n = CHUNK;
+		o = web_rfb_filter(&s->filter, mbuf_buf(s->inq), n, s->out,
+				   &why);
+		if (o < 0) {
+			session_end(s, why, true);
+			return;
+		}
+		mbuf_advance(s->inq, n);
+		s->out_len = (size_t)o;
+		greet(s);
+	}
+	if (!mbuf_get_left(s->inq))
+		mbuf_rewind(s->inq);
+}
+
+static void on_fd(int flags, void *arg)
+{
+	struct web_session *s = arg;
+
+	if (flags & FD_WRITE)
+		pump_input(s);
+	if (s->phase != P_ENDED && (flags & (FD_READ | FD_EXCEPT)))
+		read_pair(s);
+	watch(s);
+}
+
+static void watch(struct web_session *s)
+{
+	int flags = 0;
+
+	if (s->phase == P_ENDED || s->fd < 0)
+		return;
+	if (may_read(s))
+		flags |= FD_READ;
+	if (s->out_pos < s->out_len)
+		flags |= FD_WRITE;
+	if (flags == s->watching)
+		return;
+	s->watching = flags;
+	if (flags)
+		(void)fd_listen(s->fd, flags, on_fd, s);
+	else
+		fd_close(s->fd);
+}
+
+static void on_ws_recv(const struct websock_hdr *hdr, struct mbuf *mb,
+		       void *arg)
+{
+	struct web_session *s = arg;
+	size_t n = mbuf_get_left(mb);
+
+	if (s->phase == P_ENDED)
+		return;
+	if (hdr->opcode == WEBSOCK_TEXT)
+		return;   /* the page says nothing we act on */
+	if (s->phase != P_RFB) {
+		session_end(s, "the browser sent RFB before the call was up",
+			    true);
+		return;
+	}
+	if (mbuf_get_left(s->inq) + n > INQ_MAX) {
+		session_end(s, "the browser sends but does not read", true);
+		return;
+	}
+	s->from_browser += n;
+	if (s->inq->pos) {   /* keep the unread rest at the front */
+		size_t left = mbuf_get_left(s->inq);
+
+		memmove(s->inq->buf, mbuf_buf(s->inq), left);
+		s->inq->pos = 0;
+		s->inq->end = left;
+	}
+	s->inq->pos = s->inq->end;
+	if (mbuf_write_mem(s->inq, mbuf_buf(mb), n)) {
+		session_end(s, "out of memory", true);
+		return;
+	}
+	s->inq->pos = 0;
+	pump_input(s);
+	watch(s);
+}
+
+static void on_ws_close(int err, void *arg)
+{
+	struct web_session *s = arg;
+
+	session_end(s, err ? "the browser's connection failed" :
+		    "the browser closed the page", false);
+}
+
+int web_session_start(struct web *web, struct http_conn *conn,
+		      const struct http_msg *msg, struct web_ticket *t)
+{
+	struct web_session *s;
+	int sv[2] = {-1, -1}, err;
+	char text[600];
+
+	s = mem_zalloc(sizeof(*s), destructor);
+	if (!s) {
+		mem_deref(t);
+		return ENOMEM;
+	}
+	s->fd = -1;
+	s->web = web;
+	s->phase = P_CALLING;
+	s->start = time(NULL);
+	s->start_ms = tmr_jiffies();
+	s->peer = *http_conn_peer(conn);
+	str_ncpy(s->user, t->user, sizeof(s->user));
+	str_ncpy(s->target, t->target, sizeof(s->target));
+	s->control = t->control;
+	web_rfb_init(&s->filter, t->control, t->lossless);
+	mem_deref(t);
+	tmr_init(&s->poll);
+	tmr_init(&s->ring);
+	tmr_init(&s->free_tmr);
+	list_append(&web->sessions, &s->le, s);
+	str_ncpy(s->why, "not started", sizeof(s->why));
+
+	s->inq = mbuf_alloc(CHUNK);
+	err = s->inq ? 0 : ENOMEM;
+	if (!err)
+		err = websock_accept(&s->wc, web->ws, conn, msg, KEEPALIVE_S,
+				     on_ws_recv, on_ws_close, s);
+	if (err) {
+		log_warn("sipvnc: web: WebSocket failed: %m\n", err);
+		mem_deref(s);
+		return err;
+	}
+	tcp_conn_txqsz_set(websock_tcp(s->wc), TXQ_LIMIT);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
+		       sv) < 0) {
+		session_end(s, "no socket pair", true);
+		return errno;
+	}
+	s->fd = sv[0];
+	(void)re_snprintf(text, sizeof(text), "calling %s", s->target);
+	status(s, "calling", text);
+	/* the call greets the far end itself and hands us its
+	 * SecurityResult: noVNC gets our greeting (web_rfb.h) */
+	err = call_place(&s->call, web->app, s->target, sv[1], 8);
+	if (err) {
+		s->call = NULL;
+		session_end(s, "cannot place the call", true);
+		return err;
+	}
+	/* a desk may ring for ever: the page says "no answer" instead */
+	tmr_start(&s->ring, web->answer_timeout_s * 1000ULL, on_ring_timeout,
+		  s);
+	log_info("sipvnc: web: %s from %J calls %s (%s)\n", s->user,
+		  &s->peer, s->target, s->control ? "control" : "view");
+	watch(s);
+	return 0;
+}
+
+void web_sessions_close(struct web *web)
+{
+	struct le *le;
+
+	for (le = web->sessions.head; le; le = le->next)
+		session_end(le->data, "gateway stopping", true);
+	list_flush(&web->sessions);
+}
+
+static struct web_session *by_call(struct app *app, const struct call *call)
+{
+	struct le *le;
+
+	if (!app->web || !call)
+		return NULL;
+	for (le = app->web->sessions.head; le; le = le->next) {
+		struct web_session *s = le->data;
+
+		if (s->call == call)
+			return s;
+	}
+	return NULL;
+}
+
+void web_call_progress(struct app *app, struct call *call, unsigned scode)
+{
+	struct web_session *s = by_call(app, call);
+
+	if (!s || s->phase != P_CALLING)
+		return;
+	if (scode == 180 || scode == 183)
+		status(s, "ringing", "ringing \u2014 waiting for the person "
+		       "at the screen");
+}
+
+void web_call_ended(struct app *app, struct call *call, const char *why)
+{
+	struct web_session *s = by_call(app, call);
+
+	if (!s)
+		return;
+	s->call = NULL;
+	session_end(s, why, true);
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# make bench, issue 13: the browser (chromium + noVNC through `sipvnc web`)
+# against `sipvnc view` + libvncclient (vncbench), same desktop, same run:
+# call setup to the first full frame, FramebufferUpdates per second of a 400x400 area
+# animated at 30 fps reaching the viewer, and CPU per update of the
+# gateway against `sipvnc view`.  Both ask for Tight+JPEG quality 6.
+#
+#   tests/bench/web_bench.sh [SECONDS]
+source "$(dirname "$0")/../lib.sh"
+TOOLS=$BUILD/tools
+WEBT=$TOP/tests/web
+SECS=${1:-10}
+HZ=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+field() { awk -v k="$2" '{for (i = 1; i < NF; i++) if ($i == k) {print $(i + 1); exit}}' "$1"; }
+[ -d "$WEBT/node_modules/puppeteer-core" ] ||
+	(cd "$WEBT" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null 2>&1)
+
+start_xvfb 1920x1080x24 || exit 1
+demo_pid=
+workload() {
+	[ -n "$demo_pid" ] && { kill "$demo_pid"; wait "$demo_pid" 2>/dev/null; }
+	"$TOOLS/xdemo" "$@" >/dev/null 2>&1 &
+	demo_pid=$!
+	PIDS+=($demo_pid)
+	sleep 1
+}
+write_serve_conf
+start_sipvnc serve -c "$T/serve.conf"
+target="sip:sipvnc@127.0.0.1:$serve_port"
+view_port=$(free_port)
+start_sipvnc view view "$target" --listen "127.0.0.1:$view_port"
+wport=$(free_port)
+printf 'sip_listen 127.0.0.1:0\nweb_listen 127.0.0.1:%s\n' "$wport" >"$T/web.conf"
+start_sipvnc web web -c "$T/web.conf"
+wait_until 10 port_open "$serve_port" && wait_until 10 port_open "$view_port" &&
+	wait_until 10 grep -q "?token=" "$T/web.log" || { echo "web bench: start failed"; exit 1; }
+url=$(grep -o "http://127.0.0.1:$wport/?token=[0-9a-f]*" "$T/web.log")
+browser() { (cd "$WEBT" && T=$T URL=$url TARGET=$target SECS=$SECS GATEWAY_PID=$web_pid env "$@" node web_bench.mjs 2>>"$T/web_bench.err"); }
+
+workload
+: >"$T/setup.view"
+for _ in 1 2 3 4 5; do "$TOOLS/vncbench" "127.0.0.1:$view_port" >>"$T/setup.view" 2>&1; sleep 0.3; done
+setup_view=$(awk '/^first_frame_ms/ {print $2}' "$T/setup.view" | sort -n | sed -n 3p)
+setup_web=$(browser | awk '/^setup_ms/ {print $2}')
+
+workload --animate 400x400 30
+"$TOOLS/vncbench" "127.0.0.1:$view_port" --seconds "$SECS" --quality 6 >"$T/anim.view" 2>&1 &
+bench=$!
+wait_until 10 grep -q first_frame_ms "$T/anim.view"
+sleep 0.5
+v0=$(cpu_ticks "$view_pid")
+wait $bench
+v1=$(cpu_ticks "$view_pid")
+frames_view=$(field "$T/anim.view" updates)   # every FramebufferUpdate, as noVNC flips
+secs_view=$(field "$T/anim.view" seconds)
+browser ANIMATED=1 >"$T/anim.web"
+read -r _ frames_web _ secs_web _ ticks_web <"$T/anim.web"
+
+calc() { awk "BEGIN {printf \"%.2f\", ($1)}"; }
+fps_view=$(calc "$frames_view / $secs_view")
+fps_web=$(calc "$frames_web / $secs_web")
+cpu_view=$(calc "1000 * ($v1 - $v0) / $HZ / ${frames_view:-1}")
+cpu_web=$(calc "1000 * ${ticks_web:-0} / $HZ / ${frames_web:-1}")
+echo
+echo "web bench: Xvfb 1920x1080, $SECS s animated, JPEG quality 6"
+printf '%-44s %10s %10s %8s %s\n' "" browser view ratio goal
+printf '%-44s %10s %10s %8s %s\n' "call setup to first full frame (ms, median/5)" \
+	"$setup_web" "$setup_view" "$(calc "$setup_web / $setup_view")" "<= 1.5"
+printf '%-44s %10s %10s %8s %s\n' "400x400 at 30 fps: updates/s reaching viewer" \
+	"$fps_web" "$fps_view" "$(calc "$fps_web / $fps_view")" ">= 0.9"
+printf '%-44s %10s %10s %8s %s\n' "CPU ms per update: gateway vs sipvnc view" \
+	"$cpu_web" "$cpu_view" "$(calc "$cpu_web / $cpu_view")" "<= 1.2"

@@ -1,0 +1,56 @@
+// make bench, the browser's side: one chromium, the token gateway.
+//   URL (the gateway's address with its token), TARGET, SECS, GATEWAY_PID
+// Prints "setup_ms X" (median of 5: Call pressed to the first update
+// drawn, which is the full screen) and, with ANIMATED=1, "updates U
+// seconds S gateway_ticks T" for SECS seconds of the page drawing.
+import puppeteer from 'puppeteer-core';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const env = process.env;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const ticks = () => {
+    const f = readFileSync(`/proc/${env.GATEWAY_PID}/stat`, 'utf8').split(') ')[1].split(' ');
+    return +f[11] + +f[12];   // utime + stime
+};
+const browser = await puppeteer.launch({
+    executablePath: '/usr/bin/chromium', headless: true,
+    userDataDir: mkdtempSync(join(env.T || tmpdir(), 'chromium-')),
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+async function connect() {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 2000, height: 1200 });
+    await page.goto(env.URL);
+    await page.type('#target', env.TARGET);
+    await page.click('#call');
+    await page.waitForFunction(() => typeof window.sipvnc.firstFrameAt === 'number', { timeout: 30000, polling: 'raf' });
+    return page;
+}
+try {
+    if (env.ANIMATED === '1') {
+        const page = await connect();
+        await sleep(1000);
+        const f0 = await page.evaluate(() => window.sipvnc.frames);
+        const t0 = ticks(), s0 = Date.now();
+        await sleep(+env.SECS * 1000);
+        const f1 = await page.evaluate(() => window.sipvnc.frames);
+        const t1 = ticks(), s1 = Date.now();
+        console.log(`updates ${f1 - f0} seconds ${(s1 - s0) / 1000} gateway_ticks ${t1 - t0}`);
+        await page.close();
+    } else {
+        const ms = [];
+        for (let i = 0; i < 5; i++) {
+            const page = await connect();
+            ms.push(await page.evaluate(() => window.sipvnc.firstFrameAt - window.sipvnc.callAt));
+            await page.close();
+            await sleep(500);
+        }
+        ms.sort((a, b) => a - b);
+        console.log(`setup_ms ${ms[2].toFixed(0)}`);
+    }
+} finally {
+    await browser.close();
+}
