@@ -56,6 +56,7 @@ static int viewer(const char *where, double seconds, double timeout, int out)
 	cl->serverHost = strdup(host);
 	cl->serverPort = atoi(colon + 1);
 	cl->FinishedFrameBufferUpdate = on_update_done;
+	vnc_use_password(cl);   /* view's TCP port asks for its password */
 	if (!rfbInitClient(cl, &argc, argv)) {
 		cl = NULL;   /* freed by libvncclient */
 		goto out;
