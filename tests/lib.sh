@@ -72,6 +72,49 @@ start_xvfb() {
 	export DISPLAY=":$num"
 }
 
+# start_xorg_dummy: Xorg with the dummy driver (RandR sizes 1024x768 and
+# 800x600, which Xvfb cannot switch between); sets DISPLAY, false if it
+# did not start.
+start_xorg_dummy() {
+	local num
+	mkdir -p "$T/xorg"   # -configdir reads every *.conf there
+	cat >"$T/xorg/xorg.conf" <<'CONF'
+Section "Device"
+  Identifier "dummy"
+  Driver "dummy"
+  VideoRam 64000
+EndSection
+Section "Monitor"
+  Identifier "monitor"
+  HorizSync 5.0 - 1000.0
+  VertRefresh 5.0 - 200.0
+  Modeline "1024x768" 65.00 1024 1048 1184 1344 768 771 777 806
+  Modeline "800x600" 40.00 800 840 968 1056 600 601 605 628
+EndSection
+Section "Screen"
+  Identifier "screen"
+  Device "dummy"
+  Monitor "monitor"
+  DefaultDepth 24
+  SubSection "Display"
+    Depth 24
+    Modes "1024x768" "800x600"
+    Virtual 1024 768
+  EndSubSection
+EndSection
+Section "ServerFlags"
+  Option "AutoAddDevices" "false"
+  Option "DontVTSwitch" "true"
+EndSection
+CONF
+	mkfifo "$T/xorgfd"
+	Xorg -displayfd 3 -config "$T/xorg/xorg.conf" -configdir "$T/xorg" -noreset -nolisten tcp \
+		-logfile "$T/xorg.log" 3>"$T/xorgfd" >"$T/xorg.out" 2>&1 &
+	PIDS+=($!)
+	read -r -t 15 num <"$T/xorgfd" || return 1
+	export DISPLAY=":$num"
+}
+
 # start_sipvnc NAME ARGS...: run sipvnc in the background, log in $T/NAME.log
 start_sipvnc() {
 	local name=$1; shift

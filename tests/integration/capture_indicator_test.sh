@@ -93,42 +93,7 @@ check "and no notice shows" hidden
 # notice moves to the new top right corner.
 if command -v Xorg >/dev/null && [ -e /usr/lib/xorg/modules/drivers/dummy_drv.so ]; then
 	kill "$serve2_pid"; wait "$serve2_pid" 2>/dev/null
-	mkdir "$T/xorg"   # -configdir reads every *.conf there
-	cat >"$T/xorg/xorg.conf" <<'CONF'
-Section "Device"
-  Identifier "dummy"
-  Driver "dummy"
-  VideoRam 64000
-EndSection
-Section "Monitor"
-  Identifier "monitor"
-  HorizSync 5.0 - 1000.0
-  VertRefresh 5.0 - 200.0
-  Modeline "1024x768" 65.00 1024 1048 1184 1344 768 771 777 806
-  Modeline "800x600" 40.00 800 840 968 1056 600 601 605 628
-EndSection
-Section "Screen"
-  Identifier "screen"
-  Device "dummy"
-  Monitor "monitor"
-  DefaultDepth 24
-  SubSection "Display"
-    Depth 24
-    Modes "1024x768" "800x600"
-    Virtual 1024 768
-  EndSubSection
-EndSection
-Section "ServerFlags"
-  Option "AutoAddDevices" "false"
-  Option "DontVTSwitch" "true"
-EndSection
-CONF
-	mkfifo "$T/xorgfd"
-	Xorg -displayfd 3 -config "$T/xorg/xorg.conf" -configdir "$T/xorg" -noreset -nolisten tcp \
-		-logfile "$T/xorg.log" 3>"$T/xorgfd" >"$T/xorg.out" 2>&1 &
-	PIDS+=($!)
-	if read -r -t 15 num <"$T/xorgfd"; then
-		export DISPLAY=":$num"
+	if start_xorg_dummy; then
 		write_serve_conf "allow           sip:*@127.0.0.1" "indicator       yes"
 		start_sipvnc serve3 -c "$T/serve.conf"
 		wait_until 10 grep -q "try: " "$T/serve3.log"

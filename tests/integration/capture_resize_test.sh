@@ -10,41 +10,7 @@ if ! command -v Xorg >/dev/null || [ ! -e /usr/lib/xorg/modules/drivers/dummy_dr
 	echo "capture_resize: skipped (needs xserver-xorg-core and xserver-xorg-video-dummy)"
 	exit 0
 fi
-cat >"$T/xorg.conf" <<'CONF'
-Section "Device"
-  Identifier "dummy"
-  Driver "dummy"
-  VideoRam 64000
-EndSection
-Section "Monitor"
-  Identifier "monitor"
-  HorizSync 5.0 - 1000.0
-  VertRefresh 5.0 - 200.0
-  Modeline "1024x768" 65.00 1024 1048 1184 1344 768 771 777 806
-  Modeline "800x600" 40.00 800 840 968 1056 600 601 605 628
-EndSection
-Section "Screen"
-  Identifier "screen"
-  Device "dummy"
-  Monitor "monitor"
-  DefaultDepth 24
-  SubSection "Display"
-    Depth 24
-    Modes "1024x768" "800x600"
-    Virtual 1024 768
-  EndSubSection
-EndSection
-Section "ServerFlags"
-  Option "AutoAddDevices" "false"
-  Option "DontVTSwitch" "true"
-EndSection
-CONF
-mkfifo "$T/displayfd"
-Xorg -displayfd 3 -config "$T/xorg.conf" -configdir "$T" -noreset -nolisten tcp \
-	-logfile "$T/xorg.log" 3>"$T/displayfd" >"$T/xorg.out" 2>&1 &
-PIDS+=($!)
-read -r -t 15 num <"$T/displayfd" || { echo "Xorg did not start"; tail "$T/xorg.out"; exit 1; }
-export DISPLAY=":$num"
+start_xorg_dummy || { echo "Xorg did not start"; tail "$T/xorg.out"; exit 1; }
 
 "$TOOLS/xdemo" >/dev/null 2>&1 &
 PIDS+=($!)
