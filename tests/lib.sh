@@ -168,6 +168,33 @@ wait_x_settled() {
 	return 1
 }
 
+# same_picture WANT.ppm GOT.ppm: the two pictures are equal; when not, say
+# how (size, number of differing pixels and their bounding box, a sample),
+# so that a rare mismatch in CI leaves something to go on.
+same_picture() {
+	cmp -s "$1" "$2" && return 0
+	python3 - "$1" "$2" <<'PY'
+import re, sys
+def ppm(path):
+    d = open(path, 'rb').read()
+    m = re.match(rb'P6\s+(\d+)\s+(\d+)\s+\d+\s', d)  # one whitespace, then pixels
+    return int(m.group(1)), int(m.group(2)), d[m.end():]
+try:
+    (w1, h1, a), (w2, h2, b) = ppm(sys.argv[1]), ppm(sys.argv[2])
+except Exception as e:
+    print("    picture unreadable:", e); sys.exit(0)
+if (w1, h1) != (w2, h2):
+    print("    sizes differ: %dx%d wanted, %dx%d received" % (w1, h1, w2, h2)); sys.exit(0)
+bad = [i for i in range(w1 * h1) if a[3*i:3*i+3] != b[3*i:3*i+3]]
+xs = [i % w1 for i in bad]; ys = [i // w1 for i in bad]
+i = bad[0]
+print("    %d of %d pixels differ, in x %d-%d y %d-%d; first (%d,%d) wanted %s got %s"
+      % (len(bad), w1 * h1, min(xs), max(xs), min(ys), max(ys), i % w1, i // w1,
+         a[3*i:3*i+3].hex(), b[3*i:3*i+3].hex()))
+PY
+	return 1
+}
+
 # write_serve_conf [LINE...]: $T/serve.conf sharing $DISPLAY at a free
 # port, $serve_port; the lines follow (default: anyone on 127.0.0.1 may
 # control).

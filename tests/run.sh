@@ -12,8 +12,13 @@
 #   lint         cppcheck and clang-tidy
 #   stress       tests/stress/*_stress.sh: long runs, not in the default
 #                stages (make stress)
+# Integration tests run TEST_JOBS at a time (default 2: most of their time
+# is spent waiting on timers and peers, not on a core); a test whose script
+# says "# test: alone" (it measures CPU or timing) runs after the others,
+# by itself.  Results are printed in the order of the files.
 set -u
 cd "$(dirname "$0")/.."
+jobs=${TEST_JOBS:-2}
 stages=${*:-unit integration asan tsan valgrind fuzz stress lint}
 passed=0
 failed=0
@@ -44,6 +49,41 @@ run() { # run NAME command...
 		tail -60 "$log" | sed 's/^/    /'
 	fi
 	rm -f "$log"
+}
+
+# run_integration [PREFIX [ENV...]]: every tests/integration/*_test.sh,
+# $jobs at a time, then the ones marked "# test: alone" one by one.  Each
+# test's report goes to a file; the reports are counted and printed in the
+# order of the files once all are done.
+run_integration() {
+	local prefix=${1:-}; shift || true
+	local out; out=$(mktemp -d)
+	local t i=0 running=0 alone=()
+	for t in tests/integration/*_test.sh; do
+		i=$((i + 1))
+		if grep -q '^# test: alone' "$t"; then
+			alone+=("$i:$t")
+			continue
+		fi
+		if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running - 1)); fi
+		(run "$prefix$(basename "$t" .sh)" env "$@" "$t" >"$out/$(printf %03d $i)") &
+		running=$((running + 1))
+	done
+	wait
+	for t in "${alone[@]}"; do
+		run "$prefix$(basename "${t#*:}" .sh)" env "$@" "${t#*:}" \
+			>"$out/$(printf %03d "${t%%:*}")"
+	done
+	for t in "$out"/*; do
+		cat "$t"
+		case $(head -c 4 "$t") in
+		PASS) passed=$((passed + 1)) ;;
+		SKIP) skipped=$((skipped + 1)) ;;
+		*) failed=$((failed + 1))
+		   failures+=("$(head -1 "$t" | cut -d' ' -f2)") ;;
+		esac
+	done
+	rm -rf "$out"
 }
 
 # The end-to-end test with both sipvnc processes under valgrind: any
@@ -85,16 +125,14 @@ for stage in $stages; do
 	unit)
 		for t in build/tests/*_test; do [ -x "$t" ] && run "$(basename "$t")" "$t"; done ;;
 	integration)
-		for t in tests/integration/*_test.sh; do run "$(basename "$t" .sh)" "$t"; done ;;
+		run_integration ;;
 	asan)
 		if make -s asan >/tmp/sipvnc-asan-build.log 2>&1; then
 			export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 			export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 			export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp
 			for t in build/asan/tests/*_test; do run "asan:$(basename "$t")" "$t"; done
-			for t in tests/integration/*_test.sh; do
-				run "asan:$(basename "$t" .sh)" env SIPVNC="$PWD/build/asan/sipvnc" "$t"
-			done
+			run_integration asan: SIPVNC="$PWD/build/asan/sipvnc"
 			unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 		else
 			failed=$((failed + 1)); failures+=("asan build")

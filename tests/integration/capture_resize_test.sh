@@ -42,13 +42,13 @@ if "$TOOLS/vncgrab" "127.0.0.1:$view2_port" "$T/v800.ppm" --timeout 5 >/dev/null
 else
 	bad "no frame for a new viewer at 800x600"
 fi
-check "its pixels equal the 800x600 screen" cmp -s "$T/x800.ppm" "$T/v800.ppm"
+check "its pixels equal the 800x600 screen" same_picture "$T/x800.ppm" "$T/v800.ppm"
 xrandr -s 1024x768
 check "growing back reaches the viewer" wait_until 3 bash -c "grep '^size' '$T/bench.log' | tail -1 | grep -q '^size 1024 768$'"
 wait "$bench"
 check "the viewer stayed connected" test $? = 0
 "$TOOLS/xgrab" "$T/x1024.ppm"
-check "its last frame equals the 1024x768 screen" cmp -s "$T/x1024.ppm" "$T/end.ppm"
+check "its last frame equals the 1024x768 screen" same_picture "$T/x1024.ppm" "$T/end.ppm"
 
 if [ "$failed" != 0 ]; then
 	for f in bench serve view; do echo "--- $f.log"; tail -15 "$T/$f.log"; done

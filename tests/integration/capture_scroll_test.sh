@@ -4,6 +4,7 @@
 # screen's pixels.  xdemo scrolls a detailed picture sideways, then holds
 # its last frame; vncbench (libvncclient, lossless) watches throughout
 # through sipvnc serve + sipvnc view.
+# test: alone (the copies race the capture; a loaded machine hides them)
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 

@@ -37,7 +37,7 @@ magenta() { # magenta FILE.ppm: does the picture hold a pure ff00ff pixel?
 
 "$TOOLS/vncinput" "127.0.0.1:$view_port" --size --ppm "$T/covered.ppm" >"$T/v1.log" 2>&1
 check "the viewer's framebuffer has the window's size" grep -q '^size 320 240$' "$T/v1.log"
-check "its pixels are the window's own, though covered" cmp -s "$T/covered.ppm" "$T/want320.ppm"
+check "its pixels are the window's own, though covered" same_picture "$T/covered.ppm" "$T/want320.ppm"
 check "no pixel of the covering neighbour shows" bash -c "$(declare -f magenta); ! magenta '$T/covered.ppm'"
 "$TOOLS/xgrab" "$T/screen.ppm"
 check "(the neighbour does cover it on the screen)" magenta "$T/screen.ppm"
@@ -62,20 +62,20 @@ xdotool windowmove "$wid" 300 250
 sleep 0.3
 # Viewer (10,200) is root (310,450) now, clear of the neighbour.
 "$TOOLS/vncinput" "127.0.0.1:$view_port" --ppm "$T/moved.ppm" --click 10 200 --sleep 0.3 >"$T/v5.log" 2>&1
-check "after a move the picture is still exactly the window" cmp -s "$T/moved.ppm" "$T/want320.ppm"
+check "after a move the picture is still exactly the window" same_picture "$T/moved.ppm" "$T/want320.ppm"
 check "a click after the move lands at the window's new place" wait_until 5 grep -q '^button 1 10 200$' "$T/shared.log"
 
 # Unmapped: the last picture stays, and input goes nowhere.
 xdotool windowunmap "$wid"
 sleep 0.3
 "$TOOLS/vncinput" "127.0.0.1:$view_port" --ppm "$T/unmapped.ppm" --click 10 200 --down 0x77 --up 0x77 --sleep 0.3 >"$T/v7.log" 2>&1
-check "unmapped, the viewer keeps the window's last picture" cmp -s "$T/unmapped.ppm" "$T/want320.ppm"
+check "unmapped, the viewer keeps the window's last picture" same_picture "$T/unmapped.ppm" "$T/want320.ppm"
 check "a click meanwhile goes nowhere" test "$(grep -c '^button 1 10 200$' "$T/shared.log")" = 1
 check "a key meanwhile goes nowhere" bash -c "! grep -q 'key 0x77' '$T/shared.log' '$T/neighbour.log'"
 xdotool windowmap "$wid"
 sleep 0.3
 "$TOOLS/vncinput" "127.0.0.1:$view_port" --ppm "$T/remapped.ppm" >"$T/v8.log" 2>&1
-check "mapped again, it is the window again" cmp -s "$T/remapped.ppm" "$T/want320.ppm"
+check "mapped again, it is the window again" same_picture "$T/remapped.ppm" "$T/want320.ppm"
 
 # Resize: the viewer gets the new size and the repainted window.
 "$TOOLS/vncinput" "127.0.0.1:$view_port" --wait-size 400 300 --size --ppm "$T/resized.ppm" >"$T/v6.log" 2>&1 &
@@ -85,7 +85,7 @@ sleep 0.5
 xdotool windowsize "$wid" 400 300
 wait "$resizer"
 check "a resize reaches the connected viewer" grep -q '^size 400 300$' "$T/v6.log"
-check "its pixels are the resized window's" cmp -s "$T/resized.ppm" "$T/want400.ppm"
+check "its pixels are the resized window's" same_picture "$T/resized.ppm" "$T/want400.ppm"
 check "the server followed" grep -q "now 400x300" "$T/serve.log"
 
 # Destroyed: sharing ends, saying why.

@@ -58,7 +58,7 @@ if "$TOOLS/vncgrab" "127.0.0.1:$view_port" "$T/vnc1.ppm" --key 0x61 >"$T/grab1.l
 else
 	bad "no frame ($(tail -1 "$T/grab1.log"))"
 fi
-check "pixels equal the X screen" cmp -s "$T/x.ppm" "$T/vnc1.ppm"
+check "pixels equal the X screen" same_picture "$T/x.ppm" "$T/vnc1.ppm"
 typed() { grep -q "key 0x61" "$T/keys.log"; }
 check "a key typed at the viewer reaches the X client (allow rule for [::1])" wait_until 5 typed
 contacts() { kamcmd -s "unix:$T/kamailio/run/kamailio_ctl" ul.dump 2>/dev/null | grep -i "Address:"; }
@@ -93,7 +93,7 @@ if "$TOOLS/vncgrab" "127.0.0.1:$relay_view_port" "$T/vnc3.ppm" >"$T/grab3.log" 2
 else
 	bad "through the IPv6 relay: no frame ($(tail -1 "$T/grab3.log"))"
 fi
-check "through the IPv6 relay: pixels equal the X screen" cmp -s "$T/x.ppm" "$T/vnc3.ppm"
+check "through the IPv6 relay: pixels equal the X screen" same_picture "$T/x.ppm" "$T/vnc3.ppm"
 check "the relay carried SENDs from ::1" grep -q "MSRP SEND.* from ::1" "$T/kamailio.log"
 
 # A direct call, no registrar, MSRP over TLS: From is
@@ -118,7 +118,7 @@ if "$TOOLS/vncgrab" "127.0.0.1:$direct_port" "$T/vnc2.ppm" >"$T/grab2.log" 2>&1;
 else
 	bad "direct IPv6 call: no frame ($(tail -1 "$T/grab2.log"))"
 fi
-check "direct IPv6 call: pixels equal the X screen" cmp -s "$T/x.ppm" "$T/vnc2.ppm"
+check "direct IPv6 call: pixels equal the X screen" same_picture "$T/x.ppm" "$T/vnc2.ppm"
 check "the rule for [0:0::1] let [::1] in, view only" grep -q "accepted (view only)" "$T/serve.log"
 check "that call was MSRP over TLS" grep -q "TLS peer certificate matches" "$T/serve.log"
 

@@ -36,7 +36,7 @@ if "$TOOLS/vncgrab" "127.0.0.1:$view_port" "$T/vnc1.ppm" --key 0x61 --key 0x5a >
 else
 	bad "first call: no frame ($(tail -1 "$T/grab1.log"))"
 fi
-check "first call: pixels equal the X screen" cmp -s "$T/x.ppm" "$T/vnc1.ppm"
+check "first call: pixels equal the X screen" same_picture "$T/x.ppm" "$T/vnc1.ppm"
 typed() { grep -q "key 0x61" "$T/keys.log" && grep -q "key 0x5a" "$T/keys.log"; }
 check "keys typed at the viewer reach the X client" wait_until 5 typed
 ended_at_server() { [ "$(grep -c 'ended' "$T/serve.log")" -ge "$1" ]; }
@@ -46,7 +46,7 @@ check "viewer leaving ends the call at the server (BYE)" wait_until 5 ended_at_s
 "$TOOLS/vncgrab" "127.0.0.1:$view_port" "$T/vnc2.ppm" --hold 15 >"$T/grab2.log" 2>&1 &
 grab2=$!
 check "second call: a full frame arrives" wait_until 10 test -s "$T/vnc2.ppm"
-check "second call: pixels equal the X screen" cmp -s "$T/x.ppm" "$T/vnc2.ppm"
+check "second call: pixels equal the X screen" same_picture "$T/x.ppm" "$T/vnc2.ppm"
 kill -TERM "$serve_pid"
 if wait "$grab2"; then
 	ok "server hanging up (BYE) closes the local viewer"

@@ -48,7 +48,7 @@ if "$TOOLS/vncgrab" "127.0.0.1:$view_port" "$T/vnc1.ppm" --key 0x61 >"$T/grab1.l
 else
 	bad "no frame over msrps ($(tail -1 "$T/grab1.log"))"
 fi
-check "pixels equal the X screen" cmp -s "$T/x.ppm" "$T/vnc1.ppm"
+check "pixels equal the X screen" same_picture "$T/x.ppm" "$T/vnc1.ppm"
 verified() { grep -q "TLS peer certificate matches the SDP fingerprint" "$T/$1.log"; }
 check "serve checked the viewer's certificate" verified serve
 check "view checked serve's certificate" verified view
@@ -73,7 +73,7 @@ if "$TOOLS/vncgrab" "127.0.0.1:$view_port" "$T/vnc3.ppm" >"$T/grab3.log" 2>&1; t
 else
 	bad "no frame over plain MSRP from a msrp_tls serve ($(tail -1 "$T/grab3.log"))"
 fi
-check "plain pixels equal the X screen" cmp -s "$T/x3.ppm" "$T/vnc3.ppm"
+check "plain pixels equal the X screen" same_picture "$T/x3.ppm" "$T/vnc3.ppm"
 check "serve answered the plain offer (no 488)" \
 	bash -c "! grep -qE 'offers .* MSRP|[: ]488 ' '$T/serve.log' '$T/viewplain.log'"
 check "the plain viewer used no TLS" \

@@ -97,7 +97,7 @@ call_pixels() { # call_pixels FAMILY LABEL
 	else
 		bad "$2: no frame ($(tail -1 "$T/grab$2.log"))"
 	fi
-	check "$2: pixels equal the X screen" cmp -s "$T/x.ppm" "$T/vnc$2.ppm"
+	check "$2: pixels equal the X screen" same_picture "$T/x.ppm" "$T/vnc$2.ppm"
 }
 sdp_names() { # sdp_names AOR C-LINE PATH-HOST
 	local sdp; sdp=$(sdp_200 "$1")
@@ -188,7 +188,7 @@ if in_ns "$KNS" "$TOOLS/vncgrab" "127.0.0.1:$direct_port" "$T/direct.ppm" >"$T/g
 else
 	bad "direct IPv6 call to [::]:PORT: no frame ($(tail -1 "$T/grabd.log"))"
 fi
-check "direct: pixels equal the X screen" cmp -s "$T/x.ppm" "$T/direct.ppm"
+check "direct: pixels equal the X screen" same_picture "$T/x.ppm" "$T/direct.ppm"
 
 if [ "$failed" != 0 ]; then
 	for f in desk view4 view6 desk2 direct; do echo "--- $f.log"; tail -25 "$T/$f.log"; done

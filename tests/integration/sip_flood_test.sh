@@ -4,6 +4,7 @@
 # tests/stress/sip_flood_stress.sh with the same checks, then a configured
 # limit counted exactly and the exemption of trusted proxies and of a
 # registrar given as an address.
+# test: alone (it measures its CPU share)
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/stress/sip_flood.sh"
 [ -x "$SIPVNC" ] || { echo "no $SIPVNC (make first)"; exit 1; }

@@ -127,7 +127,7 @@ if "$BUILD/tools/vncgrab" "127.0.0.1:$view_port" "$T/vnc.ppm" >"$T/grab.log" 2>&
 else
 	bad "a call through Kamailio: no frame ($(tail -1 "$T/grab.log"))"
 fi
-check "its pixels equal the X screen" cmp -s "$T/x.ppm" "$T/vnc.ppm"
+check "its pixels equal the X screen" same_picture "$T/x.ppm" "$T/vnc.ppm"
 check "Kamailio routed the INVITE to the flow's address" \
 	grep -q "LOCATION INVITE sip:desktop@127.0.0.1.* du=sip:127.0.0.1:$desk_flow;transport=tcp" "$T/kamailio.log"
 check "the INVITE went down the flow" \
