@@ -24,6 +24,9 @@ passed=0
 failed=0
 skipped=0
 failures=()
+# every failure's report once more at the very end: CI shows the head and
+# the tail of a long log, and a failure in the middle would be cut
+digest=$(mktemp)
 
 run() { # run NAME command...
 	local name=$1; shift
@@ -47,6 +50,10 @@ run() { # run NAME command...
 		echo "FAIL $name ($((SECONDS - t0)) s)"
 		grep -E '^  FAIL' "$log" | sed 's/^/    /'
 		tail -60 "$log" | sed 's/^/    /'
+		{ echo "FAIL $name"; grep -E '^  FAIL' "$log"; tail -25 "$log"; } |
+			sed 's/^/    /' >"$log.digest"
+		cat "$log.digest" >>"$digest"
+		rm -f "$log.digest"
 	fi
 	rm -f "$log"
 }
@@ -71,8 +78,8 @@ run_integration() {
 	done
 	wait
 	for t in "${alone[@]}"; do
-		run "$prefix$(basename "${t#*:}" .sh)" env "$@" "${t#*:}" \
-			>"$out/$(printf %03d "${t%%:*}")"
+		(run "$prefix$(basename "${t#*:}" .sh)" env "$@" "${t#*:}" \
+			>"$out/$(printf %03d "${t%%:*}")")
 	done
 	for t in "$out"/*; do
 		cat "$t"
@@ -171,6 +178,11 @@ for stage in $stages; do
 	esac
 done
 
-[ ${#failures[@]} = 0 ] || echo "failed: ${failures[*]}"
+if [ ${#failures[@]} != 0 ]; then
+	echo "== the failures again"
+	cat "$digest"
+	echo "failed: ${failures[*]}"
+fi
+rm -f "$digest"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
