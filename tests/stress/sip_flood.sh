@@ -27,6 +27,12 @@ flood_ticks() { # utime+stime of PID in clock ticks
 }
 flood_rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
+# flood_udp_drops PORT: datagrams the kernel dropped on the UDP socket
+# bound to 127.0.0.1:PORT (its receive buffer was full)
+flood_udp_drops() {
+	awk -v p="$(printf '0100007F:%04X' "$1")" '$2 == p { n += $13 } END { print n + 0 }' /proc/net/udp
+}
+
 flood_measure() {
 	local secs=$1 call_at=$2 port pid hz t0 t1 tick0 tick1 rss0 rss peak
 	local cpu ms sent line
@@ -97,8 +103,11 @@ flood_measure() {
 	dropped=$(sed -n "s/.*$line: \([0-9]*\) dropped.*/\1/p" "$T/flood.log" | tail -1)
 	refused=$(grep -c 'INVITE from sip:mallory@example.org refused: 403' "$T/flood.log")
 	echo "  sipvnc: $refused INVITEs refused with 403, ${dropped:-?} dropped"
-	check "every INVITE was refused or dropped ($refused + ${dropped:-0} of ${sent:-0})" \
-		[ $((refused + ${dropped:-0})) -ge $((${sent:-0} * 9 / 10)) ]
+	# on a loaded machine the kernel drops some when sipvnc's receive
+	# buffer is full: those never reached it, and the socket counts them
+	local kdrops; kdrops=$(flood_udp_drops "$port")
+	check "every INVITE was refused or dropped ($refused + ${dropped:-0} + $kdrops by the kernel of ${sent:-0})" \
+		[ $((refused + ${dropped:-0} + kdrops)) -ge $((${sent:-0} * 9 / 10)) ]
 	check "the allowed caller gets in after the flood too" \
 		"$BUILD/tools/sipflood" call 127.0.0.2 127.0.0.1 "$port" sip:alice@example.org 5000
 	check "sipvnc is still running" kill -0 "$pid"
