@@ -16,12 +16,20 @@ PIDS=()
 passed=0
 failed=0
 
+# mine PID: PID is still a child of this script.  A process that ended
+# gave its number back, and with pid_max at 32768 and tests running side by
+# side the number soon belongs to someone else's process (a Kamailio child
+# of the neighbouring test was once killed that way).
+mine() {
+	[ "$(ps -o ppid= -p "$1" 2>/dev/null | tr -d ' ')" = "$$" ]
+}
+
 cleanup() {
 	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do mine "$p" && kill "$p" 2>/dev/null; done
 	for p in "${PIDS[@]}"; do
-		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-		kill -9 "$p" 2>/dev/null
+		for _ in 1 2 3 4 5 6 7 8 9 10; do mine "$p" || break; sleep 0.1; done
+		mine "$p" && kill -9 "$p" 2>/dev/null
 	done
 	[ -n "${KEEP:-}" ] || rm -rf "$T"
 }
