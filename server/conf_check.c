@@ -65,8 +65,14 @@ static void report(struct check_ctx *cx, const char *msg)
 /* ADDRESS:PORT (IPv6 in brackets), port 0 allowed: any free port. */
 static bool is_addr_port(const char *v)
 {
+	const char *port = strrchr(v, ':');
 	struct sa sa;
 
+	/* sa_decode() takes 99999 and keeps its low 16 bits */
+	if (!port || port[1] == '\0' || strlen(port + 1) > 5 ||
+	    strspn(port + 1, "0123456789") != strlen(port + 1) ||
+	    atoi(port + 1) > 65535)
+		return false;
 	return !sa_decode(&sa, v, strlen(v));
 }
 

@@ -99,6 +99,7 @@ msrp_tls_cert   $T/ca.pem
 web_name        desk.example.com:99999
 web_allow       bob sip:desk@example.com
 web_user        alice 0123456789abcdef0123456789abcdef
+sip_listen      127.0.0.1:99999
 CONF
 chmod 600 "$T/broken2.conf"
 expect "$T/broken2.conf" \
@@ -115,7 +116,8 @@ expect "$T/broken2.conf" \
 	"12: msrp_tls_cert needs msrp_tls_key as well" \
 	"13: web_name wants HOST or HOST:PORT, not 'desk.example.com:99999'" \
 	"14: web_allow bob: needs a web_user bob line before it" \
-	"15: web_user alice again"
+	"15: web_user alice again" \
+	"16: sip_listen wants ADDRESS:PORT, not '127.0.0.1:99999'"
 cat >"$T/good2.conf" <<CONF
 web_user        alice 0123456789abcdef0123456789ABCDEF
 web_allow       alice *@example.com control
