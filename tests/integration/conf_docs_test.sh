@@ -41,6 +41,14 @@ untabled=$(comm -13 <(echo "$keys") <(echo "$read_keys"))
 check "no table key that no code reads: ${unread:-none}" test -z "$unread"
 check "no key read by the code outside the table: ${untabled:-none}" test -z "$untabled"
 
+# The prose about SIGHUP names exactly the keys the table marks live.
+live=$("$SIPVNC" keys | grep "SIGHUP applies it" | awk '{ print $1 }' | sort)
+man_live=$(sed -n '/^\.SH RELOADING/,/^\.SH /p' "$TOP/conf/sipvnc.conf.5" |
+	sed -n 's/^\.BR\{0,1\} \([a-z_]*\).*/\1/p' | grep -Fx "$keys" | sort -u)
+readme_live=$(sed -n '/^- SIGHUP/,/^- /p' "$TOP/README.md" | grep -o '`[a-z_]*`' | tr -d '`' | grep -Fx "$keys" | sort -u)
+check "sipvnc.conf(5)'s RELOADING names the live keys: $(echo $man_live)" test "$man_live" = "$live"
+check "README's SIGHUP paragraph names the live keys" test "$readme_live" = "$live"
+
 # Every example line, uncommented, passes its check; the only complaints
 # left are the example paths that do not exist here and the two keys
 # that exclude each other.
