@@ -1,8 +1,11 @@
 /*
  * conf_check.c - the configuration file, checked line by line before
- * anything starts (and by `sipvnc check`): unknown keys, missing values,
- * keys given twice, bad addresses, ports, URIs and choices, files that
- * are not there, and secrets in a file other users can read.
+ * anything starts, on SIGHUP and by `sipvnc check`: unknown keys (with
+ * the key a typo meant), missing values, words libre would drop, keys
+ * given twice, values of the wrong form for their table entry
+ * (conf_keys.c: addresses, ports, URIs, choices, numbers in range, files
+ * and folders that are not there), keys that go in pairs, and secrets in
+ * a file other users can read.
  */
 #include <ctype.h>
 #include <errno.h>

@@ -5,7 +5,11 @@
  * in Markdown, bold in the man page, dropped in the example file).  The
  * documents are printed by conf_keys_doc.c.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+
+#include <re.h>
 
 #include "server/conf_keys.h"
 
@@ -354,4 +358,89 @@ const struct conf_key *conf_key_nearest(const char *name)
 		}
 	}
 	return best;
+}
+
+/* A default that is a value, not a description: what the modules take
+ * when the key is absent, so writing it in is the same as leaving it out
+ * (server_conf_test keeps them in step where sip/ says them in a header). */
+static bool default_is_value(const struct conf_key *k)
+{
+	const char *const *c;
+	struct sa sa;
+
+	/* one word: "[::]:5060 with an account, ..." is a description */
+	if (!k->def || strcspn(k->def, " \t") != strlen(k->def))
+		return false;
+	switch (k->kind) {
+	case CONF_UINT:
+		return k->def[0] && strspn(k->def, "0123456789") ==
+			strlen(k->def);
+	case CONF_CHOICE:
+	case CONF_BOOL:
+		for (c = k->choices; c && *c; c++)
+			if (!strcmp(*c, k->def))
+				return true;
+		return false;
+	case CONF_ADDR_PORT:
+		return !sa_decode(&sa, k->def, strlen(k->def));
+	default:
+		return false;
+	}
+}
+
+int conf_keys_load_buf(struct conf **confp, const uint8_t *buf, size_t len)
+{
+	struct conf *file = NULL;
+	struct mbuf *mb;
+	struct pl pl;
+	size_t i;
+	int err;
+
+	mb = mbuf_alloc(len + 1024);
+	if (!mb)
+		return ENOMEM;
+	err = conf_alloc_buf(&file, buf, len);
+	if (!err)
+		err = mbuf_write_mem(mb, buf, len);
+	if (!err)
+		err = mbuf_write_u8(mb, '\n');
+	for (i = 0; !err && i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (!default_is_value(&keys[i]) ||
+		    !conf_get(file, keys[i].name, &pl))
+			continue;
+		err = mbuf_printf(mb, "%s %s\n", keys[i].name, keys[i].def);
+	}
+	if (!err)
+		err = conf_alloc_buf(confp, mb->buf, mb->end);
+	mem_deref(file);
+	mem_deref(mb);
+	return err;
+}
+
+int conf_keys_load(struct conf **confp, const char *path)
+{
+	/* far more than any real file; conf_check allows 2047 a line */
+	enum { MAX_FILE = 1024 * 1024 };
+	struct mbuf *mb = mbuf_alloc(4096);
+	FILE *f = fopen(path, "r");
+	uint8_t chunk[4096];
+	size_t n;
+	int err = 0;
+
+	if (!f || !mb) {
+		err = f ? ENOMEM : errno;
+		goto out;
+	}
+	while (!err && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		err = mb->end + n > MAX_FILE ? EFBIG :
+			mbuf_write_mem(mb, chunk, n);
+	if (!err && ferror(f))
+		err = EIO;
+	if (!err)
+		err = conf_keys_load_buf(confp, mb->buf, mb->end);
+ out:
+	if (f)
+		fclose(f);
+	mem_deref(mb);
+	return err;
 }

@@ -6,7 +6,8 @@
  * read it, whether SIGHUP applies it, and its help text.  The key list of
  * `sipvnc check`, the reload's live keys, README.md's key table, the
  * example conf/sipvnc.conf and sipvnc.conf(5) all come from it (`sipvnc
- * keys --md|--conf|--man`, `make docs`), so a new key is one entry here
+ * keys --md|--conf|--man`, `make docs`), and its defaults that are values
+ * are those in force (conf_keys_load()), so a new key is one entry here
  * and one read where its module reads its other keys.
  */
 #ifndef SIPVNC_CONF_KEYS_H
@@ -14,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* What the value must look like (conf_check.c: check_value()). */
@@ -78,6 +80,14 @@ const struct conf_key *conf_keys(size_t *n);
 const struct conf_key *conf_key_find(const char *name, size_t len);
 /* The known key closest to an unknown one (a typo), or NULL. */
 const struct conf_key *conf_key_nearest(const char *name);
+
+/* The configuration of the file at path (or of buf), with the table's
+ * defaults that are values (numbers, choices, yes/no, an address) added
+ * for the keys it leaves out: what every module reads, so the table's
+ * default is the one in force.  0 or an errno. */
+struct conf;
+int conf_keys_load(struct conf **confp, const char *path);
+int conf_keys_load_buf(struct conf **confp, const uint8_t *buf, size_t len);
 
 /* `sipvnc keys [--md|--conf|--man]`: the table as README.md's key table,
  * the example file's keys, sipvnc.conf(5)'s key sections, or one line a

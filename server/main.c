@@ -185,18 +185,19 @@ static int load_conf(const char *path)
 		err = conf_check_file(path);
 		if (err == EINVAL)
 			return err;
-		err = conf_alloc(&app.conf, path);
+		err = conf_keys_load(&app.conf, path);
 		if (err)
 			log_err("sipvnc: cannot read %s: %m\n",
 				path, err);
 		return err;
 	}
 	if (app.mode == APP_SERVE)
-		return conf_alloc_buf(&app.conf,
-				      (const uint8_t *)default_serve_conf,
-				      sizeof(default_serve_conf) - 1);
-	return conf_alloc_buf(&app.conf, (const uint8_t *)default_client_conf,
-			      sizeof(default_client_conf) - 1);
+		return conf_keys_load_buf(&app.conf,
+					  (const uint8_t *)default_serve_conf,
+					  sizeof(default_serve_conf) - 1);
+	return conf_keys_load_buf(&app.conf,
+				  (const uint8_t *)default_client_conf,
+				  sizeof(default_client_conf) - 1);
 }
 
 /* A string key of the media side into buf, one of app.msrp_conf's, and

@@ -75,7 +75,7 @@ static void reload_now(struct reload *rl)
 	log_info("sipvnc: SIGHUP: reading %s again\n", rl->path);
 	err = conf_check_file(rl->path);
 	if (!err)
-		err = conf_alloc(&conf, rl->path);
+		err = conf_keys_load(&conf, rl->path);
 	if (err) {
 		log_err("sipvnc: reload refused (%m): %s has the problems "
 			"above; the running configuration stays\n", err,

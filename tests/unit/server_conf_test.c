@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <re.h>
+
 #include "server/conf_check.h"
 #include "server/conf_keys.h"
 #include "sip/ratelimit.h"
@@ -79,9 +81,48 @@ static void check_table(void)
 	CHECK(conf_key_find("allo", 4) == NULL);
 }
 
+/* The table's value defaults are in force for keys a file leaves out;
+ * a file's own value wins; described defaults are not written in. */
+static void check_defaults(void)
+{
+	static const char text[] = "max_sessions 7\nallow sip:a@b\n";
+	struct conf *conf = NULL;
+	uint32_t u = 0;
+	char buf[64];
+
+	CHECK_EQ_INT(conf_keys_load_buf(&conf, (const uint8_t *)text,
+					sizeof(text) - 1), 0);
+	CHECK_EQ_INT(conf_get_u32(conf, "max_sessions", &u), 0);
+	CHECK_EQ_INT(u, 7);
+	CHECK_EQ_INT(conf_get_u32(conf, "stall_timeout", &u), 0);
+	CHECK_EQ_INT(u, 60);
+	CHECK_EQ_INT(conf_get_u32(conf, "msrp_chunk_size", &u), 0);
+	CHECK_EQ_INT(u, 8192);
+	CHECK_EQ_INT(conf_get_str(conf, "answermode", buf, sizeof(buf)), 0);
+	CHECK_EQ_STR(buf, "auto");
+	CHECK_EQ_INT(conf_get_str(conf, "web_listen", buf, sizeof(buf)), 0);
+	CHECK_EQ_STR(buf, "127.0.0.1:8080");
+	CHECK_EQ_INT(conf_get_str(conf, "allow", buf, sizeof(buf)), 0);
+	CHECK_EQ_STR(buf, "sip:a@b");
+	/* descriptions ("$DISPLAY", "100 (at least ...)") stay out */
+	CHECK_EQ_INT(conf_get_str(conf, "display", buf, sizeof(buf)), ENOENT);
+	CHECK_EQ_INT(conf_get_str(conf, "sip_rate_burst", buf, sizeof(buf)),
+		     ENOENT);
+	CHECK_EQ_INT(conf_get_str(conf, "sip_listen", buf, sizeof(buf)),
+		     ENOENT);
+	conf = mem_deref(conf);
+	CHECK_EQ_INT(conf_keys_load(&conf, "/nonexistent/sipvnc.conf"),
+		     ENOENT);
+	CHECK_EQ_INT(conf_keys_load(&conf, "conf/demo.conf"), 0);
+	CHECK_EQ_INT(conf_get_str(conf, "log_level", buf, sizeof(buf)), 0);
+	CHECK_EQ_STR(buf, "info");
+	mem_deref(conf);
+}
+
 int main(void)
 {
 	check_table();
+	check_defaults();
 	CHECK_EQ_INT(conf_check_file("conf/sipvnc.conf"), 0);
 	CHECK_EQ_INT(conf_check_file("conf/demo.conf"), 0);
 	CHECK_EQ_INT(check_text(""), 0);
