@@ -337,8 +337,8 @@ static void check_value(struct check_ctx *cx, const struct conf_key *k,
 		if (k->min == 0 && k->max == 4294967295UL)
 			problem(cx, "%s wants a number, not '%s'", key, v);
 		else
-			problem(cx, "%s wants %lu..%lu, not '%s'", key,
-				k->min, k->max, v);
+			problem(cx, "%s wants a number, %lu..%lu, not '%s'",
+				key, k->min, k->max, v);
 		break;
 	case CONF_UUID:
 		if (!is_uuid(v))

@@ -109,7 +109,7 @@ expect "$T/broken2.conf" \
 	"4: web_user alice: the HA1 is 32 hex digits" \
 	"5: web_allow alice: want URI [view|control]" \
 	"6: web_allow alice: 'everything' is neither view nor control" \
-	"7: web_answer_timeout wants 1..3600, not '7200'" \
+	"7: web_answer_timeout wants a number, 1..3600, not '7200'" \
 	"8: web_listen wants ADDRESS:PORT, not 'localhost'" \
 	"9: web_root: $T/ask.sh is not a directory" \
 	"11: share_monitor and share_window (line 10) exclude each other" \
