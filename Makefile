@@ -12,6 +12,8 @@
 #   make stress     the long stress stage (tests/stress/*_stress.sh, minutes)
 #   make install    PREFIX (/usr/local) and DESTDIR: binary, man pages,
 #                   example configuration, systemd units; make uninstall
+#   make docs       the key tables of README.md, conf/sipvnc.conf and
+#                   sipvnc.conf(5) from server/conf_keys.c
 
 CC       ?= cc
 BUILD    ?= build
@@ -56,7 +58,7 @@ DEB_TEST  := xvfb x11-apps x11-utils x11-xserver-utils xdotool \
              dpkg-dev xterm chromium novnc nodejs curl
 
 .PHONY: all run test deps unit integration fuzz asan lint clean tools bench \
-        install uninstall man stress tsan
+        install uninstall man stress tsan docs
 
 all: $(BUILD)/sipvnc man
 
@@ -174,6 +176,19 @@ man: $(MAN_OUT)
 $(BUILD)/man/%: conf/% debian/changelog
 	@mkdir -p $(dir $@)
 	sed 's/@VERSION@/$(VERSION)/g' $< >$@
+
+# The key documentation comes from server/conf_keys.c's table: `make docs`
+# rewrites the lines between "BEGIN sipvnc keys" and "END sipvnc keys" in
+# README.md (--md), conf/sipvnc.conf (--conf) and conf/sipvnc.conf.5
+# (--man); tests/integration/conf_docs_test.sh fails until it has run.
+KEY_DOCS := README.md:md conf/sipvnc.conf:conf conf/sipvnc.conf.5:man
+docs: $(BUILD)/sipvnc
+	@for d in $(KEY_DOCS); do f=$${d%:*}; \
+	    $(BUILD)/sipvnc keys --$${d#*:} >$(BUILD)/keys.txt || exit 1; \
+	    awk -v gen=$(BUILD)/keys.txt '/END sipvnc keys/ { skip = 0 } \
+	        !skip { print } /BEGIN sipvnc keys/ { skip = 1; \
+	        while ((getline l < gen) > 0) print l }' $$f >$$f.new && \
+	    mv $$f.new $$f && echo "docs: $$f"; done
 
 # make install / uninstall: what a package or an administrator puts in
 # place.  uninstall removes exactly the files install wrote (INSTALLED),

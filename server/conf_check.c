@@ -1,8 +1,11 @@
 /*
  * conf_check.c - the configuration file, checked line by line before
- * anything starts (and by `sipvnc check`): unknown keys, missing values,
- * keys given twice, bad addresses, ports, URIs and choices, files that
- * are not there, and secrets in a file other users can read.
+ * anything starts, on SIGHUP and by `sipvnc check`: unknown keys (with
+ * the key a typo meant), missing values, words libre would drop, keys
+ * given twice, values of the wrong form for their table entry
+ * (conf_keys.c: addresses, ports, URIs, choices, numbers in range, files
+ * and folders that are not there), keys that go in pairs, and secrets in
+ * a file other users can read.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -18,28 +21,8 @@
 #include <re.h>
 
 #include "server/conf_check.h"
+#include "server/conf_keys.h"
 #include "server/log.h"
-
-static const char *const known_keys[] = {
-	/* server/ */
-	"display", "share_window", "share_monitor", "clipboard", "log_level",
-	"indicator",
-	"web_listen", "web_cert", "web_name", "web_user", "web_allow",
-	"web_root", "web_novnc", "web_answer_timeout",
-	/* sip/ */
-	"sip_listen", "sip_user", "account", "allow", "deny", "answermode",
-	"max_sessions", "caller_secret", "trusted_proxy", "answer_command",
-	"answer_timeout", "sip_tls_listen", "sip_tls_cert", "sip_ca_file",
-	"dns_server", "sip_instance", "sip_options_interval",
-	"sip_rate_limit", "sip_rate_burst",
-	/* msrp/ (msrp_setup is read by sip/: it decides the answer) */
-	"msrp_listen", "msrp_chunk_size", "msrp_txq_limit", "msrp_setup",
-	"msrp_relay", "msrp_relay_user", "msrp_relay_pass", "msrp_tls",
-	"msrp_tls_dir", "msrp_tls_cert", "msrp_tls_key", "msrp_keepalive",
-	"msrp_tls_ca", "msrp_tls_require_auth",
-	/* dead and stalled peers (msrp/ and server/bridge.c) */
-	"peer_timeout", "stall_timeout",
-};
 
 struct check_ctx {
 	const char *path;
@@ -47,7 +30,20 @@ struct check_ctx {
 	bool plain;              /* `sipvnc check`: bare FILE:LINE: lines */
 	bool file_public;        /* the file itself is readable by others */
 	unsigned problems;
+	/* web_user names so far: web_allow must name one (web_conf.c) */
+	char web_users[64][64];
+	unsigned n_web_users;
 };
+
+static bool web_user_known(const struct check_ctx *cx, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < cx->n_web_users; i++)
+		if (!strcmp(cx->web_users[i], name))
+			return true;
+	return false;
+}
 
 static void report(struct check_ctx *cx, const char *msg)
 {
@@ -72,8 +68,14 @@ static void report(struct check_ctx *cx, const char *msg)
 /* ADDRESS:PORT (IPv6 in brackets), port 0 allowed: any free port. */
 static bool is_addr_port(const char *v)
 {
+	const char *port = strrchr(v, ':');
 	struct sa sa;
 
+	/* sa_decode() takes 99999 and keeps its low 16 bits */
+	if (!port || port[1] == '\0' || strlen(port + 1) > 5 ||
+	    strspn(port + 1, "0123456789") != strlen(port + 1) ||
+	    atoi(port + 1) > 65535)
+		return false;
 	return !sa_decode(&sa, v, strlen(v));
 }
 
@@ -193,179 +195,257 @@ static void secret_here(struct check_ctx *cx, const char *key)
 			"(chmod 600 it)", key, cx->path);
 }
 
-/* ---- the keys that need more than a value ---- */
+/* ---- each kind of value (conf_keys.h) ---- */
 
+/* what libre's conf_get_bool() takes */
 static const char *const yes_no[] = {"yes", "no", "true", "false", "1",
 	"0", NULL};
+static const char *const rights[] = {"view", "control", NULL};
 
-static void check_value(struct check_ctx *cx, const char *key,
+/* "a, b or c" */
+static void choice_list(char *buf, size_t size, const char *const *w)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (; *w && len < size; w++) {
+		int n = snprintf(buf + len, size - len, "%s%s",
+				 len ? (w[1] ? ", " : " or ") : "", *w);
+
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+}
+
+static bool is_hex(const char *v, size_t n)
+{
+	return strlen(v) == n && strspn(v, "0123456789abcdefABCDEF") == n;
+}
+
+/* 8-4-4-4-12 hex digits, as sip/instance.c wants them */
+static bool is_uuid(const char *v)
+{
+	size_t i;
+
+	if (strlen(v) != 36)
+		return false;
+	for (i = 0; i < 36; i++)
+		if (i == 8 || i == 13 || i == 18 || i == 23 ? v[i] != '-' :
+		    !isxdigit((unsigned char)v[i]))
+			return false;
+	return true;
+}
+
+/* HOST or HOST:PORT, HOST a name or an address */
+static bool is_host_port(const char *v)
+{
+	size_t n = strcspn(v, ":");
+
+	if (*v == '[')
+		return is_addr_port(v) || (v[strlen(v) - 1] == ']');
+	if (!n || strspn(v, "abcdefghijklmnopqrstuvwxyz"
+			 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") != n)
+		return false;
+	return !v[n] || is_uint(v + n + 1, 1, 65535);
+}
+
+static void check_dir(struct check_ctx *cx, const char *key, const char *v)
+{
+	struct stat st;
+
+	if (stat(v, &st) < 0)
+		problem(cx, "%s: %s: %s", key, v, strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		problem(cx, "%s: %s is not a directory", key, v);
+}
+
+/* v: the first word; rest: the words after it (may be ""). */
+static void check_value(struct check_ctx *cx, const struct conf_key *k,
 			const char *v, const char *rest)
 {
-	static const char *const answermodes[] = {"auto", "manual", "reject",
-		NULL};
-	static const char *const clipboards[] = {"control", "all", "off",
-		NULL};
-	static const char *const setups[] = {"auto", "active", "passive",
-		NULL};
-	static const char *const levels[] = {"error", "warn", "info",
-		"debug", NULL};
-	static const char *const rights[] = {"view", "control", NULL};
+	const char *key = k->name;
+	char words[128], second[512];
 
-	if (!strcmp(key, "sip_listen") || !strcmp(key, "msrp_listen") ||
-	    !strcmp(key, "sip_tls_listen")) {
+	switch (k->kind) {
+
+	case CONF_WORD:
+		break;
+	case CONF_ADDR_PORT:
 		if (!is_addr_port(v))
 			problem(cx, "%s wants ADDRESS:PORT, not '%s'", key, v);
-	}
-	else if (!strcmp(key, "trusted_proxy")) {
+		break;
+	case CONF_IP:
 		if (!is_ip(v))
-			problem(cx, "trusted_proxy wants an IP address, not "
-				"'%s'", v);
-	}
-	else if (!strcmp(key, "dns_server")) {
+			problem(cx, "%s wants an IP address, not '%s'", key, v);
+		break;
+	case CONF_IP_PORT:
 		if (!is_ip(v) && !is_addr_port(v))
-			problem(cx, "dns_server wants ADDRESS or ADDRESS:PORT, "
-				"not '%s'", v);
-	}
-	else if (!strcmp(key, "allow") || !strcmp(key, "deny")) {
+			problem(cx, "%s wants ADDRESS or ADDRESS:PORT, not "
+				"'%s'", key, v);
+		break;
+	case CONF_HOST_PORT:
+		if (!is_host_port(v))
+			problem(cx, "%s wants HOST or HOST:PORT, not '%s'",
+				key, v);
+		break;
+	case CONF_URI:
+	case CONF_URI_RIGHTS:
 		if (!is_sip_uri(v))
 			problem(cx, "%s: bad URI '%s' (sip:user@host or "
 				"sip:*@domain)", key, v);
-		else if (!strcmp(key, "allow") && *rest &&
+		else if (k->kind == CONF_URI_RIGHTS && *rest &&
 			 !is_one_of(rest, rights))
-			problem(cx, "allow: '%s' is neither view nor control",
-				rest);
-		else if (!strcmp(key, "deny") && *rest)
-			problem(cx, "deny takes only a URI, not '%s'", rest);
-	}
-	else if (!strcmp(key, "caller_secret")) {
+			problem(cx, "%s: '%s' is neither view nor control",
+				key, rest);
+		break;
+	case CONF_URI_SECRET:
 		if (!is_sip_uri(v))
-			problem(cx, "caller_secret: bad URI '%s'", v);
+			problem(cx, "%s: bad URI '%s'", key, v);
 		else if (!*rest)
-			problem(cx, "caller_secret %s needs a secret after "
-				"the URI", v);
-		secret_here(cx, key);
-	}
-	else if (!strcmp(key, "account")) {
+			problem(cx, "%s %s needs a secret after the URI", key,
+				v);
+		break;
+	case CONF_ACCOUNT: {
 		char uri[512];
 		const char *end = strchr(v, '>');
 
 		if (*v != '<' || !end || (size_t)(end - v) >= sizeof(uri) ||
 		    (memcpy(uri, v + 1, (size_t)(end - v - 1)),
 		     uri[end - v - 1] = '\0', !is_sip_uri(uri)))
-			problem(cx, "account: want <sip:user@domain>;"
-				"params..., not '%.40s'", v);
-		if (strstr(v, "auth_pass="))
-			secret_here(cx, key);
+			problem(cx, "%s: want <sip:user@domain>;params..., "
+				"not '%.40s'", key, v);
+		break;
 	}
-	else if (!strcmp(key, "msrp_relay_pass")) {
-		secret_here(cx, key);
-	}
-	else if (!strcmp(key, "msrp_relay")) {
+	case CONF_RELAY:
 		if (strchr(v, ':') && strncasecmp(v, "msrp://", 7) != 0 &&
 		    strncasecmp(v, "msrps://", 8) != 0)
-			problem(cx, "msrp_relay wants msrp://, msrps:// or a "
-				"domain, not '%s'", v);
-	}
-	else if (!strcmp(key, "answermode")) {
-		if (!is_one_of(v, answermodes))
-			problem(cx, "answermode is auto, manual or reject, "
-				"not '%s'", v);
-	}
-	else if (!strcmp(key, "clipboard")) {
-		if (!is_one_of(v, clipboards))
-			problem(cx, "clipboard is control, all or off, not "
-				"'%s'", v);
-	}
-	else if (!strcmp(key, "msrp_setup")) {
-		if (!is_one_of(v, setups))
-			problem(cx, "msrp_setup is auto, active or passive, "
-				"not '%s'", v);
-	}
-	else if (!strcmp(key, "log_level")) {
-		if (!is_one_of(v, levels))
-			problem(cx, "log_level is error, warn, info or debug, "
-				"not '%s'", v);
-	}
-	else if (!strcmp(key, "msrp_tls") || !strcmp(key, "indicator") ||
-		 !strcmp(key, "msrp_tls_require_auth")) {
-		if (!is_one_of(v, yes_no))
-			problem(cx, "%s is yes or no, not '%s'", key, v);
-	}
-	else if (!strcmp(key, "max_sessions")) {
-		/* 0 is meaningful: every call gets 486 for now */
-		if (!is_uint(v, 0, UINT32_MAX))
-			problem(cx, "max_sessions wants a number, not '%s'", v);
-	}
-	else if (!strcmp(key, "answer_timeout")) {
-		if (!is_uint(v, 1, 600))
-			problem(cx, "answer_timeout wants 1..600 seconds, not "
-				"'%s'", v);
-	}
-	else if (!strcmp(key, "msrp_chunk_size")) {
-		if (!is_uint(v, 256, 1048576))
-			problem(cx, "msrp_chunk_size wants 256..1048576, not "
-				"'%s'", v);
-	}
-	else if (!strcmp(key, "msrp_keepalive") ||
-		 !strcmp(key, "msrp_txq_limit") ||
-		 !strcmp(key, "sip_rate_limit") ||
-		 !strcmp(key, "peer_timeout") ||
-		 !strcmp(key, "stall_timeout") ||
-		 !strcmp(key, "sip_options_interval")) {
-		if (!is_uint(v, 0, UINT32_MAX))
+			problem(cx, "%s wants msrp://, msrps:// or a domain, "
+				"not '%s'", key, v);
+		break;
+	case CONF_CHOICE:
+	case CONF_BOOL:
+		if (!is_one_of(v, k->kind == CONF_BOOL ? yes_no :
+			       k->choices)) {
+			choice_list(words, sizeof(words), k->choices);
+			problem(cx, "%s is %s, not '%s'", key, words, v);
+		}
+		break;
+	case CONF_UINT:
+		if (is_uint(v, k->min, k->max))
+			break;
+		if (k->min == 0 && k->max == 4294967295UL)
 			problem(cx, "%s wants a number, not '%s'", key, v);
-	}
-	else if (!strcmp(key, "sip_rate_burst")) {
-		if (!is_uint(v, 1, UINT32_MAX))
-			problem(cx, "sip_rate_burst wants 1 or more, not '%s'",
-				v);
-	}
-	else if (!strcmp(key, "answer_command")) {
+		else
+			problem(cx, "%s wants a number, %lu..%lu, not '%s'",
+				key, k->min, k->max, v);
+		break;
+	case CONF_UUID:
+		if (!is_uuid(v))
+			problem(cx, "bad %s '%s': want a UUID (8-4-4-4-12 "
+				"hex digits)", key, v);
+		break;
+	case CONF_FILE:
+	case CONF_KEY_FILE:
+		check_file(cx, key, v, false, k->kind == CONF_KEY_FILE);
+		break;
+	case CONF_PROGRAM:
 		check_file(cx, key, v, true, false);
+		break;
+	case CONF_DIR:
+		check_dir(cx, key, v);
+		break;
+	case CONF_WEB_USER:
+		/* a bad HA1 still names the user: no errors that follow
+		 * from this one on its web_allow lines */
+		if (!is_hex(rest, 32))
+			problem(cx, "%s %s: the HA1 is 32 hex digits (sipvnc "
+				"passwd %s prints the line)", key, v, v);
+		if (web_user_known(cx, v))
+			problem(cx, "%s %s again: one line a user", key, v);
+		else if (cx->n_web_users < sizeof(cx->web_users) /
+			 sizeof(cx->web_users[0]) &&
+			 strlen(v) < sizeof(cx->web_users[0]))
+			strcpy(cx->web_users[cx->n_web_users++], v);
+		else
+			problem(cx, "%s %s: at most %zu users of at most %zu "
+				"characters", key, v, sizeof(cx->web_users) /
+				sizeof(cx->web_users[0]),
+				sizeof(cx->web_users[0]) - 1);
+		break;
+	case CONF_WEB_ALLOW:
+		/* URI [view|control]; *@domain means sip:*@domain */
+		(void)snprintf(second, sizeof(second), "%s%s",
+			       *rest == '*' ? "sip:" : "", rest);
+		second[strcspn(second, " \t")] = '\0';
+		rest += strcspn(rest, " \t");
+		rest += strspn(rest, " \t");
+		if (!web_user_known(cx, v))
+			problem(cx, "%s %s: needs a web_user %s line before "
+				"it", key, v, v);
+		else if (!is_sip_uri(second))
+			problem(cx, "%s %s: want URI [view|control] "
+				"(sip:user@host or *@domain)", key, v);
+		else if (*rest && !is_one_of(rest, rights))
+			problem(cx, "%s %s: '%s' is neither view nor control",
+				key, v, rest);
+		break;
 	}
-	else if (!strcmp(key, "sip_ca_file") || !strcmp(key, "msrp_tls_ca") ||
-		 !strcmp(key, "msrp_tls_cert")) {
-		check_file(cx, key, v, false, false);
-	}
-	else if (!strcmp(key, "sip_tls_cert") ||
-		 !strcmp(key, "msrp_tls_key")) {
-		check_file(cx, key, v, false, true);
+	/* words libre would quietly drop */
+	if (*rest && (k->kind != CONF_URI_RIGHTS &&
+		      k->kind != CONF_URI_SECRET &&
+		      k->kind != CONF_WEB_USER && k->kind != CONF_WEB_ALLOW))
+		problem(cx, "%s takes one value; '%s' after it would be "
+			"ignored", key, rest);
+	if (k->flags & CONF_SECRET &&
+	    (k->kind != CONF_ACCOUNT || strstr(v, "auth_pass=")))
+		secret_here(cx, key);
+}
+
+/* A pair of keys that only work together, or only one at a time: said
+ * once the whole file is read, at the line of the later (or only) one. */
+static void check_pairs(struct check_ctx *cx, const unsigned *first)
+{
+	static const struct {
+		const char *a, *b;
+		bool both;      /* true: both or neither; false: not both */
+	} pairs[] = {
+		{"msrp_tls_cert", "msrp_tls_key", true},
+		{"share_window", "share_monitor", false},
+	};
+	size_t i, n;
+	const struct conf_key *keys = conf_keys(&n);
+
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		const struct conf_key *a, *b;
+		unsigned la, lb;
+
+		a = conf_key_find(pairs[i].a, strlen(pairs[i].a));
+		b = conf_key_find(pairs[i].b, strlen(pairs[i].b));
+		if (!a || !b)
+			continue;
+		la = first[a - keys];
+		lb = first[b - keys];
+		if (pairs[i].both && !la != !lb) {
+			cx->lineno = la ? la : lb;
+			problem(cx, "%s needs %s as well", la ? a->name :
+				b->name, la ? b->name : a->name);
+		}
+		else if (!pairs[i].both && la && lb) {
+			cx->lineno = la > lb ? la : lb;
+			problem(cx, "%s and %s (line %u) exclude each other: "
+				"one or the other", la > lb ? a->name : b->name,
+				la > lb ? b->name : a->name, la > lb ? lb : la);
+		}
 	}
 }
 
-/* Keys that may appear on several lines; any other key given twice is a
- * mistake (libre would quietly use the first). */
-static bool repeatable(const char *key)
+/* first[i]: the line where table key i first was, 0 for none. */
+static void check_line(struct check_ctx *cx, char *line, unsigned *first)
 {
-	static const char *const keys[] = {"allow", "deny", "caller_secret",
-		"account", "dns_server", "trusted_proxy",
-		"web_user", "web_allow", "web_name", NULL};
-
-	return is_one_of(key, keys);
-}
-
-static int key_known(const char *key, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++)
-		if (strlen(known_keys[i]) == len &&
-		    !strncmp(known_keys[i], key, len))
-			return 1;
-	return 0;
-}
-
-/* The first lines of each key seen, to name the earlier one. */
-struct seen {
-	char key[32];
-	unsigned line;
-};
-
-static void check_line(struct check_ctx *cx, char *line, struct seen *seen,
-		       size_t *n_seen, size_t max_seen)
-{
-	char *p = line, *key, *v, *rest;
-	size_t len, i;
+	char *p = line, *key, *v, *rest, *end;
+	const struct conf_key *k, *near;
+	size_t len, n;
 
 	while (isspace((unsigned char)*p))
 		p++;
@@ -379,15 +459,22 @@ static void check_line(struct check_ctx *cx, char *line, struct seen *seen,
 		*p++ = '\0';
 	while (*p == ' ' || *p == '\t')
 		p++;
-	if (!key_known(key, len)) {
-		problem(cx, "unknown key '%s'", key);
+	k = conf_key_find(key, len);
+	if (!k) {
+		near = conf_key_nearest(key);
+		if (near)
+			problem(cx, "unknown key '%s' (did you mean '%s'?)",
+				key, near->name);
+		else
+			problem(cx, "unknown key '%s' (sipvnc keys lists "
+				"them)", key);
 		return;
 	}
 	if (!*p || *p == '\n' || *p == '\r' || *p == '#') {
 		problem(cx, "'%s' needs a value", key);
 		return;
 	}
-	/* libre reads the first word; a second one matters for a few keys */
+	/* libre reads the first word; the rest matters for a few keys */
 	v = p;
 	while (*p && !isspace((unsigned char)*p))
 		p++;
@@ -396,44 +483,38 @@ static void check_line(struct check_ctx *cx, char *line, struct seen *seen,
 	while (isspace((unsigned char)*p))
 		p++;
 	rest = p;
-	p += strcspn(p, " \t\r\n#");
-	*p = '\0';
+	end = p + strcspn(p, "#\r\n");
+	while (end > rest && isspace((unsigned char)end[-1]))
+		end--;
+	*end = '\0';
 
-	if (!repeatable(key)) {
-		for (i = 0; i < *n_seen; i++) {
-			if (!strcmp(seen[i].key, key)) {
-				problem(cx, "'%s' again (line %u has it; only "
-					"one counts)", key, seen[i].line);
-				break;
-			}
-		}
-		if (i == *n_seen && *n_seen < max_seen &&
-		    len < sizeof(seen[0].key)) {
-			str_ncpy(seen[*n_seen].key, key, sizeof(seen[0].key));
-			seen[(*n_seen)++].line = cx->lineno;
-		}
-	}
-	check_value(cx, key, v, rest);
+	n = (size_t)(k - conf_keys(&len));
+	if (first[n] && !(k->flags & CONF_REPEAT))
+		problem(cx, "'%s' again (line %u has it; only one counts)",
+			key, first[n]);
+	if (!first[n])
+		first[n] = cx->lineno;
+	check_value(cx, k, v, rest);
 }
 
 int conf_check_report(const char *path, bool plain, unsigned *problems)
 {
-	struct seen seen[sizeof(known_keys) / sizeof(known_keys[0])];
-	struct check_ctx cx = {path, 0, plain, false, 0};
-	size_t n_seen = 0;
+	struct check_ctx cx = {.path = path, .plain = plain};
+	unsigned *first;
 	char line[2048];
+	size_t n;
 	FILE *f;
+	int err = 0;
 
-	f = fopen(path, "r");
+	(void)conf_keys(&n);
+	first = calloc(n, sizeof(*first));
+	f = first ? fopen(path, "r") : NULL;
 	if (!f) {
-		int err = errno;
-
+		err = first ? errno : ENOMEM;
 		cx.problems++;
 		if (plain)
 			fprintf(stderr, "%s: %s\n", path, strerror(err));
-		if (problems)
-			*problems = cx.problems;
-		return err;
+		goto out;
 	}
 	cx.file_public = readable_by_others(path);
 	while (fgets(line, sizeof(line), f)) {
@@ -442,19 +523,16 @@ int conf_check_report(const char *path, bool plain, unsigned *problems)
 			problem(&cx, "line too long");
 			break;
 		}
-		check_line(&cx, line, seen, &n_seen,
-			   sizeof(seen) / sizeof(seen[0]));
+		check_line(&cx, line, first);
 	}
 	fclose(f);
+	check_pairs(&cx, first);
+	err = cx.problems ? EINVAL : 0;
+ out:
+	free(first);
 	if (problems)
 		*problems = cx.problems;
-	return cx.problems ? EINVAL : 0;
-}
-
-const char *const *conf_check_keys(size_t *n)
-{
-	*n = sizeof(known_keys) / sizeof(known_keys[0]);
-	return known_keys;
+	return err;
 }
 
 int conf_check_file(const char *path)

@@ -2,9 +2,8 @@
  * conf_check.h - check a configuration file before anything starts.
  *
  * libre's conf ignores what it is not asked for, so a misspelt `dney` line
- * would quietly let in a caller meant to be kept out.  Every module's keys
- * are listed in conf_check.c; a new key must be added there (and, if its
- * value has a form, to check_value()).
+ * would quietly let in a caller meant to be kept out.  Every key is in
+ * the table of conf_keys.c, with the form its value must have.
  */
 #ifndef SIPVNC_CONF_CHECK_H
 #define SIPVNC_CONF_CHECK_H
@@ -18,8 +17,6 @@
  * EINVAL, or errno when the file cannot be read.  *problems (may be NULL)
  * counts them. */
 int conf_check_report(const char *path, bool plain, unsigned *problems);
-/* Every key sipvnc knows (*n of them). */
-const char *const *conf_check_keys(size_t *n);
 /* conf_check_report(path, false, NULL) */
 int conf_check_file(const char *path);
 /* `sipvnc check -c FILE`: 0, 2 (usage) or 3 (problems, as sipvnc(1)). */

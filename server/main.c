@@ -9,6 +9,7 @@
  *   sipvnc ask CALLER view|control        the dialog of answermode manual
  *   sipvnc web [-c FILE]                  the browser gateway (web.c)
  *   sipvnc passwd NAME                    a web user's line (web_conf.c)
+ *   sipvnc keys [--md|--conf|--man]       the configuration keys (conf_keys.c)
  */
 #include <errno.h>
 #include <sys/resource.h>
@@ -25,6 +26,7 @@
 #include "server/app.h"
 #include "server/ask.h"
 #include "server/conf_check.h"
+#include "server/conf_keys.h"
 #include "server/desktop_clipboard.h"
 #include "server/desktop.h"
 #include "server/indicator.h"
@@ -50,6 +52,7 @@ static void usage(FILE *out)
 	      "[--no-auth] [-c FILE]\n"
 	      "       sipvnc share URI [--control] [-c FILE]\n"
 	      "       sipvnc check -c FILE\n"
+	      "       sipvnc keys [--md|--conf|--man]\n"
 	      "       sipvnc --version\n"
 	      "       sipvnc web [-c FILE]\n"
 	      "       sipvnc passwd NAME\n"
@@ -76,6 +79,7 @@ static void usage(FILE *out)
 	      "       and web users (web_cert, web_user, web_allow)\n"
 	      "passwd print the web_user line for NAME's password (stdin)\n"
 	      "check  report every problem of FILE as FILE:LINE: message\n"
+	      "keys   every configuration key: value, default, modes\n"
 	      "-c     configuration file (see sipvnc.conf(5))\n"
 	      "-v     log at level debug\n"
 	      "--share-window ID|TITLE, --share-monitor NAME (serve, share)\n"
@@ -181,18 +185,19 @@ static int load_conf(const char *path)
 		err = conf_check_file(path);
 		if (err == EINVAL)
 			return err;
-		err = conf_alloc(&app.conf, path);
+		err = conf_keys_load(&app.conf, path);
 		if (err)
 			log_err("sipvnc: cannot read %s: %m\n",
 				path, err);
 		return err;
 	}
 	if (app.mode == APP_SERVE)
-		return conf_alloc_buf(&app.conf,
-				      (const uint8_t *)default_serve_conf,
-				      sizeof(default_serve_conf) - 1);
-	return conf_alloc_buf(&app.conf, (const uint8_t *)default_client_conf,
-			      sizeof(default_client_conf) - 1);
+		return conf_keys_load_buf(&app.conf,
+					  (const uint8_t *)default_serve_conf,
+					  sizeof(default_serve_conf) - 1);
+	return conf_keys_load_buf(&app.conf,
+				  (const uint8_t *)default_client_conf,
+				  sizeof(default_client_conf) - 1);
 }
 
 /* A string key of the media side into buf, one of app.msrp_conf's, and
@@ -514,6 +519,8 @@ int main(int argc, char *argv[])
 		return web_passwd_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "check"))
 		return conf_check_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "keys"))
+		return conf_keys_main(argc - 1, argv + 1);
 	app.mode = APP_SERVE;
 	app.waiting_viewer_fd = -1;
 	if (argc > 1 && argv[1][0] != '-') {

@@ -10,6 +10,7 @@
 
 #include "server/app.h"
 #include "server/conf_check.h"
+#include "server/conf_keys.h"
 #include "server/desktop_clipboard.h"
 #include "server/log.h"
 #include "server/reload.h"
@@ -20,22 +21,6 @@ struct reload {
 	char *path;
 	int pipe[2];    /* the signal handler writes, the loop reads */
 };
-
-/* Keys that take effect on SIGHUP; every other one needs a restart. */
-static const char *const live_keys[] = {
-	"allow", "deny", "caller_secret", "answermode", "answer_command",
-	"answer_timeout", "max_sessions", "clipboard", "log_level",
-};
-
-static bool is_live(const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(live_keys) / sizeof(live_keys[0]); i++)
-		if (!strcmp(live_keys[i], key))
-			return true;
-	return false;
-}
 
 static int append_value(const struct pl *val, void *arg)
 {
@@ -61,15 +46,17 @@ static bool same_values(const struct conf *a, const struct conf *b,
 static void name_restart_keys(const struct conf *running,
 			      const struct conf *conf)
 {
-	const char *const *keys;
+	const struct conf_key *keys;
 	size_t n, i;
 
-	keys = conf_check_keys(&n);
+	/* the table's CONF_LIVE keys are those applied below */
+	keys = conf_keys(&n);
 	for (i = 0; i < n; i++) {
-		if (is_live(keys[i]) || same_values(running, conf, keys[i]))
+		if (keys[i].flags & CONF_LIVE ||
+		    same_values(running, conf, keys[i].name))
 			continue;
 		log_warn("sipvnc: reload: '%s' changed, which needs a restart "
-			 "(the running value stays)\n", keys[i]);
+			 "(the running value stays)\n", keys[i].name);
 	}
 }
 
@@ -88,7 +75,7 @@ static void reload_now(struct reload *rl)
 	log_info("sipvnc: SIGHUP: reading %s again\n", rl->path);
 	err = conf_check_file(rl->path);
 	if (!err)
-		err = conf_alloc(&conf, rl->path);
+		err = conf_keys_load(&conf, rl->path);
 	if (err) {
 		log_err("sipvnc: reload refused (%m): %s has the problems "
 			"above; the running configuration stays\n", err,

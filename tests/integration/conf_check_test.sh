@@ -4,7 +4,7 @@
 # start serve.
 source "$(dirname "$0")/../lib.sh"
 
-touch "$T/ca.pem" "$T/key.pem"
+touch "$T/ca.pem" "$T/key.pem" "$T/cert.pem"
 chmod 600 "$T/key.pem"
 printf '#!/bin/sh\nexit 0\n' >"$T/ask.sh"
 chmod 755 "$T/ask.sh"
@@ -40,6 +40,7 @@ log_level       debug
 msrp_tls        yes
 msrp_tls_ca     $T/ca.pem
 msrp_tls_key    $T/key.pem
+msrp_tls_cert   $T/cert.pem
 dns_server      192.0.2.53
 dns_server      192.0.2.54:5353
 trusted_proxy   192.0.2.10
@@ -80,6 +81,55 @@ expect "$T/broken.conf" \
 	"11: log_level is error, warn, info or debug, not 'loud'" \
 	"12: 'msrp_listen' needs a value"
 
+# The checks the table's kinds of value bring, and keys that go in pairs.
+mkdir "$T/webroot"
+cat >"$T/broken2.conf" <<CONF
+answer_timout   30
+max_sessions    4 calls
+sip_instance    not-a-uuid
+web_user        alice 0123
+web_allow       alice example.com control
+web_allow       alice *@example.com everything
+web_answer_timeout 7200
+web_listen      localhost
+web_root        $T/ask.sh
+share_window    *Firefox*
+share_monitor   HDMI-1
+msrp_tls_cert   $T/ca.pem
+web_name        desk.example.com:99999
+web_allow       bob sip:desk@example.com
+web_user        alice 0123456789abcdef0123456789abcdef
+sip_listen      127.0.0.1:99999
+CONF
+chmod 600 "$T/broken2.conf"
+expect "$T/broken2.conf" \
+	"1: unknown key 'answer_timout' (did you mean 'answer_timeout'?)" \
+	"2: max_sessions takes one value; 'calls' after it would be ignored" \
+	"3: bad sip_instance 'not-a-uuid': want a UUID" \
+	"4: web_user alice: the HA1 is 32 hex digits" \
+	"5: web_allow alice: want URI [view|control]" \
+	"6: web_allow alice: 'everything' is neither view nor control" \
+	"7: web_answer_timeout wants a number, 1..3600, not '7200'" \
+	"8: web_listen wants ADDRESS:PORT, not 'localhost'" \
+	"9: web_root: $T/ask.sh is not a directory" \
+	"11: share_monitor and share_window (line 10) exclude each other" \
+	"12: msrp_tls_cert needs msrp_tls_key as well" \
+	"13: web_name wants HOST or HOST:PORT, not 'desk.example.com:99999'" \
+	"14: web_allow bob: needs a web_user bob line before it" \
+	"15: web_user alice again" \
+	"16: sip_listen wants ADDRESS:PORT, not '127.0.0.1:99999'"
+cat >"$T/good2.conf" <<CONF
+web_user        alice 0123456789abcdef0123456789ABCDEF
+web_allow       alice *@example.com control
+web_allow       alice sip:desk@example.com
+web_name        desk.example.com:8443
+web_root        $T/webroot
+sip_instance    0f6c1f0e-9b2a-4c53-8a3d-7d2f1e5a9b10
+allow           sip:a@example.com   control   # a comment after the words
+CONF
+chmod 600 "$T/good2.conf"
+check "web users, names, UUIDs, a comment after the words pass" "$SIPVNC" check -c "$T/good2.conf"
+
 # Secrets in a file other users can read: the file and its folders count.
 mkdir -m 755 "$T/open"
 cat >"$T/open/secret.conf" <<CONF
@@ -101,7 +151,7 @@ chmod 700 "$T/open"
 check "readable, but in a folder only we can enter, passes" "$SIPVNC" check -c "$T/open/secret.conf"
 chmod 755 "$T/open"
 cp "$T/key.pem" "$T/open/key.pem"; chmod 644 "$T/open/key.pem"
-printf 'msrp_tls_key %s\n' "$T/open/key.pem" >"$T/open/key.conf"
+printf 'msrp_tls_key %s\nmsrp_tls_cert %s\n' "$T/open/key.pem" "$T/cert.pem" >"$T/open/key.conf"
 expect "$T/open/key.conf" "1: msrp_tls_key: $T/open/key.pem holds a private key and other users can read it"
 chmod 700 "$T"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Debian package: dpkg-buildpackage -us -uc -b from a copy of the tree
-# (debian/rules builds into debian/build), no lintian errors, one version
+# (debian/rules builds into debian/build), no lintian errors or warnings, one version
 # everywhere, installs with dpkg -i, `sipvnc --version` and `sipvnc check`
 # work from the package, and dpkg -P leaves nothing behind.
 source "$(dirname "$0")/../lib.sh"
@@ -34,9 +34,9 @@ deb=$(ls "$T"/sipvnc_*.deb 2>/dev/null | head -1)
 check "a .deb is made" test -f "$deb"
 check "its version is debian/changelog's ($version)" test "$(dpkg-deb -f "$deb" Version 2>/dev/null)" = "$version"
 
-lintian --fail-on error "$T"/sipvnc_*.changes >"$T/lintian.log" 2>&1
+lintian --fail-on error,warning "$T"/sipvnc_*.changes >"$T/lintian.log" 2>&1
 status=$?
-check "lintian: no errors" test "$status" = 0
+check "lintian: no errors, no warnings" test "$status" = 0
 grep -E '^[EW]:' "$T/lintian.log" | head -20
 
 if [ "$(id -u)" != 0 ]; then
@@ -63,6 +63,8 @@ check "and refuses a broken file (status 3, got $status)" test "$status" = 3
 check "the user unit is in place" test -f /usr/lib/systemd/user/sipvnc.service
 check "and not enabled for every user" test ! -e /etc/systemd/user/graphical-session.target.wants/sipvnc.service
 
+check "the copyright file names the licence (GPL-2.0-or-later)" \
+	grep -q "^License: GPL-2.0-or-later" /usr/share/doc/sipvnc/copyright
 check "dpkg -P purges it" dpkg -P sipvnc >"$T/purge.log" 2>&1
 left=$(for f in $files; do [ -f "$f" ] && echo "$f"; done)
 check "no file of the package is left" test -z "$left"

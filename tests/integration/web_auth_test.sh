@@ -11,10 +11,10 @@ user=$(printf 'carol-password\n' | "$SIPVNC" passwd carol)
 check "sipvnc passwd refuses a short password" bash -c "! printf 'short\n' | '$SIPVNC' passwd carol 2>/dev/null"
 check "sipvnc passwd refuses a bad name" bash -c "! printf 'long-enough\n' | '$SIPVNC' passwd 'a b' 2>/dev/null"
 
-refuses() { # refuses NAME WHY_PATTERN: the config $T/NAME.conf does not start
-	local name=$1 why=$2
+refuses() { # refuses NAME WHY_PATTERN [STATUS]: the config $T/NAME.conf does not start
+	local name=$1 why=$2 status=${3:-1}
 	timeout 10 "$SIPVNC" web -c "$T/$name.conf" >"$T/$name.log" 2>&1
-	[ $? = 1 ] && grep -q "$why" "$T/$name.log"
+	[ $? = "$status" ] && grep -q "$why" "$T/$name.log"
 }
 port=$(free_port)
 printf 'sip_listen 127.0.0.1:0\nweb_listen 0.0.0.0:%s\n' "$port" >"$T/plain.conf"
@@ -22,9 +22,9 @@ check "beyond loopback without TLS: refused, saying why" refuses plain "not loop
 printf 'sip_listen 127.0.0.1:0\nweb_listen 0.0.0.0:%s\nweb_cert %s\n' "$port" "$T/web.pem" >"$T/nouser.conf"
 check "beyond loopback without web users: refused, saying why" refuses nouser "without a web_user"
 printf 'sip_listen 127.0.0.1:0\nweb_user carol 1234\n' >"$T/badha1.conf"
-check "a malformed web_user: refused" refuses badha1 "HA1 is 32 hex digits"
+check "a malformed web_user: refused as a bad file (status 3)" refuses badha1 "HA1 is 32 hex digits" 3
 printf 'sip_listen 127.0.0.1:0\nweb_allow dave sip:x@y control\n' >"$T/nouser2.conf"
-check "web_allow of an unknown user: refused" refuses nouser2 "needs a web_user"
+check "web_allow of an unknown user: refused as a bad file (status 3)" refuses nouser2 "needs a web_user" 3
 
 # HTTPS on all addresses with a user; reached on loopback under a web_name
 {
