@@ -127,8 +127,8 @@ quiet=$(first_ms "$T/quiet.log")
 PIDS+=($!); f1=$!
 "$TOOLS/tcpflood" "127.0.0.1:$msrp_port" $((IDLE / 2)) --renew --src-net 127.4 >"$T/f2.log" 2>&1 &
 PIDS+=($!); f2=$!
-wait_until 30 grep -q "^held $((IDLE / 2))" "$T/f1.log"
-wait_until 30 grep -q "^held $((IDLE / 2))" "$T/f2.log"
+wait_until 30 grep -qs "^held $((IDLE / 2))" "$T/f1.log"
+wait_until 30 grep -qs "^held $((IDLE / 2))" "$T/f2.log"
 sleep 2
 "$TOOLS/vncgrab" "$ep" "$T/f.ppm" --timeout 30 >"$T/flooded.log" 2>&1
 check "an allowed call connects while $IDLE idle connections are held" test -s "$T/f.ppm"
