@@ -93,6 +93,18 @@ struct msrp_settings {
 	 * longest wait for an answer, so a frozen peer goes within three
 	 * quarters.  0: 60 s, negative: never. */
 	int peer_timeout;
+
+	/* Knobs for tests, 0 or NULL in the program: how long a session's
+	 * bind may take (connect + bind SEND + 200, or the peer's first SEND
+	 * when passive; 0: 30 s), how long an accepted connection may take
+	 * to shake hands and send its first request (read from the socket's
+	 * settings at each accept; 0: 5 s), how long the peer may take to
+	 * answer a keepalive (0: 30 s), and the hosts file read before DNS
+	 * (NULL: /etc/hosts). */
+	unsigned bind_timeout_ms;
+	unsigned pending_timeout_ms;
+	unsigned keepalive_timeout_ms;
+	const char *hosts_file;
 };
 
 /* The session is bound: the empty bind SEND and its 200 went through, in

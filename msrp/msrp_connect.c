@@ -49,8 +49,8 @@ int msrp_session_connect(struct msrp_session *sess,
 	struct sa peer;
 	int err;
 
-	err = msrp_resolve(&sess->resolve, sess->dnsc, first, false, &peer,
-			   resolved, sess);
+	err = msrp_resolve(&sess->resolve, sess->dnsc, sess->hosts_file, first,
+			   false, &peer, resolved, sess);
 	if (err == EINPROGRESS) {
 		sess->state = ST_CONNECTING; /* connect when resolved */
 		return 0;

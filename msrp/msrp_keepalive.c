@@ -19,8 +19,6 @@
 #include "msrp_log.h"
 #include "msrp_session.h"
 
-unsigned msrp_keepalive_timeout_ms = MSRP_TRANSACTION_MS;
-
 enum { KEEPALIVE_DEFAULT_S = 30, KEEPALIVE_MAX_S = 86400 };
 
 static void tick(void *arg);
@@ -32,8 +30,8 @@ static unsigned answer_ms(const struct msrp_session *sess)
 {
 	unsigned peer_ms = (unsigned)sess->peer_timeout_s * 1000u / 4;
 
-	return peer_ms && peer_ms < msrp_keepalive_timeout_ms ?
-		peer_ms : msrp_keepalive_timeout_ms;
+	return peer_ms && peer_ms < sess->ka_answer_max_ms ?
+		peer_ms : sess->ka_answer_max_ms;
 }
 
 static void no_answer(void *arg)
@@ -72,6 +70,8 @@ void msrp_keepalive_init(struct msrp_session *sess,
 	tmr_init(&sess->ka_tmr);
 	tmr_init(&sess->ka_answer_tmr);
 	sess->peer_timeout_s = msrp_peer_timeout_s(settings);
+	sess->ka_answer_max_ms = settings && settings->keepalive_timeout_ms ?
+		settings->keepalive_timeout_ms : MSRP_TRANSACTION_MS;
 	if (s < 0)
 		sess->keepalive_ms = 0;
 	else

@@ -26,6 +26,7 @@ struct msrp_relay {
 	char *user, *pass;
 	struct sa addr;
 	struct dnsc *dnsc;         /* not owned */
+	const char *hosts_file;    /* the settings': NULL for /etc/hosts */
 	bool secure;               /* msrps: TLS, checked by CA and name */
 	char host[256];
 	struct msrp_resolve *resolve;
@@ -351,7 +352,8 @@ static void relay_connect(void *arg)
 	pl_set_str(&pl, relay->uri);
 	err = msrp_uri_decode(&u, &pl);
 	if (!err)
-		err = msrp_resolve(&relay->resolve, relay->dnsc, &u, true,
+		err = msrp_resolve(&relay->resolve, relay->dnsc,
+				   relay->hosts_file, &u, true,
 				   &relay->addr, relay_resolved, relay);
 	if (err == EINPROGRESS)
 		return;
@@ -364,7 +366,7 @@ static void relay_connect(void *arg)
 
 int msrp_relay_alloc(struct msrp_relay **relayp, struct msrp_sock *sock,
 		     const char *uri, const char *user, const char *pass,
-		     struct dnsc *dnsc)
+		     struct dnsc *dnsc, const char *hosts_file)
 {
 	struct msrp_relay *relay;
 	struct msrp_uri u;
@@ -382,6 +384,7 @@ int msrp_relay_alloc(struct msrp_relay **relayp, struct msrp_sock *sock,
 	list_init(&relay->sessions);
 	relay->sock = sock;
 	relay->dnsc = dnsc;
+	relay->hosts_file = hosts_file;
 	/* A bare domain: its relay is found by SRV (RFC 4976 6.2). */
 	if (strstr(uri, "://"))
 		err = str_dup(&relay->uri, uri);

@@ -9,7 +9,6 @@
 #include "msrp_log.h"
 #include "msrp_session.h"
 
-unsigned msrp_bind_timeout_ms = MSRP_TRANSACTION_MS;
 
 /* What a session that is over, by failure or by its user, lets go of
  * before its connection. */
@@ -128,6 +127,11 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 	sess->dnsc = settings ? settings->dnsc : NULL;
 	if (!sess->dnsc && sock->settings)
 		sess->dnsc = sock->settings->dnsc;
+	sess->hosts_file = settings && settings->hosts_file ?
+		settings->hosts_file : sock->settings ?
+		sock->settings->hosts_file : NULL;
+	sess->bind_timeout_ms = settings && settings->bind_timeout_ms ?
+		settings->bind_timeout_ms : MSRP_TRANSACTION_MS;
 	sess->via_relay = sock->relay != NULL;
 	if (!err)
 		err = msrp_session_make_paths(sess);
@@ -359,7 +363,7 @@ int msrp_session_start(struct msrp_session *sess, const char *remote_path,
 			  sess->id);
 		return EAUTH;
 	}
-	tmr_start(&sess->bind_tmr, msrp_bind_timeout_ms, bind_timeout, sess);
+	tmr_start(&sess->bind_tmr, sess->bind_timeout_ms, bind_timeout, sess);
 	if (sess->via_relay)
 		return start_via_relay(sess, setup);
 	msrp_sock_add_waiting(sess->sock, &sess->le_wait, sess);

@@ -27,7 +27,7 @@ enum {
 };
 
 /* Blink sends its bind as soon as TCP (and TLS) is up. */
-unsigned msrp_pending_timeout_ms = 5000;
+enum { PENDING_TIMEOUT_MS = 5000 };
 
 struct pending {
 	struct le le;
@@ -188,7 +188,10 @@ static void conn_handler(const struct sa *peer, void *arg)
 	msrp_conn_set_peer_timeout(pc->conn,
 				   msrp_peer_timeout_s(sock->settings));
 	list_append(&sock->pending, &pc->le, pc);
-	tmr_start(&pc->tmr, msrp_pending_timeout_ms, pending_timeout, pc);
+	tmr_start(&pc->tmr, sock->settings &&
+		  sock->settings->pending_timeout_ms ?
+		  sock->settings->pending_timeout_ms : PENDING_TIMEOUT_MS,
+		  pending_timeout, pc);
 }
 
 static void sock_destructor(void *data)
@@ -286,7 +289,8 @@ int msrp_sock_configure(struct msrp_sock *sock,
 	if (settings->relay && settings->relay[0]) {
 		err = msrp_relay_alloc(&sock->relay, sock, settings->relay,
 				       settings->relay_user,
-				       settings->relay_pass, settings->dnsc);
+				       settings->relay_pass, settings->dnsc,
+				       settings->hosts_file);
 		if (err) {
 			sock->tls = mem_deref(sock->tls);
 			return err;

@@ -263,7 +263,9 @@ static void test_sessions(void)
 	CHECK(!p.a.closed && !p.b.closed);
 	pair_free(&p);
 
-	msrp_bind_timeout_ms = 1500;
+	/* sessions from here on give up their bind after 1.5 s */
+	st_a.bind_timeout_ms = st_b.bind_timeout_ms = 1500;
+	st_plain.bind_timeout_ms = 1500;
 	/* the active side is shown a certificate it was not told of */
 	pair_run(&p, &st_a, &st_b, wrong_fp, NULL, 1000, 5000);
 	CHECK(p.a.closed && p.a.close_err == EAUTH);
@@ -338,7 +340,6 @@ static void test_sessions(void)
 	CHECK(msrp_session_local_fingerprint(s) == NULL);
 	CHECK(!strncmp(msrp_session_local_path(s), "msrp://", 7));
 	s = mem_deref(s);
-	msrp_bind_timeout_ms = 30000;
  out:
 	mem_deref(sa);
 	mem_deref(sb);
