@@ -35,6 +35,7 @@ struct msrp_conn {
 	struct list txq; /* struct tx_ent: what the socket did not take */
 	size_t tx_bytes;
 	size_t queue_max;
+	struct msrp_log log;  /* msrp_conn_set_log(): the owner's hook */
 };
 
 /* The connection is gone or failed: tell the owner once (closeh). */

@@ -220,6 +220,12 @@ void msrp_conn_set_queue_max(struct msrp_conn *conn, size_t max)
 	}
 }
 
+void msrp_conn_set_log(struct msrp_conn *conn, const struct msrp_log *lg)
+{
+	if (conn && lg)
+		conn->log = *lg;
+}
+
 int msrp_conn_want_drain(struct msrp_conn *conn)
 {
 	if (!conn || !conn->tc)

@@ -37,7 +37,8 @@ static void resolved(int err, const struct sa *addr, void *arg)
 	if (!err)
 		err = connect_to(sess, addr);
 	if (err) {
-		msrp_warn("msrp: session %s: cannot reach the peer's "
+		msrp_warn(&sess->log,
+			  "msrp: session %s: cannot reach the peer's "
 			  "host: %m\n", sess->id, err);
 		msrp_session_fail(sess, err);
 	}
@@ -50,7 +51,7 @@ int msrp_session_connect(struct msrp_session *sess,
 	int err;
 
 	err = msrp_resolve(&sess->resolve, sess->dnsc, sess->hosts_file, first,
-			   false, &peer, resolved, sess);
+			   false, &peer, resolved, sess, &sess->log);
 	if (err == EINPROGRESS) {
 		sess->state = ST_CONNECTING; /* connect when resolved */
 		return 0;

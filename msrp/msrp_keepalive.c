@@ -38,7 +38,7 @@ static void no_answer(void *arg)
 {
 	struct msrp_session *sess = arg;
 
-	msrp_warn("msrp: session %s: no answer to the keepalive "
+	msrp_warn(&sess->log, "msrp: session %s: no answer to the keepalive "
 		  "within %u ms; peer gone\n", sess->id, answer_ms(sess));
 	msrp_session_fail(sess, ETIMEDOUT);
 }
@@ -109,7 +109,7 @@ bool msrp_keepalive_response(struct msrp_session *sess,
 	sess->ka_tid[0] = '\0';
 	tmr_cancel(&sess->ka_answer_tmr);
 	if (msg->code >= 300) {
-		msrp_warn("msrp: session %s: keepalive answered "
+		msrp_warn(&sess->log, "msrp: session %s: keepalive answered "
 			  "%u; peer lost the session\n", sess->id, msg->code);
 		msrp_session_fail(sess, EPROTO);
 	}

@@ -9,6 +9,7 @@
 #include "msrp_conn.h"
 #include "msrp_uri.h"
 #include "msrp_tls.h"
+#include "msrp_log.h"
 
 enum {
 	MSRP_ID_LEN = 16,          /* session id chars: 96 random bits, RFC
@@ -22,6 +23,7 @@ struct msrp_relay;
 struct msrp_sock {
 	struct tcp_sock *ts;
 	const struct msrp_settings *settings; /* from msrp_sock_configure */
+	struct msrp_log log;   /* settings' hook; of the relay too */
 	struct msrp_relay *relay;
 	struct msrp_tls *tls;  /* our certificate, when TLS is available:
 				  accepted connections may then be TLS or

@@ -23,6 +23,7 @@ enum { NAME_MAX_LEN = 255, HOSTS_LINE_MAX = 1024 };
 struct msrp_resolve {
 	struct dnsc *dnsc;
 	const char *hosts_file;
+	struct msrp_log log;
 	struct dns_query *q;
 	char name[NAME_MAX_LEN + 1];
 	uint16_t port;
@@ -144,7 +145,7 @@ static void addr_answer(int err, const struct dnshdr *hdr,
 		if (!err)
 			return;
 	}
-	msrp_warn("msrp: cannot resolve %s\n", r->name);
+	msrp_warn(&r->log, "msrp: cannot resolve %s\n", r->name);
 	finish(r, err ? err : EADDRNOTAVAIL, NULL);
 }
 
@@ -201,7 +202,8 @@ static void srv_answer(int err, const struct dnshdr *hdr,
 
 int msrp_resolve(struct msrp_resolve **rp, struct dnsc *dnsc,
 		 const char *hosts_file, const struct msrp_uri *uri, bool srv,
-		 struct sa *addr, msrp_resolve_h *h, void *arg)
+		 struct sa *addr, msrp_resolve_h *h, void *arg,
+		 const struct msrp_log *lg)
 {
 	struct msrp_resolve *r;
 	char srv_name[NAME_MAX_LEN + 16];
@@ -219,6 +221,8 @@ int msrp_resolve(struct msrp_resolve **rp, struct dnsc *dnsc,
 		return ENOMEM;
 	r->dnsc = dnsc;
 	r->hosts_file = hosts_file;
+	if (lg)
+		r->log = *lg;
 	r->h = h;
 	r->arg = arg;
 	r->port = uri->port_present ? uri->port : MSRP_DEFAULT_PORT;

@@ -83,10 +83,14 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 		       void *arg)
 {
 	struct msrp_session *sess;
+	struct msrp_log lg;
 	int err;
 
 	if (!sessp || !sock)
 		return EINVAL;
+	msrp_log_from(&lg, settings);
+	if (!lg.h)
+		lg = sock->log;
 	if (!sock->settings && settings && (settings->relay ||
 					     settings->tls ||
 					     settings->tls_cert ||
@@ -100,7 +104,7 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 	if (settings && settings->tls && (!sock->tls ||
 	    (sock->relay && !msrp_relay_secure(sock->relay)))) {
 		/* msrps through a relay needs TLS to the relay too */
-		msrp_warn("msrp: TLS sessions need a certificate and "
+		msrp_warn(&lg, "msrp: TLS sessions need a certificate and "
 			  "an msrps relay, if any\n");
 		return ENOTSUP;
 	}
@@ -108,6 +112,7 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 	if (!sess)
 		return ENOMEM;
 	tmr_init(&sess->bind_tmr);
+	sess->log = lg;
 	msrp_keepalive_init(sess, settings);
 	list_init(&sess->extra);
 	sess->sock = mem_ref(sock);
@@ -357,7 +362,8 @@ int msrp_session_start(struct msrp_session *sess, const char *remote_path,
 	 * socket connects to it). */
 	if (sess->tls && sess->tls_require_auth && !sess->peer_fp[0] &&
 	    !sess->via_relay && !msrp_tls_has_ca(sess->sock->tls)) {
-		msrp_warn("msrp: session %s: the TLS peer cannot be "
+		msrp_warn(&sess->log,
+			  "msrp: session %s: the TLS peer cannot be "
 			  "authenticated (no a=fingerprint, no msrp_tls_ca) "
 			  "and msrp_tls_require_auth is set; refused\n",
 			  sess->id);

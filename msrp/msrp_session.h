@@ -51,6 +51,7 @@ struct msrp_session {
 				  the address that routes to this peer when
 				  the socket listens on every address */
 	uint32_t tid_base;     /* random start of the data chunks' ids */
+	struct msrp_log log;   /* the settings' hook, else the socket's */
 	struct dnsc *dnsc;     /* not owned */
 	const char *hosts_file; /* settings': NULL for /etc/hosts */
 	unsigned bind_timeout_ms;

@@ -213,6 +213,8 @@ static int apply_media_conf(struct sa *msrp_laddr)
 	uint32_t num;
 
 	app.msrp.content_type = "application/x-rfb";
+	app.msrp.logh = log_sink;   /* msrp/'s lines: server/log.c */
+	app.msrp.log_arg = &app.log;
 	app.msrp.chunk_size = 8192;
 	if (!conf_get_u32(app.conf, "msrp_chunk_size", &num)) {
 		if (num < 256 || num > 1024 * 1024) {

@@ -69,7 +69,7 @@ static void resolve(struct dnsc *dnsc, const char *text, bool srv,
 	done = false;
 	sa_init(&sa, AF_UNSPEC);
 	err = msrp_resolve(&r, dnsc, hosts_file, &uri, srv, &sa, resolved_h,
-			   NULL);
+			   NULL, NULL);
 	if (err == EINPROGRESS) {
 		*waited = true;
 		run_ms(5000);

@@ -120,11 +120,11 @@ static void test_certificate_kept(void)
 	struct stat st;
 
 	/* no folder: nowhere to keep a pair */
-	CHECK_EQ_INT(msrp_tls_alloc(&t1, NULL, NULL, NULL), ENOENT);
+	CHECK_EQ_INT(msrp_tls_alloc(&t1, NULL, NULL, NULL, NULL), ENOENT);
 	path_in_tmp(dir, sizeof(dir), "kept");
 	CHECK_EQ_INT(mkdir(dir, 0700), 0);
-	CHECK_EQ_INT(msrp_tls_alloc(&t1, NULL, NULL, dir), 0);
-	CHECK_EQ_INT(msrp_tls_alloc(&t2, NULL, NULL, dir), 0);
+	CHECK_EQ_INT(msrp_tls_alloc(&t1, NULL, NULL, dir, NULL), 0);
+	CHECK_EQ_INT(msrp_tls_alloc(&t2, NULL, NULL, dir, NULL), 0);
 	CHECK(t1 && t2);
 	if (!t1 || !t2)
 		goto out;
@@ -134,13 +134,13 @@ static void test_certificate_kept(void)
 	re_snprintf(cert, sizeof(cert), "%s/msrp-tls-cert.pem", dir);
 	re_snprintf(key, sizeof(key), "%s/msrp-tls-key.pem", dir);
 	CHECK(!stat(key, &st) && (st.st_mode & 0777) == 0600);
-	CHECK_EQ_INT(msrp_tls_alloc(&t3, cert, key, NULL), 0);
+	CHECK_EQ_INT(msrp_tls_alloc(&t3, cert, key, NULL, NULL), 0);
 	CHECK(t3 && !strcmp(msrp_tls_fingerprint(t3),
 			    msrp_tls_fingerprint(t1)));
 	/* a key that is not the certificate's is refused */
 	t3 = mem_deref(t3);
-	CHECK(msrp_tls_alloc(&t3, cert, cert, NULL) != 0);
-	CHECK(msrp_tls_alloc(&t3, cert, NULL, NULL) == EINVAL);
+	CHECK(msrp_tls_alloc(&t3, cert, cert, NULL, NULL) != 0);
+	CHECK(msrp_tls_alloc(&t3, cert, NULL, NULL, NULL) == EINVAL);
  out:
 	mem_deref(t1);
 	mem_deref(t2);
