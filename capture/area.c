@@ -14,7 +14,7 @@
 
 int capture_open(struct capture **capp, const char *display)
 {
-	return capture_open_area(capp, display, NULL);
+	return capture_open_area(capp, display, NULL, NULL);
 }
 
 int area_open(struct capture *cap, const struct capture_area *area,
@@ -28,7 +28,7 @@ int area_open(struct capture *cap, const struct capture_area *area,
 	 * keeps them from reading the main connection's events. */
 	cap->input_conn = xcb_connect(display, NULL);
 	if (xcb_connection_has_error(cap->input_conn)) {
-		capture_warn("capture: cannot open a second connection "
+		capture_warn(cap, "capture: cannot open a second connection "
 			     "to the X display\n");
 		return ECONNREFUSED;
 	}
@@ -37,7 +37,7 @@ int area_open(struct capture *cap, const struct capture_area *area,
 		return 0;
 	if (!area->spec || !area->spec[0] ||
 	    strlen(area->spec) >= sizeof(cap->spec)) {
-		capture_warn("capture: the %s to share needs a name of 1 "
+		capture_warn(cap, "capture: the %s to share needs a name of 1 "
 			     "to %zu characters\n", cap->kind == CAPTURE_WINDOW ?
 			     "window" : "monitor", sizeof(cap->spec) - 1);
 		return EINVAL;

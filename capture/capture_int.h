@@ -61,6 +61,7 @@ struct fetch {
 };
 
 struct capture {
+	struct capture_settings settings; /* capture_open_area()'s: the log */
 	xcb_connection_t *conn;
 	xcb_window_t root;
 	/* Written under input_lock (capture_set_size()): the input threads

@@ -290,7 +290,7 @@ static void read_received(struct capture *cap, struct clipboard *cb)
 	len = (size_t)xcb_get_property_value_length(r);
 	if (r->format != 8 || r->type == cb->atom[ATOM_INCR]) {
 		if (r->type == cb->atom[ATOM_INCR])
-			capture_warn("capture: clipboard text too large "
+			capture_warn(cap, "capture: clipboard text too large "
 				     "for one transfer (INCR), not read\n");
 	}
 	else if (r->type == cb->atom[ATOM_UTF8_STRING]) {

@@ -46,7 +46,7 @@ void damage_init(struct capture *cap)
 	return;
 
  polling:
-	capture_warn("capture: no DAMAGE extension, comparing the screen "
+	capture_warn(cap, "capture: no DAMAGE extension, comparing the screen "
 		     "every %d ms instead\n", CAPTURE_POLL_MS);
 	cap->have_damage = false;
 	cap->next_scan_ms = capture_now_ms();

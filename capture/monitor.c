@@ -66,7 +66,7 @@ int monitor_open(struct capture *cap, const char *name)
 	int x, y, w, h, err;
 
 	if (!xcb_get_extension_data(cap->conn, &xcb_randr_id)->present) {
-		capture_warn("capture: sharing a monitor needs RandR\n");
+		capture_warn(cap, "capture: sharing a monitor needs RandR\n");
 		return ENODEV;
 	}
 	v = xcb_randr_query_version_reply(cap->conn,
@@ -75,7 +75,7 @@ int monitor_open(struct capture *cap, const char *name)
 				  v->minor_version >= 5);
 	free(v);
 	if (!cap->have_randr15) {
-		capture_warn("capture: sharing a monitor needs RandR "
+		capture_warn(cap, "capture: sharing a monitor needs RandR "
 			     "1.5\n");
 		return ENODEV;
 	}
@@ -87,7 +87,7 @@ int monitor_open(struct capture *cap, const char *name)
 		monitor_geometry(cap, &x, &y, &w, &h);
 	if (err) {
 		list_monitors(cap, names, sizeof(names));
-		capture_warn("capture: no RandR monitor '%s' on this "
+		capture_warn(cap, "capture: no RandR monitor '%s' on this "
 			     "screen (there are: %s)\n", name,
 			     names[0] ? names : "none");
 		return err;
@@ -97,7 +97,7 @@ int monitor_open(struct capture *cap, const char *name)
 	/* Monitors made by clients (xrandr --setmonitor) change without any
 	 * RandR event: the server only sends the root a ConfigureNotify. */
 	add_root_events(cap, XCB_EVENT_MASK_STRUCTURE_NOTIFY);
-	capture_info("capture: sharing monitor %s (%dx%d+%d+%d)\n", name,
+	capture_info(cap, "capture: sharing monitor %s (%dx%d+%d+%d)\n", name,
 		     w, h, x, y);
 	return 0;
 }

@@ -144,7 +144,8 @@ int resize_process(struct capture *cap)
 		/* A window's end is told by DestroyNotify; a monitor may
 		 * come back. */
 		if (cap->kind == CAPTURE_MONITOR)
-			capture_warn("capture: monitor %s is gone; keeping "
+			capture_warn(cap,
+				     "capture: monitor %s is gone; keeping "
 				     "its last picture\n", cap->spec);
 		return 0;
 	}
@@ -152,7 +153,7 @@ int resize_process(struct capture *cap)
 		return 0;
 	if (width <= 0 || height <= 0 ||
 	    (unsigned)width * (unsigned)height > RESIZE_MAX_PIXELS) {
-		capture_warn("capture: screen size %dx%d refused\n",
+		capture_warn(cap, "capture: screen size %dx%d refused\n",
 			     width, height);
 		return 0;
 	}
@@ -161,7 +162,7 @@ int resize_process(struct capture *cap)
 	if (err) {
 		/* Still showing the old size: areas beyond the new screen
 		 * fail to fetch and keep their last picture. */
-		capture_warn("capture: cannot follow the screen to %dx%d "
+		capture_warn(cap, "capture: cannot follow the screen to %dx%d "
 			     "(%s)\n", width, height, strerror(err));
 		return 0;
 	}

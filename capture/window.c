@@ -136,7 +136,8 @@ static xcb_window_t find_by_title(struct capture *cap, const char *pat)
 	}
 	free(top);
 	if (found == XCB_NONE && unmapped != XCB_NONE)
-		capture_warn("capture: window 0x%x matches '%s' but is not "
+		capture_warn(cap,
+			     "capture: window 0x%x matches '%s' but is not "
 			     "mapped\n", unmapped, pat);
 	return found;
 }
@@ -161,7 +162,7 @@ static int check_composite(struct capture *cap)
 	bool ok;
 
 	if (!xcb_get_extension_data(cap->conn, &xcb_composite_id)->present) {
-		capture_warn("capture: sharing a window needs the X "
+		capture_warn(cap, "capture: sharing a window needs the X "
 			     "server's Composite extension\n");
 		return ENODEV;
 	}
@@ -171,7 +172,7 @@ static int check_composite(struct capture *cap)
 	ok = v && (v->major_version > 0 || v->minor_version >= 2);
 	free(v);
 	if (!ok) {
-		capture_warn("capture: Composite 0.2 is needed to share "
+		capture_warn(cap, "capture: Composite 0.2 is needed to share "
 			     "a window\n");
 		return ENODEV;
 	}
@@ -205,24 +206,25 @@ int window_open(struct capture *cap, const char *spec)
 	if (!parse_id(spec, &w))
 		w = find_by_title(cap, spec);
 	if (w == XCB_NONE) {
-		capture_warn("capture: no mapped window titled '%s'\n",
+		capture_warn(cap, "capture: no mapped window titled '%s'\n",
 			     spec);
 		return ENOENT;
 	}
 	geo = xcb_get_geometry_reply(cap->conn,
 		xcb_get_geometry(cap->conn, w), NULL);
 	if (!geo) {
-		capture_warn("capture: there is no window %s\n", spec);
+		capture_warn(cap, "capture: there is no window %s\n", spec);
 		return ENOENT;
 	}
 	if (!window_viewable(cap->conn, w)) {
-		capture_warn("capture: window 0x%x is not mapped (viewable)"
+		capture_warn(cap,
+			     "capture: window 0x%x is not mapped (viewable)"
 			     "\n", w);
 		free(geo);
 		return ENOENT;
 	}
 	if (!depth_fits(cap, geo->depth)) {
-		capture_warn("capture: window 0x%x has another pixel size "
+		capture_warn(cap, "capture: window 0x%x has another pixel size "
 			     "than the screen\n", w);
 		free(geo);
 		return ENOTSUP;
@@ -238,11 +240,11 @@ int window_open(struct capture *cap, const char *spec)
 	cap->damage_target = w;
 	window_rename(cap);
 	if (cap->win_pixmap == XCB_NONE) {
-		capture_warn("capture: cannot read window 0x%x's pixels\n",
+		capture_warn(cap, "capture: cannot read window 0x%x's pixels\n",
 			     w);
 		return EIO;
 	}
-	capture_info("capture: sharing window 0x%x (%dx%d)\n", w,
+	capture_info(cap, "capture: sharing window 0x%x (%dx%d)\n", w,
 		     cap->fmt.width, cap->fmt.height);
 	return 0;
 }
@@ -325,7 +327,7 @@ bool window_handle_event(struct capture *cap, const xcb_generic_event_t *ev)
 		if (dn->window != cap->win)
 			return false;
 		if (!cap->area_gone)
-			capture_warn("capture: the shared window 0x%x was "
+			capture_warn(cap, "capture: the shared window 0x%x was "
 				     "destroyed; sharing ends\n", cap->win);
 		cap->area_gone = true;
 		return true;

@@ -1,7 +1,8 @@
 /*
  * log.h - sipvnc's log: levels, one line per event, on standard error.
  *
- * msrp/ hands whole lines to the hook in its settings (log_sink); every
+ * msrp/ and capture/ hand whole lines to the hook in their settings
+ * (log_sink); every
  * other module logs through libre's dbg_printf() (sip/ and libre itself
  * already do), so one handler sees every other line.  Both drop what is
  * above the level, split and terminate lines, and under systemd
@@ -46,7 +47,8 @@ void log_printf(int level, const char *fmt, ...);
 #define log_info(...)  log_printf(DBG_INFO, __VA_ARGS__)
 #define log_debug(...) log_printf(DBG_DEBUG, __VA_ARGS__)
 
-/* The hook msrp/ logs through (msrp_settings.logh, arg: the struct log):
+/* The hook msrp/ and capture/ log through (msrp_settings.logh,
+ * capture_settings.logh; arg: the struct log):
  * one whole line of any length at a DBG_ level, dropped above lg's level,
  * written like the rest.  Safe from any thread. */
 void log_sink(int level, const char *line, void *arg);

@@ -382,6 +382,11 @@ static int start(const char *listen_addr, bool no_auth,
 	service_config_folders(&app);
 
 	if (app.mode != APP_VIEW && app.mode != APP_WEB) {
+		/* capture/'s lines: server/log.c (copied at open) */
+		const struct capture_settings cs = {
+			.logh = log_sink, .log_arg = &app.log,
+		};
+
 		(void)conf_get_str(app.conf, "display", display,
 				   sizeof(display));
 		err = apply_share_area();
@@ -391,7 +396,7 @@ static int start(const char *listen_addr, bool no_auth,
 		if (display[0] && setenv("DISPLAY", display, 1) < 0)
 			return errno;
 		err = desktop_open(&app.desktop, display[0] ? display : NULL,
-				   &app.share_area);
+				   &app.share_area, &cs);
 		if (!err)
 			desktop_set_lost_handler(app.desktop, on_display_lost,
 						 NULL);
