@@ -257,7 +257,7 @@ int capture_open_area(struct capture **capp, const char *display,
 	if (!err)
 		err = describe_screen(cap, screen_num);
 	if (!err)
-		err = area_open(cap, area, display);
+		err = capture_area_open(cap, area, display);
 	if (err)
 		goto out;
 
@@ -273,18 +273,18 @@ int capture_open_area(struct capture **capp, const char *display,
 		goto out;
 	}
 
-	err = keymap_fetch(cap->conn, &cap->keymap);
+	err = capture_keymap_fetch(cap->conn, &cap->keymap);
 	if (err) {
 		capture_warn(cap,
 			     "capture: cannot read the keyboard mapping\n");
 		goto out;
 	}
-	keymap_find_spares(cap);
+	capture_keymap_find_spares(cap);
 
-	damage_init(cap);
-	cursor_init(cap);
-	resize_init(cap);
-	clipboard_init(cap);
+	capture_damage_init(cap);
+	capture_cursor_init(cap);
+	capture_resize_init(cap);
+	capture_clipboard_init(cap);
 
 	/* Start with a true picture, so the first client needs no wait. */
 	err = capture_refresh(cap, NULL, NULL);
@@ -304,8 +304,8 @@ void capture_close(struct capture *cap)
 
 	if (cap->conn && !xcb_connection_has_error(cap->conn)) {
 		pthread_mutex_lock(&cap->input_lock);
-		input_release_all_locked(cap);
-		keymap_unbind_spares(cap);
+		capture_input_release_all_locked(cap);
+		capture_keymap_unbind_spares(cap);
 		pthread_mutex_unlock(&cap->input_lock);
 		if (cap->have_damage)
 			xcb_damage_destroy(cap->conn, cap->damage);
@@ -315,15 +315,15 @@ void capture_close(struct capture *cap)
 				xcb_get_input_focus(cap->conn), NULL));
 	}
 	if (cap->conn) {
-		area_close(cap);
+		capture_area_close(cap);
 		capture_shm_destroy(cap, &cap->fb);
 		capture_shm_destroy(cap, &cap->previous_fb);
 		capture_shm_destroy(cap, &cap->scratch);
 		xcb_disconnect(cap->conn);
 	}
 
-	clipboard_close(cap);
-	keymap_reset(&cap->keymap);
+	capture_clipboard_close(cap);
+	capture_keymap_reset(&cap->keymap);
 	free(cap->dirty);
 	free(cap->changed);
 	free(cap->open_x0);

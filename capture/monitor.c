@@ -58,7 +58,7 @@ static void add_root_events(struct capture *cap, uint32_t mask)
 				     &mask);
 }
 
-int monitor_open(struct capture *cap, const char *name)
+int capture_monitor_open(struct capture *cap, const char *name)
 {
 	xcb_randr_query_version_reply_t *v;
 	xcb_intern_atom_reply_t *a;
@@ -84,7 +84,7 @@ int monitor_open(struct capture *cap, const char *name)
 	cap->monitor = a ? a->atom : XCB_NONE;
 	free(a);
 	err = cap->monitor == XCB_NONE ? ENOENT :
-		monitor_geometry(cap, &x, &y, &w, &h);
+		capture_monitor_geometry(cap, &x, &y, &w, &h);
 	if (err) {
 		list_monitors(cap, names, sizeof(names));
 		capture_warn(cap, "capture: no RandR monitor '%s' on this "
@@ -104,8 +104,8 @@ int monitor_open(struct capture *cap, const char *name)
 
 /* Where the monitor is now, cut to the screen (a virtual monitor may
  * reach past it, and the server refuses to read there). */
-int monitor_geometry(struct capture *cap, int *x, int *y, int *width,
-		     int *height)
+int capture_monitor_geometry(struct capture *cap, int *x, int *y, int *width,
+			     int *height)
 {
 	xcb_randr_get_monitors_reply_t *r;
 	xcb_randr_monitor_info_iterator_t it;
@@ -150,7 +150,8 @@ int monitor_geometry(struct capture *cap, int *x, int *y, int *width,
 	return 0;
 }
 
-bool monitor_handle_event(struct capture *cap, const xcb_generic_event_t *ev)
+bool capture_monitor_handle_event(struct capture *cap,
+				  const xcb_generic_event_t *ev)
 {
 	const xcb_configure_notify_event_t *cn = (const void *)ev;
 

@@ -67,7 +67,7 @@ static bool window_title(xcb_connection_t *c, xcb_window_t w,
 	return false;
 }
 
-bool window_viewable(xcb_connection_t *c, xcb_window_t w)
+bool capture_window_viewable(xcb_connection_t *c, xcb_window_t w)
 {
 	xcb_get_window_attributes_reply_t *a;
 	bool v;
@@ -89,7 +89,7 @@ static bool try_match(struct capture *cap, xcb_window_t w, const char *pat,
 	if (!window_title(cap->conn, w, net_wm_name, title, sizeof(title)) ||
 	    fnmatch(pat, title, 0) != 0)
 		return false;
-	if (window_viewable(cap->conn, w))
+	if (capture_window_viewable(cap->conn, w))
 		return true;
 	if (*unmapped == XCB_NONE)
 		*unmapped = w;
@@ -193,7 +193,7 @@ static bool depth_fits(const struct capture *cap, int depth)
 	return false;
 }
 
-int window_open(struct capture *cap, const char *spec)
+int capture_window_open(struct capture *cap, const char *spec)
 {
 	const uint32_t mask = XCB_EVENT_MASK_STRUCTURE_NOTIFY;
 	xcb_get_geometry_reply_t *geo;
@@ -216,7 +216,7 @@ int window_open(struct capture *cap, const char *spec)
 		capture_warn(cap, "capture: there is no window %s\n", spec);
 		return ENOENT;
 	}
-	if (!window_viewable(cap->conn, w)) {
+	if (!capture_window_viewable(cap->conn, w)) {
 		capture_warn(cap,
 			     "capture: window 0x%x is not mapped (viewable)"
 			     "\n", w);
@@ -238,7 +238,7 @@ int window_open(struct capture *cap, const char *spec)
 	xcb_composite_redirect_window(cap->conn, w,
 				      XCB_COMPOSITE_REDIRECT_AUTOMATIC);
 	cap->damage_target = w;
-	window_rename(cap);
+	capture_window_rename(cap);
 	if (cap->win_pixmap == XCB_NONE) {
 		capture_warn(cap, "capture: cannot read window 0x%x's pixels\n",
 			     w);
@@ -249,7 +249,7 @@ int window_open(struct capture *cap, const char *spec)
 	return 0;
 }
 
-void window_close(struct capture *cap)
+void capture_window_close(struct capture *cap)
 {
 	if (cap->win == XCB_NONE || xcb_connection_has_error(cap->conn))
 		return;
@@ -264,7 +264,7 @@ void window_close(struct capture *cap)
 /* The pixmap holding the window's pixels changes with every resize and
  * map; an unmapped window has none, and the last one (its last picture)
  * is kept. */
-void window_rename(struct capture *cap)
+void capture_window_rename(struct capture *cap)
 {
 	xcb_pixmap_t pm = xcb_generate_id(cap->conn);
 	xcb_generic_error_t *e;
@@ -291,7 +291,8 @@ void window_rename(struct capture *cap)
 	cap->src_y = cap->win_border;
 }
 
-bool window_handle_event(struct capture *cap, const xcb_generic_event_t *ev)
+bool capture_window_handle_event(struct capture *cap,
+				 const xcb_generic_event_t *ev)
 {
 	switch (ev->response_type & 0x7f) {
 	case XCB_CONFIGURE_NOTIFY: {
@@ -337,7 +338,7 @@ bool window_handle_event(struct capture *cap, const xcb_generic_event_t *ev)
 	}
 }
 
-int window_size(struct capture *cap, int *width, int *height)
+int capture_window_size(struct capture *cap, int *width, int *height)
 {
 	xcb_get_geometry_reply_t *geo;
 
