@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <re.h>
-#include "msrp_conn_int.h"
+#include "msrp/msrp_conn_int.h"
 
 static void conn_destructor(void *data)
 {

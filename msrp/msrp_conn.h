@@ -7,8 +7,8 @@
 #define SIPVNC_MSRP_CONN_H
 
 #include <re.h>
-#include "msrp_frame.h"
-#include "msrp_tls.h"
+#include "msrp/msrp_frame.h"
+#include "msrp/msrp_tls.h"
 #include "msrp/msrp.h"
 
 struct msrp_conn;

@@ -5,7 +5,7 @@
 #ifndef SIPVNC_MSRP_CONN_INT_H
 #define SIPVNC_MSRP_CONN_INT_H
 
-#include "msrp_conn.h"
+#include "msrp/msrp_conn.h"
 
 enum {
 	FLUSH_GUARD_MS = 2000,

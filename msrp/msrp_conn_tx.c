@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <re.h>
-#include "msrp_conn_int.h"
+#include "msrp/msrp_conn_int.h"
 
 static void tx_ent_destructor(void *data)
 {

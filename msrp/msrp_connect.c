@@ -5,8 +5,8 @@
  */
 #include <string.h>
 #include <re.h>
-#include "msrp_log.h"
-#include "msrp_session.h"
+#include "msrp/msrp_log.h"
+#include "msrp/msrp_session.h"
 
 static int connect_to(struct msrp_session *sess, const struct sa *peer)
 {

@@ -16,8 +16,8 @@
  */
 #include <string.h>
 #include <re.h>
-#include "msrp_log.h"
-#include "msrp_session.h"
+#include "msrp/msrp_log.h"
+#include "msrp/msrp_session.h"
 
 enum { KEEPALIVE_DEFAULT_S = 30, KEEPALIVE_MAX_S = 86400 };
 

@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <re.h>
-#include "msrp_log.h"
+#include "msrp/msrp_log.h"
 
 void msrp_log_from(struct msrp_log *lg, const struct msrp_settings *settings)
 {

@@ -6,10 +6,10 @@
 
 #include <re.h>
 #include "msrp/msrp.h"
-#include "msrp_conn.h"
-#include "msrp_uri.h"
-#include "msrp_tls.h"
-#include "msrp_log.h"
+#include "msrp/msrp_conn.h"
+#include "msrp/msrp_uri.h"
+#include "msrp/msrp_tls.h"
+#include "msrp/msrp_log.h"
 
 enum {
 	MSRP_ID_LEN = 16,          /* session id chars: 96 random bits, RFC

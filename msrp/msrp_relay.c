@@ -11,8 +11,8 @@
  */
 #include <string.h>
 #include <re.h>
-#include "msrp_log.h"
-#include "msrp_session.h"
+#include "msrp/msrp_log.h"
+#include "msrp/msrp_session.h"
 
 enum {
 	AUTH_EXPIRES_S   = 1800,  /* what we ask for */

@@ -15,8 +15,8 @@
 #include <strings.h>
 #include <netdb.h>
 #include <re.h>
-#include "msrp_log.h"
-#include "msrp_resolve.h"
+#include "msrp/msrp_log.h"
+#include "msrp/msrp_resolve.h"
 
 enum { NAME_MAX_LEN = 255, HOSTS_LINE_MAX = 1024 };
 

@@ -6,8 +6,8 @@
 #define SIPVNC_MSRP_RESOLVE_H
 
 #include <re.h>
-#include "msrp_uri.h"
-#include "msrp_log.h"
+#include "msrp/msrp_uri.h"
+#include "msrp/msrp_log.h"
 
 struct msrp_resolve;
 

@@ -6,8 +6,8 @@
  */
 #include <string.h>
 #include <re.h>
-#include "msrp_log.h"
-#include "msrp_session.h"
+#include "msrp/msrp_log.h"
+#include "msrp/msrp_session.h"
 
 
 /* What a session that is over, by failure or by its user, lets go of

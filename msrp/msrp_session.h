@@ -5,8 +5,8 @@
 #ifndef SIPVNC_MSRP_SESSION_H
 #define SIPVNC_MSRP_SESSION_H
 
-#include "msrp_priv.h"
-#include "msrp_resolve.h"
+#include "msrp/msrp_priv.h"
+#include "msrp/msrp_resolve.h"
 
 enum msrp_sess_state {
 	ST_IDLE,       /* allocated, not started */

@@ -18,8 +18,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <re.h>
-#include "msrp_log.h"
-#include "msrp_priv.h"
+#include "msrp/msrp_log.h"
+#include "msrp/msrp_priv.h"
 
 enum {
 	PENDING_MAX = 64,          /* unmatched connections at once */

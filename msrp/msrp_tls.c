@@ -20,8 +20,8 @@
 #include <mbedtls/x509_crt.h>
 
 #include <re.h>
-#include "msrp_log.h"
-#include "msrp_tls_int.h"
+#include "msrp/msrp_log.h"
+#include "msrp/msrp_tls_int.h"
 
 static const char cert_name[] = "msrp-tls-cert.pem";
 static const char key_name[]  = "msrp-tls-key.pem";

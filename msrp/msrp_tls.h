@@ -18,7 +18,7 @@
 
 #include <stdbool.h>
 #include <re.h>
-#include "msrp_log.h"
+#include "msrp/msrp_log.h"
 
 struct msrp_tls;       /* certificate, key, RNG, configurations */
 struct msrp_tls_conn;  /* one connection's TLS state */

@@ -10,8 +10,8 @@
 #include <mbedtls/net_sockets.h>
 
 #include <re.h>
-#include "msrp_log.h"
-#include "msrp_tls_int.h"
+#include "msrp/msrp_log.h"
+#include "msrp/msrp_tls_int.h"
 
 enum {
 	RX_MAX = 64 * 1024,   /* ciphertext mbedtls has not taken yet: a

@@ -10,7 +10,7 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
-#include "msrp_tls.h"
+#include "msrp/msrp_tls.h"
 
 struct msrp_tls {
 	mbedtls_entropy_context entropy;

@@ -8,8 +8,8 @@
  */
 #include <string.h>
 #include <re.h>
-#include "msrp_log.h"
-#include "msrp_session.h"
+#include "msrp/msrp_log.h"
+#include "msrp/msrp_session.h"
 
 int msrp_session_make_paths(struct msrp_session *sess)
 {

@@ -19,8 +19,8 @@
 #include "msrp/msrp.h"
 #include "msrp/msrp_frame.h"
 #include "msrp/msrp_priv.h"
-#include "check.h"
-#include "loop.h"
+#include "tests/unit/check.h"
+#include "tests/unit/loop.h"
 
 enum answer { ANSWER_ALL, ANSWER_BIND_ONLY, ANSWER_481, ANSWER_NONE };
 /* How long our sessions wait for a keepalive's answer (30 s in sipvnc). */

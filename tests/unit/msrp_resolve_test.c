@@ -19,7 +19,7 @@
 #include "msrp/msrp_frame.h"
 #include "msrp/msrp_priv.h"
 #include "msrp/msrp_resolve.h"
-#include "check.h"
+#include "tests/unit/check.h"
 
 static struct tmr guard;
 static bool done;

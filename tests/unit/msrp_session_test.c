@@ -16,7 +16,7 @@
 #include "msrp/msrp.h"
 #include "msrp/msrp_frame.h"
 #include "msrp/msrp_priv.h"
-#include "check.h"
+#include "tests/unit/check.h"
 
 #define MB1 (1024 * 1024)
 

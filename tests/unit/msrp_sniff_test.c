@@ -15,8 +15,8 @@
 #include <re.h>
 #include "msrp/msrp.h"
 #include "msrp/msrp_session.h"
-#include "check.h"
-#include "loop.h"
+#include "tests/unit/check.h"
+#include "tests/unit/loop.h"
 
 
 enum { ENDS = 4, BYTES = 200000 };

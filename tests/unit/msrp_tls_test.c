@@ -14,8 +14,8 @@
 #include "msrp/msrp.h"
 #include "msrp/msrp_priv.h"
 #include "msrp/msrp_tls.h"
-#include "check.h"
-#include "loop.h"
+#include "tests/unit/check.h"
+#include "tests/unit/loop.h"
 
 
 struct end {

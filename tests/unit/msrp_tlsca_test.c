@@ -24,8 +24,8 @@
 #include "msrp/msrp.h"
 #include "msrp/msrp_frame.h"
 #include "msrp/msrp_priv.h"
-#include "check.h"
-#include "loop.h"
+#include "tests/unit/check.h"
+#include "tests/unit/loop.h"
 
 static char dir[64];
 
