@@ -14,11 +14,11 @@
 
 int capture_open(struct capture **capp, const char *display)
 {
-	return capture_open_area(capp, display, NULL);
+	return capture_open_area(capp, display, NULL, NULL);
 }
 
-int area_open(struct capture *cap, const struct capture_area *area,
-	      const char *display)
+int capture_area_open(struct capture *cap, const struct capture_area *area,
+		      const char *display)
 {
 	cap->kind = area ? area->kind : CAPTURE_SCREEN;
 	cap->src = cap->root;
@@ -28,7 +28,7 @@ int area_open(struct capture *cap, const struct capture_area *area,
 	 * keeps them from reading the main connection's events. */
 	cap->input_conn = xcb_connect(display, NULL);
 	if (xcb_connection_has_error(cap->input_conn)) {
-		capture_warn("capture: cannot open a second connection "
+		capture_warn(cap, "capture: cannot open a second connection "
 			     "to the X display\n");
 		return ECONNREFUSED;
 	}
@@ -37,7 +37,7 @@ int area_open(struct capture *cap, const struct capture_area *area,
 		return 0;
 	if (!area->spec || !area->spec[0] ||
 	    strlen(area->spec) >= sizeof(cap->spec)) {
-		capture_warn("capture: the %s to share needs a name of 1 "
+		capture_warn(cap, "capture: the %s to share needs a name of 1 "
 			     "to %zu characters\n", cap->kind == CAPTURE_WINDOW ?
 			     "window" : "monitor", sizeof(cap->spec) - 1);
 		return EINVAL;
@@ -45,57 +45,59 @@ int area_open(struct capture *cap, const struct capture_area *area,
 	memcpy(cap->spec, area->spec, strlen(area->spec) + 1);
 	switch (cap->kind) {
 	case CAPTURE_WINDOW:
-		return window_open(cap, cap->spec);
+		return capture_window_open(cap, cap->spec);
 	case CAPTURE_MONITOR:
-		return monitor_open(cap, cap->spec);
+		return capture_monitor_open(cap, cap->spec);
 	default:
 		return EINVAL;
 	}
 }
 
-void area_close(struct capture *cap)
+void capture_area_close(struct capture *cap)
 {
 	if (cap->kind == CAPTURE_WINDOW)
-		window_close(cap);
+		capture_window_close(cap);
 	if (cap->input_conn)
 		xcb_disconnect(cap->input_conn);
 	cap->input_conn = NULL;
 }
 
-bool area_handle_event(struct capture *cap, const xcb_generic_event_t *ev)
+bool capture_area_handle_event(struct capture *cap,
+			       const xcb_generic_event_t *ev)
 {
 	if (cap->kind == CAPTURE_WINDOW)
-		return window_handle_event(cap, ev);
-	return cap->kind == CAPTURE_MONITOR && monitor_handle_event(cap, ev);
+		return capture_window_handle_event(cap, ev);
+	return cap->kind == CAPTURE_MONITOR &&
+	       capture_monitor_handle_event(cap, ev);
 }
 
-bool area_pending(const struct capture *cap)
+bool capture_area_pending(const struct capture *cap)
 {
 	return cap->area_refresh || cap->area_gone;
 }
 
-int area_process(struct capture *cap, capture_changed_h *changedh,
-		 void *arg)
+int capture_area_process(struct capture *cap, capture_changed_h *changedh,
+			 void *arg)
 {
 	if (cap->area_gone)
 		return ENODEV;
 	if (!cap->area_refresh)
 		return 0;
 	cap->area_refresh = false;
-	area_rename(cap);
+	capture_area_rename(cap);
 	return capture_refresh(cap, changedh, arg);
 }
 
-int area_query_size(struct capture *cap, int *width, int *height)
+int capture_area_query_size(struct capture *cap, int *width, int *height)
 {
 	xcb_get_geometry_reply_t *geo;
 	int x, y;
 
 	switch (cap->kind) {
 	case CAPTURE_WINDOW:
-		return window_size(cap, width, height);
+		return capture_window_size(cap, width, height);
 	case CAPTURE_MONITOR:
-		return monitor_geometry(cap, &x, &y, width, height);
+		return capture_monitor_geometry(cap, &x, &y, width, height);
 	default:
 		break;
 	}
@@ -109,17 +111,17 @@ int area_query_size(struct capture *cap, int *width, int *height)
 	return 0;
 }
 
-void area_rename(struct capture *cap)
+void capture_area_rename(struct capture *cap)
 {
 	if (cap->kind == CAPTURE_WINDOW)
-		window_rename(cap);
+		capture_window_rename(cap);
 }
 
-bool area_pointer_to_root(struct capture *cap, int *x, int *y)
+bool capture_area_pointer_to_root(struct capture *cap, int *x, int *y)
 {
 	switch (cap->kind) {
 	case CAPTURE_WINDOW:
-		return window_pointer_to_root(cap, x, y);
+		return capture_window_pointer_to_root(cap, x, y);
 	case CAPTURE_MONITOR:
 		*x += cap->mon_x;
 		*y += cap->mon_y;
@@ -129,7 +131,7 @@ bool area_pointer_to_root(struct capture *cap, int *x, int *y)
 	}
 }
 
-bool area_key_allowed(struct capture *cap)
+bool capture_area_key_allowed(struct capture *cap)
 {
-	return cap->kind != CAPTURE_WINDOW || window_key_allowed(cap);
+	return cap->kind != CAPTURE_WINDOW || capture_window_key_allowed(cap);
 }

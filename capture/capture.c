@@ -134,7 +134,7 @@ static int describe_screen(struct capture *cap, int screen_num)
 	struct capture_format *fmt = &cap->fmt;
 
 	if (!screen) {
-		capture_warn("capture: no screen %d\n", screen_num);
+		capture_warn(cap, "capture: no screen %d\n", screen_num);
 		return ENODEV;
 	}
 	visual = visual_of(screen);
@@ -142,7 +142,7 @@ static int describe_screen(struct capture *cap, int screen_num)
 	if (!visual || visual->_class != XCB_VISUAL_CLASS_TRUE_COLOR ||
 	    !format || (format->bits_per_pixel != 32 &&
 			format->bits_per_pixel != 16)) {
-		capture_warn("capture: the root visual is not TrueColor "
+		capture_warn(cap, "capture: the root visual is not TrueColor "
 			     "at 16 or 32 bits per pixel\n");
 		return ENOTSUP;
 	}
@@ -182,11 +182,11 @@ static int check_extensions(struct capture *cap)
 	xcb_prefetch_extension_data(cap->conn, &xcb_randr_id);
 
 	if (!xcb_get_extension_data(cap->conn, &xcb_shm_id)->present) {
-		capture_warn("capture: the X server lacks MIT-SHM\n");
+		capture_warn(cap, "capture: the X server lacks MIT-SHM\n");
 		return ENODEV;
 	}
 	if (!xcb_get_extension_data(cap->conn, &xcb_test_id)->present) {
-		capture_warn("capture: the X server lacks XTEST\n");
+		capture_warn(cap, "capture: the X server lacks XTEST\n");
 		return ENODEV;
 	}
 
@@ -197,7 +197,8 @@ static int check_extensions(struct capture *cap)
 	free(shm);
 	free(test);
 	if (!shm || !test) {
-		capture_warn("capture: MIT-SHM or XTEST does not answer\n");
+		capture_warn(cap,
+			     "capture: MIT-SHM or XTEST does not answer\n");
 		return ENODEV;
 	}
 	return 0;
@@ -226,7 +227,8 @@ int capture_alloc_tiles(struct capture *cap)
 }
 
 int capture_open_area(struct capture **capp, const char *display,
-		      const struct capture_area *area)
+		      const struct capture_area *area,
+		      const struct capture_settings *settings)
 {
 	struct capture *cap;
 	size_t frame;
@@ -240,10 +242,12 @@ int capture_open_area(struct capture **capp, const char *display,
 	if (!cap)
 		return ENOMEM;
 	pthread_mutex_init(&cap->input_lock, NULL);
+	if (settings)
+		cap->settings = *settings;
 
 	cap->conn = xcb_connect(display, &screen_num);
 	if (xcb_connection_has_error(cap->conn)) {
-		capture_warn("capture: cannot connect to X display %s\n",
+		capture_warn(cap, "capture: cannot connect to X display %s\n",
 			     display ? display : "$DISPLAY");
 		err = ECONNREFUSED;
 		goto out;
@@ -253,7 +257,7 @@ int capture_open_area(struct capture **capp, const char *display,
 	if (!err)
 		err = describe_screen(cap, screen_num);
 	if (!err)
-		err = area_open(cap, area, display);
+		err = capture_area_open(cap, area, display);
 	if (err)
 		goto out;
 
@@ -264,22 +268,23 @@ int capture_open_area(struct capture **capp, const char *display,
 	if (!err)
 		err = capture_shm_create(cap, &cap->scratch, frame);
 	if (err) {
-		capture_warn("capture: cannot share memory with the X "
+		capture_warn(cap, "capture: cannot share memory with the X "
 			     "server (%s)\n", strerror(err));
 		goto out;
 	}
 
-	err = keymap_fetch(cap->conn, &cap->keymap);
+	err = capture_keymap_fetch(cap->conn, &cap->keymap);
 	if (err) {
-		capture_warn("capture: cannot read the keyboard mapping\n");
+		capture_warn(cap,
+			     "capture: cannot read the keyboard mapping\n");
 		goto out;
 	}
-	keymap_find_spares(cap);
+	capture_keymap_find_spares(cap);
 
-	damage_init(cap);
-	cursor_init(cap);
-	resize_init(cap);
-	clipboard_init(cap);
+	capture_damage_init(cap);
+	capture_cursor_init(cap);
+	capture_resize_init(cap);
+	capture_clipboard_init(cap);
 
 	/* Start with a true picture, so the first client needs no wait. */
 	err = capture_refresh(cap, NULL, NULL);
@@ -299,8 +304,8 @@ void capture_close(struct capture *cap)
 
 	if (cap->conn && !xcb_connection_has_error(cap->conn)) {
 		pthread_mutex_lock(&cap->input_lock);
-		input_release_all_locked(cap);
-		keymap_unbind_spares(cap);
+		capture_input_release_all_locked(cap);
+		capture_keymap_unbind_spares(cap);
 		pthread_mutex_unlock(&cap->input_lock);
 		if (cap->have_damage)
 			xcb_damage_destroy(cap->conn, cap->damage);
@@ -310,15 +315,15 @@ void capture_close(struct capture *cap)
 				xcb_get_input_focus(cap->conn), NULL));
 	}
 	if (cap->conn) {
-		area_close(cap);
+		capture_area_close(cap);
 		capture_shm_destroy(cap, &cap->fb);
 		capture_shm_destroy(cap, &cap->previous_fb);
 		capture_shm_destroy(cap, &cap->scratch);
 		xcb_disconnect(cap->conn);
 	}
 
-	clipboard_close(cap);
-	keymap_reset(&cap->keymap);
+	capture_clipboard_close(cap);
+	capture_keymap_reset(&cap->keymap);
 	free(cap->dirty);
 	free(cap->changed);
 	free(cap->open_x0);

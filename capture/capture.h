@@ -32,12 +32,23 @@ struct capture_format {
 	bool big_endian;         /* of the pixel values in memory */
 };
 
+/* Where the library's log lines go: line is one whole line of any length,
+ * ending in a newline, level a DBG_ level of libre's re_dbg.h (DBG_WARNING,
+ * DBG_INFO).  Called on the event loop thread; the program filters,
+ * formats and writes it. */
+typedef void (capture_log_h)(int level, const char *line, void *arg);
+struct capture_settings {
+	capture_log_h *logh;     /* NULL: lines go to standard error */
+	void *log_arg;
+};
+
 /* A rectangle whose pixels in the framebuffer changed. */
 typedef void (capture_changed_h)(int x, int y, int w, int h, void *arg);
 
 /* Connect to display (NULL: $DISPLAY) and capture the whole screen (an
  * area: capture_open_area()).  Fails with a message on stderr when the
- * server lacks MIT-SHM or XTEST, or is not TrueColor. */
+ * server lacks MIT-SHM or XTEST, or is not TrueColor (with settings'
+ * hook instead: capture_open_area()). */
 int capture_open(struct capture **capp, const char *display);
 /* Releases what capture_key/capture_pointer hold and gives back the
  * keycodes borrowed for keysyms the keymap lacked. */
@@ -138,9 +149,11 @@ struct capture_area {
 	const char *spec;      /* copied; unused for CAPTURE_SCREEN */
 };
 /* capture_open() for an area (NULL: the whole screen).  Fails with a
- * message on stderr when the window or monitor is not found. */
+ * message when the window or monitor is not found.  settings (copied;
+ * NULL: none) holds the log hook the capture uses for life. */
 int capture_open_area(struct capture **capp, const char *display,
-		      const struct capture_area *area);
+		      const struct capture_area *area,
+		      const struct capture_settings *settings);
 
 /* Auto-repeat: viewers send their own repeats, so while a key pressed by
  * capture_key() is held the X server's auto-repeat is turned off; the

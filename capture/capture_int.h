@@ -61,6 +61,7 @@ struct fetch {
 };
 
 struct capture {
+	struct capture_settings settings; /* capture_open_area()'s: the log */
 	xcb_connection_t *conn;
 	xcb_window_t root;
 	/* Written under input_lock (capture_set_size()): the input threads
@@ -148,8 +149,8 @@ struct capture {
 };
 
 /* damage.c */
-void damage_init(struct capture *cap);
-void damage_mark(struct capture *cap, int x, int y, int w, int h);
+void capture_damage_init(struct capture *cap);
+void capture_damage_mark(struct capture *cap, int x, int y, int w, int h);
 uint64_t capture_now_ms(void);
 
 /* capture.c */
@@ -160,79 +161,84 @@ int capture_alloc_tiles(struct capture *cap);
 void capture_set_size(struct capture *cap, int width, int height);
 
 /* resize.c */
-void resize_init(struct capture *cap);
-bool resize_handle_event(struct capture *cap, const xcb_generic_event_t *ev);
-bool resize_pending(const struct capture *cap);
-int resize_process(struct capture *cap);
+void capture_resize_init(struct capture *cap);
+bool capture_resize_handle_event(struct capture *cap,
+				 const xcb_generic_event_t *ev);
+bool capture_resize_pending(const struct capture *cap);
+int capture_resize_process(struct capture *cap);
 
 /* cursor.c */
-void cursor_init(struct capture *cap);
-bool cursor_handle_event(struct capture *cap, const xcb_generic_event_t *ev);
-bool cursor_pending(const struct capture *cap);
-int cursor_timeout_ms(const struct capture *cap);
-int cursor_process(struct capture *cap);
+void capture_cursor_init(struct capture *cap);
+bool capture_cursor_handle_event(struct capture *cap,
+				 const xcb_generic_event_t *ev);
+bool capture_cursor_pending(const struct capture *cap);
+int capture_cursor_timeout_ms(const struct capture *cap);
+int capture_cursor_process(struct capture *cap);
 
 /* fetch.c */
 uint32_t capture_row_bytes(const struct capture *cap, int w);
-int fetch_dirty_tiles(struct capture *cap, capture_changed_h *changedh,
-		      void *arg);
+int capture_fetch_dirty_tiles(struct capture *cap, capture_changed_h *changedh,
+			      void *arg);
 
 /* keymap.c */
-int keymap_fetch(xcb_connection_t *conn, struct keymap *km);
-void keymap_reset(struct keymap *km);
-uint32_t keymap_sym(const struct keymap *km, int keycode, int column);
-int keymap_find(const struct keymap *km, uint32_t keysym, int *column);
-int keymap_find_first(const struct keymap *km, uint32_t keysym);
-void keymap_find_spares(struct capture *cap);
-int keymap_bind_spare(struct capture *cap, uint32_t keysym);
-void keymap_unbind_spares(struct capture *cap);
-void keymap_refresh(struct capture *cap);
+int capture_keymap_fetch(xcb_connection_t *conn, struct keymap *km);
+void capture_keymap_reset(struct keymap *km);
+uint32_t capture_keymap_sym(const struct keymap *km, int keycode, int column);
+int capture_keymap_find(const struct keymap *km, uint32_t keysym, int *column);
+int capture_keymap_find_first(const struct keymap *km, uint32_t keysym);
+void capture_keymap_find_spares(struct capture *cap);
+int capture_keymap_bind_spare(struct capture *cap, uint32_t keysym);
+void capture_keymap_unbind_spares(struct capture *cap);
+void capture_keymap_refresh(struct capture *cap);
 
 /* input.c */
-void input_release_all_locked(struct capture *cap);
+void capture_input_release_all_locked(struct capture *cap);
 
 /* clipboard.c */
-void clipboard_init(struct capture *cap);
-void clipboard_close(struct capture *cap);
-bool clipboard_handle_event(struct capture *cap,
-			    const xcb_generic_event_t *ev);
-bool clipboard_pending(const struct capture *cap);
-int clipboard_process(struct capture *cap);
+void capture_clipboard_init(struct capture *cap);
+void capture_clipboard_close(struct capture *cap);
+bool capture_clipboard_handle_event(struct capture *cap,
+				    const xcb_generic_event_t *ev);
+bool capture_clipboard_pending(const struct capture *cap);
+int capture_clipboard_process(struct capture *cap);
 
 /* area.c: what is shared, dispatching to window.c / monitor.c */
-int area_open(struct capture *cap, const struct capture_area *area,
-	      const char *display);
-void area_close(struct capture *cap);
-bool area_handle_event(struct capture *cap, const xcb_generic_event_t *ev);
-bool area_pending(const struct capture *cap);
-int area_process(struct capture *cap, capture_changed_h *changedh,
-		 void *arg);
+int capture_area_open(struct capture *cap, const struct capture_area *area,
+		      const char *display);
+void capture_area_close(struct capture *cap);
+bool capture_area_handle_event(struct capture *cap,
+			       const xcb_generic_event_t *ev);
+bool capture_area_pending(const struct capture *cap);
+int capture_area_process(struct capture *cap, capture_changed_h *changedh,
+			 void *arg);
 /* The area's current size; 0, or an errno value. */
-int area_query_size(struct capture *cap, int *width, int *height);
+int capture_area_query_size(struct capture *cap, int *width, int *height);
 /* A new source after a resize or map (window pixmap). */
-void area_rename(struct capture *cap);
+void capture_area_rename(struct capture *cap);
 /* Input threads, input_lock held: viewer coordinates (already clamped)
  * to root ones; false when the pointer must not go there. */
-bool area_pointer_to_root(struct capture *cap, int *x, int *y);
+bool capture_area_pointer_to_root(struct capture *cap, int *x, int *y);
 /* Input threads, input_lock held: may a key press go to the area now? */
-bool area_key_allowed(struct capture *cap);
+bool capture_area_key_allowed(struct capture *cap);
 
 /* window.c */
-int window_open(struct capture *cap, const char *spec);
-void window_close(struct capture *cap);
-bool window_handle_event(struct capture *cap, const xcb_generic_event_t *ev);
-int window_size(struct capture *cap, int *width, int *height);
-void window_rename(struct capture *cap);
-bool window_viewable(xcb_connection_t *c, xcb_window_t w);
+int capture_window_open(struct capture *cap, const char *spec);
+void capture_window_close(struct capture *cap);
+bool capture_window_handle_event(struct capture *cap,
+				 const xcb_generic_event_t *ev);
+int capture_window_size(struct capture *cap, int *width, int *height);
+void capture_window_rename(struct capture *cap);
+bool capture_window_viewable(xcb_connection_t *c, xcb_window_t w);
 
 /* window_input.c */
-bool window_pointer_to_root(struct capture *cap, int *x, int *y);
-bool window_key_allowed(struct capture *cap);
+bool capture_window_pointer_to_root(struct capture *cap, int *x, int *y);
+bool capture_window_key_allowed(struct capture *cap);
 
 /* monitor.c */
-int monitor_open(struct capture *cap, const char *name);
-int monitor_geometry(struct capture *cap, int *x, int *y, int *width,
-		     int *height);
-bool monitor_handle_event(struct capture *cap, const xcb_generic_event_t *ev);
+int capture_monitor_open(struct capture *cap, const char *name);
+int capture_monitor_geometry(struct capture *cap, int *x, int *y, int *width,
+			     int *height);
+bool capture_monitor_handle_event(struct capture *cap,
+				  const xcb_generic_event_t *ev);
 
 #endif

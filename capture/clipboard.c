@@ -47,7 +47,7 @@ static int intern_atoms(xcb_connection_t *conn, xcb_atom_t *atom)
 	return err;
 }
 
-void clipboard_init(struct capture *cap)
+void capture_clipboard_init(struct capture *cap)
 {
 	struct clipboard *cb = calloc(1, sizeof(*cb));
 	uint32_t mask = XCB_EVENT_MASK_PROPERTY_CHANGE;
@@ -76,7 +76,7 @@ void clipboard_init(struct capture *cap)
 	cap->clipboard = cb;
 }
 
-void clipboard_close(struct capture *cap)
+void capture_clipboard_close(struct capture *cap)
 {
 	struct clipboard *cb = cap->clipboard;
 
@@ -169,8 +169,8 @@ static void conversion_done(struct capture *cap, struct clipboard *cb,
 	cb->fetch = FETCH_IDLE;
 }
 
-bool clipboard_handle_event(struct capture *cap,
-			    const xcb_generic_event_t *ev)
+bool capture_clipboard_handle_event(struct capture *cap,
+				    const xcb_generic_event_t *ev)
 {
 	struct clipboard *cb = cap->clipboard;
 	uint8_t type = ev->response_type & 0x7f;
@@ -194,7 +194,7 @@ bool clipboard_handle_event(struct capture *cap,
 
 		if (rq->owner != cb->win)
 			return false;
-		clipboard_answer_request(cap, rq);
+		capture_clipboard_answer_request(cap, rq);
 		return true;
 	}
 	case XCB_SELECTION_CLEAR: {
@@ -233,7 +233,7 @@ bool clipboard_handle_event(struct capture *cap,
 	return false;
 }
 
-bool clipboard_pending(const struct capture *cap)
+bool capture_clipboard_pending(const struct capture *cap)
 {
 	const struct clipboard *cb = cap->clipboard;
 
@@ -290,7 +290,7 @@ static void read_received(struct capture *cap, struct clipboard *cb)
 	len = (size_t)xcb_get_property_value_length(r);
 	if (r->format != 8 || r->type == cb->atom[ATOM_INCR]) {
 		if (r->type == cb->atom[ATOM_INCR])
-			capture_warn("capture: clipboard text too large "
+			capture_warn(cap, "capture: clipboard text too large "
 				     "for one transfer (INCR), not read\n");
 	}
 	else if (r->type == cb->atom[ATOM_UTF8_STRING]) {
@@ -321,7 +321,7 @@ static void read_received(struct capture *cap, struct clipboard *cb)
 	free(r);
 }
 
-int clipboard_process(struct capture *cap)
+int capture_clipboard_process(struct capture *cap)
 {
 	struct clipboard *cb = cap->clipboard;
 

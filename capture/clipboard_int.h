@@ -49,7 +49,7 @@ struct clipboard {
 };
 
 /* Answer another client's request for a selection we own (or refuse). */
-void clipboard_answer_request(struct capture *cap,
-			      const xcb_selection_request_event_t *rq);
+void capture_clipboard_answer_request(struct capture *cap,
+				      const xcb_selection_request_event_t *rq);
 
 #endif

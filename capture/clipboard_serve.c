@@ -65,8 +65,8 @@ static bool serve_target(struct capture *cap, struct clipboard *cb,
 	return false;
 }
 
-void clipboard_answer_request(struct capture *cap,
-			   const xcb_selection_request_event_t *rq)
+void capture_clipboard_answer_request(struct capture *cap,
+				      const xcb_selection_request_event_t *rq)
 {
 	struct clipboard *cb = cap->clipboard;
 	xcb_selection_notify_event_t note;

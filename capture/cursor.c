@@ -10,7 +10,7 @@
 
 #include "capture/capture_int.h"
 
-void cursor_init(struct capture *cap)
+void capture_cursor_init(struct capture *cap)
 {
 	const xcb_query_extension_reply_t *ext;
 	xcb_xfixes_query_version_reply_t *ver;
@@ -34,7 +34,8 @@ void cursor_init(struct capture *cap)
 	cap->pointer_x = cap->pointer_y = -1;
 }
 
-bool cursor_handle_event(struct capture *cap, const xcb_generic_event_t *ev)
+bool capture_cursor_handle_event(struct capture *cap,
+				 const xcb_generic_event_t *ev)
 {
 	uint8_t type = ev->response_type & 0x7f;
 
@@ -69,7 +70,7 @@ void capture_track_pointer(struct capture *cap, bool on)
 	cap->track_pointer = on;
 }
 
-bool cursor_pending(const struct capture *cap)
+bool capture_cursor_pending(const struct capture *cap)
 {
 	if (cap->cursor_changed && cap->cursorh)
 		return true;
@@ -77,7 +78,7 @@ bool cursor_pending(const struct capture *cap)
 		capture_now_ms() >= cap->next_pointer_ms;
 }
 
-int cursor_timeout_ms(const struct capture *cap)
+int capture_cursor_timeout_ms(const struct capture *cap)
 {
 	uint64_t now;
 
@@ -142,7 +143,7 @@ static void report_position(struct capture *cap)
 		 CAPTURE_POINTER_POLL_MS : CAPTURE_POINTER_IDLE_MS);
 }
 
-int cursor_process(struct capture *cap)
+int capture_cursor_process(struct capture *cap)
 {
 	if (cap->cursor_changed && cap->cursorh)
 		report_shape(cap);

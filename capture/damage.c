@@ -20,7 +20,7 @@ uint64_t capture_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-void damage_init(struct capture *cap)
+void capture_damage_init(struct capture *cap)
 {
 	const xcb_query_extension_reply_t *ext;
 	xcb_damage_query_version_reply_t *ver;
@@ -46,13 +46,13 @@ void damage_init(struct capture *cap)
 	return;
 
  polling:
-	capture_warn("capture: no DAMAGE extension, comparing the screen "
+	capture_warn(cap, "capture: no DAMAGE extension, comparing the screen "
 		     "every %d ms instead\n", CAPTURE_POLL_MS);
 	cap->have_damage = false;
 	cap->next_scan_ms = capture_now_ms();
 }
 
-void damage_mark(struct capture *cap, int x, int y, int w, int h)
+void capture_damage_mark(struct capture *cap, int x, int y, int w, int h)
 {
 	int tx0, ty0, tx1, ty1, tx, ty;
 
@@ -91,18 +91,19 @@ static void handle_event(struct capture *cap, xcb_generic_event_t *ev)
 {
 	uint8_t type = ev->response_type & 0x7f;
 
-	if (cursor_handle_event(cap, ev) || resize_handle_event(cap, ev) ||
-	    area_handle_event(cap, ev))
+	if (capture_cursor_handle_event(cap, ev) ||
+	    capture_resize_handle_event(cap, ev) ||
+	    capture_area_handle_event(cap, ev))
 		return;
-	if (clipboard_handle_event(cap, ev))
+	if (capture_clipboard_handle_event(cap, ev))
 		return;
 	if (cap->have_damage &&
 	    type == cap->damage_event + XCB_DAMAGE_NOTIFY) {
 		const xcb_damage_notify_event_t *dn = (const void *)ev;
 
-		damage_mark(cap, dn->area.x - cap->damage_dx,
-			    dn->area.y - cap->damage_dy, dn->area.width,
-			    dn->area.height);
+		capture_damage_mark(cap, dn->area.x - cap->damage_dx,
+				    dn->area.y - cap->damage_dy, dn->area.width,
+				    dn->area.height);
 	}
 	else if (type == XCB_MAPPING_NOTIFY) {
 		const xcb_mapping_notify_event_t *mn = (const void *)ev;
@@ -193,7 +194,7 @@ static int scan_lines(struct capture *cap)
 				if (memcmp(got + x * cap->bytes_pp,
 					   have + x * cap->bytes_pp,
 					   (size_t)w * cap->bytes_pp) != 0)
-					damage_mark(cap, x, f->y, w, 1);
+					capture_damage_mark(cap, x, f->y, w, 1);
 			}
 		}
 		first = ty;
@@ -206,10 +207,11 @@ bool capture_pending(struct capture *cap)
 	if (!cap || xcb_connection_has_error(cap->conn))
 		return false;
 	drain_queued(cap);
-	if (clipboard_pending(cap))
+	if (capture_clipboard_pending(cap))
 		return true;
-	if (cap->dirty_count || cap->mapping_changed || cursor_pending(cap) ||
-	    resize_pending(cap) || area_pending(cap))
+	if (cap->dirty_count || cap->mapping_changed ||
+	    capture_cursor_pending(cap) ||
+	    capture_resize_pending(cap) || capture_area_pending(cap))
 		return true;
 	return !cap->have_damage && capture_now_ms() >= cap->next_scan_ms;
 }
@@ -221,7 +223,7 @@ int capture_timeout_ms(const struct capture *cap)
 
 	if (!cap)
 		return -1;
-	pointer_ms = cursor_timeout_ms(cap);
+	pointer_ms = capture_cursor_timeout_ms(cap);
 	if (cap->have_damage)
 		return pointer_ms;
 	now = capture_now_ms();
@@ -242,15 +244,15 @@ int capture_process(struct capture *cap, capture_changed_h *changedh,
 	if (xcb_connection_has_error(cap->conn))
 		return EPIPE;
 
-	err = resize_process(cap);
+	err = capture_resize_process(cap);
 	if (!err)
-		err = area_process(cap, changedh, arg);
+		err = capture_area_process(cap, changedh, arg);
 	if (err)
 		return err;
 
 	if (cap->mapping_changed) {
 		cap->mapping_changed = false;
-		keymap_refresh(cap);
+		capture_keymap_refresh(cap);
 	}
 
 	if (!cap->have_damage && capture_now_ms() >= cap->next_scan_ms) {
@@ -260,10 +262,10 @@ int capture_process(struct capture *cap, capture_changed_h *changedh,
 			return err;
 	}
 
-	err = cursor_process(cap);
+	err = capture_cursor_process(cap);
 	if (err)
 		return err;
-	err = clipboard_process(cap);
+	err = capture_clipboard_process(cap);
 	if (err)
 		return err;
 
@@ -273,7 +275,7 @@ int capture_process(struct capture *cap, capture_changed_h *changedh,
 	 * tells about what is left. */
 	for (pass = 0; pass < CAPTURE_MAX_PASSES && cap->dirty_count;
 	     pass++) {
-		err = fetch_dirty_tiles(cap, changedh, arg);
+		err = capture_fetch_dirty_tiles(cap, changedh, arg);
 		if (err)
 			return err;
 		drain_queued(cap);

@@ -74,8 +74,9 @@ static void classify_fetch(struct capture *cap, const struct fetch *f,
 			r++;
 		if (r == f->h)
 			continue;
-		*state = moved && scroll_matches(&old, &got, x0, f->y, w, f->h,
-						 cap->motion[0], cap->motion[1])
+		*state = moved &&
+			 capture_scroll_matches(&old, &got, x0, f->y, w, f->h,
+						cap->motion[0], cap->motion[1])
 			 ? TILE_COPIED : TILE_CHANGED;
 	}
 }
@@ -123,7 +124,7 @@ static bool find_motion(struct capture *cap, const bool *ok)
 		if (t > 0 && i == (t - 1) * cap->n_fetch / MOTION_PROBES)
 			continue;
 		if (ok[i] && got.w >= 2 * CAPTURE_TILE &&
-		    scroll_guess(&old, &got, cap->motion, &dx, &dy)) {
+		    capture_scroll_guess(&old, &got, cap->motion, &dx, &dy)) {
 			cap->motion[0] = dx;
 			cap->motion[1] = dy;
 			return true;
@@ -261,8 +262,8 @@ static void report_tiles(struct capture *cap, enum tile_state which,
 	}
 }
 
-int fetch_dirty_tiles(struct capture *cap, capture_changed_h *changedh,
-		      void *arg)
+int capture_fetch_dirty_tiles(struct capture *cap, capture_changed_h *changedh,
+			      void *arg)
 {
 	int ty, err = 0;
 

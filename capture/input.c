@@ -95,7 +95,8 @@ static bool held(const struct capture *cap, bool (*kind)(uint32_t))
 	int kc;
 
 	for (kc = 0; kc < 256; kc++) {
-		if (cap->pressed[kc] && kind(keymap_sym(&cap->keymap, kc, 0)))
+		if (cap->pressed[kc] &&
+		    kind(capture_keymap_sym(&cap->keymap, kc, 0)))
 			return true;
 	}
 	return false;
@@ -111,7 +112,7 @@ static int flip_modifier(struct capture *cap, bool (*kind)(uint32_t),
 	if (want == held(cap, kind))
 		return 0;
 	if (want) {
-		kc = keymap_find_first(&cap->keymap, keysym);
+		kc = capture_keymap_find_first(&cap->keymap, keysym);
 		if (kc < 0)
 			return 0;
 		fake(cap, XCB_KEY_PRESS, (uint8_t)kc);
@@ -120,7 +121,7 @@ static int flip_modifier(struct capture *cap, bool (*kind)(uint32_t),
 	}
 	for (kc = 0; kc < 256; kc++) {
 		if (cap->pressed[kc] &&
-		    kind(keymap_sym(&cap->keymap, kc, 0))) {
+		    kind(capture_keymap_sym(&cap->keymap, kc, 0))) {
 			fake(cap, XCB_KEY_RELEASE, (uint8_t)kc);
 			flipped[n++] = (uint8_t)kc;
 		}
@@ -141,7 +142,7 @@ static bool shift_irrelevant(const struct capture *cap, int kc, int column,
 			     uint32_t keysym)
 {
 	return is_function_key(keysym) ||
-		keymap_sym(&cap->keymap, kc, column | 1) == keysym;
+		capture_keymap_sym(&cap->keymap, kc, column | 1) == keysym;
 }
 
 static void key_down(struct capture *cap, uint32_t keysym)
@@ -150,12 +151,12 @@ static void key_down(struct capture *cap, uint32_t keysym)
 	int n_shift, n_level3, i, column = 0, kc;
 	bool want_shift, want_level3;
 
-	kc = keymap_find(&cap->keymap, keysym, &column);
+	kc = capture_keymap_find(&cap->keymap, keysym, &column);
 	if (kc >= 0 && column >= 4 &&
-	    keymap_find_first(&cap->keymap, KEYSYM_LEVEL3) < 0)
+	    capture_keymap_find_first(&cap->keymap, KEYSYM_LEVEL3) < 0)
 		kc = -1;
 	if (kc < 0) {
-		kc = keymap_bind_spare(cap, keysym);
+		kc = capture_keymap_bind_spare(cap, keysym);
 		column = 0;
 	}
 	if (kc < 0)
@@ -213,7 +214,7 @@ void capture_key(struct capture *cap, uint32_t keysym, bool down)
 	pthread_mutex_lock(&cap->input_lock);
 	/* A shared window gets keys only with the focus (it is given the
 	 * focus when it has not); a release always follows its press. */
-	if (down && area_key_allowed(cap))
+	if (down && capture_area_key_allowed(cap))
 		key_down(cap, keysym);
 	else if (!down)
 		key_up(cap, keysym);
@@ -242,7 +243,7 @@ void capture_pointer(struct capture *cap, int x, int y, int button_mask)
 	/* Where a shared window is covered the pointer stays put and no
 	 * button goes down; releases still go (to the window that got the
 	 * press, X's implicit grab). */
-	reachable = area_pointer_to_root(cap, &x, &y);
+	reachable = capture_area_pointer_to_root(cap, &x, &y);
 	if (reachable)
 		xcb_test_fake_input(cap->conn, XCB_MOTION_NOTIFY, 0,
 				    XCB_CURRENT_TIME, cap->root, (int16_t)x,
@@ -262,7 +263,7 @@ void capture_pointer(struct capture *cap, int x, int y, int button_mask)
 }
 
 /* Called with input_lock held. */
-void input_release_all_locked(struct capture *cap)
+void capture_input_release_all_locked(struct capture *cap)
 {
 	int kc, b;
 
@@ -283,6 +284,6 @@ void capture_release_all(struct capture *cap)
 	if (!cap)
 		return;
 	pthread_mutex_lock(&cap->input_lock);
-	input_release_all_locked(cap);
+	capture_input_release_all_locked(cap);
 	pthread_mutex_unlock(&cap->input_lock);
 }

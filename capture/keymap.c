@@ -8,7 +8,7 @@
 
 #include "capture/capture_int.h"
 
-int keymap_fetch(xcb_connection_t *conn, struct keymap *km)
+int capture_keymap_fetch(xcb_connection_t *conn, struct keymap *km)
 {
 	const xcb_setup_t *setup = xcb_get_setup(conn);
 	xcb_get_keyboard_mapping_reply_t *r;
@@ -43,7 +43,7 @@ int keymap_fetch(xcb_connection_t *conn, struct keymap *km)
 	return 0;
 }
 
-void keymap_reset(struct keymap *km)
+void capture_keymap_reset(struct keymap *km)
 {
 	free(km->syms);
 	memset(km, 0, sizeof(*km));
@@ -77,7 +77,7 @@ static bool is_upper(uint32_t s)
 	return (s >= 'A' && s <= 'Z') || (s >= 0xc0 && s <= 0xde && s != 0xd7);
 }
 
-uint32_t keymap_sym(const struct keymap *km, int keycode, int column)
+uint32_t capture_keymap_sym(const struct keymap *km, int keycode, int column)
 {
 	uint32_t first = raw_sym(km, keycode, column & ~1);
 	uint32_t second = raw_sym(km, keycode, column | 1);
@@ -93,7 +93,7 @@ uint32_t keymap_sym(const struct keymap *km, int keycode, int column)
 /* Group 1's levels, easiest first: plain, Shift, Level3, Shift+Level3. */
 static const int columns[] = { 0, 1, 4, 5 };
 
-int keymap_find(const struct keymap *km, uint32_t keysym, int *column)
+int capture_keymap_find(const struct keymap *km, uint32_t keysym, int *column)
 {
 	size_t c;
 	int kc;
@@ -102,7 +102,7 @@ int keymap_find(const struct keymap *km, uint32_t keysym, int *column)
 		return -1;
 	for (c = 0; c < sizeof(columns) / sizeof(columns[0]); c++) {
 		for (kc = km->min_keycode; kc <= km->max_keycode; kc++) {
-			if (keymap_sym(km, kc, columns[c]) == keysym) {
+			if (capture_keymap_sym(km, kc, columns[c]) == keysym) {
 				*column = columns[c];
 				return kc;
 			}
@@ -111,7 +111,7 @@ int keymap_find(const struct keymap *km, uint32_t keysym, int *column)
 	return -1;
 }
 
-int keymap_find_first(const struct keymap *km, uint32_t keysym)
+int capture_keymap_find_first(const struct keymap *km, uint32_t keysym)
 {
 	int kc;
 
@@ -133,7 +133,7 @@ static bool is_unbound(const struct keymap *km, int keycode)
 	return true;
 }
 
-void keymap_find_spares(struct capture *cap)
+void capture_keymap_find_spares(struct capture *cap)
 {
 	const struct keymap *km = &cap->keymap;
 	int kc;
@@ -161,7 +161,7 @@ static void set_local(struct keymap *km, int keycode, uint32_t keysym)
 
 /* Called with input_lock held.  Returns the keycode now giving keysym on
  * its first level, or -1 when every spare keycode is held down. */
-int keymap_bind_spare(struct capture *cap, uint32_t keysym)
+int capture_keymap_bind_spare(struct capture *cap, uint32_t keysym)
 {
 	xcb_keysym_t syms[2] = { keysym, keysym };
 	int i;
@@ -183,7 +183,7 @@ int keymap_bind_spare(struct capture *cap, uint32_t keysym)
 }
 
 /* Called with input_lock held: give the borrowed keycodes back. */
-void keymap_unbind_spares(struct capture *cap)
+void capture_keymap_unbind_spares(struct capture *cap)
 {
 	xcb_keysym_t none[2] = { 0, 0 };
 	int i;
@@ -200,16 +200,16 @@ void keymap_unbind_spares(struct capture *cap)
 
 /* On the event thread, after MappingNotify: the round trip happens outside
  * the lock so input threads never wait for the server. */
-void keymap_refresh(struct capture *cap)
+void capture_keymap_refresh(struct capture *cap)
 {
 	struct keymap fresh = { 0 };
 	struct keymap old;
 
-	if (keymap_fetch(cap->conn, &fresh))
+	if (capture_keymap_fetch(cap->conn, &fresh))
 		return;
 	pthread_mutex_lock(&cap->input_lock);
 	old = cap->keymap;
 	cap->keymap = fresh;
 	pthread_mutex_unlock(&cap->input_lock);
-	keymap_reset(&old);
+	capture_keymap_reset(&old);
 }

@@ -58,7 +58,7 @@ static void add_root_events(struct capture *cap, uint32_t mask)
 				     &mask);
 }
 
-int monitor_open(struct capture *cap, const char *name)
+int capture_monitor_open(struct capture *cap, const char *name)
 {
 	xcb_randr_query_version_reply_t *v;
 	xcb_intern_atom_reply_t *a;
@@ -66,7 +66,7 @@ int monitor_open(struct capture *cap, const char *name)
 	int x, y, w, h, err;
 
 	if (!xcb_get_extension_data(cap->conn, &xcb_randr_id)->present) {
-		capture_warn("capture: sharing a monitor needs RandR\n");
+		capture_warn(cap, "capture: sharing a monitor needs RandR\n");
 		return ENODEV;
 	}
 	v = xcb_randr_query_version_reply(cap->conn,
@@ -75,7 +75,7 @@ int monitor_open(struct capture *cap, const char *name)
 				  v->minor_version >= 5);
 	free(v);
 	if (!cap->have_randr15) {
-		capture_warn("capture: sharing a monitor needs RandR "
+		capture_warn(cap, "capture: sharing a monitor needs RandR "
 			     "1.5\n");
 		return ENODEV;
 	}
@@ -84,10 +84,10 @@ int monitor_open(struct capture *cap, const char *name)
 	cap->monitor = a ? a->atom : XCB_NONE;
 	free(a);
 	err = cap->monitor == XCB_NONE ? ENOENT :
-		monitor_geometry(cap, &x, &y, &w, &h);
+		capture_monitor_geometry(cap, &x, &y, &w, &h);
 	if (err) {
 		list_monitors(cap, names, sizeof(names));
-		capture_warn("capture: no RandR monitor '%s' on this "
+		capture_warn(cap, "capture: no RandR monitor '%s' on this "
 			     "screen (there are: %s)\n", name,
 			     names[0] ? names : "none");
 		return err;
@@ -97,15 +97,15 @@ int monitor_open(struct capture *cap, const char *name)
 	/* Monitors made by clients (xrandr --setmonitor) change without any
 	 * RandR event: the server only sends the root a ConfigureNotify. */
 	add_root_events(cap, XCB_EVENT_MASK_STRUCTURE_NOTIFY);
-	capture_info("capture: sharing monitor %s (%dx%d+%d+%d)\n", name,
+	capture_info(cap, "capture: sharing monitor %s (%dx%d+%d+%d)\n", name,
 		     w, h, x, y);
 	return 0;
 }
 
 /* Where the monitor is now, cut to the screen (a virtual monitor may
  * reach past it, and the server refuses to read there). */
-int monitor_geometry(struct capture *cap, int *x, int *y, int *width,
-		     int *height)
+int capture_monitor_geometry(struct capture *cap, int *x, int *y, int *width,
+			     int *height)
 {
 	xcb_randr_get_monitors_reply_t *r;
 	xcb_randr_monitor_info_iterator_t it;
@@ -150,7 +150,8 @@ int monitor_geometry(struct capture *cap, int *x, int *y, int *width,
 	return 0;
 }
 
-bool monitor_handle_event(struct capture *cap, const xcb_generic_event_t *ev)
+bool capture_monitor_handle_event(struct capture *cap,
+				  const xcb_generic_event_t *ev)
 {
 	const xcb_configure_notify_event_t *cn = (const void *)ev;
 

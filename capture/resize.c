@@ -16,7 +16,7 @@
 /* X allows 32767; a framebuffer larger than this is refused. */
 #define RESIZE_MAX_PIXELS (16384u * 16384u)
 
-void resize_init(struct capture *cap)
+void capture_resize_init(struct capture *cap)
 {
 	const xcb_query_extension_reply_t *ext;
 	xcb_randr_query_version_reply_t *ver;
@@ -42,7 +42,8 @@ void resize_init(struct capture *cap)
 	cap->have_randr = true;
 }
 
-bool resize_handle_event(struct capture *cap, const xcb_generic_event_t *ev)
+bool capture_resize_handle_event(struct capture *cap,
+				 const xcb_generic_event_t *ev)
 {
 	uint8_t type = ev->response_type & 0x7f;
 
@@ -72,7 +73,7 @@ void capture_release_previous(struct capture *cap)
 		capture_shm_destroy(cap, &cap->previous_fb);
 }
 
-bool resize_pending(const struct capture *cap)
+bool capture_resize_pending(const struct capture *cap)
 {
 	return cap->resize_pending && !cap->previous_fb.data;
 }
@@ -129,22 +130,23 @@ static int reallocate(struct capture *cap, int width, int height)
 	return 0;
 }
 
-int resize_process(struct capture *cap)
+int capture_resize_process(struct capture *cap)
 {
 	int width, height, err;
 
-	if (!resize_pending(cap))
+	if (!capture_resize_pending(cap))
 		return 0;
 	cap->resize_pending = false;
 
-	err = area_query_size(cap, &width, &height);
+	err = capture_area_query_size(cap, &width, &height);
 	if (err == EPIPE)
 		return err;
 	if (err) {
 		/* A window's end is told by DestroyNotify; a monitor may
 		 * come back. */
 		if (cap->kind == CAPTURE_MONITOR)
-			capture_warn("capture: monitor %s is gone; keeping "
+			capture_warn(cap,
+				     "capture: monitor %s is gone; keeping "
 				     "its last picture\n", cap->spec);
 		return 0;
 	}
@@ -152,7 +154,7 @@ int resize_process(struct capture *cap)
 		return 0;
 	if (width <= 0 || height <= 0 ||
 	    (unsigned)width * (unsigned)height > RESIZE_MAX_PIXELS) {
-		capture_warn("capture: screen size %dx%d refused\n",
+		capture_warn(cap, "capture: screen size %dx%d refused\n",
 			     width, height);
 		return 0;
 	}
@@ -161,11 +163,11 @@ int resize_process(struct capture *cap)
 	if (err) {
 		/* Still showing the old size: areas beyond the new screen
 		 * fail to fetch and keep their last picture. */
-		capture_warn("capture: cannot follow the screen to %dx%d "
+		capture_warn(cap, "capture: cannot follow the screen to %dx%d "
 			     "(%s)\n", width, height, strerror(err));
 		return 0;
 	}
-	area_rename(cap);
+	capture_area_rename(cap);
 	cap->area_refresh = false;
 	err = capture_refresh(cap, NULL, NULL);
 	if (cap->resizeh)

@@ -5,8 +5,8 @@
  * that it is not one flat colour (a flat stretch matches under any shift
  * and proves nothing), and searches the old frame along each axis for it.
  * The caller then checks every tile under the guessed motion with
- * scroll_matches(), so a wrong guess costs a few comparisons, never wrong
- * pixels.
+ * capture_scroll_matches(), so a wrong guess costs a few comparisons,
+ * never wrong pixels.
  */
 #include <string.h>
 
@@ -26,8 +26,9 @@ static const uint8_t *new_at(const struct scroll_area *a, int bpp, int x, int y)
 	       (size_t)(x - a->x) * (size_t)bpp;
 }
 
-bool scroll_matches(const struct scroll_frame *old, const struct scroll_area *area,
-		    int x, int y, int w, int h, int dx, int dy)
+bool capture_scroll_matches(const struct scroll_frame *old,
+			    const struct scroll_area *area,
+			    int x, int y, int w, int h, int dx, int dy)
 {
 	size_t len = (size_t)w * (size_t)old->bpp;
 	int r;
@@ -93,8 +94,9 @@ static bool search_axis(const struct scroll_frame *old,
 	return false;
 }
 
-bool scroll_guess(const struct scroll_frame *old, const struct scroll_area *area,
-		  const int hint[2], int *dx, int *dy)
+bool capture_scroll_guess(const struct scroll_frame *old,
+			  const struct scroll_area *area,
+			  const int hint[2], int *dx, int *dy)
 {
 	int n = area->w < PROBE_PIXELS ? area->w : PROBE_PIXELS;
 	int px = area->x + (area->w - n) / 2;
@@ -114,7 +116,8 @@ bool scroll_guess(const struct scroll_frame *old, const struct scroll_area *area
 			    (size_t)n * (size_t)old->bpp))
 			continue;
 		if (hint && (hint[0] || hint[1]) &&
-		    scroll_matches(old, area, px, py, n, 1, hint[0], hint[1])) {
+		    capture_scroll_matches(old, area, px, py, n, 1, hint[0],
+					   hint[1])) {
 			*dx = hint[0];
 			*dy = hint[1];
 			return true;

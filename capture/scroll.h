@@ -34,13 +34,15 @@ struct scroll_area {
  * the new area equals the old frame: new(x, y) == old(x - dx, y - dy).
  * hint (may be NULL) is tried first: motions tend to go on.  False when
  * nothing moved in a way this can tell. */
-bool scroll_guess(const struct scroll_frame *old, const struct scroll_area *area,
-		  const int hint[2], int *dx, int *dy);
+bool capture_scroll_guess(const struct scroll_frame *old,
+			  const struct scroll_area *area,
+			  const int hint[2], int *dx, int *dy);
 
 /* Whether the new pixels of the sub-rectangle (x, y, w, h) of area (screen
  * coordinates) equal the old frame's at (x - dx, y - dy), which must lie
  * on the screen. */
-bool scroll_matches(const struct scroll_frame *old, const struct scroll_area *area,
-		    int x, int y, int w, int h, int dx, int dy);
+bool capture_scroll_matches(const struct scroll_frame *old,
+			    const struct scroll_area *area,
+			    int x, int y, int w, int h, int dx, int dy);
 
 #endif

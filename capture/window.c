@@ -67,7 +67,7 @@ static bool window_title(xcb_connection_t *c, xcb_window_t w,
 	return false;
 }
 
-bool window_viewable(xcb_connection_t *c, xcb_window_t w)
+bool capture_window_viewable(xcb_connection_t *c, xcb_window_t w)
 {
 	xcb_get_window_attributes_reply_t *a;
 	bool v;
@@ -89,7 +89,7 @@ static bool try_match(struct capture *cap, xcb_window_t w, const char *pat,
 	if (!window_title(cap->conn, w, net_wm_name, title, sizeof(title)) ||
 	    fnmatch(pat, title, 0) != 0)
 		return false;
-	if (window_viewable(cap->conn, w))
+	if (capture_window_viewable(cap->conn, w))
 		return true;
 	if (*unmapped == XCB_NONE)
 		*unmapped = w;
@@ -136,7 +136,8 @@ static xcb_window_t find_by_title(struct capture *cap, const char *pat)
 	}
 	free(top);
 	if (found == XCB_NONE && unmapped != XCB_NONE)
-		capture_warn("capture: window 0x%x matches '%s' but is not "
+		capture_warn(cap,
+			     "capture: window 0x%x matches '%s' but is not "
 			     "mapped\n", unmapped, pat);
 	return found;
 }
@@ -161,7 +162,7 @@ static int check_composite(struct capture *cap)
 	bool ok;
 
 	if (!xcb_get_extension_data(cap->conn, &xcb_composite_id)->present) {
-		capture_warn("capture: sharing a window needs the X "
+		capture_warn(cap, "capture: sharing a window needs the X "
 			     "server's Composite extension\n");
 		return ENODEV;
 	}
@@ -171,7 +172,7 @@ static int check_composite(struct capture *cap)
 	ok = v && (v->major_version > 0 || v->minor_version >= 2);
 	free(v);
 	if (!ok) {
-		capture_warn("capture: Composite 0.2 is needed to share "
+		capture_warn(cap, "capture: Composite 0.2 is needed to share "
 			     "a window\n");
 		return ENODEV;
 	}
@@ -192,7 +193,7 @@ static bool depth_fits(const struct capture *cap, int depth)
 	return false;
 }
 
-int window_open(struct capture *cap, const char *spec)
+int capture_window_open(struct capture *cap, const char *spec)
 {
 	const uint32_t mask = XCB_EVENT_MASK_STRUCTURE_NOTIFY;
 	xcb_get_geometry_reply_t *geo;
@@ -205,24 +206,25 @@ int window_open(struct capture *cap, const char *spec)
 	if (!parse_id(spec, &w))
 		w = find_by_title(cap, spec);
 	if (w == XCB_NONE) {
-		capture_warn("capture: no mapped window titled '%s'\n",
+		capture_warn(cap, "capture: no mapped window titled '%s'\n",
 			     spec);
 		return ENOENT;
 	}
 	geo = xcb_get_geometry_reply(cap->conn,
 		xcb_get_geometry(cap->conn, w), NULL);
 	if (!geo) {
-		capture_warn("capture: there is no window %s\n", spec);
+		capture_warn(cap, "capture: there is no window %s\n", spec);
 		return ENOENT;
 	}
-	if (!window_viewable(cap->conn, w)) {
-		capture_warn("capture: window 0x%x is not mapped (viewable)"
+	if (!capture_window_viewable(cap->conn, w)) {
+		capture_warn(cap,
+			     "capture: window 0x%x is not mapped (viewable)"
 			     "\n", w);
 		free(geo);
 		return ENOENT;
 	}
 	if (!depth_fits(cap, geo->depth)) {
-		capture_warn("capture: window 0x%x has another pixel size "
+		capture_warn(cap, "capture: window 0x%x has another pixel size "
 			     "than the screen\n", w);
 		free(geo);
 		return ENOTSUP;
@@ -236,18 +238,18 @@ int window_open(struct capture *cap, const char *spec)
 	xcb_composite_redirect_window(cap->conn, w,
 				      XCB_COMPOSITE_REDIRECT_AUTOMATIC);
 	cap->damage_target = w;
-	window_rename(cap);
+	capture_window_rename(cap);
 	if (cap->win_pixmap == XCB_NONE) {
-		capture_warn("capture: cannot read window 0x%x's pixels\n",
+		capture_warn(cap, "capture: cannot read window 0x%x's pixels\n",
 			     w);
 		return EIO;
 	}
-	capture_info("capture: sharing window 0x%x (%dx%d)\n", w,
+	capture_info(cap, "capture: sharing window 0x%x (%dx%d)\n", w,
 		     cap->fmt.width, cap->fmt.height);
 	return 0;
 }
 
-void window_close(struct capture *cap)
+void capture_window_close(struct capture *cap)
 {
 	if (cap->win == XCB_NONE || xcb_connection_has_error(cap->conn))
 		return;
@@ -262,7 +264,7 @@ void window_close(struct capture *cap)
 /* The pixmap holding the window's pixels changes with every resize and
  * map; an unmapped window has none, and the last one (its last picture)
  * is kept. */
-void window_rename(struct capture *cap)
+void capture_window_rename(struct capture *cap)
 {
 	xcb_pixmap_t pm = xcb_generate_id(cap->conn);
 	xcb_generic_error_t *e;
@@ -289,7 +291,8 @@ void window_rename(struct capture *cap)
 	cap->src_y = cap->win_border;
 }
 
-bool window_handle_event(struct capture *cap, const xcb_generic_event_t *ev)
+bool capture_window_handle_event(struct capture *cap,
+				 const xcb_generic_event_t *ev)
 {
 	switch (ev->response_type & 0x7f) {
 	case XCB_CONFIGURE_NOTIFY: {
@@ -325,7 +328,7 @@ bool window_handle_event(struct capture *cap, const xcb_generic_event_t *ev)
 		if (dn->window != cap->win)
 			return false;
 		if (!cap->area_gone)
-			capture_warn("capture: the shared window 0x%x was "
+			capture_warn(cap, "capture: the shared window 0x%x was "
 				     "destroyed; sharing ends\n", cap->win);
 		cap->area_gone = true;
 		return true;
@@ -335,7 +338,7 @@ bool window_handle_event(struct capture *cap, const xcb_generic_event_t *ev)
 	}
 }
 
-int window_size(struct capture *cap, int *width, int *height)
+int capture_window_size(struct capture *cap, int *width, int *height)
 {
 	xcb_get_geometry_reply_t *geo;
 

@@ -44,7 +44,7 @@ static bool in_list(xcb_window_t w, const xcb_window_t *list, int n)
 	return false;
 }
 
-bool window_pointer_to_root(struct capture *cap, int *x, int *y)
+bool capture_window_pointer_to_root(struct capture *cap, int *x, int *y)
 {
 	xcb_connection_t *c = cap->input_conn;
 	xcb_window_t up[WINDOW_MAX_DEPTH], cur = cap->root;
@@ -84,7 +84,7 @@ bool window_pointer_to_root(struct capture *cap, int *x, int *y)
 	return false;
 }
 
-bool window_key_allowed(struct capture *cap)
+bool capture_window_key_allowed(struct capture *cap)
 {
 	xcb_connection_t *c = cap->input_conn;
 	xcb_window_t up[WINDOW_MAX_DEPTH];
@@ -102,7 +102,7 @@ bool window_key_allowed(struct capture *cap)
 	if (focus > 1 && in_list(cap->win, up, ancestors(c, focus, cap->root,
 							 up)))
 		return true;
-	if (!window_viewable(c, cap->win))
+	if (!capture_window_viewable(c, cap->win))
 		return false;
 	xcb_set_input_focus(c, XCB_INPUT_FOCUS_PARENT, cap->win,
 			    XCB_CURRENT_TIME);

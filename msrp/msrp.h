@@ -25,6 +25,11 @@ enum msrp_setup {
 	MSRP_SETUP_PASSIVE, /* we wait for the peer on our listening socket */
 };
 
+/* Where the library's log lines go: line is one whole line of any length,
+ * ending in a newline, level a DBG_ level of libre's re_dbg.h (DBG_WARNING,
+ * DBG_INFO).  The program filters, formats and writes it. */
+typedef void (msrp_log_h)(int level, const char *line, void *arg);
+
 struct msrp_settings {
 	size_t chunk_size;        /* max body bytes per SEND (0: 8192, passes
 	                             Kamailio's relay) */
@@ -93,6 +98,24 @@ struct msrp_settings {
 	 * longest wait for an answer, so a frozen peer goes within three
 	 * quarters.  0: 60 s, negative: never. */
 	int peer_timeout;
+
+	/* Knobs for tests, 0 or NULL in the program: how long a session's
+	 * bind may take (connect + bind SEND + 200, or the peer's first SEND
+	 * when passive; 0: 30 s), how long an accepted connection may take
+	 * to shake hands and send its first request (read from the socket's
+	 * settings at each accept; 0: 5 s), how long the peer may take to
+	 * answer a keepalive (0: 30 s), and the hosts file read before DNS
+	 * (NULL: /etc/hosts). */
+	unsigned bind_timeout_ms;
+	unsigned pending_timeout_ms;
+	unsigned keepalive_timeout_ms;
+	const char *hosts_file;
+
+	/* The log hook of the socket and sessions made with these settings
+	 * (and of their connections, relay and certificate); NULL: lines go
+	 * to standard error. */
+	msrp_log_h *logh;
+	void *log_arg;
 };
 
 /* The session is bound: the empty bind SEND and its 200 went through, in

@@ -3,7 +3,7 @@
  */
 #include <string.h>
 #include <re.h>
-#include "msrp_frame.h"
+#include "msrp/msrp_frame.h"
 
 const char *msrp_reason(uint16_t code)
 {

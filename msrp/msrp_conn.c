@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <re.h>
-#include "msrp_conn_int.h"
+#include "msrp/msrp_conn_int.h"
 
 static void conn_destructor(void *data)
 {
@@ -102,7 +102,7 @@ static void recv_handler(struct mbuf *mb, void *arg)
 	if (conn->sniff) {
 		/* The TLS helper checks for itself when there is one. */
 		conn->sniff = false;
-		err = msrp_sniff_plain(conn->tc, mb);
+		err = msrp_sniff_plain(conn->tc, mb, &conn->log);
 		if (err) {
 			msrp_conn_closed(err, conn);
 			mem_deref(conn);

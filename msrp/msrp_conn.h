@@ -7,8 +7,8 @@
 #define SIPVNC_MSRP_CONN_H
 
 #include <re.h>
-#include "msrp_frame.h"
-#include "msrp_tls.h"
+#include "msrp/msrp_frame.h"
+#include "msrp/msrp_tls.h"
 #include "msrp/msrp.h"
 
 struct msrp_conn;
@@ -73,6 +73,8 @@ int  msrp_conn_sendv(struct msrp_conn *conn, const struct iovec *iov,
 		     size_t cnt);
 size_t msrp_conn_txqsz(const struct msrp_conn *conn);
 void msrp_conn_set_queue_max(struct msrp_conn *conn, size_t max);
+/* Where the connection logs (copied; default standard error). */
+void msrp_conn_set_log(struct msrp_conn *conn, const struct msrp_log *lg);
 /* Ask for one drainh call when the socket took everything queued. */
 int  msrp_conn_want_drain(struct msrp_conn *conn);
 /* Stop reading, let queued bytes (e.g. a final 481) reach the peer, then

@@ -5,7 +5,7 @@
 #ifndef SIPVNC_MSRP_CONN_INT_H
 #define SIPVNC_MSRP_CONN_INT_H
 
-#include "msrp_conn.h"
+#include "msrp/msrp_conn.h"
 
 enum {
 	FLUSH_GUARD_MS = 2000,
@@ -35,6 +35,7 @@ struct msrp_conn {
 	struct list txq; /* struct tx_ent: what the socket did not take */
 	size_t tx_bytes;
 	size_t queue_max;
+	struct msrp_log log;  /* msrp_conn_set_log(): the owner's hook */
 };
 
 /* The connection is gone or failed: tell the owner once (closeh). */

@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <re.h>
-#include "msrp_conn_int.h"
+#include "msrp/msrp_conn_int.h"
 
 static void tx_ent_destructor(void *data)
 {
@@ -218,6 +218,12 @@ void msrp_conn_set_queue_max(struct msrp_conn *conn, size_t max)
 		conn->queue_max = max;
 		tcp_conn_txqsz_set(conn->tc, max);
 	}
+}
+
+void msrp_conn_set_log(struct msrp_conn *conn, const struct msrp_log *lg)
+{
+	if (conn && lg)
+		conn->log = *lg;
 }
 
 int msrp_conn_want_drain(struct msrp_conn *conn)

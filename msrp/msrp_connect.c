@@ -5,8 +5,8 @@
  */
 #include <string.h>
 #include <re.h>
-#include "msrp_log.h"
-#include "msrp_session.h"
+#include "msrp/msrp_log.h"
+#include "msrp/msrp_session.h"
 
 static int connect_to(struct msrp_session *sess, const struct sa *peer)
 {
@@ -37,7 +37,8 @@ static void resolved(int err, const struct sa *addr, void *arg)
 	if (!err)
 		err = connect_to(sess, addr);
 	if (err) {
-		msrp_warn("msrp: session %s: cannot reach the peer's "
+		msrp_warn(&sess->log,
+			  "msrp: session %s: cannot reach the peer's "
 			  "host: %m\n", sess->id, err);
 		msrp_session_fail(sess, err);
 	}
@@ -49,8 +50,8 @@ int msrp_session_connect(struct msrp_session *sess,
 	struct sa peer;
 	int err;
 
-	err = msrp_resolve(&sess->resolve, sess->dnsc, first, false, &peer,
-			   resolved, sess);
+	err = msrp_resolve(&sess->resolve, sess->dnsc, sess->hosts_file, first,
+			   false, &peer, resolved, sess, &sess->log);
 	if (err == EINPROGRESS) {
 		sess->state = ST_CONNECTING; /* connect when resolved */
 		return 0;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <re.h>
-#include "msrp_fields.h"
+#include "msrp/msrp_fields.h"
 
 static bool is_alnum(uint8_t c)
 {

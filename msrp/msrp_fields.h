@@ -5,7 +5,7 @@
 #ifndef SIPVNC_MSRP_FIELDS_H
 #define SIPVNC_MSRP_FIELDS_H
 
-#include "msrp_frame.h"
+#include "msrp/msrp_frame.h"
 
 /* '$', '+' or '#': the continuation flag of an end-line. */
 bool msrp_is_flag(uint8_t c);

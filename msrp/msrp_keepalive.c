@@ -16,10 +16,8 @@
  */
 #include <string.h>
 #include <re.h>
-#include "msrp_log.h"
-#include "msrp_session.h"
-
-unsigned msrp_keepalive_timeout_ms = MSRP_TRANSACTION_MS;
+#include "msrp/msrp_log.h"
+#include "msrp/msrp_session.h"
 
 enum { KEEPALIVE_DEFAULT_S = 30, KEEPALIVE_MAX_S = 86400 };
 
@@ -32,15 +30,15 @@ static unsigned answer_ms(const struct msrp_session *sess)
 {
 	unsigned peer_ms = (unsigned)sess->peer_timeout_s * 1000u / 4;
 
-	return peer_ms && peer_ms < msrp_keepalive_timeout_ms ?
-		peer_ms : msrp_keepalive_timeout_ms;
+	return peer_ms && peer_ms < sess->ka_answer_max_ms ?
+		peer_ms : sess->ka_answer_max_ms;
 }
 
 static void no_answer(void *arg)
 {
 	struct msrp_session *sess = arg;
 
-	msrp_warn("msrp: session %s: no answer to the keepalive "
+	msrp_warn(&sess->log, "msrp: session %s: no answer to the keepalive "
 		  "within %u ms; peer gone\n", sess->id, answer_ms(sess));
 	msrp_session_fail(sess, ETIMEDOUT);
 }
@@ -72,6 +70,8 @@ void msrp_keepalive_init(struct msrp_session *sess,
 	tmr_init(&sess->ka_tmr);
 	tmr_init(&sess->ka_answer_tmr);
 	sess->peer_timeout_s = msrp_peer_timeout_s(settings);
+	sess->ka_answer_max_ms = settings && settings->keepalive_timeout_ms ?
+		settings->keepalive_timeout_ms : MSRP_TRANSACTION_MS;
 	if (s < 0)
 		sess->keepalive_ms = 0;
 	else
@@ -109,7 +109,7 @@ bool msrp_keepalive_response(struct msrp_session *sess,
 	sess->ka_tid[0] = '\0';
 	tmr_cancel(&sess->ka_answer_tmr);
 	if (msg->code >= 300) {
-		msrp_warn("msrp: session %s: keepalive answered "
+		msrp_warn(&sess->log, "msrp: session %s: keepalive answered "
 			  "%u; peer lost the session\n", sess->id, msg->code);
 		msrp_session_fail(sess, EPROTO);
 	}

@@ -1,24 +1,22 @@
 /*
- * msrp_log.c - msrp/'s log lines, through libre's dbg: the program routes
- * them to its log (levels, one line each, journal priorities).
+ * msrp_log.c - msrp/'s log lines, formatted whole and handed to the hook
+ * (levels, long lines and journal priorities are the program's business).
  */
 #include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <sys/types.h>
+#include <stdio.h>
 #include <re.h>
-#include "msrp_log.h"
+#include "msrp/msrp_log.h"
 
-/* libre's dbg formats into 256 bytes and drops anything longer, so a
- * long line (URIs, fingerprints) goes in pieces: each but the last starts
- * with \x1f ("more follows"), and the program's handler joins them. */
-void msrp_log(int level, const char *fmt, ...)
+void msrp_log_from(struct msrp_log *lg, const struct msrp_settings *settings)
 {
-	enum { PIECE = 200 };
+	lg->h = settings ? settings->logh : NULL;
+	lg->arg = settings ? settings->log_arg : NULL;
+}
+
+void msrp_log(const struct msrp_log *lg, int level, const char *fmt, ...)
+{
 	char *s = NULL;
 	va_list ap;
-	size_t len, off;
 	int err;
 
 	va_start(ap, fmt);
@@ -26,9 +24,9 @@ void msrp_log(int level, const char *fmt, ...)
 	va_end(ap);
 	if (err)
 		return;
-	len = str_len(s);
-	for (off = 0; off + PIECE < len; off += PIECE)
-		dbg_printf(level, "\x1f%b", s + off, (size_t)PIECE);
-	dbg_printf(level, "%b", s + off, len - off);
+	if (lg && lg->h)
+		lg->h(level, s, lg->arg);
+	else
+		(void)fputs(s, stderr);   /* tests and tools without a log */
 	mem_deref(s);
 }

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <strings.h>
 #include <re.h>
-#include "msrp_frame.h"
-#include "msrp_fields.h"
-#include "msrp_parse_int.h"
+#include "msrp/msrp_frame.h"
+#include "msrp/msrp_fields.h"
+#include "msrp/msrp_parse_int.h"
 
 static const char DASHES[] = "-------";
 

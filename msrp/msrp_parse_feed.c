@@ -13,8 +13,8 @@
  */
 #include <string.h>
 #include <re.h>
-#include "msrp_fields.h"
-#include "msrp_parse_int.h"
+#include "msrp/msrp_fields.h"
+#include "msrp/msrp_parse_int.h"
 
 static const char END_DASHES[] = "\r\n-------";
 

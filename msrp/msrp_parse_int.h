@@ -6,7 +6,7 @@
 #ifndef SIPVNC_MSRP_PARSE_INT_H
 #define SIPVNC_MSRP_PARSE_INT_H
 
-#include "msrp_frame.h"
+#include "msrp/msrp_frame.h"
 
 enum phase { PH_START, PH_HEADERS, PH_BODY };
 

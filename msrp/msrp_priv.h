@@ -6,9 +6,10 @@
 
 #include <re.h>
 #include "msrp/msrp.h"
-#include "msrp_conn.h"
-#include "msrp_uri.h"
-#include "msrp_tls.h"
+#include "msrp/msrp_conn.h"
+#include "msrp/msrp_uri.h"
+#include "msrp/msrp_tls.h"
+#include "msrp/msrp_log.h"
 
 enum {
 	MSRP_ID_LEN = 16,          /* session id chars: 96 random bits, RFC
@@ -22,6 +23,7 @@ struct msrp_relay;
 struct msrp_sock {
 	struct tcp_sock *ts;
 	const struct msrp_settings *settings; /* from msrp_sock_configure */
+	struct msrp_log log;   /* settings' hook; of the relay too */
 	struct msrp_relay *relay;
 	struct msrp_tls *tls;  /* our certificate, when TLS is available:
 				  accepted connections may then be TLS or
@@ -37,15 +39,6 @@ struct msrp_sock {
 
 /* "SHA-256 AB:CD:.." of the socket's TLS certificate, NULL without one. */
 const char *msrp_sock_tls_fingerprint(const struct msrp_sock *sock);
-
-/* How long the bind may take (connect + bind SEND + 200, or the peer's
- * first SEND when passive).  A variable only so tests can shorten it. */
-extern unsigned msrp_bind_timeout_ms;
-/* How long an accepted connection may take to (shake hands and) send its
- * first request; a variable for tests too. */
-extern unsigned msrp_pending_timeout_ms;
-/* How long the peer may take to answer a keepalive; for tests too. */
-extern unsigned msrp_keepalive_timeout_ms;
 
 /* Fill buf[0..len) with random URL-safe characters from a CSPRNG and
  * NUL-terminate it at buf[len].  The first one is alphanumeric so the result
@@ -91,7 +84,7 @@ void msrp_respond_no_session(struct msrp_conn *conn,
 /* uri: an MSRP URI or a bare domain (found by SRV with dnsc). */
 int  msrp_relay_alloc(struct msrp_relay **relayp, struct msrp_sock *sock,
 		      const char *uri, const char *user, const char *pass,
-		      struct dnsc *dnsc);
+		      struct dnsc *dnsc, const char *hosts_file);
 bool msrp_relay_ready(const struct msrp_relay *relay);
 /* msrps: the connection to the relay is TLS. */
 bool msrp_relay_secure(const struct msrp_relay *relay);

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <re.h>
-#include "msrp_session.h"
+#include "msrp/msrp_session.h"
 
 /* Case-insensitive equality with a literal, length first: these run for
  * every chunk. */

@@ -11,8 +11,8 @@
  */
 #include <string.h>
 #include <re.h>
-#include "msrp_log.h"
-#include "msrp_session.h"
+#include "msrp/msrp_log.h"
+#include "msrp/msrp_session.h"
 
 enum {
 	AUTH_EXPIRES_S   = 1800,  /* what we ask for */
@@ -26,6 +26,7 @@ struct msrp_relay {
 	char *user, *pass;
 	struct sa addr;
 	struct dnsc *dnsc;         /* not owned */
+	const char *hosts_file;    /* the settings': NULL for /etc/hosts */
 	bool secure;               /* msrps: TLS, checked by CA and name */
 	char host[256];
 	struct msrp_resolve *resolve;
@@ -136,7 +137,8 @@ static void refresh(void *arg)
 	relay->auth_hdr = mem_deref(relay->auth_hdr);
 	relay->tries = 0;
 	if (send_auth(relay))
-		msrp_warn("msrp: relay %s: cannot refresh AUTH\n",
+		msrp_warn(&relay->sock->log,
+			  "msrp: relay %s: cannot refresh AUTH\n",
 			  relay->uri);
 }
 
@@ -173,13 +175,15 @@ static void auth_response(struct msrp_relay *relay, const struct msrp_msg *msg)
 			err = send_auth(relay);
 		if (!err)
 			return;
-		msrp_warn("msrp: relay %s: cannot answer the "
+		msrp_warn(&relay->sock->log,
+			  "msrp: relay %s: cannot answer the "
 			  "challenge: %m\n", relay->uri, err);
 		relay_reset(relay, EAUTH);
 		return;
 	}
 	if (msg->code != 200 || !msg->use_path.l) {
-		msrp_warn("msrp: relay %s refused AUTH: %u %r\n",
+		msrp_warn(&relay->sock->log,
+			  "msrp: relay %s refused AUTH: %u %r\n",
 			  relay->uri, msg->code, &msg->reason);
 		relay_reset(relay, EAUTH);
 		return;
@@ -195,7 +199,8 @@ static void auth_response(struct msrp_relay *relay, const struct msrp_msg *msg)
 	tmr_start(&relay->tmr, 1000ULL * (expires > 120 ? expires - 60 :
 					  expires / 2 + 1), refresh, relay);
 	if (!relay->ready)
-		msrp_info("msrp: relay %s authorised, Use-Path %s, "
+		msrp_info(&relay->sock->log,
+			  "msrp: relay %s authorised, Use-Path %s, "
 			  "Expires %u\n", relay->uri, relay->use_path,
 			  expires);
 	relay->ready = true;
@@ -246,7 +251,8 @@ static void relay_msg(const struct msrp_msg *msg,
 	struct msrp_session *sess;
 
 	if (!msg) {
-		msrp_warn("msrp: relay %s sent a bad frame (%s)\n",
+		msrp_warn(&relay->sock->log,
+			  "msrp: relay %s sent a bad frame (%s)\n",
 			  relay->uri, msrp_perr_str(perr ? perr->err :
 			  MSRP_PERR_NONE));
 		relay_reset(relay, EPROTO);
@@ -279,7 +285,7 @@ static void relay_close(int err, void *arg)
 {
 	struct msrp_relay *relay = arg;
 
-	msrp_warn("msrp: connection to relay %s lost: %m\n",
+	msrp_warn(&relay->sock->log, "msrp: connection to relay %s lost: %m\n",
 		  relay->uri, err);
 	relay_reset(relay, err);
 }
@@ -313,7 +319,8 @@ static void connect_addr(struct msrp_relay *relay)
 				relay->secure ? relay->sock->tls : NULL, NULL,
 				relay->host, true); /* only a CA can vouch */
 	if (err) {
-		msrp_warn("msrp: cannot connect to relay %s: %m\n",
+		msrp_warn(&relay->sock->log,
+			  "msrp: cannot connect to relay %s: %m\n",
 			  relay->uri, err);
 		tmr_start(&relay->tmr, RETRY_MS, relay_connect, relay);
 		return;
@@ -329,7 +336,7 @@ static void relay_resolved(int err, const struct sa *addr, void *arg)
 
 	relay->resolve = mem_deref(relay->resolve);
 	if (err) {
-		msrp_warn("msrp: cannot find relay %s: %m\n",
+		msrp_warn(&relay->sock->log, "msrp: cannot find relay %s: %m\n",
 			  relay->uri, err);
 		tmr_start(&relay->tmr, RETRY_MS, relay_connect, relay);
 		return;
@@ -351,8 +358,10 @@ static void relay_connect(void *arg)
 	pl_set_str(&pl, relay->uri);
 	err = msrp_uri_decode(&u, &pl);
 	if (!err)
-		err = msrp_resolve(&relay->resolve, relay->dnsc, &u, true,
-				   &relay->addr, relay_resolved, relay);
+		err = msrp_resolve(&relay->resolve, relay->dnsc,
+				   relay->hosts_file, &u, true,
+				   &relay->addr, relay_resolved, relay,
+				   &relay->sock->log);
 	if (err == EINPROGRESS)
 		return;
 	if (err) {
@@ -364,7 +373,7 @@ static void relay_connect(void *arg)
 
 int msrp_relay_alloc(struct msrp_relay **relayp, struct msrp_sock *sock,
 		     const char *uri, const char *user, const char *pass,
-		     struct dnsc *dnsc)
+		     struct dnsc *dnsc, const char *hosts_file)
 {
 	struct msrp_relay *relay;
 	struct msrp_uri u;
@@ -382,6 +391,7 @@ int msrp_relay_alloc(struct msrp_relay **relayp, struct msrp_sock *sock,
 	list_init(&relay->sessions);
 	relay->sock = sock;
 	relay->dnsc = dnsc;
+	relay->hosts_file = hosts_file;
 	/* A bare domain: its relay is found by SRV (RFC 4976 6.2). */
 	if (strstr(uri, "://"))
 		err = str_dup(&relay->uri, uri);
@@ -396,7 +406,8 @@ int msrp_relay_alloc(struct msrp_relay **relayp, struct msrp_sock *sock,
 		err = msrp_uri_decode(&u, &pl);
 	}
 	if (!err && u.secure && !msrp_tls_has_ca(sock->tls)) {
-		msrp_warn("msrp: an msrps relay needs msrp_tls and "
+		msrp_warn(&relay->sock->log,
+			  "msrp: an msrps relay needs msrp_tls and "
 			  "msrp_tls_ca (a relay has no fingerprint to pin)\n");
 		err = ENOTSUP;
 	}
@@ -416,7 +427,8 @@ int msrp_relay_alloc(struct msrp_relay **relayp, struct msrp_sock *sock,
 				  sa_port(&sock->path_addr), id) < 0 ?
 			ENOMEM : 0;
 	if (err) {
-		msrp_warn("msrp: bad relay '%s': %m\n", uri, err);
+		msrp_warn(&relay->sock->log,
+			  "msrp: bad relay '%s': %m\n", uri, err);
 		mem_deref(relay);
 		return err;
 	}

@@ -15,15 +15,15 @@
 #include <strings.h>
 #include <netdb.h>
 #include <re.h>
-#include "msrp_log.h"
-#include "msrp_resolve.h"
-
-const char *msrp_hosts_file = "/etc/hosts";
+#include "msrp/msrp_log.h"
+#include "msrp/msrp_resolve.h"
 
 enum { NAME_MAX_LEN = 255, HOSTS_LINE_MAX = 1024 };
 
 struct msrp_resolve {
 	struct dnsc *dnsc;
+	const char *hosts_file;
+	struct msrp_log log;
 	struct dns_query *q;
 	char name[NAME_MAX_LEN + 1];
 	uint16_t port;
@@ -40,10 +40,11 @@ static void resolve_destructor(void *data)
 }
 
 /* The first address of name in the hosts file. */
-static int hosts_lookup(const char *name, uint16_t port, struct sa *addr)
+static int hosts_lookup(const char *file, const char *name, uint16_t port,
+			struct sa *addr)
 {
 	char line[HOSTS_LINE_MAX];
-	FILE *f = msrp_hosts_file ? fopen(msrp_hosts_file, "r") : NULL;
+	FILE *f = fopen(file ? file : "/etc/hosts", "r");
 	int err = ENOENT;
 
 	if (!f)
@@ -144,7 +145,7 @@ static void addr_answer(int err, const struct dnshdr *hdr,
 		if (!err)
 			return;
 	}
-	msrp_warn("msrp: cannot resolve %s\n", r->name);
+	msrp_warn(&r->log, "msrp: cannot resolve %s\n", r->name);
 	finish(r, err ? err : EADDRNOTAVAIL, NULL);
 }
 
@@ -155,7 +156,7 @@ static int lookup_name(struct msrp_resolve *r, struct sa *addr)
 
 	if (!sa_set_str(addr, r->name, r->port))
 		return 0;
-	if (!hosts_lookup(r->name, r->port, addr))
+	if (!hosts_lookup(r->hosts_file, r->name, r->port, addr))
 		return 0;
 	if (!r->dnsc)
 		return blocking_lookup(r->name, r->port, addr);
@@ -200,8 +201,9 @@ static void srv_answer(int err, const struct dnshdr *hdr,
 }
 
 int msrp_resolve(struct msrp_resolve **rp, struct dnsc *dnsc,
-		 const struct msrp_uri *uri, bool srv, struct sa *addr,
-		 msrp_resolve_h *h, void *arg)
+		 const char *hosts_file, const struct msrp_uri *uri, bool srv,
+		 struct sa *addr, msrp_resolve_h *h, void *arg,
+		 const struct msrp_log *lg)
 {
 	struct msrp_resolve *r;
 	char srv_name[NAME_MAX_LEN + 16];
@@ -218,6 +220,9 @@ int msrp_resolve(struct msrp_resolve **rp, struct dnsc *dnsc,
 	if (!r)
 		return ENOMEM;
 	r->dnsc = dnsc;
+	r->hosts_file = hosts_file;
+	if (lg)
+		r->log = *lg;
 	r->h = h;
 	r->arg = arg;
 	r->port = uri->port_present ? uri->port : MSRP_DEFAULT_PORT;

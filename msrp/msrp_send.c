@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/uio.h>
 #include <re.h>
-#include "msrp_session.h"
+#include "msrp/msrp_session.h"
 
 /* Transaction id and Message-ID of a data chunk: four characters (RFC
  * 4975's shortest ident), because they go on the wire three times per

@@ -6,10 +6,9 @@
  */
 #include <string.h>
 #include <re.h>
-#include "msrp_log.h"
-#include "msrp_session.h"
+#include "msrp/msrp_log.h"
+#include "msrp/msrp_session.h"
 
-unsigned msrp_bind_timeout_ms = MSRP_TRANSACTION_MS;
 
 /* What a session that is over, by failure or by its user, lets go of
  * before its connection. */
@@ -84,10 +83,14 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 		       void *arg)
 {
 	struct msrp_session *sess;
+	struct msrp_log lg;
 	int err;
 
 	if (!sessp || !sock)
 		return EINVAL;
+	msrp_log_from(&lg, settings);
+	if (!lg.h)
+		lg = sock->log;
 	if (!sock->settings && settings && (settings->relay ||
 					     settings->tls ||
 					     settings->tls_cert ||
@@ -101,7 +104,7 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 	if (settings && settings->tls && (!sock->tls ||
 	    (sock->relay && !msrp_relay_secure(sock->relay)))) {
 		/* msrps through a relay needs TLS to the relay too */
-		msrp_warn("msrp: TLS sessions need a certificate and "
+		msrp_warn(&lg, "msrp: TLS sessions need a certificate and "
 			  "an msrps relay, if any\n");
 		return ENOTSUP;
 	}
@@ -109,6 +112,7 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 	if (!sess)
 		return ENOMEM;
 	tmr_init(&sess->bind_tmr);
+	sess->log = lg;
 	msrp_keepalive_init(sess, settings);
 	list_init(&sess->extra);
 	sess->sock = mem_ref(sock);
@@ -128,6 +132,11 @@ int msrp_session_alloc(struct msrp_session **sessp, struct msrp_sock *sock,
 	sess->dnsc = settings ? settings->dnsc : NULL;
 	if (!sess->dnsc && sock->settings)
 		sess->dnsc = sock->settings->dnsc;
+	sess->hosts_file = settings && settings->hosts_file ?
+		settings->hosts_file : sock->settings ?
+		sock->settings->hosts_file : NULL;
+	sess->bind_timeout_ms = settings && settings->bind_timeout_ms ?
+		settings->bind_timeout_ms : MSRP_TRANSACTION_MS;
 	sess->via_relay = sock->relay != NULL;
 	if (!err)
 		err = msrp_session_make_paths(sess);
@@ -353,13 +362,14 @@ int msrp_session_start(struct msrp_session *sess, const char *remote_path,
 	 * socket connects to it). */
 	if (sess->tls && sess->tls_require_auth && !sess->peer_fp[0] &&
 	    !sess->via_relay && !msrp_tls_has_ca(sess->sock->tls)) {
-		msrp_warn("msrp: session %s: the TLS peer cannot be "
+		msrp_warn(&sess->log,
+			  "msrp: session %s: the TLS peer cannot be "
 			  "authenticated (no a=fingerprint, no msrp_tls_ca) "
 			  "and msrp_tls_require_auth is set; refused\n",
 			  sess->id);
 		return EAUTH;
 	}
-	tmr_start(&sess->bind_tmr, msrp_bind_timeout_ms, bind_timeout, sess);
+	tmr_start(&sess->bind_tmr, sess->bind_timeout_ms, bind_timeout, sess);
 	if (sess->via_relay)
 		return start_via_relay(sess, setup);
 	msrp_sock_add_waiting(sess->sock, &sess->le_wait, sess);

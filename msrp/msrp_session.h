@@ -5,8 +5,8 @@
 #ifndef SIPVNC_MSRP_SESSION_H
 #define SIPVNC_MSRP_SESSION_H
 
-#include "msrp_priv.h"
-#include "msrp_resolve.h"
+#include "msrp/msrp_priv.h"
+#include "msrp/msrp_resolve.h"
 
 enum msrp_sess_state {
 	ST_IDLE,       /* allocated, not started */
@@ -51,7 +51,10 @@ struct msrp_session {
 				  the address that routes to this peer when
 				  the socket listens on every address */
 	uint32_t tid_base;     /* random start of the data chunks' ids */
+	struct msrp_log log;   /* the settings' hook, else the socket's */
 	struct dnsc *dnsc;     /* not owned */
+	const char *hosts_file; /* settings': NULL for /etc/hosts */
+	unsigned bind_timeout_ms;
 	struct msrp_resolve *resolve; /* active: the peer's host name */
 	struct sa peer_addr;   /* passive: the first hop's IP address when
 				  its a=path names one (else AF_UNSPEC) */
@@ -67,6 +70,7 @@ struct msrp_session {
 	/* keepalive (msrp_keepalive.c) */
 	int peer_timeout_s;      /* msrp_peer_timeout_s(): 0 off */
 	unsigned keepalive_ms;   /* 0: off */
+	unsigned ka_answer_max_ms; /* the longest wait for an answer */
 	bool ka_activity;        /* a frame went either way this interval */
 	char ka_tid[MSRP_ID_LEN + 1]; /* of the keepalive in flight, or "" */
 	struct tmr ka_tmr;

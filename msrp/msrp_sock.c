@@ -18,8 +18,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <re.h>
-#include "msrp_log.h"
-#include "msrp_priv.h"
+#include "msrp/msrp_log.h"
+#include "msrp/msrp_priv.h"
 
 enum {
 	PENDING_MAX = 64,          /* unmatched connections at once */
@@ -27,7 +27,7 @@ enum {
 };
 
 /* Blink sends its bind as soon as TCP (and TLS) is up. */
-unsigned msrp_pending_timeout_ms = 5000;
+enum { PENDING_TIMEOUT_MS = 5000 };
 
 struct pending {
 	struct le le;
@@ -56,7 +56,7 @@ static void pending_note_drop(struct msrp_sock *sock, const char *why)
 	sock->dropped++;
 	if (sock->drop_logged && now - sock->drop_logged < 10000)
 		return;
-	msrp_warn("msrp: %u accepted connection(s) closed before "
+	msrp_warn(&sock->log, "msrp: %u accepted connection(s) closed before "
 		  "their first request (latest: %s)\n", sock->dropped, why);
 	sock->dropped = 0;
 	sock->drop_logged = now ? now : 1;
@@ -86,7 +86,8 @@ static void pending_msg(const struct msrp_msg *msg,
 
 	if (!msg || !msg->is_request) {
 		if (!msg)
-			msrp_warn("msrp: an accepted connection sent "
+			msrp_warn(&pc->sock->log,
+				  "msrp: an accepted connection sent "
 				  "a malformed first request; closed\n");
 		mem_deref(pc);
 		return;
@@ -184,11 +185,15 @@ static void conn_handler(const struct sa *peer, void *arg)
 		mem_deref(pc);
 		return;
 	}
+	msrp_conn_set_log(pc->conn, &sock->log);
 	msrp_conn_set_queue_max(pc->conn, 65536);
 	msrp_conn_set_peer_timeout(pc->conn,
 				   msrp_peer_timeout_s(sock->settings));
 	list_append(&sock->pending, &pc->le, pc);
-	tmr_start(&pc->tmr, msrp_pending_timeout_ms, pending_timeout, pc);
+	tmr_start(&pc->tmr, sock->settings &&
+		  sock->settings->pending_timeout_ms ?
+		  sock->settings->pending_timeout_ms : PENDING_TIMEOUT_MS,
+		  pending_timeout, pc);
 }
 
 static void sock_destructor(void *data)
@@ -261,16 +266,20 @@ int msrp_sock_configure(struct msrp_sock *sock,
 		return EINVAL;
 	if (sock->settings)
 		return EALREADY;
+	/* before the certificate and the relay, which log through it */
+	msrp_log_from(&sock->log, settings);
 	/* A configured certificate makes TLS available even when our own
 	 * offers are plain; a self-signed one is made when our offers use
 	 * TLS or when we answer (tls_answer: Blink refuses plain answers). */
 	if (settings->tls || (settings->tls_cert && settings->tls_key) ||
 	    settings->tls_answer) {
 		err = msrp_tls_alloc(&sock->tls, settings->tls_cert,
-				     settings->tls_key, settings->tls_dir);
+				     settings->tls_key, settings->tls_dir,
+				     &sock->log);
 		if (err && !settings->tls && !settings->tls_cert) {
 			/* only for answering TLS offers: plain still works */
-			msrp_warn("msrp: no TLS certificate (%m): TLS "
+			msrp_warn(&sock->log,
+				  "msrp: no TLS certificate (%m): TLS "
 				  "offers will be refused\n", err);
 		}
 		else if (!err && settings->tls_ca_file &&
@@ -286,7 +295,8 @@ int msrp_sock_configure(struct msrp_sock *sock,
 	if (settings->relay && settings->relay[0]) {
 		err = msrp_relay_alloc(&sock->relay, sock, settings->relay,
 				       settings->relay_user,
-				       settings->relay_pass, settings->dnsc);
+				       settings->relay_pass, settings->dnsc,
+				       settings->hosts_file);
 		if (err) {
 			sock->tls = mem_deref(sock->tls);
 			return err;

@@ -20,8 +20,8 @@
 #include <mbedtls/x509_crt.h>
 
 #include <re.h>
-#include "msrp_log.h"
-#include "msrp_tls_int.h"
+#include "msrp/msrp_log.h"
+#include "msrp/msrp_tls_int.h"
 
 static const char cert_name[] = "msrp-tls-cert.pem";
 static const char key_name[]  = "msrp-tls-key.pem";
@@ -185,26 +185,27 @@ static int load_pair(struct msrp_tls *tls, const char *cert_file,
 		if (access(cert_file, F_OK) || access(key_file, F_OK)) {
 			err = generate_pair(tls, cert_file, key_file);
 			if (err) {
-				msrp_warn("msrp: cannot make a TLS "
+				msrp_warn(&tls->log, "msrp: cannot make a TLS "
 					  "certificate in %s: %m\n", d, err);
 				return err;
 			}
-			msrp_info("msrp: made a self-signed TLS certificate "
+			msrp_info(&tls->log,
+				  "msrp: made a self-signed TLS certificate "
 				  "in %s\n", d);
 		}
 	}
 	if (mbedtls_x509_crt_parse_file(&tls->crt, cert_file)) {
-		msrp_warn("msrp: cannot read TLS certificate %s\n",
+		msrp_warn(&tls->log, "msrp: cannot read TLS certificate %s\n",
 			  cert_file);
 		return EINVAL;
 	}
 	if (mbedtls_pk_parse_keyfile(&tls->key, key_file, NULL)) {
-		msrp_warn("msrp: cannot read TLS key %s\n",
+		msrp_warn(&tls->log, "msrp: cannot read TLS key %s\n",
 			  key_file);
 		return EINVAL;
 	}
 	if (mbedtls_pk_check_pair(&tls->crt.pk, &tls->key)) {
-		msrp_warn("msrp: TLS key %s does not belong to "
+		msrp_warn(&tls->log, "msrp: TLS key %s does not belong to "
 			  "certificate %s\n", key_file, cert_file);
 		return EINVAL;
 	}
@@ -228,7 +229,8 @@ int msrp_tls_cert_fingerprint(char *buf, size_t size,
 }
 
 int msrp_tls_alloc(struct msrp_tls **tlsp, const char *cert_file,
-		   const char *key_file, const char *dir)
+		   const char *key_file, const char *dir,
+		   const struct msrp_log *lg)
 {
 	static const char pers[] = "sipvnc msrp";
 	struct msrp_tls *tls;
@@ -246,6 +248,8 @@ int msrp_tls_alloc(struct msrp_tls **tlsp, const char *cert_file,
 	mbedtls_ssl_config_init(&tls->client);
 	mbedtls_ssl_config_init(&tls->server);
 	mbedtls_x509_crt_init(&tls->ca);
+	if (lg)
+		tls->log = *lg;
 	err = mbedtls_ctr_drbg_seed(&tls->drbg, mbedtls_entropy_func,
 				    &tls->entropy,
 				    (const unsigned char *)pers,
@@ -275,7 +279,7 @@ int msrp_tls_set_ca(struct msrp_tls *tls, const char *ca_file)
 		return EINVAL;
 	r = mbedtls_x509_crt_parse_file(&tls->ca, ca_file);
 	if (r) {
-		msrp_warn("msrp: cannot load the CA file %s "
+		msrp_warn(&tls->log, "msrp: cannot load the CA file %s "
 			  "(-0x%04x)\n", ca_file, (unsigned)-r);
 		return r < 0 ? EINVAL : EBADMSG;
 	}

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <re.h>
+#include "msrp/msrp_log.h"
 
 struct msrp_tls;       /* certificate, key, RNG, configurations */
 struct msrp_tls_conn;  /* one connection's TLS state */
@@ -35,9 +36,12 @@ enum msrp_tls_auth {
 /* Load cert_file/key_file (PEM), or with both NULL the self-signed pair in
  * dir, a folder that exists (the pair made there on first use, key
  * readable by the owner only); dir NULL: ENOENT.  Which folder is the
- * program's rule (sipvnc: server/service.c), not msrp/'s. */
+ * program's rule (sipvnc: server/service.c), not msrp/'s.  lg (copied;
+ * NULL: standard error) takes the certificate's log lines and those of
+ * its connections. */
 int msrp_tls_alloc(struct msrp_tls **tlsp, const char *cert_file,
-		   const char *key_file, const char *dir);
+		   const char *key_file, const char *dir,
+		   const struct msrp_log *lg);
 /* Trust the CAs in ca_file (PEM) for connections we open to a peer that
  * gave no fingerprint, and to relays: chain and host name are checked
  * then, as a browser would. */
@@ -71,8 +75,9 @@ bool msrp_tls_conn_secure(const struct msrp_tls_conn *tlsc);
 /* Not a TLS record: the first bytes an accepted connection sent (mb from
  * its position) must be the start of an MSRP request, "MSRP " or as much
  * of it as arrived.  EPROTO (logged) for anything else, which is refused
- * before the parser sees it. */
-int msrp_sniff_plain(const struct tcp_conn *tc, const struct mbuf *mb);
+ * before the parser sees it; logged through lg. */
+int msrp_sniff_plain(const struct tcp_conn *tc, const struct mbuf *mb,
+		     const struct msrp_log *lg);
 
 /* Equal SDP fingerprints: hash name and hex digits compared without
  * regard to case.  Only SHA-256 counts. */

@@ -10,8 +10,8 @@
 #include <mbedtls/net_sockets.h>
 
 #include <re.h>
-#include "msrp_log.h"
-#include "msrp_tls_int.h"
+#include "msrp/msrp_log.h"
+#include "msrp/msrp_tls_int.h"
 
 enum {
 	RX_MAX = 64 * 1024,   /* ciphertext mbedtls has not taken yet: a
@@ -73,22 +73,26 @@ static int bio_recv(void *arg, unsigned char *buf, size_t len)
 	return (int)n;
 }
 
-static void log_tls_error(const char *what, int r)
+static void log_tls_error(const struct msrp_tls_conn *c, const char *what,
+			  int r)
 {
 	char msg[128];
 
 	mbedtls_strerror(r, msg, sizeof(msg));
-	msrp_warn("msrp: TLS %s failed: %s (-0x%04x)\n", what, msg,
+	msrp_warn(&c->tls->log,
+		  "msrp: TLS %s failed: %s (-0x%04x)\n", what, msg,
 		  (unsigned)-r);
 }
 
 static void log_verdict(const struct msrp_tls_conn *c)
 {
 	if (c->auth == MSRP_TLS_AUTH_FP)
-		msrp_info("msrp: TLS peer certificate matches the SDP "
+		msrp_info(&c->tls->log,
+			  "msrp: TLS peer certificate matches the SDP "
 			  "fingerprint\n");
 	else if (c->auth == MSRP_TLS_AUTH_CA)
-		msrp_info("msrp: TLS certificate of %s verified by CA\n",
+		msrp_info(&c->tls->log,
+			  "msrp: TLS certificate of %s verified by CA\n",
 			  c->host);
 }
 
@@ -98,13 +102,15 @@ static int judge(struct msrp_tls_conn *c, const char *fp, bool require)
 	int err;
 
 	if (!peer) {
-		msrp_warn("msrp: TLS peer showed no certificate\n");
+		msrp_warn(&c->tls->log,
+			  "msrp: TLS peer showed no certificate\n");
 		return EAUTH;
 	}
 	err = msrp_tls_judge(c->tls, peer, fp, c->host, require, &c->auth,
 			     c->why, sizeof(c->why));
 	if (err) {
-		msrp_warn("msrp: TLS peer certificate%s%s refused: "
+		msrp_warn(&c->tls->log,
+			  "msrp: TLS peer certificate%s%s refused: "
 			  "%s\n", c->host[0] ? " of " : "", c->host,
 			  c->why[0] ? c->why : "nothing vouches for it");
 		return EAUTH;
@@ -120,13 +126,14 @@ static int handshake(struct msrp_tls_conn *c, bool *estab)
 	if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE)
 		return 0;
 	if (r) {
-		log_tls_error("handshake", r);
+		log_tls_error(c, "handshake", r);
 		return EPROTO;
 	}
 	/* Both ends must show one (RFC 8122 section 6.5): judged below or
 	 * once the session is known. */
 	if (!mbedtls_ssl_get_peer_cert(&c->ssl)) {
-		msrp_warn("msrp: TLS peer showed no certificate\n");
+		msrp_warn(&c->tls->log,
+			  "msrp: TLS peer showed no certificate\n");
 		return EAUTH;
 	}
 	/* Active: judged before a single MSRP byte leaves.  Passive: once
@@ -163,7 +170,8 @@ static void rx_compact(struct mbuf *rx)
 	rx->end = left;
 }
 
-int msrp_sniff_plain(const struct tcp_conn *tc, const struct mbuf *mb)
+int msrp_sniff_plain(const struct tcp_conn *tc, const struct mbuf *mb,
+		     const struct msrp_log *lg)
 {
 	static const char start[] = "MSRP ";
 	size_t n = mbuf_get_left(mb);
@@ -175,7 +183,7 @@ int msrp_sniff_plain(const struct tcp_conn *tc, const struct mbuf *mb)
 		return 0;
 	if (tcp_conn_peer_get(tc, &peer))
 		sa_init(&peer, AF_UNSPEC);
-	msrp_warn("msrp: connection from %J is not MSRP%s (first "
+	msrp_warn(lg, "msrp: connection from %J is not MSRP%s (first "
 		  "byte 0x%02x); closed\n", &peer,
 		  mbuf_buf(mb)[0] == TLS_HANDSHAKE ?
 		  " but TLS, which needs a certificate (msrp_tls)" : "",
@@ -193,7 +201,7 @@ static bool recv_handler(int *err, struct mbuf *mb, bool *estab, void *arg)
 	if (c->sniff) {
 		c->sniff = false;
 		if (mb->buf[mb->pos] != TLS_HANDSHAKE) {
-			*err = msrp_sniff_plain(c->tc, mb);
+			*err = msrp_sniff_plain(c->tc, mb, &c->tls->log);
 			c->plain = !*err;
 			return *err != 0;
 		}
@@ -233,7 +241,7 @@ static bool recv_handler(int *err, struct mbuf *mb, bool *estab, void *arg)
 		    n == MBEDTLS_ERR_SSL_WANT_WRITE ||
 		    n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || n == 0)
 			break; /* a close_notify: TCP's FIN follows */
-		log_tls_error("read", n);
+		log_tls_error(c, "read", n);
 		*err = EPROTO;
 		return true;
 	}
@@ -258,7 +266,7 @@ static bool send_handler(int *err, struct mbuf *mb, void *arg)
 					  mbuf_get_left(mb));
 		if (n <= 0) {
 			/* bio_send never blocks, so no WANT_WRITE either */
-			log_tls_error("write", n);
+			log_tls_error(c, "write", n);
 			*err = EPROTO;
 			return true;
 		}

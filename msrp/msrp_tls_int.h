@@ -10,7 +10,7 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
-#include "msrp_tls.h"
+#include "msrp/msrp_tls.h"
 
 struct msrp_tls {
 	mbedtls_entropy_context entropy;
@@ -24,6 +24,7 @@ struct msrp_tls {
 	bool has_ca;
 	mbedtls_x509_crt ca;
 	char fp[MSRP_TLS_FP_MAX];
+	struct msrp_log log;   /* msrp_tls_alloc()'s, of its connections too */
 };
 
 /* What peer (a certificate from a finished handshake) proves: with fp

@@ -18,7 +18,7 @@
 #include <mbedtls/x509.h>
 
 #include <re.h>
-#include "msrp_tls_int.h"
+#include "msrp/msrp_tls_int.h"
 
 enum {
 	SAN_DNS = MBEDTLS_ASN1_CONTEXT_SPECIFIC | 2, /* GeneralName tags */

@@ -8,8 +8,8 @@
  */
 #include <string.h>
 #include <re.h>
-#include "msrp_log.h"
-#include "msrp_session.h"
+#include "msrp/msrp_log.h"
+#include "msrp/msrp_session.h"
 
 int msrp_session_make_paths(struct msrp_session *sess)
 {
@@ -82,7 +82,8 @@ int msrp_session_use_tls(struct msrp_session *sess, bool tls)
 		return 0;
 	err = transport_possible(sess->sock, tls);
 	if (err) {
-		msrp_warn("msrp: session %s: TLS needs a certificate "
+		msrp_warn(&sess->log,
+			  "msrp: session %s: TLS needs a certificate "
 			  "(msrp_tls) and an msrps relay, if any\n",
 			  sess->id);
 		return err;
@@ -127,7 +128,8 @@ int msrp_session_check_peer_cert(struct msrp_session *sess,
 	why = msrp_tls_conn_unauth_why(tlsc);
 	if (why && !sess->unauth_logged) {
 		sess->unauth_logged = true;
-		msrp_info("msrp: session %s: the TLS peer's certificate is "
+		msrp_info(&sess->log,
+			  "msrp: session %s: the TLS peer's certificate is "
 			  "not authenticated (%s); the stream is encrypted, "
 			  "and the peer is trusted by its SIP identity and "
 			  "the session id it sent (msrp_tls_require_auth no)\n",
@@ -142,17 +144,17 @@ int msrp_session_check_conn(struct msrp_session *sess,
 	if (!sess->tls) {
 		if (!msrp_conn_tls(conn))
 			return 0;
-		msrp_warn("msrp: session %s is plain MSRP but the "
+		msrp_warn(&sess->log, "msrp: session %s is plain MSRP but the "
 			  "peer came with TLS; refused\n", sess->id);
 		return EPROTO;
 	}
 	if (!msrp_conn_tls(conn)) {
-		msrp_warn("msrp: session %s wants TLS but the peer "
+		msrp_warn(&sess->log, "msrp: session %s wants TLS but the peer "
 			  "came in plain text; refused\n", sess->id);
 		return EAUTH;
 	}
 	if (msrp_session_check_peer_cert(sess, conn)) {
-		msrp_warn("msrp: session %s refused\n", sess->id);
+		msrp_warn(&sess->log, "msrp: session %s refused\n", sess->id);
 		return EAUTH;
 	}
 	return 0;

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 #include <re.h>
-#include "msrp_uri.h"
+#include "msrp/msrp_uri.h"
 
 static bool is_alnum(char c)
 {

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <re.h>
-#include "msrp_priv.h"
+#include "msrp/msrp_priv.h"
 
 int msrp_random_id(char *buf, size_t len)
 {

@@ -391,7 +391,8 @@ void desktop_set_pixel_format(rfbScreenInfoPtr screen,
 }
 
 int desktop_open(struct desktop **dtp, const char *display,
-		 const struct capture_area *area)
+		 const struct capture_area *area,
+		 const struct capture_settings *cs)
 {
 	const struct capture_format *fmt;
 	struct desktop *dt;
@@ -415,7 +416,7 @@ int desktop_open(struct desktop **dtp, const char *display,
 		err = ENOMEM;
 		goto out;
 	}
-	err = capture_open_area(&dt->cap, display, area);
+	err = capture_open_area(&dt->cap, display, area, cs);
 	if (err)
 		goto out;
 	fmt = capture_format(dt->cap);

@@ -21,15 +21,18 @@
 struct desktop;
 struct desktop_client;
 struct capture_area;
+struct capture_settings;
 
 /* The RFB client is gone (viewer closed, protocol error, socket closed).
  * Called on the event loop thread. */
 typedef void (desktop_client_gone_h)(void *arg);
 
 /* A libre object: mem_deref disconnects every client and closes.  area:
- * the window or monitor to share (copied), NULL for the whole screen. */
+ * the window or monitor to share (copied), NULL for the whole screen;
+ * cs: capture/'s settings (its log hook; copied, NULL: none). */
 int desktop_open(struct desktop **dtp, const char *display,
-		 const struct capture_area *area);
+		 const struct capture_area *area,
+		 const struct capture_settings *cs);
 void desktop_size(const struct desktop *dt, int *width, int *height);
 
 /* Attach a new RFB client through an in-process stream socket pair: the

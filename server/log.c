@@ -112,6 +112,20 @@ static void on_dbg(int level, const char *p, size_t len, void *arg)
 	pthread_mutex_unlock(&lg->lock);
 }
 
+void log_sink(int level, const char *line, void *arg)
+{
+	struct log *lg = arg;
+	size_t len = strlen(line);
+
+	/* as long as a line joined from pieces may be (on_dbg) */
+	if (len > sizeof(lg->pending))
+		len = sizeof(lg->pending);
+	pthread_mutex_lock(&lg->lock);
+	if (level <= lg->level)
+		emit(lg, level, line, len);
+	pthread_mutex_unlock(&lg->lock);
+}
+
 void log_printf(int level, const char *fmt, ...)
 {
 	enum { PIECE = 200 };
@@ -153,7 +167,9 @@ void log_set_level(struct log *lg, int level)
 {
 	if (lg->forced)
 		level = DBG_DEBUG;
+	pthread_mutex_lock(&lg->lock);  /* log_sink() reads it anywhere */
 	lg->level = level;
+	pthread_mutex_unlock(&lg->lock);
 	dbg_init(level, 0);
 }
 

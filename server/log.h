@@ -1,11 +1,14 @@
 /*
  * log.h - sipvnc's log: levels, one line per event, on standard error.
  *
- * Every module logs through libre's dbg_printf() (sip/ and libre itself
- * already do), so one handler sees every line: it drops libre's colour
- * codes, splits and terminates lines, and under systemd (JOURNAL_STREAM
- * naming our stderr) starts each with its syslog priority, <3> to <7>, as
- * sd-daemon(3) describes.  The level (log_level, -v) is libre's dbg level.
+ * msrp/ and capture/ hand whole lines to the hook in their settings
+ * (log_sink); every
+ * other module logs through libre's dbg_printf() (sip/ and libre itself
+ * already do), so one handler sees every other line.  Both drop what is
+ * above the level, split and terminate lines, and under systemd
+ * (JOURNAL_STREAM naming our stderr) start each with its syslog priority,
+ * <3> to <7>, as sd-daemon(3) describes.  The level (log_level, -v) is
+ * libre's dbg level too.
  */
 #ifndef SIPVNC_LOG_H
 #define SIPVNC_LOG_H
@@ -43,6 +46,12 @@ void log_printf(int level, const char *fmt, ...);
 #define log_warn(...)  log_printf(DBG_WARNING, __VA_ARGS__)
 #define log_info(...)  log_printf(DBG_INFO, __VA_ARGS__)
 #define log_debug(...) log_printf(DBG_DEBUG, __VA_ARGS__)
+
+/* The hook msrp/ and capture/ log through (msrp_settings.logh,
+ * capture_settings.logh; arg: the struct log):
+ * one whole line of any length at a DBG_ level, dropped above lg's level,
+ * written like the rest.  Safe from any thread. */
+void log_sink(int level, const char *line, void *arg);
 
 /* Route libre's dbg output (ours included) through lg, at level info. */
 void log_open(struct log *lg);

@@ -218,6 +218,8 @@ static int apply_media_conf(struct sa *msrp_laddr)
 	uint32_t num;
 
 	app.msrp.content_type = "application/x-rfb";
+	app.msrp.logh = log_sink;   /* msrp/'s lines: server/log.c */
+	app.msrp.log_arg = &app.log;
 	app.msrp.chunk_size = 8192;
 	if (!conf_get_u32(app.conf, "msrp_chunk_size", &num)) {
 		if (num < 256 || num > 1024 * 1024) {
@@ -385,6 +387,11 @@ static int start(const char *listen_addr, bool no_auth,
 	service_config_folders(&app);
 
 	if (app.mode != APP_VIEW && app.mode != APP_WEB) {
+		/* capture/'s lines: server/log.c (copied at open) */
+		const struct capture_settings cs = {
+			.logh = log_sink, .log_arg = &app.log,
+		};
+
 		(void)conf_get_str(app.conf, "display", display,
 				   sizeof(display));
 		err = apply_share_area();
@@ -394,7 +401,7 @@ static int start(const char *listen_addr, bool no_auth,
 		if (display[0] && setenv("DISPLAY", display, 1) < 0)
 			return errno;
 		err = desktop_open(&app.desktop, display[0] ? display : NULL,
-				   &app.share_area);
+				   &app.share_area, &cs);
 		if (!err)
 			desktop_set_lost_handler(app.desktop, on_display_lost,
 						 NULL);

@@ -21,26 +21,33 @@
  * build; the symbol is there whenever libre has OpenSSL (checked below). */
 struct ssl_ctx_st *tls_openssl_context(const struct tls *tls);
 
-#define MAX_TLS_HOSTS (2 * SIPUA_MAX_ACCOUNTS)
+#define MAX_TLS_HOSTS (sizeof(((struct sipua *)0)->tls_hosts) / \
+		       sizeof(((struct sipua *)0)->tls_hosts[0]))
 
+/* OpenSSL's verify callback has no argument of its own: the UA rides on
+ * the SSL_CTX's app data (ex_data slot 0, which libre leaves unused),
+ * reached through the connection being verified. */
+static const struct sipua *verifying_ua(X509_STORE_CTX *store)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(store,
+				SSL_get_ex_data_X509_STORE_CTX_idx());
 
-/* The names a server certificate may carry: one TLS context per process
- * (libre's SIP stack takes one), so one list. */
-static char tls_hosts[MAX_TLS_HOSTS][256];
-static unsigned n_tls_hosts;
+	return ssl ? SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)) : NULL;
+}
 
-static bool names_a_server(X509 *cert)
+static bool names_a_server(const struct sipua *ua, X509 *cert)
 {
 	unsigned i;
 
-	for (i = 0; i < n_tls_hosts; i++) {
+	for (i = 0; i < ua->n_tls_hosts; i++) {
+		const char *host = ua->tls_hosts[i];
 		struct sa sa;
 
-		if (!sa_set_str(&sa, tls_hosts[i], 0)) {
-			if (X509_check_ip_asc(cert, tls_hosts[i], 0) == 1)
+		if (!sa_set_str(&sa, host, 0)) {
+			if (X509_check_ip_asc(cert, host, 0) == 1)
 				return true;
 		}
-		else if (X509_check_host(cert, tls_hosts[i], 0,
+		else if (X509_check_host(cert, host, 0,
 					 X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS,
 					 NULL) == 1) {
 			return true;
@@ -52,6 +59,7 @@ static bool names_a_server(X509 *cert)
 static int verify_handler(int ok, X509_STORE_CTX *store)
 {
 	int depth = X509_STORE_CTX_get_error_depth(store);
+	const struct sipua *ua = verifying_ua(store);
 
 	if (!ok) {
 		sipua_warn("TLS: the SIP server's certificate is not trusted: "
@@ -61,34 +69,36 @@ static int verify_handler(int ok, X509_STORE_CTX *store)
 	}
 	if (depth > 0)
 		return 1;   /* an issuer; the names are on the leaf */
-	if (names_a_server(X509_STORE_CTX_get_current_cert(store)))
+	if (ua && names_a_server(ua, X509_STORE_CTX_get_current_cert(store)))
 		return 1;
 	X509_STORE_CTX_set_error(store, X509_V_ERR_HOSTNAME_MISMATCH);
 	sipua_warn("TLS: the SIP server's certificate names none of our "
-		   "servers (%s%s)\n", tls_hosts[0],
-		   n_tls_hosts > 1 ? ", ..." : "");
+		   "servers (%s%s)\n", ua ? ua->tls_hosts[0] : "",
+		   ua && ua->n_tls_hosts > 1 ? ", ..." : "");
 	return 0;
 }
 
-/* The host part of a sip:/sips: URI into the list (once). */
-static void add_uri_host(const char *uri)
+/* The host part of a sip:/sips: URI into ua's list (once). */
+static void add_uri_host(struct sipua *ua, const char *uri)
 {
+	char *slot;
 	struct pl pl;
 	struct uri u;
 	unsigned i;
 
-	if (!uri || !*uri || n_tls_hosts == MAX_TLS_HOSTS)
+	if (!uri || !*uri || ua->n_tls_hosts == MAX_TLS_HOSTS)
 		return;
+	slot = ua->tls_hosts[ua->n_tls_hosts];
 	pl_set_str(&pl, uri);
 	if (uri_decode(&u, &pl) || !u.host.l ||
-	    u.host.l >= sizeof(tls_hosts[0]))
+	    u.host.l >= sizeof(ua->tls_hosts[0]))
 		return;
-	(void)pl_strcpy(&u.host, tls_hosts[n_tls_hosts], sizeof(tls_hosts[0]));
-	for (i = 0; i < n_tls_hosts; i++) {
-		if (!str_casecmp(tls_hosts[i], tls_hosts[n_tls_hosts]))
+	(void)pl_strcpy(&u.host, slot, sizeof(ua->tls_hosts[0]));
+	for (i = 0; i < ua->n_tls_hosts; i++) {
+		if (!str_casecmp(ua->tls_hosts[i], slot))
 			return;
 	}
-	n_tls_hosts++;
+	ua->n_tls_hosts++;
 }
 
 int sipua_tls_open(struct sipua *ua, const struct conf *conf)
@@ -127,11 +137,12 @@ int sipua_tls_open(struct sipua *ua, const struct conf *conf)
 		sipua_warn("TLS: no system CA store; set sip_ca_file\n");
 		return ENOENT;
 	}
-	n_tls_hosts = 0;
+	ua->n_tls_hosts = 0;
 	for (i = 0; i < ua->n_accounts; i++) {
-		add_uri_host(ua->accounts[i].acc.registrar);
-		add_uri_host(ua->accounts[i].configured_route);
+		add_uri_host(ua, ua->accounts[i].acc.registrar);
+		add_uri_host(ua, ua->accounts[i].configured_route);
 	}
+	SSL_CTX_set_app_data(tls_openssl_context(ua->tls), ua);
 	SSL_CTX_set_verify(tls_openssl_context(ua->tls), SSL_VERIFY_PEER,
 			    verify_handler);
 	/* listen.c opens it, with the others */

@@ -84,6 +84,10 @@ struct sipua {
 	char contact[320];
 	struct sipua_creds *call_creds;   /* the primary account's */
 	struct tls *tls;                  /* SIP over TLS, or NULL */
+	/* sip_tls.c: the names a SIP server's certificate may carry (the
+	 * hosts of our registrars and outbound proxies) */
+	char tls_hosts[2 * SIPUA_MAX_ACCOUNTS][256];
+	unsigned n_tls_hosts;
 	struct sipua_ratelimit *ratelimit;/* ratelimit.c: sip_rate_limit */
 
 	/* listen.c: where we listen; "any" means on each address we have,

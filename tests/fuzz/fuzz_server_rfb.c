@@ -40,7 +40,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	if (libre_init() || xvfb_start(&xvfb, "320x240x24", NULL) ||
-	    desktop_open(&dt, xvfb.display, NULL)) {
+	    desktop_open(&dt, xvfb.display, NULL, NULL)) {
 		fprintf(stderr, "fuzz_server_rfb: no desktop\n");
 		exit(1);
 	}

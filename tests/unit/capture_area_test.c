@@ -61,7 +61,7 @@ static void test_window(const char *display)
 	/* Partly off the screen's right edge, and half covered. */
 	make_window("target window", 0x3060a0, 560, 100, 160, 120);
 	make_window("cover", 0xff00ff, 500, 80, 100, 200);
-	CHECK_EQ_INT(capture_open_area(&cap, display, &area), 0);
+	CHECK_EQ_INT(capture_open_area(&cap, display, &area, NULL), 0);
 	if (!cap)
 		return;
 	CHECK_EQ_INT(capture_format(cap)->width, 160);
@@ -74,7 +74,7 @@ static void test_window(const char *display)
 		 make_window("by id", 0x20a040, 10, 10, 50, 40));
 	area.spec = id;
 	cap = NULL;
-	CHECK_EQ_INT(capture_open_area(&cap, display, &area), 0);
+	CHECK_EQ_INT(capture_open_area(&cap, display, &area, NULL), 0);
 	if (cap) {
 		CHECK_EQ_INT(capture_format(cap)->width, 50);
 		CHECK(all_pixels(cap, 0x20a040));
@@ -88,22 +88,22 @@ static void test_errors(const char *display)
 	struct capture *cap = NULL;
 	char longname[400];
 
-	CHECK_EQ_INT(capture_open_area(&cap, display, &area), ENOENT);
+	CHECK_EQ_INT(capture_open_area(&cap, display, &area, NULL), ENOENT);
 	CHECK(cap == NULL);
 	area.spec = "0x1fff0001";
-	CHECK_EQ_INT(capture_open_area(&cap, display, &area), ENOENT);
+	CHECK_EQ_INT(capture_open_area(&cap, display, &area, NULL), ENOENT);
 	area.spec = "";
-	CHECK_EQ_INT(capture_open_area(&cap, display, &area), EINVAL);
+	CHECK_EQ_INT(capture_open_area(&cap, display, &area, NULL), EINVAL);
 	area = (struct capture_area){CAPTURE_MONITOR, "HDMI-9"};
-	CHECK_EQ_INT(capture_open_area(&cap, display, &area), ENOENT);
+	CHECK_EQ_INT(capture_open_area(&cap, display, &area, NULL), ENOENT);
 	CHECK(cap == NULL);
 
 	memset(longname, 'x', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
 	area.spec = longname;
-	CHECK_EQ_INT(capture_open_area(&cap, display, &area), EINVAL);
+	CHECK_EQ_INT(capture_open_area(&cap, display, &area, NULL), EINVAL);
 	area.spec = NULL;
-	CHECK_EQ_INT(capture_open_area(&cap, display, &area), EINVAL);
+	CHECK_EQ_INT(capture_open_area(&cap, display, &area, NULL), EINVAL);
 }
 
 /* The root's own monitor, "screen" on Xvfb: all of it. */
@@ -112,7 +112,7 @@ static void test_monitor(const char *display)
 	struct capture_area area = {CAPTURE_MONITOR, "screen"};
 	struct capture *cap = NULL;
 
-	CHECK_EQ_INT(capture_open_area(&cap, display, &area), 0);
+	CHECK_EQ_INT(capture_open_area(&cap, display, &area, NULL), 0);
 	if (cap) {
 		CHECK_EQ_INT(capture_format(cap)->width, 640);
 		CHECK_EQ_INT(capture_format(cap)->height, 480);

@@ -105,7 +105,7 @@ static void test_resize_under_input(const char *display)
 	int i, followed = 0;
 
 	set_monitor(display, 0, 0, 320, 240);
-	CHECK_EQ_INT(capture_open_area(&cap, display, &area), 0);
+	CHECK_EQ_INT(capture_open_area(&cap, display, &area, NULL), 0);
 	if (!cap)
 		return;
 	CHECK_EQ_INT(capture_format(cap)->width, 320);

@@ -57,7 +57,8 @@ static int matching_tiles(const struct scroll_area *a, int dx, int dy)
 
 	for (y = a->y; y + 32 <= a->y + a->h; y += 32)
 		for (x = a->x; x + 32 <= a->x + a->w; x += 32)
-			n += scroll_matches(&f, a, x, y, 32, 32, dx, dy);
+			n += capture_scroll_matches(&f, a, x, y, 32, 32, dx,
+						    dy);
 	return n;
 }
 
@@ -70,7 +71,7 @@ static void test_shift(int sx, int sy, int tiles)
 
 	draw(old_px, 0, 0);
 	draw(new_px, sx, sy);   /* content moved by (-sx, -sy) */
-	CHECK(scroll_guess(&f, &a, NULL, &dx, &dy));
+	CHECK(capture_scroll_guess(&f, &a, NULL, &dx, &dy));
 	CHECK_EQ_INT(dx, -sx);
 	CHECK_EQ_INT(dy, -sy);
 	CHECK_EQ_INT(matching_tiles(&a, dx, dy), tiles);
@@ -85,12 +86,12 @@ static void test_hint(void)
 
 	draw(old_px, 0, 0);
 	draw(new_px, 0, 3);
-	CHECK(scroll_guess(&f, &a, hint, &dx, &dy));
+	CHECK(capture_scroll_guess(&f, &a, hint, &dx, &dy));
 	CHECK_EQ_INT(dx, 0);
 	CHECK_EQ_INT(dy, -3);
 	/* a stale hint is not believed */
 	hint[1] = -5;
-	CHECK(scroll_guess(&f, &a, hint, &dx, &dy));
+	CHECK(capture_scroll_guess(&f, &a, hint, &dx, &dy));
 	CHECK_EQ_INT(dy, -3);
 }
 
@@ -103,17 +104,17 @@ static void test_no_motion(void)
 	/* unchanged */
 	draw(old_px, 0, 0);
 	draw(new_px, 0, 0);
-	CHECK(!scroll_guess(&f, &a, NULL, &dx, &dy));
+	CHECK(!capture_scroll_guess(&f, &a, NULL, &dx, &dy));
 	/* new content that was nowhere before */
 	for (y = 0; y < H; y++)
 		for (x = 0; x < W; x++)
 			new_px[y][x] = picture(x + 5000, y + 7000) | 0x1000000;
-	CHECK(!scroll_guess(&f, &a, NULL, &dx, &dy));
+	CHECK(!capture_scroll_guess(&f, &a, NULL, &dx, &dy));
 	/* flat fills prove nothing, whatever the old frame holds */
 	for (y = 0; y < H; y++)
 		for (x = 0; x < W; x++)
 			new_px[y][x] = (x / 100) & 1 ? 0xffffff : 0x000000;
-	CHECK(!scroll_guess(&f, &a, NULL, &dx, &dy));
+	CHECK(!capture_scroll_guess(&f, &a, NULL, &dx, &dy));
 }
 
 static void test_edges(void)
@@ -124,18 +125,18 @@ static void test_edges(void)
 	draw(old_px, 0, 0);
 	draw(new_px, 0, 10);
 	/* the source must be on the screen: the bottom rows have none */
-	CHECK(scroll_matches(&f, &a, 0, 0, 32, 32, 0, -10));
-	CHECK(!scroll_matches(&f, &a, 0, H - 32, 32, 32, 0, -10));
-	CHECK(scroll_matches(&f, &a, 0, H - 42, 32, 32, 0, -10));
+	CHECK(capture_scroll_matches(&f, &a, 0, 0, 32, 32, 0, -10));
+	CHECK(!capture_scroll_matches(&f, &a, 0, H - 32, 32, 32, 0, -10));
+	CHECK(capture_scroll_matches(&f, &a, 0, H - 42, 32, 32, 0, -10));
 	/* outside the area or empty */
-	CHECK(!scroll_matches(&f, &a, W - 16, 0, 32, 32, 0, -10));
-	CHECK(!scroll_matches(&f, &a, 0, 0, 0, 32, 0, -10));
+	CHECK(!capture_scroll_matches(&f, &a, W - 16, 0, 32, 32, 0, -10));
+	CHECK(!capture_scroll_matches(&f, &a, 0, 0, 0, 32, 0, -10));
 	/* a tiny area is too small to guess from */
 	a = area(0, 0, 4, 4);
 	{
 		int dx, dy;
 
-		CHECK(!scroll_guess(&f, &a, NULL, &dx, &dy));
+		CHECK(!capture_scroll_guess(&f, &a, NULL, &dx, &dy));
 	}
 }
 

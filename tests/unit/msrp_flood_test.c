@@ -110,12 +110,13 @@ static void close_all(int *fds, int n)
 	}
 }
 
-static void test_deadline(struct msrp_sock *sock, const struct sa *laddr)
+/* sock_st: the socket's settings, read at each accept. */
+static void test_deadline(struct msrp_settings *sock_st,
+			  const struct sa *laddr)
 {
-	unsigned saved = msrp_pending_timeout_ms;
 	int fd;
 
-	msrp_pending_timeout_ms = 300;
+	sock_st->pending_timeout_ms = 300;
 	fd = connect_from("127.0.0.2", laddr);
 	CHECK(fd >= 0);
 	loop_run_ms(100);
@@ -123,7 +124,7 @@ static void test_deadline(struct msrp_sock *sock, const struct sa *laddr)
 	loop_run_ms(700);
 	CHECK(closed_by_server(fd));
 	close(fd);
-	msrp_pending_timeout_ms = saved;
+	sock_st->pending_timeout_ms = 0;
 }
 
 /* Ten from one address: the six oldest go, the newest four stay. */
@@ -212,6 +213,7 @@ static void test_flood(struct msrp_sock *sock, const struct sa *laddr)
 int main(void)
 {
 	struct msrp_sock *sock = NULL;
+	struct msrp_settings sock_st = { .keepalive = -1 };
 	struct sa laddr;
 
 	if (libre_init())
@@ -220,7 +222,8 @@ int main(void)
 	CHECK_EQ_INT(msrp_sock_alloc(&sock, &laddr), 0);
 	if (sock) {
 		CHECK_EQ_INT(msrp_sock_local(sock, &laddr), 0);
-		test_deadline(sock, &laddr);
+		CHECK_EQ_INT(msrp_sock_configure(sock, &sock_st), 0);
+		test_deadline(&sock_st, &laddr);
 		test_per_address(&laddr);
 		test_flood(sock, &laddr);
 		mem_deref(sock);

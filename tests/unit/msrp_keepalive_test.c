@@ -19,10 +19,12 @@
 #include "msrp/msrp.h"
 #include "msrp/msrp_frame.h"
 #include "msrp/msrp_priv.h"
-#include "check.h"
-#include "loop.h"
+#include "tests/unit/check.h"
+#include "tests/unit/loop.h"
 
 enum answer { ANSWER_ALL, ANSWER_BIND_ONLY, ANSWER_481, ANSWER_NONE };
+/* How long our sessions wait for a keepalive's answer (30 s in sipvnc). */
+enum { ANSWER_MS = 1500 };
 
 struct raw_peer {
 	int lfd, fd;
@@ -173,7 +175,8 @@ static struct msrp_session *start(struct msrp_sock *sock,
 static void test_answered(struct msrp_sock *sock)
 {
 	struct msrp_settings st = { .keepalive = 1,
-				    .content_type = "text/plain" };
+				    .content_type = "text/plain",
+				    .keepalive_timeout_ms = ANSWER_MS };
 	static const uint8_t data[100];
 	struct raw_peer r;
 	struct watch w;
@@ -201,7 +204,8 @@ static void test_unanswered(struct msrp_sock *sock, enum answer mode,
 			    int want_err)
 {
 	struct msrp_settings st = { .keepalive = 1,
-				    .content_type = "text/plain" };
+				    .content_type = "text/plain",
+				    .keepalive_timeout_ms = ANSWER_MS };
 	struct raw_peer r;
 	struct watch w;
 	struct msrp_session *sess = start(sock, &st, &r, mode, &w);
@@ -224,7 +228,8 @@ static void test_unanswered(struct msrp_sock *sock, enum answer mode,
 static void test_off(struct msrp_sock *sock)
 {
 	struct msrp_settings st = { .keepalive = -1,
-				    .content_type = "text/plain" };
+				    .content_type = "text/plain",
+				    .keepalive_timeout_ms = ANSWER_MS };
 	struct raw_peer r;
 	struct watch w;
 	struct msrp_session *sess = start(sock, &st, &r, ANSWER_BIND_ONLY, &w);
@@ -259,7 +264,8 @@ static int our_end_of(int fd)
 static void test_passive_probe(struct msrp_sock *sock)
 {
 	struct msrp_settings st = { .keepalive = 1, .peer_timeout = 8,
-				    .content_type = "text/plain" };
+				    .content_type = "text/plain",
+				    .keepalive_timeout_ms = ANSWER_MS };
 	struct msrp_session *sess = NULL;
 	struct raw_peer r;
 	struct watch w = {0};
@@ -326,7 +332,6 @@ int main(void)
 
 	CHECK_EQ_INT(libre_init(), 0);
 	tmr_init(&loop_guard);
-	msrp_keepalive_timeout_ms = 1500;
 	sa_set_str(&laddr, "127.0.0.1", 0);
 	CHECK_EQ_INT(msrp_sock_alloc(&sock, &laddr), 0);
 	test_answered(sock);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <re.h>
 #include "msrp/msrp_frame.h"
-#include "check.h"
+#include "tests/unit/check.h"
 
 #define MAXF 8
 

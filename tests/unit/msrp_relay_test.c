@@ -12,8 +12,8 @@
 #include <re.h>
 #include "msrp/msrp.h"
 #include "msrp/msrp_frame.h"
-#include "check.h"
-#include "loop.h"
+#include "tests/unit/check.h"
+#include "tests/unit/loop.h"
 
 
 /* Run until cond holds (checked every 5 ms) or ms pass. */

@@ -19,7 +19,7 @@
 #include "msrp/msrp_frame.h"
 #include "msrp/msrp_priv.h"
 #include "msrp/msrp_resolve.h"
-#include "check.h"
+#include "tests/unit/check.h"
 
 static struct tmr guard;
 static bool done;
@@ -49,6 +49,9 @@ static void resolved_h(int err, const struct sa *addr, void *arg)
 
 /* Resolve uri; "ADDR:PORT" (or "error") into out, and whether it had to
  * wait for DNS. */
+/* The hosts file resolve() hands msrp_resolve(): NULL for /etc/hosts. */
+static const char *hosts_file;
+
 static void resolve(struct dnsc *dnsc, const char *text, bool srv,
 		    char *out, size_t sz, bool *waited)
 {
@@ -65,7 +68,8 @@ static void resolve(struct dnsc *dnsc, const char *text, bool srv,
 		return;
 	done = false;
 	sa_init(&sa, AF_UNSPEC);
-	err = msrp_resolve(&r, dnsc, &uri, srv, &sa, resolved_h, NULL);
+	err = msrp_resolve(&r, dnsc, hosts_file, &uri, srv, &sa, resolved_h,
+			   NULL, NULL);
 	if (err == EINPROGRESS) {
 		*waited = true;
 		run_ms(5000);
@@ -316,7 +320,7 @@ int main(void)
 		fputs("# comment\n127.0.0.2\tdesk.hosts.test desk # x\n", fp);
 		fclose(fp);
 	}
-	msrp_hosts_file = hosts;
+	hosts_file = hosts;
 	resolve(NULL, "msrp://DESK.hosts.test:9/s;tcp", false, out,
 		sizeof(out), &waited);
 	CHECK_EQ_STR(out, "127.0.0.2:9");

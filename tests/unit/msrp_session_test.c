@@ -16,7 +16,7 @@
 #include "msrp/msrp.h"
 #include "msrp/msrp_frame.h"
 #include "msrp/msrp_priv.h"
-#include "check.h"
+#include "tests/unit/check.h"
 
 #define MB1 (1024 * 1024)
 
@@ -621,14 +621,13 @@ static void srv_conn_silent(const struct sa *peer, void *arg)
 static void test_bind_timeouts(struct msrp_sock *sock)
 {
 	struct msrp_settings st = { .chunk_size = 0, .txq_limit = 0,
-				     .content_type = "application/x-rfb" };
+				     .content_type = "application/x-rfb",
+				     .bind_timeout_ms = 300 };
 	struct silent s = { NULL, NULL };
 	struct peer p;
 	struct sa laddr;
 	char path[128];
-	unsigned saved = msrp_bind_timeout_ms;
 
-	msrp_bind_timeout_ms = 300;
 	/* active: the peer accepts TCP but never answers the bind SEND */
 	sa_set_str(&laddr, "127.0.0.1", 0);
 	CHECK_EQ_INT(tcp_listen(&s.ts, &laddr, srv_conn_silent, &s), 0);
@@ -656,7 +655,6 @@ static void test_bind_timeouts(struct msrp_sock *sock)
 	CHECK(p.closed);
 	CHECK_EQ_INT(p.close_err, ETIMEDOUT);
 	mem_deref(p.sess);
-	msrp_bind_timeout_ms = saved;
 	CHECK(s.tc != NULL);
 	mem_deref(s.tc);
 	mem_deref(s.ts);

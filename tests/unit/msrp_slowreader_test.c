@@ -18,7 +18,7 @@
 #include <re.h>
 #include "msrp/msrp.h"
 #include "msrp/msrp_frame.h"
-#include "check.h"
+#include "tests/unit/check.h"
 
 enum { PIECE = 64 * 1024, TXQ = 256 * 1024 };
 

@@ -15,8 +15,8 @@
 #include <re.h>
 #include "msrp/msrp.h"
 #include "msrp/msrp_session.h"
-#include "check.h"
-#include "loop.h"
+#include "tests/unit/check.h"
+#include "tests/unit/loop.h"
 
 
 enum { ENDS = 4, BYTES = 200000 };
@@ -281,12 +281,12 @@ int main(void)
 
 	test_both_at_once(sa, sb, &st_a, &st_b);
 
-	msrp_bind_timeout_ms = 1500;
+	st_a.bind_timeout_ms = st_b.bind_timeout_ms = 1500;
 	/* plain connection claiming a TLS session's id */
 	test_wrong_transport(sa, sb, &st_a, &st_b, true);
 	/* TLS connection to a plain session */
 	test_wrong_transport(sa, sb, &st_a, &st_b, false);
-	msrp_bind_timeout_ms = 30000;
+	st_a.bind_timeout_ms = st_b.bind_timeout_ms = 0;
 
 	/* neither a TLS record nor "MSRP ": closed at once */
 	test_raw(sb, "\x00garbage\r\n", 10, 300);
@@ -294,10 +294,10 @@ int main(void)
 	/* a plain-only socket closes a ClientHello (parser error) */
 	test_raw(sp, "\x16\x03\x01\x00\x05hello", 10, 300);
 	/* silence: closed when the pending timeout runs out */
-	msrp_pending_timeout_ms = 300;
+	st_b.pending_timeout_ms = 300;  /* sb reads it at each accept */
 	test_raw(sb, "", 0, 800);
 	test_raw(sb, "\x16\x03", 2, 800);  /* a handshake that stalls */
-	msrp_pending_timeout_ms = 5000;
+	st_b.pending_timeout_ms = 0;
 	loop_run_ms(100);
 	CHECK_EQ_INT(open_fds(), fds);
 

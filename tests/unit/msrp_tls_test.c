@@ -14,8 +14,8 @@
 #include "msrp/msrp.h"
 #include "msrp/msrp_priv.h"
 #include "msrp/msrp_tls.h"
-#include "check.h"
-#include "loop.h"
+#include "tests/unit/check.h"
+#include "tests/unit/loop.h"
 
 
 struct end {
@@ -120,11 +120,11 @@ static void test_certificate_kept(void)
 	struct stat st;
 
 	/* no folder: nowhere to keep a pair */
-	CHECK_EQ_INT(msrp_tls_alloc(&t1, NULL, NULL, NULL), ENOENT);
+	CHECK_EQ_INT(msrp_tls_alloc(&t1, NULL, NULL, NULL, NULL), ENOENT);
 	path_in_tmp(dir, sizeof(dir), "kept");
 	CHECK_EQ_INT(mkdir(dir, 0700), 0);
-	CHECK_EQ_INT(msrp_tls_alloc(&t1, NULL, NULL, dir), 0);
-	CHECK_EQ_INT(msrp_tls_alloc(&t2, NULL, NULL, dir), 0);
+	CHECK_EQ_INT(msrp_tls_alloc(&t1, NULL, NULL, dir, NULL), 0);
+	CHECK_EQ_INT(msrp_tls_alloc(&t2, NULL, NULL, dir, NULL), 0);
 	CHECK(t1 && t2);
 	if (!t1 || !t2)
 		goto out;
@@ -134,13 +134,13 @@ static void test_certificate_kept(void)
 	re_snprintf(cert, sizeof(cert), "%s/msrp-tls-cert.pem", dir);
 	re_snprintf(key, sizeof(key), "%s/msrp-tls-key.pem", dir);
 	CHECK(!stat(key, &st) && (st.st_mode & 0777) == 0600);
-	CHECK_EQ_INT(msrp_tls_alloc(&t3, cert, key, NULL), 0);
+	CHECK_EQ_INT(msrp_tls_alloc(&t3, cert, key, NULL, NULL), 0);
 	CHECK(t3 && !strcmp(msrp_tls_fingerprint(t3),
 			    msrp_tls_fingerprint(t1)));
 	/* a key that is not the certificate's is refused */
 	t3 = mem_deref(t3);
-	CHECK(msrp_tls_alloc(&t3, cert, cert, NULL) != 0);
-	CHECK(msrp_tls_alloc(&t3, cert, NULL, NULL) == EINVAL);
+	CHECK(msrp_tls_alloc(&t3, cert, cert, NULL, NULL) != 0);
+	CHECK(msrp_tls_alloc(&t3, cert, NULL, NULL, NULL) == EINVAL);
  out:
 	mem_deref(t1);
 	mem_deref(t2);
@@ -263,7 +263,9 @@ static void test_sessions(void)
 	CHECK(!p.a.closed && !p.b.closed);
 	pair_free(&p);
 
-	msrp_bind_timeout_ms = 1500;
+	/* sessions from here on give up their bind after 1.5 s */
+	st_a.bind_timeout_ms = st_b.bind_timeout_ms = 1500;
+	st_plain.bind_timeout_ms = 1500;
 	/* the active side is shown a certificate it was not told of */
 	pair_run(&p, &st_a, &st_b, wrong_fp, NULL, 1000, 5000);
 	CHECK(p.a.closed && p.a.close_err == EAUTH);
@@ -338,7 +340,6 @@ static void test_sessions(void)
 	CHECK(msrp_session_local_fingerprint(s) == NULL);
 	CHECK(!strncmp(msrp_session_local_path(s), "msrp://", 7));
 	s = mem_deref(s);
-	msrp_bind_timeout_ms = 30000;
  out:
 	mem_deref(sa);
 	mem_deref(sb);

@@ -24,8 +24,8 @@
 #include "msrp/msrp.h"
 #include "msrp/msrp_frame.h"
 #include "msrp/msrp_priv.h"
-#include "check.h"
-#include "loop.h"
+#include "tests/unit/check.h"
+#include "tests/unit/loop.h"
 
 static char dir[64];
 
@@ -334,7 +334,7 @@ static void test_relay(const char *ca_file, bool want_ready)
 	CHECK_EQ_INT(tcp_local_get(f.ts, &sa), 0);
 	f.port = sa_port(&sa);
 	CHECK_EQ_INT(msrp_tls_alloc(&f.tls, file("local.pem"),
-				    file("local.key"), NULL), 0);
+				    file("local.key"), NULL, NULL), 0);
 	snprintf(relay, sizeof(relay), "msrps://localhost:%u;tcp", f.port);
 	st.relay = relay;
 	st.tls_dir = dir;

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <re.h>
 #include "msrp/msrp_uri.h"
-#include "check.h"
+#include "tests/unit/check.h"
 
 static int dec(struct msrp_uri *u, const char *s)
 {
