@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "server/web_desk.h"
 #include "server/web_rfb.h"
 
 const uint8_t web_rfb_version[WEB_RFB_VERSION_LEN] = {
@@ -134,6 +135,31 @@ static int body_len(struct web_rfb *wr, const char **why)
 	}
 }
 
+/* A whole message's head is in hdr: what the desktop framer must know.
+ * Without control rights, the desktop's stream is framed (web_desk.h),
+ * which needs the pixel format of every update: a format changed while
+ * updates flow (RFC 6143 7.5.1 forbids it with one outstanding) could
+ * hide the desktop's clipboard inside what looks like pixels. */
+static int pixel_format(struct web_rfb *wr, const char **why)
+{
+	if (wr->type == MSG_UPDATE_REQUEST ||
+	    wr->type == MSG_CONTINUOUS_UPDATES)
+		wr->asked = true;
+	if (wr->type != MSG_SET_PIXEL_FORMAT)
+		return 0;
+	if (!wr->control && wr->asked) {
+		*why = "the pixel format changed after updates were asked for";
+		return -1;
+	}
+	if (wr->hdr[4] != 8 && wr->hdr[4] != 16 && wr->hdr[4] != 32) {
+		*why = "a pixel format without whole bytes a pixel";
+		return -1;
+	}
+	memcpy(wr->pf, wr->hdr + 4, sizeof(wr->pf));
+	wr->pf_new = true;
+	return 0;
+}
+
 /* One byte of a SetEncodings list; writes whole encodings only. */
 static size_t encoding_byte(struct web_rfb *wr, uint8_t b, uint8_t *out)
 {
@@ -146,6 +172,9 @@ static size_t encoding_byte(struct web_rfb *wr, uint8_t b, uint8_t *out)
 	enc = (int32_t)be32(wr->enc);
 	if (wr->lossless && enc >= ENC_QUALITY_FIRST &&
 	    enc <= ENC_QUALITY_LAST)
+		enc = ENC_IGNORED;
+	/* view: the desktop's stream must stay framable (web_desk.h) */
+	if (!wr->control && !web_desk_encoding_ok(enc))
 		enc = ENC_IGNORED;
 	out[0] = (uint8_t)((uint32_t)enc >> 24);
 	out[1] = (uint8_t)((uint32_t)enc >> 16);
@@ -225,7 +254,7 @@ long web_rfb_filter(struct web_rfb *wr, const uint8_t *in, size_t len,
 			}
 			if (wr->have < wr->want)
 				break;
-			if (body_len(wr, why))
+			if (body_len(wr, why) || pixel_format(wr, why))
 				return -1;
 			wr->enc_have = 0;
 			wr->state = wr->left ? S_BODY : S_TYPE;

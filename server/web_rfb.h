@@ -8,7 +8,9 @@
  * its SecurityResult on.  The filter consumes the browser's version and
  * security choice, then cuts the message stream at message boundaries:
  * without control rights, keys, pointer, clipboard and desktop-size or
- * power requests are dropped, whatever the browser sends.  It keeps no
+ * power requests are dropped, whatever the browser sends, and only the
+ * encodings the desktop's stream can be framed in (web_desk.h) are asked
+ * for, so that the desktop's clipboard can be held back.  It keeps no
  * message, only counters, so a 1 MiB paste costs no memory; a message it
  * cannot frame ends the session (there is no way to resynchronise).
  */
@@ -39,12 +41,15 @@ struct web_rfb {
 	int state;
 	uint8_t type;          /* message being passed or dropped */
 	bool dropping;
-	uint8_t hdr[10];       /* its fixed part's first bytes */
+	uint8_t hdr[20];       /* its fixed part */
 	size_t have, want;     /* of hdr */
 	uint64_t left;         /* bytes of its variable part still to come */
 	uint8_t enc[4];        /* SetEncodings: a partial encoding */
 	size_t enc_have;
 	unsigned long dropped; /* messages dropped, for the log */
+	bool asked;            /* an update was asked for */
+	bool pf_new;           /* pf went to the desktop since last taken */
+	uint8_t pf[16];        /* the pixel format the browser set */
 };
 
 void web_rfb_init(struct web_rfb *wr, bool control, bool lossless);

@@ -7,7 +7,8 @@
  * then binary frames of RFB (our greeting, then the far end's stream from
  * its SecurityResult on), each at most FRAME_MAX bytes: libre joins no
  * continuation frames, and noVNC takes any split.  From the browser:
- * binary frames through web_rfb's filter.
+ * binary frames through web_rfb's filter.  Without control rights the far
+ * end's stream goes through web_desk's, which holds its clipboard back.
  *
  * Memory stays bounded when the tab stops reading: above TXQ_HIGH bytes
  * queued on the WebSocket we stop reading the pair (the bridge then holds
@@ -26,6 +27,7 @@
 
 #include "server/log.h"
 #include "server/web.h"
+#include "server/web_desk.h"
 #include "server/web_rfb.h"
 
 enum {
@@ -58,6 +60,7 @@ struct web_session {
 	enum phase phase;
 	bool held;                   /* the WebSocket's queue is over TXQ_HIGH */
 	struct web_rfb filter;
+	struct web_desk desk;        /* used without control rights */
 	uint8_t result[4];           /* the far end's SecurityResult (3.8) */
 	size_t result_have;
 	enum web_rfb_step sent;      /* our greeting's steps sent so far */
@@ -273,8 +276,26 @@ static void greet(struct web_session *s)
 		session_end(s, "cannot send to the browser", false);
 }
 
+/* Without control rights the desktop's clipboard stays out of the page
+ * (web_desk.h); false once the session ended over it. */
+static bool desk_filter(struct web_session *s, uint8_t *p, size_t *n)
+{
+	const char *why = "";
+	long k;
+
+	if (s->control || !*n)
+		return true;
+	k = web_desk_filter(&s->desk, p, *n, &why);
+	if (k < 0) {
+		session_end(s, why, true);
+		return false;
+	}
+	*n = (size_t)k;
+	return true;
+}
+
 /* The far end's stream, from the call: its SecurityResult first. */
-static void from_call(struct web_session *s, const uint8_t *p, size_t n)
+static void from_call(struct web_session *s, uint8_t *p, size_t n)
 {
 	char text[600];
 
@@ -293,6 +314,8 @@ static void from_call(struct web_session *s, const uint8_t *p, size_t n)
 		status(s, "rfb", text);
 		s->phase = P_RFB;
 		s->sent = WEB_RFB_WANT_VERSION;
+		if (!desk_filter(s, p, &n))
+			return;
 		if (n) {   /* at most one read's worth */
 			s->early = mem_alloc(n, NULL);
 			if (!s->early) {
@@ -306,6 +329,8 @@ static void from_call(struct web_session *s, const uint8_t *p, size_t n)
 			session_end(s, "cannot send to the browser", false);
 		return;
 	}
+	if (!desk_filter(s, p, &n))
+		return;
 	if (n && send_binary(s, p, n))
 		session_end(s, "cannot send to the browser", false);
 }
@@ -380,6 +405,10 @@ static void pump_input(struct web_session *s)
 		}
 		mbuf_advance(s->inq, n);
 		s->out_len = (size_t)o;
+		if (s->filter.pf_new) {   /* checked by the filter */
+			(void)web_desk_pixel_format(&s->desk, s->filter.pf);
+			s->filter.pf_new = false;
+		}
 		greet(s);
 	}
 	if (!mbuf_get_left(s->inq))
@@ -483,6 +512,7 @@ int web_session_start(struct web *web, struct http_conn *conn,
 	str_ncpy(s->target, t->target, sizeof(s->target));
 	s->control = t->control;
 	web_rfb_init(&s->filter, t->control, t->lossless);
+	web_desk_init(&s->desk);
 	mem_deref(t);
 	tmr_init(&s->poll);
 	tmr_init(&s->ring);

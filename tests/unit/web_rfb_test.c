@@ -36,6 +36,8 @@ static long run(struct web_rfb *wr, const uint8_t *in, size_t len,
 static size_t stream(uint8_t *buf)
 {
 	static const uint8_t msgs[] = {
+		0, 0, 0, 0, 32, 24, 0, 1, 0, 255, 0, 255, 0, 255, /* format */
+		16, 8, 0, 0, 0, 0,
 		3, 1, 0, 0, 0, 0, 1, 0x40, 0, 0xf0,          /* update req */
 		4, 1, 0, 0, 0, 0, 0, 0x61,                    /* key 'a' */
 		5, 1, 0, 10, 0, 20,                           /* pointer */
@@ -45,7 +47,6 @@ static size_t stream(uint8_t *buf)
 		250, 0, 1, 2,                                 /* xvp */
 		248, 0, 0, 0, 0, 0, 0, 0, 2, 9, 9,            /* fence */
 		251, 0, 1, 0, 1, 0, 1, 0,                     /* desktop size */
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 		255, 0, 0, 1, 0, 0, 0, 0x61, 0, 0, 0, 30,     /* qemu key */
 		3, 0, 0, 0, 0, 0, 0, 1, 0, 1,
@@ -81,10 +82,12 @@ int main(void)
 	for (step = 1; step < 20; step++) {
 		web_rfb_init(&wr, false, false);
 		n = run(&wr, in, len, step, out, &why);
-		CHECK(n == 1 + 10 + 12 + 11 + 20 + 10);
-		CHECK(out[0] == 1 && out[1] == 3 && out[11] == 2 &&
-		      out[23] == 248 && out[34] == 0 && out[54] == 3);
+		CHECK(n == 1 + 20 + 10 + 12 + 11 + 10);
+		CHECK(out[0] == 1 && out[1] == 0 && out[21] == 3 &&
+		      out[31] == 2 && out[43] == 248 && out[54] == 3);
 		CHECK(wr.dropped == 7);
+		/* the desktop framer learns the format */
+		CHECK(wr.pf_new && wr.pf[0] == 32 && wr.pf[1] == 24);
 	}
 
 	/* lossless: the JPEG quality level becomes an ignored encoding */
@@ -92,10 +95,44 @@ int main(void)
 	n = run(&wr, in, len, 3, out, &why);
 	CHECK(n == n0);
 	{
-		size_t at = 1 + 10 + 8 + 6 + 11 + 12;   /* SetEncodings */
+		size_t at = 1 + 20 + 10 + 8 + 6 + 11 + 12;   /* SetEncodings */
 
 		CHECK(full[at] == 2 && full[at + 4] == 0xff && out[at + 4] == 0x53);
 		CHECK(!memcmp(out + at + 8, full + at + 8, 4));   /* tight kept */
+	}
+
+	/* view: encodings whose rectangles the desktop framer cannot cut
+	 * (hextile, the Extended Clipboard) become the ignored one */
+	{
+		static const uint8_t enc[] = {
+			2, 0, 0, 3, 0, 0, 0, 5, 0xc0, 0xa1, 0xe5, 0xce,
+			0, 0, 0, 7,
+		};
+
+		web_rfb_init(&wr, false, false);
+		(void)run(&wr, hello, 14, 14, out, &why);
+		CHECK(web_rfb_filter(&wr, enc, sizeof(enc), out, &why) == 16);
+		CHECK(out[4] == 0x53 && out[8] == 0x53 && out[15] == 7);
+		web_rfb_init(&wr, true, false);
+		(void)run(&wr, hello, 14, 14, out, &why);
+		CHECK(web_rfb_filter(&wr, enc, sizeof(enc), out, &why) == 16);
+		CHECK(!memcmp(out, enc, sizeof(enc)));
+	}
+	/* view: a pixel format once updates flow would unframe them */
+	{
+		uint8_t late[30] = {3, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0,
+				    32, 24, 0, 1, 0, 255, 0, 255, 0, 255};
+
+		web_rfb_init(&wr, false, false);
+		(void)run(&wr, hello, 14, 14, out, &why);
+		CHECK(web_rfb_filter(&wr, late, sizeof(late), out, &why) < 0);
+		web_rfb_init(&wr, true, false);
+		(void)run(&wr, hello, 14, 14, out, &why);
+		CHECK(web_rfb_filter(&wr, late, sizeof(late), out, &why) == 30);
+		late[14] = 0;   /* no bytes a pixel: refused to anyone */
+		web_rfb_init(&wr, true, false);
+		(void)run(&wr, hello, 14, 14, out, &why);
+		CHECK(web_rfb_filter(&wr, late, sizeof(late), out, &why) < 0);
 	}
 
 	/* refusals */
