@@ -405,9 +405,9 @@ static void pump_input(struct web_session *s)
 		}
 		mbuf_advance(s->inq, n);
 		s->out_len = (size_t)o;
-		if (s->filter.pf_new) {   /* checked by the filter */
-			(void)web_desk_pixel_format(&s->desk, s->filter.pf);
-			s->filter.pf_new = false;
+		if (s->filter.frame.pf_new) {   /* checked by the filter */
+			(void)web_desk_pixel_format(&s->desk, s->filter.frame.pf);
+			s->filter.frame.pf_new = false;
 		}
 		greet(s);
 	}

@@ -1,7 +1,8 @@
 /*
- * web_rfb_test - the gateway's filter over the browser's RFB: framing of
- * every message kind, view rights dropping input whatever its split, the
- * lossless rewrite, and clean failure on what cannot be framed.
+ * web_rfb_test - the gateway's filter over the browser's RFB: our
+ * greeting's steps, then a whole stream through the shared framer with
+ * each right (every message kind, any split; each kind on its own is in
+ * server_rfbframe_test), and clean failure on what cannot be framed.
  */
 #include <stdio.h>
 #include <string.h>
@@ -85,9 +86,9 @@ int main(void)
 		CHECK(n == 1 + 20 + 10 + 12 + 11 + 10);
 		CHECK(out[0] == 1 && out[1] == 0 && out[21] == 3 &&
 		      out[31] == 2 && out[43] == 248 && out[54] == 3);
-		CHECK(wr.dropped == 7);
+		CHECK(wr.frame.dropped == 7);
 		/* the desktop framer learns the format */
-		CHECK(wr.pf_new && wr.pf[0] == 32 && wr.pf[1] == 24);
+		CHECK(wr.frame.pf_new && wr.frame.pf[0] == 32 && wr.frame.pf[1] == 24);
 	}
 
 	/* lossless: the JPEG quality level becomes an ignored encoding */
@@ -99,40 +100,6 @@ int main(void)
 
 		CHECK(full[at] == 2 && full[at + 4] == 0xff && out[at + 4] == 0x53);
 		CHECK(!memcmp(out + at + 8, full + at + 8, 4));   /* tight kept */
-	}
-
-	/* view: encodings whose rectangles the desktop framer cannot cut
-	 * (hextile, the Extended Clipboard) become the ignored one */
-	{
-		static const uint8_t enc[] = {
-			2, 0, 0, 3, 0, 0, 0, 5, 0xc0, 0xa1, 0xe5, 0xce,
-			0, 0, 0, 7,
-		};
-
-		web_rfb_init(&wr, false, false);
-		(void)run(&wr, hello, 14, 14, out, &why);
-		CHECK(web_rfb_filter(&wr, enc, sizeof(enc), out, &why) == 16);
-		CHECK(out[4] == 0x53 && out[8] == 0x53 && out[15] == 7);
-		web_rfb_init(&wr, true, false);
-		(void)run(&wr, hello, 14, 14, out, &why);
-		CHECK(web_rfb_filter(&wr, enc, sizeof(enc), out, &why) == 16);
-		CHECK(!memcmp(out, enc, sizeof(enc)));
-	}
-	/* view: a pixel format once updates flow would unframe them */
-	{
-		uint8_t late[30] = {3, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0,
-				    32, 24, 0, 1, 0, 255, 0, 255, 0, 255};
-
-		web_rfb_init(&wr, false, false);
-		(void)run(&wr, hello, 14, 14, out, &why);
-		CHECK(web_rfb_filter(&wr, late, sizeof(late), out, &why) < 0);
-		web_rfb_init(&wr, true, false);
-		(void)run(&wr, hello, 14, 14, out, &why);
-		CHECK(web_rfb_filter(&wr, late, sizeof(late), out, &why) == 30);
-		late[14] = 0;   /* no bytes a pixel: refused to anyone */
-		web_rfb_init(&wr, true, false);
-		(void)run(&wr, hello, 14, 14, out, &why);
-		CHECK(web_rfb_filter(&wr, late, sizeof(late), out, &why) < 0);
 	}
 
 	/* refusals */
