@@ -44,7 +44,7 @@ long web_rfb_filter(struct web_rfb *wr, const uint8_t *in, size_t len,
 			n = WEB_RFB_VERSION_LEN - wr->have;
 			n = n < len - i ? n : len - i;
 			/* only "RFB 003.008\n" answers our 3.8 */
-			if (memcmp(in + i, web_rfb_version + wr->have, n)) {
+			if (memcmp(in + i, web_rfb_version + wr->have, n) != 0) {
 				*why = "the browser did not answer RFB 3.8";
 				return -1;
 			}
