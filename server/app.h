@@ -93,6 +93,11 @@ int call_start_media(struct call *call, const struct sipua_media *media);
  * for call_local_login() (0: none). */
 int call_place(struct call **callp, struct app *app, const char *target,
 	       int local_fd, int minor);
+/* The far end's stream to sinkh instead of local_fd (bridge_set_sink());
+ * NULL: local_fd again. */
+void call_set_sink(struct call *call,
+		   int (*sinkh)(const uint8_t *data, size_t len, void *arg),
+		   void *arg);
 /* End the call: hang up the SIP side when hangup is set; the rest is torn
  * down on the next loop turn, so it is safe from any handler. */
 void call_end(struct call *call, bool hangup, const char *why);

@@ -33,6 +33,9 @@ struct bridge {
 					   libvncserver; NULL: nothing */
 	bridge_closed_h *closedh;
 	void *arg;
+	bridge_sink_h *sinkh;           /* takes what MSRP brings; NULL:
+					   the socket does */
+	void *sink_arg;
 	uint64_t sent;                  /* bytes the session took, for the
 	                                   call's audit line */
 };
@@ -205,6 +208,13 @@ void bridge_from_msrp(struct bridge *br, const uint8_t *data, size_t len)
 		fail(br, EPROTO);
 		return;
 	}
+	if (br->sinkh && !mbuf_get_left(br->backlog)) {
+		int err = br->sinkh(data, len, br->sink_arg);
+
+		if (err)
+			fail(br, err);
+		return;
+	}
 
 	if (!mbuf_get_left(br->backlog)) {
 		ssize_t n = write(br->fd, data, len);
@@ -252,6 +262,14 @@ int bridge_check_rfb(struct bridge *br)
 		return ENOMEM;
 	rfb_filter_init(br->rfb);
 	return 0;
+}
+
+void bridge_set_sink(struct bridge *br, bridge_sink_h *sinkh, void *arg)
+{
+	if (!br)
+		return;
+	br->sinkh = sinkh;
+	br->sink_arg = arg;
 }
 
 void bridge_set_stall_timeout(struct bridge *br, unsigned ms)

@@ -33,6 +33,13 @@ int bridge_check_rfb(struct bridge *br);
 /* End the bridge (closedh with ETIMEDOUT) when the session has taken
  * nothing for ms while we had data for it; 0: never. */
 void bridge_set_stall_timeout(struct bridge *br, unsigned ms);
+/* What comes from MSRP goes to sinkh instead of the socket (the browser
+ * gateway: a socket pair's write, wake-up, read and copy saved on every
+ * update).  The sink takes all of it, bounding its own memory, or returns
+ * an error that ends the bridge; the socket still carries the other way
+ * and its close.  NULL: the socket again. */
+typedef int (bridge_sink_h)(const uint8_t *data, size_t len, void *arg);
+void bridge_set_sink(struct bridge *br, bridge_sink_h *sinkh, void *arg);
 /* The MSRP session is bound: start reading the socket into it. */
 int bridge_start(struct bridge *br, struct msrp_session *sess);
 /* Hand-offs from the session's handlers. */

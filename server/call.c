@@ -365,6 +365,14 @@ static void audit(const struct call *call, const char *why)
 		 (unsigned long long)call->bytes_in, bytes_out, reason);
 }
 
+void call_set_sink(struct call *call,
+		   int (*sinkh)(const uint8_t *data, size_t len, void *arg),
+		   void *arg)
+{
+	if (call)
+		bridge_set_sink(call->bridge, sinkh, arg);
+}
+
 void call_end(struct call *call, bool hangup, const char *why)
 {
 	if (!call || call->ended)

@@ -8,15 +8,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Clipboard text longer than this is refused (libvncserver's own limit is
- * about as large; ours, CAPTURE_CLIPBOARD_MAX, is 1 MiB). */
-#define RFB_FILTER_CUT_MAX (16u * 1024 * 1024)
+#include "server/rfb_frame.h"
 
 struct rfb_filter {
 	int phase;
-	uint8_t buf[24];     /* the head of the message being read */
+	uint8_t buf[12];         /* the viewer's version */
 	size_t have;
-	uint32_t skip;       /* bytes of a checked message still to pass */
+	struct rfb_frame frame;  /* its messages, once past ClientInit */
 };
 
 void rfb_filter_init(struct rfb_filter *f);

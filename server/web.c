@@ -27,7 +27,6 @@
 
 #include "server/log.h"
 #include "server/web.h"
-#include "sip/caller_uri.h"
 
 enum {
 	TICKET_MS = 30000,
@@ -388,9 +387,7 @@ static void ticket_destructor(void *data)
 static int read_target(char *out, size_t size, const struct pl *val,
 		       const char **why)
 {
-	struct caller_uri cu;
 	size_t i;
-	int err;
 
 	if (!val->l || val->l + 5 > size) {
 		*why = val->l ? "the address is too long" : "no address given";
@@ -408,8 +405,7 @@ static int read_target(char *out, size_t size, const struct pl *val,
 		(void)re_snprintf(out, size, "%r", val);
 	else
 		(void)re_snprintf(out, size, "sip:%r", val);
-	err = caller_uri_parse(&cu, out, false);
-	if (err) {
+	if (!sipua_uri_dialable(out)) {
 		*why = "not a SIP address of the form sip:user@host";
 		return EINVAL;
 	}
@@ -431,8 +427,7 @@ static void post_ticket(struct web *web, struct http_conn *conn,
 			    why ? why : "no address given");
 		return;
 	}
-	if (user && policy_check(user->targets, target, &rights) !=
-	    POLICY_ALLOWED) {
+	if (user && !sipua_targets_check(user->targets, target, &rights)) {
 		log_warn("sipvnc: web user %s may not call %s; "
 			   "refused\n", user->name, target);
 		reply_error(conn, 403, "Forbidden",

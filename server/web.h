@@ -16,7 +16,7 @@
 #include <re.h>
 
 #include "server/app.h"
-#include "sip/policy.h"
+#include "sip/sipua.h"
 
 enum {
 	WEB_NAMES_MAX = 16,
@@ -30,7 +30,7 @@ enum {
 struct web_user {
 	char name[WEB_USER_SIZE];
 	uint8_t ha1[16];             /* MD5(name:sipvnc:password) */
-	struct policy *targets;      /* web_allow lines: whom, which rights */
+	struct sipua_targets *targets;   /* web_allow lines: whom, which rights */
 };
 
 /* Failed logins of one source address. */

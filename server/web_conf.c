@@ -91,8 +91,7 @@ static int user_line(struct web *web, char *rest, unsigned lineno)
 			   name);
 		return EINVAL;
 	}
-	u->targets = mem_zalloc(sizeof(*u->targets), NULL);
-	if (!u->targets)
+	if (sipua_targets_alloc(&u->targets))
 		return ENOMEM;
 	web->n_users++;
 	return 0;
@@ -117,10 +116,10 @@ static int allow_line(struct web *web, char *rest, unsigned lineno)
 
 		if (re_snprintf(full, sizeof(full), "sip:%s", value) < 0)
 			return E2BIG;
-		if (!policy_add(u->targets, false, full))
+		if (!sipua_targets_add(u->targets, full))
 			return 0;
 	}
-	else if (!policy_add(u->targets, false, value))
+	else if (!sipua_targets_add(u->targets, value))
 		return 0;
 	log_warn("sipvnc: line %u: web_allow %s: '%s' is no "
 		   "URI [view|control] (sip:user@host or *@domain)\n",

@@ -6,11 +6,11 @@
  * The far desktop's greeting is answered by the call (view_rfb.h), so the
  * browser gets ours: RFB 3.8, security None, then the far end's stream from
  * its SecurityResult on.  The filter consumes the browser's version and
- * security choice, then cuts the message stream at message boundaries:
- * without control rights, keys, pointer, clipboard and desktop-size or
- * power requests are dropped, whatever the browser sends.  It keeps no
- * message, only counters, so a 1 MiB paste costs no memory; a message it
- * cannot frame ends the session (there is no way to resynchronise).
+ * security choice, then hands the message stream to rfb_frame.h with the
+ * user's rights: without control, keys, pointer, clipboard and
+ * desktop-size or power requests are dropped, whatever the browser sends,
+ * and only encodings the desktop's stream can be framed in (web_desk.h)
+ * are asked for, so that the desktop's clipboard can be held back.
  */
 #ifndef SIPVNC_WEB_RFB_H
 #define SIPVNC_WEB_RFB_H
@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "server/rfb_frame.h"
 
 /* Our greeting, in two steps, each sent once the browser answered the
  * one before (noVNC reads one handshake step per message it receives):
@@ -34,17 +36,9 @@ enum web_rfb_step {
 };
 
 struct web_rfb {
-	bool control;          /* forward input and clipboard */
-	bool lossless;         /* hide JPEG quality levels from the server */
-	int state;
-	uint8_t type;          /* message being passed or dropped */
-	bool dropping;
-	uint8_t hdr[10];       /* its fixed part's first bytes */
-	size_t have, want;     /* of hdr */
-	uint64_t left;         /* bytes of its variable part still to come */
-	uint8_t enc[4];        /* SetEncodings: a partial encoding */
-	size_t enc_have;
-	unsigned long dropped; /* messages dropped, for the log */
+	int state;             /* of our greeting */
+	size_t have;           /* of the browser's version */
+	struct rfb_frame frame;   /* its messages; frame.pf for web_desk */
 };
 
 void web_rfb_init(struct web_rfb *wr, bool control, bool lossless);

@@ -3,17 +3,23 @@
  * placed by call_place() on the other, joined through a socket pair so
  * that the call, its bridge and its back-pressure are exactly `view`'s.
  *
+ * The far end's stream comes straight from the call's bridge (call_set_sink:
+ * no hop through the pair, which then carries only the browser's bytes and
+ * the call's end); what the browser cannot take yet waits in `pending`.
+ *
  * To the browser: text frames with the call's progress while it rings,
  * then binary frames of RFB (our greeting, then the far end's stream from
  * its SecurityResult on), each at most FRAME_MAX bytes: libre joins no
  * continuation frames, and noVNC takes any split.  From the browser:
- * binary frames through web_rfb's filter.
+ * binary frames through web_rfb's filter.  Without control rights the far
+ * end's stream goes through web_desk's, which holds its clipboard back.
  *
  * Memory stays bounded when the tab stops reading: above TXQ_HIGH bytes
- * queued on the WebSocket we stop reading the pair (the bridge then holds
- * the far end back as it does for a slow VNC viewer) and stop passing the
- * browser's messages on, so no new update is asked for either.  A browser
- * that goes on sending meanwhile is cut off at INQ_MAX.
+ * queued on the WebSocket the far end's stream waits in `pending` (at most
+ * PENDING_MAX, the bridge's own bound for a slow VNC viewer) and the
+ * browser's messages are not passed on, so no new update is asked for
+ * either.  A browser that goes on sending meanwhile is cut off at
+ * INQ_MAX.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,8 +30,10 @@
 
 #include <re.h>
 
+#include "server/bridge.h"
 #include "server/log.h"
 #include "server/web.h"
+#include "server/web_desk.h"
 #include "server/web_rfb.h"
 
 enum {
@@ -37,6 +45,7 @@ enum {
 	 * already under way and the status frames */
 	TXQ_LIMIT = 1024 * 1024,
 	INQ_MAX = 4 * 1024 * 1024,
+	PENDING_MAX = BRIDGE_BACKLOG_MAX,
 	CHUNK = 16 * 1024,           /* browser bytes filtered at a time */
 	POLL_MS = 10,                /* while the WebSocket's queue drains */
 	KEEPALIVE_S = 30,
@@ -58,12 +67,13 @@ struct web_session {
 	enum phase phase;
 	bool held;                   /* the WebSocket's queue is over TXQ_HIGH */
 	struct web_rfb filter;
+	struct web_desk desk;        /* used without control rights */
 	uint8_t result[4];           /* the far end's SecurityResult (3.8) */
 	size_t result_have;
 	enum web_rfb_step sent;      /* our greeting's steps sent so far */
-	uint8_t *early;              /* the far end's stream after its result,
-	                                held until the browser chose None */
-	size_t early_len;
+	struct mbuf *pending;        /* the far end's stream the browser
+	                                cannot take yet: during our greeting,
+	                                or while the WebSocket's queue is long */
 	struct mbuf *inq;            /* from the browser, not yet filtered */
 	uint8_t out[CHUNK + 4];      /* filtered, not yet written to fd */
 	size_t out_pos, out_len;
@@ -82,6 +92,7 @@ struct web_session {
 
 static void watch(struct web_session *s);
 static void pump_input(struct web_session *s);
+static void drain(struct web_session *s);
 
 /* A text frame for the page's status line; text loses what JSON would
  * have to escape (URIs and our own words need none of it). */
@@ -133,7 +144,7 @@ static void destructor(void *data)
 	}
 	s->wc = mem_deref(s->wc);
 	mem_deref(s->inq);
-	mem_deref(s->early);
+	mem_deref(s->pending);
 }
 
 static void on_free(void *arg)
@@ -174,6 +185,7 @@ static void session_end(struct web_session *s, const char *why,
 		struct call *call = s->call;
 
 		s->call = NULL;   /* call_end() tells us: not again */
+		call_set_sink(call, NULL, NULL);   /* nor its bridge */
 		call_end(call, true, why);
 	}
 	if (tell_browser && s->wc) {
@@ -212,6 +224,7 @@ static void on_poll(void *arg)
 		return;
 	}
 	s->held = false;
+	drain(s);
 	pump_input(s);
 	watch(s);
 }
@@ -262,57 +275,69 @@ static void greet(struct web_session *s)
 	s->sent = step;
 	if (step == WEB_RFB_WANT_TYPE)
 		err = send_binary(s, web_rfb_types, WEB_RFB_TYPES_LEN);
-	else {
+	else
 		err = send_binary(s, s->result, sizeof(s->result));
-		if (!err && s->early_len)
-			err = send_binary(s, s->early, s->early_len);
-		s->early = mem_deref(s->early);
-		s->early_len = 0;
-	}
-	if (err)
+	if (err) {
 		session_end(s, "cannot send to the browser", false);
-}
-
-/* The far end's stream, from the call: its SecurityResult first. */
-static void from_call(struct web_session *s, const uint8_t *p, size_t n)
-{
-	char text[600];
-
-	if (s->phase == P_CALLING) {
-		while (n && s->result_have < sizeof(s->result)) {
-			s->result[s->result_have++] = *p++;
-			n--;
-		}
-		if (s->result_have < sizeof(s->result))
-			return;
-		if (memcmp(s->result, "\0\0\0\0", 4) != 0)
-			return;   /* refused: the call ends and says why */
-		(void)re_snprintf(text, sizeof(text), "connected to %s (%s)",
-				  s->target, s->control ? "control" :
-				  "view only");
-		status(s, "rfb", text);
-		s->phase = P_RFB;
-		s->sent = WEB_RFB_WANT_VERSION;
-		if (n) {   /* at most one read's worth */
-			s->early = mem_alloc(n, NULL);
-			if (!s->early) {
-				session_end(s, "out of memory", true);
-				return;
-			}
-			memcpy(s->early, p, n);
-			s->early_len = n;
-		}
-		if (send_binary(s, web_rfb_version, WEB_RFB_VERSION_LEN))
-			session_end(s, "cannot send to the browser", false);
 		return;
 	}
+	drain(s);   /* what came after the result */
+}
+
+/* The far end's SecurityResult, while the call rings: bytes of p taken. */
+static size_t take_result(struct web_session *s, const uint8_t *p, size_t n)
+{
+	size_t used = 0;
+	char text[600];
+
+	while (used < n && s->result_have < sizeof(s->result))
+		s->result[s->result_have++] = p[used++];
+	if (s->result_have < sizeof(s->result))
+		return used;
+	if (memcmp(s->result, "\0\0\0\0", 4) != 0)
+		return n;   /* refused: the call ends and says why */
+	(void)re_snprintf(text, sizeof(text), "connected to %s (%s)",
+			  s->target, s->control ? "control" : "view only");
+	status(s, "rfb", text);
+	s->phase = P_RFB;
+	s->sent = WEB_RFB_WANT_VERSION;
+	if (send_binary(s, web_rfb_version, WEB_RFB_VERSION_LEN))
+		session_end(s, "cannot send to the browser", false);
+	return used;
+}
+
+/* Without control rights the desktop's clipboard stays out of the page
+ * (web_desk.h); false once the session ended over it. */
+static bool desk_filter(struct web_session *s, uint8_t *p, size_t *n)
+{
+	const char *why = "";
+	long k;
+
+	if (s->control || !*n)
+		return true;
+	k = web_desk_filter(&s->desk, p, *n, &why);
+	if (k < 0) {
+		session_end(s, why, true);
+		return false;
+	}
+	*n = (size_t)k;
+	return true;
+}
+
+/* The far end's stream, from the call, to the browser: without control
+ * rights through web_desk, in place (p is ours to change). */
+static void to_browser(struct web_session *s, uint8_t *p, size_t n)
+{
+	if (!desk_filter(s, p, &n))
+		return;
 	if (n && send_binary(s, p, n))
 		session_end(s, "cannot send to the browser", false);
 }
 
-/* The far end waits while the browser goes through our greeting, and
- * while the WebSocket's queue is long. */
-static bool may_read(const struct web_session *s)
+/* May the far end's stream go on to the browser now?  Not while the
+ * browser goes through our greeting, nor while the WebSocket's queue is
+ * long. */
+static bool may_send(const struct web_session *s)
 {
 	if (s->held || s->phase == P_ENDED)
 		return false;
@@ -321,27 +346,74 @@ static bool may_read(const struct web_session *s)
 	return s->sent == WEB_RFB_PAST_SECURITY;
 }
 
+/* What waits in pending, as far as the browser takes it now. */
+static void drain(struct web_session *s)
+{
+	while (may_send(s) && mbuf_get_left(s->pending)) {
+		size_t n = mbuf_get_left(s->pending);
+
+		if (s->phase == P_CALLING)
+			n = take_result(s, mbuf_buf(s->pending), n);
+		else {
+			n = n < FRAME_MAX ? n : FRAME_MAX;
+			to_browser(s, mbuf_buf(s->pending), n);
+			check_txq(s);
+		}
+		mbuf_advance(s->pending, n);
+	}
+	if (!mbuf_get_left(s->pending))
+		mbuf_rewind(s->pending);
+}
+
+/* The call's bridge hands us the far end's stream (call_set_sink()). */
+static int from_call(const uint8_t *p, size_t n, void *arg)
+{
+	struct web_session *s = arg;
+	size_t left;
+
+	if (s->phase == P_ENDED)
+		return 0;
+	/* the usual case: straight on, with neither copy nor wait */
+	if (s->control && s->phase == P_RFB && may_send(s) &&
+	    !mbuf_get_left(s->pending)) {
+		if (send_binary(s, p, n))
+			session_end(s, "cannot send to the browser", false);
+		else
+			check_txq(s);
+		return 0;
+	}
+	left = mbuf_get_left(s->pending);
+	if (left + n > PENDING_MAX) {
+		session_end(s, "the browser stopped reading", true);
+		return 0;
+	}
+	if (s->pending->pos) {   /* keep the unread rest at the front */
+		memmove(s->pending->buf, mbuf_buf(s->pending), left);
+		s->pending->pos = 0;
+		s->pending->end = left;
+	}
+	s->pending->pos = s->pending->end;
+	if (mbuf_write_mem(s->pending, p, n)) {
+		session_end(s, "out of memory", true);
+		return 0;
+	}
+	s->pending->pos = 0;
+	drain(s);
+	return 0;
+}
+
+/* The pair brings no RFB any more, only the call's end. */
 static void read_pair(struct web_session *s)
 {
-	uint8_t buf[FRAME_MAX];
-	ssize_t n;
+	uint8_t buf[4096];
+	ssize_t n = read(s->fd, buf, sizeof(buf));
 
-	/* a few reads a turn: the browser's side gets its turn too */
-	for (int i = 0; i < 8 && may_read(s); i++) {
-		n = read(s->fd, buf, sizeof(buf));
-		if (n == 0) {
-			session_end(s, "the call ended", true);
-			return;
-		}
-		if (n < 0) {
-			if (errno != EAGAIN && errno != EINTR)
-				session_end(s, "the call's socket failed",
-					    true);
-			return;
-		}
-		from_call(s, buf, (size_t)n);
-		check_txq(s);
-	}
+	if (n == 0)
+		session_end(s, "the call ended", true);
+	else if (n < 0 && errno != EAGAIN && errno != EINTR)
+		session_end(s, "the call's socket failed", true);
+	else if (n > 0)
+		(void)from_call(buf, (size_t)n, s);
 }
 
 /* Filtered browser bytes to the call; false while the pair is full. */
@@ -380,6 +452,10 @@ static void pump_input(struct web_session *s)
 		}
 		mbuf_advance(s->inq, n);
 		s->out_len = (size_t)o;
+		if (s->filter.frame.pf_new) {   /* checked by the filter */
+			(void)web_desk_pixel_format(&s->desk, s->filter.frame.pf);
+			s->filter.frame.pf_new = false;
+		}
 		greet(s);
 	}
 	if (!mbuf_get_left(s->inq))
@@ -403,8 +479,7 @@ static void watch(struct web_session *s)
 
 	if (s->phase == P_ENDED || s->fd < 0)
 		return;
-	if (may_read(s))
-		flags |= FD_READ;
+	flags |= FD_READ;   /* the call's end */
 	if (s->out_pos < s->out_len)
 		flags |= FD_WRITE;
 	if (flags == s->watching)
@@ -483,6 +558,7 @@ int web_session_start(struct web *web, struct http_conn *conn,
 	str_ncpy(s->target, t->target, sizeof(s->target));
 	s->control = t->control;
 	web_rfb_init(&s->filter, t->control, t->lossless);
+	web_desk_init(&s->desk);
 	mem_deref(t);
 	tmr_init(&s->poll);
 	tmr_init(&s->ring);
@@ -491,7 +567,8 @@ int web_session_start(struct web *web, struct http_conn *conn,
 	str_ncpy(s->why, "not started", sizeof(s->why));
 
 	s->inq = mbuf_alloc(CHUNK);
-	err = s->inq ? 0 : ENOMEM;
+	s->pending = mbuf_alloc(CHUNK);
+	err = s->inq && s->pending ? 0 : ENOMEM;
 	if (!err)
 		err = websock_accept(&s->wc, web->ws, conn, msg, KEEPALIVE_S,
 				     on_ws_recv, on_ws_close, s);
@@ -517,6 +594,7 @@ int web_session_start(struct web *web, struct http_conn *conn,
 		session_end(s, "cannot place the call", true);
 		return err;
 	}
+	call_set_sink(s->call, from_call, s);
 	/* a desk may ring for ever: the page says "no answer" instead */
 	tmr_start(&s->ring, web->answer_timeout_s * 1000ULL, on_ring_timeout,
 		  s);
@@ -567,6 +645,7 @@ void web_call_ended(struct app *app, struct call *call, const char *why)
 
 	if (!s)
 		return;
+	call_set_sink(call, NULL, NULL);
 	s->call = NULL;
 	session_end(s, why, true);
 }

@@ -156,4 +156,19 @@ void sipua_call_set_arg(struct sipua_call *call, void *call_arg);
 void *sipua_call_arg(const struct sipua_call *call);
 const char *sipua_call_peer(const struct sipua_call *call);
 
+/* Whom a user of ours may call out to (the browser gateway's web_allow
+ * lines): `URI [view|control]` values read and compared exactly as the
+ * `allow` key is (sip:user@host, sip:*@domain; view by default), so one
+ * identity is one identity on both sides of sipvnc.  mem_deref frees. */
+struct sipua_targets;
+int  sipua_targets_alloc(struct sipua_targets **tp);
+/* 0, EINVAL (no URI [view|control]) or E2BIG (too many lines). */
+int  sipua_targets_add(struct sipua_targets *t, const char *value);
+/* true with the rights of the line that allows uri; false when none
+ * does or uri does not read cleanly. */
+bool sipua_targets_check(const struct sipua_targets *t, const char *uri,
+			 enum sipua_rights *rights);
+/* Is text a sip:/sips: URI of a user@host that a call may be placed to? */
+bool sipua_uri_dialable(const char *text);
+
 #endif

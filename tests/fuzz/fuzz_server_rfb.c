@@ -9,7 +9,10 @@
  * the client should then go (its gone handler stops the loop).
  * The bytes are those the bridge lets through: rfb_filter.c stops a
  * stream at the first message libvncserver must not see (this harness
- * found bits per pixel 0 killing the process with SIGFPE).
+ * found bits per pixel 0 killing the process with SIGFPE).  Its framer
+ * (rfb_frame.c) is the browser gateway's too: each input also goes through
+ * web_rfb's filter with view and with control rights, and through
+ * web_desk's as if the desktop had sent it to a view-only page.
  * The server folder's harness links capture/, msrp/ and sip/ too.
  */
 #include <stdint.h>
@@ -21,6 +24,8 @@
 
 #include "server/desktop.h"
 #include "server/rfb_filter.h"
+#include "server/web_desk.h"
+#include "server/web_rfb.h"
 #include "tests/unit/capture_xvfb.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -64,6 +69,47 @@ static void on_readable(int flags, void *arg)
 		fd_close(fd);
 }
 
+/* The gateway's two framers over the same bytes: no crash, no read or
+ * write out of bounds (ASan), output within its stated room. */
+static void gateway_framers(const uint8_t *data, size_t size)
+{
+	static const uint8_t hello[] = "RFB 003.008\n\x01\x01";
+	static uint8_t out[4096 + 4], copy[4096];
+	struct web_rfb wr;
+	struct web_desk wd;
+	const char *why;
+	unsigned rights;
+	size_t i, n;
+
+	for (rights = 0; rights < 4; rights++) {
+		web_rfb_init(&wr, rights & 1, rights & 2);
+		if (web_rfb_filter(&wr, hello, sizeof(hello) - 1, out, &why) < 0)
+			abort();
+		for (i = 0; i < size; i += n) {
+			long k;
+
+			n = size - i < 4096 ? size - i : 4096;
+			k = web_rfb_filter(&wr, data + i, n, out, &why);
+			if (k < 0)
+				break;
+			if ((size_t)k > n + 4)
+				abort();
+		}
+	}
+	web_desk_init(&wd);
+	for (i = 0; i < size; i += n) {
+		long k;
+
+		n = size - i < sizeof(copy) ? size - i : sizeof(copy);
+		memcpy(copy, data + i, n);
+		k = web_desk_filter(&wd, copy, n, &why);
+		if (k < 0)
+			break;
+		if ((size_t)k > n)
+			abort();
+	}
+}
+
 static void on_deadline(void *arg)
 {
 	(void)arg;
@@ -81,6 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool gone = false;
 	int fd = -1;
 
+	gateway_framers(data, size);
 	if (desktop_attach(&dc, dt, true, on_gone, &gone, &fd))
 		abort();
 	(void)fd_listen(fd, FD_READ, on_readable, &fd);

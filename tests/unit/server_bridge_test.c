@@ -3,9 +3,11 @@
  * its side back and, after stall_timeout without progress, ends (closedh
  * with ETIMEDOUT); with no timeout it waits.  The MSRP session here is
  * never bound, so it never takes anything, as a viewer that stopped
- * reading.
+ * reading.  And the sink: what MSRP brings goes to it instead of the
+ * socket, its error ends the bridge, and without it the socket has it.
  */
 #include <errno.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <re.h>
@@ -57,6 +59,50 @@ static void run_case(struct msrp_sock *sock, unsigned stall_ms,
 	close(sv[1]);
 }
 
+struct sunk {
+	char buf[32];
+	size_t len;
+	int err;                 /* what the sink answers */
+};
+
+static int sink_h(const uint8_t *data, size_t len, void *arg)
+{
+	struct sunk *k = arg;
+
+	if (k->err)
+		return k->err;
+	memcpy(k->buf + k->len, data, len);
+	k->len += len;
+	return 0;
+}
+
+static void test_sink(void)
+{
+	struct bridge *br = NULL;
+	struct watch w = {0};
+	struct sunk k = {{0}, 0, 0};
+	char got[16];
+	int sv[2];
+
+	CHECK_EQ_INT(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv),
+		     0);
+	CHECK_EQ_INT(bridge_alloc(&br, sv[0], closed_h, &w), 0);
+	bridge_set_sink(br, sink_h, &k);
+	bridge_from_msrp(br, (const uint8_t *)"frame", 5);
+	CHECK(k.len == 5 && !memcmp(k.buf, "frame", 5));
+	CHECK(read(sv[1], got, sizeof(got)) < 0);   /* nothing to the socket */
+	bridge_set_sink(br, NULL, NULL);
+	bridge_from_msrp(br, (const uint8_t *)"pair", 4);
+	CHECK(read(sv[1], got, sizeof(got)) == 4 && !memcmp(got, "pair", 4));
+	bridge_set_sink(br, sink_h, &k);
+	k.err = EPIPE;
+	bridge_from_msrp(br, (const uint8_t *)"gone", 4);
+	CHECK(w.closed);
+	CHECK_EQ_INT(w.err, EPIPE);
+	mem_deref(br);
+	close(sv[1]);
+}
+
 int main(void)
 {
 	struct msrp_sock *sock = NULL;
@@ -76,6 +122,8 @@ int main(void)
 	w = (struct watch){0};
 	run_case(sock, 0, &w);
 	CHECK(!w.closed);
+
+	test_sink();
 
 	mem_deref(sock);
 	libre_close();

@@ -1,7 +1,8 @@
 /*
- * web_rfb_test - the gateway's filter over the browser's RFB: framing of
- * every message kind, view rights dropping input whatever its split, the
- * lossless rewrite, and clean failure on what cannot be framed.
+ * web_rfb_test - the gateway's filter over the browser's RFB: our
+ * greeting's steps, then a whole stream through the shared framer with
+ * each right (every message kind, any split; each kind on its own is in
+ * server_rfbframe_test), and clean failure on what cannot be framed.
  */
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +37,8 @@ static long run(struct web_rfb *wr, const uint8_t *in, size_t len,
 static size_t stream(uint8_t *buf)
 {
 	static const uint8_t msgs[] = {
+		0, 0, 0, 0, 32, 24, 0, 1, 0, 255, 0, 255, 0, 255, /* format */
+		16, 8, 0, 0, 0, 0,
 		3, 1, 0, 0, 0, 0, 1, 0x40, 0, 0xf0,          /* update req */
 		4, 1, 0, 0, 0, 0, 0, 0x61,                    /* key 'a' */
 		5, 1, 0, 10, 0, 20,                           /* pointer */
@@ -45,7 +48,6 @@ static size_t stream(uint8_t *buf)
 		250, 0, 1, 2,                                 /* xvp */
 		248, 0, 0, 0, 0, 0, 0, 0, 2, 9, 9,            /* fence */
 		251, 0, 1, 0, 1, 0, 1, 0,                     /* desktop size */
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 		255, 0, 0, 1, 0, 0, 0, 0x61, 0, 0, 0, 30,     /* qemu key */
 		3, 0, 0, 0, 0, 0, 0, 1, 0, 1,
@@ -81,10 +83,12 @@ int main(void)
 	for (step = 1; step < 20; step++) {
 		web_rfb_init(&wr, false, false);
 		n = run(&wr, in, len, step, out, &why);
-		CHECK(n == 1 + 10 + 12 + 11 + 20 + 10);
-		CHECK(out[0] == 1 && out[1] == 3 && out[11] == 2 &&
-		      out[23] == 248 && out[34] == 0 && out[54] == 3);
-		CHECK(wr.dropped == 7);
+		CHECK(n == 1 + 20 + 10 + 12 + 11 + 10);
+		CHECK(out[0] == 1 && out[1] == 0 && out[21] == 3 &&
+		      out[31] == 2 && out[43] == 248 && out[54] == 3);
+		CHECK(wr.frame.dropped == 7);
+		/* the desktop framer learns the format */
+		CHECK(wr.frame.pf_new && wr.frame.pf[0] == 32 && wr.frame.pf[1] == 24);
 	}
 
 	/* lossless: the JPEG quality level becomes an ignored encoding */
@@ -92,7 +96,7 @@ int main(void)
 	n = run(&wr, in, len, 3, out, &why);
 	CHECK(n == n0);
 	{
-		size_t at = 1 + 10 + 8 + 6 + 11 + 12;   /* SetEncodings */
+		size_t at = 1 + 20 + 10 + 8 + 6 + 11 + 12;   /* SetEncodings */
 
 		CHECK(full[at] == 2 && full[at + 4] == 0xff && out[at + 4] == 0x53);
 		CHECK(!memcmp(out + at + 8, full + at + 8, 4));   /* tight kept */

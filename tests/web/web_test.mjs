@@ -235,7 +235,8 @@ try {
     if (env.USERS_URL) {
         const keysBefore = count(env.KEYS_A, 'key |button ');
         const pv = await newPage({ username: 'bob', password: env.BOB_PASS });
-        await pv.goto(`${env.USERS_URL}/?call=${encodeURIComponent(A)}`);
+        // lossless: tight's fill, palette and zlib rectangles, all framed
+        await pv.goto(`${env.USERS_URL}/?lossless=1&call=${encodeURIComponent(A)}`);
         check('bob (view) logs in and sees desktop A',
               await until(20, async () => await phase(pv) === 'connected'));
         await pv.evaluate(() => { window.sipvnc.rfb.viewOnly = false; });   // a page that lies
@@ -252,6 +253,33 @@ try {
         check('view rights: keys and clicks do not reach X',
               count(env.KEYS_A, 'key |button ') === keysBefore);
         check('bob\'s session is still up', await phase(pv) === 'connected');
+
+        // the desktop's clipboard: to alice (control) next to bob, never
+        // to bob (view), whose stream the gateway frames to hold it back
+        let dv = Infinity;
+        await until(10, async () => (dv = await canvasDiff(pv, expA, 0)) === 0);
+        check(`bob's framed stream draws desktop A exactly (lossless; ${dv} differ)`, dv === 0);
+        await pv.evaluate(() => {
+            window.clipSeen = [];
+            window.sipvnc.rfb.addEventListener('clipboard', (e) => window.clipSeen.push(e.detail.text));
+        });
+        const pc = await newPage({ username: 'alice', password: env.ALICE_PASS });
+        await pc.goto(`${env.USERS_URL}/?call=${encodeURIComponent(A)}`);
+        check('alice (control) sees desktop A next to bob',
+              await until(20, async () => await phase(pc) === 'connected'));
+        const secret = `desk-secret-${Date.now()}`;
+        const own = spawn(env.XCLIP, ['set', secret, '--serve', '15'],
+                          { env: { ...env, DISPLAY: env.DISPLAY_A }, stdio: 'ignore' });
+        const cliptext = (pg) => pg.evaluate(() => document.getElementById('cliptext').value);
+        check('control rights: the desktop\'s clipboard reaches the page',
+              await until(10, async () => await cliptext(pc) === secret));
+        await sleep(1000);
+        const seen = await pv.evaluate(() => window.clipSeen);
+        check(`view rights: the desktop's clipboard does not reach the page (${seen.length} seen)`,
+              seen.length === 0 && await cliptext(pv) !== secret);
+        check('bob\'s session is up after the clipboard', await phase(pv) === 'connected');
+        own.kill();
+        await pc.browserContext().close();
         await pv.browserContext().close();
 
         const pa = await newPage({ username: 'alice', password: env.ALICE_PASS });

@@ -1,0 +1,61 @@
+/*
+ * rfb_frame.h - the one framer of RFB client messages (RFC 6143 section
+ * 7.5 and the extensions noVNC and libvncclient use), after ClientInit.
+ *
+ * Two places read a viewer's messages before anyone else does: the
+ * desktop (rfb_filter.h: what may reach libvncserver, which trusts a
+ * client's pixel format) and the browser gateway (web_rfb.h: what a web
+ * user's rights let through to the call).  Both cut the stream here, so a
+ * message is framed, bounded and refused the same way in both.
+ *
+ * Without RFB_FRAME_CONTROL, keys, pointer, clipboard and requests that
+ * change the desktop itself (size, power, QEMU keys) are dropped, whatever
+ * was sent; only the encodings web_desk.h can frame are asked for, and
+ * the pixel format may not change once updates were asked for, so that
+ * the desktop's answer stays framable too.  Nothing but a message's fixed
+ * part is kept: a 16 MiB paste costs no memory.  A message that cannot
+ * be framed (unknown type, over a bound, a pixel format nobody serves)
+ * ends the stream: there is no way to resynchronise.
+ */
+#ifndef SIPVNC_RFB_FRAME_H
+#define SIPVNC_RFB_FRAME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Clipboard text longer than this is refused (libvncserver's own limit is
+ * about as large; ours, CAPTURE_CLIPBOARD_MAX, is 1 MiB). */
+#define RFB_FRAME_CUT_MAX (16u * 1024 * 1024)
+
+enum rfb_frame_flags {
+	RFB_FRAME_CONTROL = 1,    /* the viewer's input and clipboard pass */
+	RFB_FRAME_LOSSLESS = 2,   /* hide tight's JPEG quality levels */
+};
+
+struct rfb_frame {
+	unsigned flags;
+	int state;
+	uint8_t type;          /* message being passed or dropped */
+	bool dropping;
+	uint8_t hdr[20];       /* its fixed part */
+	size_t have, want;     /* of hdr */
+	uint64_t left;         /* bytes of its variable part still to come */
+	uint8_t enc[4];        /* SetEncodings: a partial encoding */
+	size_t enc_have;
+	unsigned long dropped; /* messages dropped, for the log and tests */
+	bool asked;            /* an update was asked for */
+	bool pf_new;           /* a pixel format passed since last taken */
+	uint8_t pf[16];        /* the last pixel format that passed */
+};
+
+void rfb_frame_init(struct rfb_frame *f, unsigned flags);
+/* Frame len bytes into out: room for len + 4 bytes, as an encoding split
+ * over two calls is written whole; out NULL only checks (then flags must
+ * be RFB_FRAME_CONTROL: nothing is dropped or rewritten).  Returns the
+ * bytes written (len when only checking), or -1 when the stream breaks
+ * the protocol (why says how). */
+long rfb_frame_feed(struct rfb_frame *f, const uint8_t *in, size_t len,
+		    uint8_t *out, const char **why);
+
+#endif

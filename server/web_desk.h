@@ -1,0 +1,53 @@
+/*
+ * web_desk.h - the desktop's RFB stream on its way to a browser with view
+ * rights, cut at message boundaries so that the desktop's clipboard
+ * (ServerCutText, plain or Extended Clipboard) never reaches the page:
+ * keys, pointer and clipboard pass only with control rights, both ways.
+ *
+ * The far desktop gives the clipboard to the gateway's SIP identity, which
+ * may be the same for a web user with control rights and one without, so
+ * the gateway has to hold it back itself.  Framing a server's stream means
+ * knowing the length of every rectangle: the gateway lets only the
+ * encodings named by web_desk_encoding_ok() through the browser's
+ * SetEncodings (the others become an encoding nobody defines), and a
+ * desktop that sends anything else ends the session.  Nothing is kept but
+ * a few header bytes and counters: a 1 MiB clipboard costs no memory.
+ */
+#ifndef SIPVNC_WEB_DESK_H
+#define SIPVNC_WEB_DESK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct web_desk {
+	int step;              /* what the bytes in hdr are */
+	uint8_t hdr[24];       /* the fixed part being read */
+	size_t have, want;
+	uint64_t skip;         /* bytes to pass (or drop) before `then` */
+	int then;
+	bool dropping;         /* the message is the desktop's clipboard */
+	uint8_t bpp;           /* bytes per pixel */
+	uint8_t tpixel;        /* tight's pixel: 3 for 24-bit true colour */
+	uint16_t rects;        /* rectangles of the update still to come */
+	uint16_t w, h;         /* the rectangle's size */
+	uint32_t data;         /* tight: the data's size before compression */
+	uint32_t clen;         /* tight: a compact length being read */
+	unsigned long dropped; /* clipboard messages held back, for tests */
+};
+
+/* The stream starts with the ServerInit (after the SecurityResult). */
+void web_desk_init(struct web_desk *d);
+/* The browser's SetPixelFormat, as it went to the desktop (16 bytes):
+ * RFC 6143 7.5.1 has the client send it with no update outstanding.
+ * -1 for one without whole bytes a pixel, which nothing could frame. */
+int web_desk_pixel_format(struct web_desk *d, const uint8_t *pf);
+/* May the browser ask for this encoding (SetEncodings) of a view-only
+ * session?  Exactly those whose rectangles web_desk_filter() can frame. */
+bool web_desk_encoding_ok(int32_t enc);
+/* Filter len bytes of the desktop's stream in place.  Returns the bytes
+ * left in p, or -1 when the stream cannot be framed (why says why). */
+long web_desk_filter(struct web_desk *d, uint8_t *p, size_t len,
+		     const char **why);
+
+#endif

@@ -1,0 +1,223 @@
+/*
+ * server_rfbframe_test - the one RFB client-message framer (rfb_frame.h)
+ * that both the desktop (rfb_filter) and the browser gateway (web_rfb)
+ * use: a table of messages, each with what comes out with control
+ * rights, with view rights, and checked only (the desktop's way), fed in
+ * every split.  Refusals are refused the same way in all three.
+ */
+#include <stdint.h>
+
+#include "server/rfb_frame.h"
+#include "tests/unit/check.h"
+
+enum { MAX = 64 };
+#define REFUSED (-1)
+
+struct row {
+	const char *what;
+	uint8_t in[MAX];
+	int len;
+	int control;          /* bytes out with control: len, or REFUSED */
+	int view;             /* with view rights: bytes out, or REFUSED */
+	uint8_t view_out[MAX];   /* what view gives, when not all or none */
+};
+
+/* 32 bpp, depth 24, true colour, 8 bits a channel */
+#define PF32 32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0, 0, 0, 0
+#define IGN 0x53, 0x56, 0x4e, 0x43   /* the ignored encoding */
+
+static const struct row rows[] = {
+	{"SetPixelFormat", {0, 0, 0, 0, PF32}, 20, 20, 20, {0}},
+	{"SetPixelFormat 0 bpp", {0, 0, 0, 0, 0, 24}, 20, REFUSED, REFUSED,
+	 {0}},
+	{"SetPixelFormat 24 bpp", {0, 0, 0, 0, 24, 24}, 20, REFUSED,
+	 REFUSED, {0}},
+	{"SetPixelFormat depth 0", {0, 0, 0, 0, 32, 0}, 20, REFUSED,
+	 REFUSED, {0}},
+	{"SetPixelFormat red shift 40", {0, 0, 0, 0, 32, 24, 0, 1, 0, 255, 0,
+	 255, 0, 255, 40}, 20, REFUSED, REFUSED, {0}},
+	{"SetEncodings tight, ZRLE, raw", {2, 0, 0, 3, 0, 0, 0, 7, 0, 0, 0,
+	 16, 0, 0, 0, 0}, 16, 16, 16, {0}},
+	{"SetEncodings hextile, RRE, Extended Clipboard, VMware cursor",
+	 {2, 0, 0, 4, 0, 0, 0, 5, 0, 0, 0, 2, 0xc0, 0xa1, 0xe5, 0xce, 0x57,
+	  0x4d, 0x56, 0x64}, 20, 20, 20,
+	 {2, 0, 0, 4, IGN, IGN, IGN, IGN}},
+	{"SetEncodings quality 6, cursor, LastRect", {2, 0, 0, 3, 0xff, 0xff,
+	 0xff, 0xe6, 0xff, 0xff, 0xff, 0x11, 0xff, 0xff, 0xff, 0x20}, 16,
+	 16, 16, {0}},
+	{"SetEncodings empty", {2, 0, 0, 0}, 4, 4, 4, {0}},
+	{"FramebufferUpdateRequest", {3, 1, 0, 0, 0, 0, 1, 64, 0, 240}, 10,
+	 10, 10, {0}},
+	{"KeyEvent", {4, 1, 0, 0, 0, 0, 0, 0x61}, 8, 8, 0, {0}},
+	{"PointerEvent", {5, 1, 0, 10, 0, 20}, 6, 6, 0, {0}},
+	{"ClientCutText", {6, 0, 0, 0, 0, 0, 0, 2, 'h', 'i'}, 10, 10, 0,
+	 {0}},
+	{"ClientCutText extended", {6, 0, 0, 0, 0xff, 0xff, 0xff, 0xfc, 1, 2,
+	 3, 4}, 12, 12, 0, {0}},
+	{"ClientCutText over 16 MiB", {6, 0, 0, 0, 1, 0, 0, 1}, 8, REFUSED,
+	 REFUSED, {0}},
+	{"ClientCutText extended over 16 MiB", {6, 0, 0, 0, 0x80, 0, 0, 0},
+	 8, REFUSED, REFUSED, {0}},
+	{"EnableContinuousUpdates", {150, 1, 0, 0, 0, 0, 1, 64, 0, 240}, 10,
+	 10, 10, {0}},
+	{"ClientFence", {248, 0, 0, 0, 0, 0, 0, 0, 2, 9, 9}, 11, 11, 11,
+	 {0}},
+	{"ClientFence over 64", {248, 0, 0, 0, 0, 0, 0, 0, 65}, 9, REFUSED,
+	 REFUSED, {0}},
+	{"xvp", {250, 0, 1, 2}, 4, 4, 0, {0}},
+	{"SetDesktopSize", {251, 0, 1, 64, 0, 240, 1, 0, 0, 0, 0, 1, 0, 0, 0,
+	 0, 1, 64, 0, 240, 0, 0, 0, 0}, 24, 24, 0, {0}},
+	{"QEMU extended key", {255, 0, 0, 1, 0, 0, 0, 0x61, 0, 0, 0, 30}, 12,
+	 12, 0, {0}},
+	{"QEMU other", {255, 1, 0, 0}, 4, REFUSED, REFUSED, {0}},
+	{"unknown type 7", {7}, 1, REFUSED, REFUSED, {0}},
+	{"unknown type 1", {1, 0, 0, 0}, 4, REFUSED, REFUSED, {0}},
+};
+
+/* The row through a fresh framer in pieces of step bytes. */
+static long run(const struct row *r, unsigned flags, bool check_only,
+		size_t step, uint8_t *out, unsigned long *dropped)
+{
+	struct rfb_frame f;
+	const char *why = NULL;
+	size_t i, o = 0;
+
+	rfb_frame_init(&f, flags);
+	for (i = 0; i < (size_t)r->len; i += step) {
+		size_t n = (size_t)r->len - i < step ? (size_t)r->len - i : step;
+		long k = rfb_frame_feed(&f, r->in + i, n,
+					check_only ? NULL : out + o, &why);
+
+		if (k < 0)
+			return why ? REFUSED : -2;
+		o += (size_t)k;
+	}
+	*dropped = f.dropped;
+	return (long)o;
+}
+
+static void test_rows(void)
+{
+	size_t k, step;
+
+	for (k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		const struct row *r = &rows[k];
+		const uint8_t *want = r->view_out[0] ? r->view_out : r->in;
+
+		for (step = 1; step <= (size_t)r->len; step++) {
+			uint8_t out[MAX + 4];
+			unsigned long dropped = 0;
+			long n;
+
+			n = run(r, RFB_FRAME_CONTROL, false, step, out,
+				&dropped);
+			if (n != r->control)
+				fprintf(stderr, "%s (control, step %zu)\n",
+					r->what, step);
+			CHECK_EQ_INT(n, r->control);
+			if (n > 0)
+				CHECK(!memcmp(out, r->in, (size_t)n));
+			n = run(r, RFB_FRAME_CONTROL, true, step, out,
+				&dropped);
+			CHECK_EQ_INT(n, r->control);
+			n = run(r, 0, false, step, out, &dropped);
+			if (n != r->view)
+				fprintf(stderr, "%s (view, step %zu)\n",
+					r->what, step);
+			CHECK_EQ_INT(n, r->view);
+			if (n > 0)
+				CHECK(!memcmp(out, want, (size_t)n));
+			if (!n)
+				CHECK_EQ_INT(dropped, 1);
+		}
+	}
+}
+
+/* What the desktop framer (web_desk) must learn, and when it may. */
+static void test_pixel_format(void)
+{
+	static const uint8_t pf_then_ask[] = {0, 0, 0, 0, PF32,
+					      3, 0, 0, 0, 0, 0, 0, 1, 0, 1};
+	static const uint8_t ask_then_pf[] = {3, 0, 0, 0, 0, 0, 0, 1, 0, 1,
+					      0, 0, 0, 0, PF32};
+	static const uint8_t cu_then_pf[] = {150, 1, 0, 0, 0, 0, 0, 1, 0, 1,
+					     0, 0, 0, 0, PF32};
+	struct rfb_frame f;
+	uint8_t out[64];
+	const char *why = NULL;
+
+	rfb_frame_init(&f, 0);
+	CHECK_EQ_INT(rfb_frame_feed(&f, pf_then_ask, sizeof(pf_then_ask), out,
+				    &why), sizeof(pf_then_ask));
+	CHECK(f.pf_new && f.pf[0] == 32 && f.pf[1] == 24 && f.pf[3] == 1);
+	/* view: once updates flow the format may not change */
+	rfb_frame_init(&f, 0);
+	CHECK(rfb_frame_feed(&f, ask_then_pf, sizeof(ask_then_pf), out,
+			     &why) < 0);
+	rfb_frame_init(&f, 0);
+	CHECK(rfb_frame_feed(&f, cu_then_pf, sizeof(cu_then_pf), out,
+			     &why) < 0);
+	/* control: the desktop's stream is not framed, RFC 6143 is the
+	 * viewer's business */
+	rfb_frame_init(&f, RFB_FRAME_CONTROL);
+	CHECK_EQ_INT(rfb_frame_feed(&f, ask_then_pf, sizeof(ask_then_pf), out,
+				    &why), sizeof(ask_then_pf));
+}
+
+/* Lossless: tight's quality levels hidden, with either right. */
+static void test_lossless(void)
+{
+	static const uint8_t enc[] = {2, 0, 0, 2, 0xff, 0xff, 0xff, 0xe6,
+				      0, 0, 0, 7};
+	unsigned flags[] = {RFB_FRAME_LOSSLESS,
+			    RFB_FRAME_LOSSLESS | RFB_FRAME_CONTROL};
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		struct rfb_frame f;
+		uint8_t out[16];
+		const char *why = NULL;
+
+		rfb_frame_init(&f, flags[k]);
+		CHECK_EQ_INT(rfb_frame_feed(&f, enc, sizeof(enc), out, &why),
+			     12);
+		CHECK(out[4] == 0x53 && out[11] == 7);
+	}
+}
+
+/* Random bytes: refused, or passed with at most 4 bytes more than came
+ * in (an encoding completed from the call before). */
+static void test_random(void)
+{
+	unsigned seed = 777, round, i;
+
+	for (round = 0; round < 20000; round++) {
+		struct rfb_frame f;
+		uint8_t rnd[64], out[64 + 4];
+		size_t rl = 1 + (seed = seed * 1103515245u + 12345u) % 64;
+		const char *why = NULL;
+
+		for (i = 0; i < rl; i++) {
+			seed = seed * 1103515245u + 12345u;
+			rnd[i] = (uint8_t)(seed >> 16);
+		}
+		rfb_frame_init(&f, round & 3);
+		for (i = 0; i < 4; i++) {
+			long n = rfb_frame_feed(&f, rnd, rl, out, &why);
+
+			if (n < 0)
+				break;
+			if ((size_t)n > rl + 4)
+				CHECK((size_t)n <= rl + 4);
+		}
+	}
+}
+
+int main(void)
+{
+	test_rows();
+	test_pixel_format();
+	test_lossless();
+	test_random();
+	CHECK_DONE("server_rfbframe");
+}

@@ -1,0 +1,240 @@
+/*
+ * web_desk_test - the desktop's stream toward a view-only browser: every
+ * rectangle kind the gateway lets through is framed whatever the split,
+ * the clipboard (plain and Extended) is dropped and nothing else, and
+ * what cannot be framed ends the session instead of passing.
+ */
+#include <stdint.h>
+
+#include "server/web_desk.h"
+#include "tests/unit/check.h"
+
+/* A stream to build: bytes, and which of them the browser may see. */
+struct build {
+	uint8_t in[2048], want[2048];
+	size_t len, want_len;
+	bool drop;
+};
+
+static void put(struct build *b, const uint8_t *p, size_t n)
+{
+	memcpy(b->in + b->len, p, n);
+	b->len += n;
+	if (!b->drop) {
+		memcpy(b->want + b->want_len, p, n);
+		b->want_len += n;
+	}
+}
+
+#define PUT(b, ...) do { static const uint8_t m_[] = {__VA_ARGS__}; \
+	put((b), m_, sizeof(m_)); } while (0)
+
+static void put_fill(struct build *b, size_t n, uint8_t v)
+{
+	uint8_t x[512];
+
+	memset(x, v, n);
+	put(b, x, n);
+}
+
+/* A rectangle's header: w x h at 0,0 in encoding enc. */
+static void rect(struct build *b, uint16_t w, uint16_t h, int32_t enc)
+{
+	uint8_t r[12] = {0, 0, 0, 0, (uint8_t)(w >> 8), (uint8_t)w,
+			 (uint8_t)(h >> 8), (uint8_t)h,
+			 (uint8_t)((uint32_t)enc >> 24),
+			 (uint8_t)((uint32_t)enc >> 16),
+			 (uint8_t)((uint32_t)enc >> 8), (uint8_t)enc};
+
+	put(b, r, sizeof(r));
+}
+
+static void stream(struct build *b)
+{
+	memset(b, 0, sizeof(*b));
+	/* ServerInit: 320x240, 32 bpp depth 24 true colour, "desk" */
+	PUT(b, 1, 64, 0, 240, 32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0,
+	    0, 0, 0, 0, 0, 0, 4, 'd', 'e', 's', 'k');
+	/* an update of every kind, ended by LastRect */
+	PUT(b, 0, 0, 0xff, 0xff);
+	rect(b, 2, 2, 0);                  /* raw: 2 x 2 x 4 */
+	put_fill(b, 16, 3);               /* a 3 would be a cut text */
+	rect(b, 5, 5, 1);                  /* copyrect */
+	PUT(b, 0, 1, 0, 2);
+	rect(b, 64, 64, 16);               /* ZRLE: length 5 */
+	PUT(b, 0, 0, 0, 5, 3, 3, 3, 3, 3);
+	rect(b, 64, 64, 6);                /* zlib: length 0 */
+	PUT(b, 0, 0, 0, 0);
+	rect(b, 64, 64, 7);                /* tight fill: TPIXEL of 3 */
+	PUT(b, 0x80, 1, 2, 3);
+	rect(b, 64, 64, 7);                /* tight JPEG: 200 = c8 01 */
+	PUT(b, 0x90, 0xc8, 0x01);
+	put_fill(b, 200, 3);
+	rect(b, 10, 2, 7);                 /* palette, 2 colours: 4 raw */
+	PUT(b, 0x40, 1, 1, 1, 2, 3, 4, 5, 6, 0xa, 0xb, 0xc, 0xd);
+	rect(b, 4, 4, 7);                  /* copy filter implied: 48, zlib 3 */
+	PUT(b, 0x00, 3, 7, 7, 7);
+	rect(b, 20, 20, 7);                /* palette of 3: 400, zlib 2 */
+	PUT(b, 0x50, 1, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 2, 9, 9);
+	rect(b, 4, 1, 7);                  /* gradient: 12 bytes, zlib 1 */
+	PUT(b, 0x60, 2, 1, 3);
+	rect(b, 64, 64, -260);             /* tightPNG: PNG, length 3 */
+	PUT(b, 0xa0, 3, 1, 2, 3);
+	rect(b, 2, 2, -239);               /* rich cursor: 16 + 2 */
+	put_fill(b, 18, 3);
+	rect(b, 9, 1, -240);               /* X cursor: 6 + 2 x 2 */
+	put_fill(b, 10, 3);
+	rect(b, 320, 240, -308);           /* extended desktop size */
+	PUT(b, 1, 0, 0, 0);
+	put_fill(b, 16, 3);
+	rect(b, 0, 0, -307);               /* desktop name */
+	PUT(b, 0, 0, 0, 3, 'a', 'b', 'c');
+	rect(b, 320, 240, -223);           /* desktop size */
+	rect(b, 0, 0, -224);               /* LastRect */
+	/* the clipboard: gone */
+	b->drop = true;
+	PUT(b, 3, 0, 0, 0, 0, 0, 0, 6, 's', 'e', 'c', 'r', 'e', 't');
+	b->drop = false;
+	PUT(b, 2);                         /* bell */
+	b->drop = true;                    /* extended: provide, 4 bytes */
+	PUT(b, 3, 0, 0, 0, 0xff, 0xff, 0xff, 0xf8, 0x08, 0, 0, 1, 0, 0, 0, 0);
+	b->drop = false;
+	PUT(b, 248, 0, 0, 0, 0, 0, 0, 3, 2, 0xaa, 0xbb);   /* fence */
+	PUT(b, 1, 0, 0, 0, 0, 1, 0, 1, 0, 2, 0, 3);       /* colour map */
+	PUT(b, 250, 0, 1, 1);                              /* xvp */
+	PUT(b, 150);                                       /* end of CU */
+	PUT(b, 0, 0, 0, 1);                /* a counted update: one raw */
+	rect(b, 1, 1, 0);
+	PUT(b, 3, 3, 3, 3);
+	PUT(b, 0, 0, 0, 0);                /* an empty update */
+	b->drop = true;                    /* a cut text last, split */
+	PUT(b, 3, 0, 0, 0, 0, 0, 0, 2, 'x', 'y');
+	b->drop = false;
+}
+
+/* The filter over the whole stream in pieces of step bytes. */
+static long run(struct web_desk *d, uint8_t *p, size_t len, size_t step,
+		uint8_t *out, const char **why)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len; i += step) {
+		size_t n = len - i < step ? len - i : step;
+		long k;
+
+		memcpy(out + o, p + i, n);   /* in place, as the session does */
+		k = web_desk_filter(d, out + o, n, why);
+		if (k < 0)
+			return -1;
+		o += (size_t)k;
+	}
+	return (long)o;
+}
+
+/* A stream that must be refused after the ServerInit. */
+static bool refused(const uint8_t *tail, size_t n)
+{
+	struct build b;
+	struct web_desk d;
+	uint8_t out[2048];
+	const char *why = NULL;
+
+	stream(&b);
+	memcpy(b.in + 28, tail, n);   /* after the ServerInit */
+	web_desk_init(&d);
+	return run(&d, b.in, 28 + n, 28 + n, out, &why) < 0 && why;
+}
+
+int main(void)
+{
+	struct build b;
+	struct web_desk d;
+	uint8_t out[2048];
+	const char *why = NULL;
+	size_t step;
+	long n;
+
+	stream(&b);
+	for (step = 1; step <= 64; step++) {
+		web_desk_init(&d);
+		n = run(&d, b.in, b.len, step, out, &why);
+		CHECK_EQ_INT(n, b.want_len);
+		CHECK(n > 0 && !memcmp(out, b.want, b.want_len));
+		CHECK_EQ_INT(d.dropped, 3);
+	}
+
+	/* the browser's own pixel format: 16 bits, tight's pixel 2 bytes */
+	{
+		static const uint8_t pf16[16] = {16, 16, 0, 1, 0, 31, 0, 63,
+						 0, 31, 11, 5, 0};
+		static const uint8_t upd[] = {
+			0, 0, 0, 2,
+			0, 0, 0, 0, 0, 2, 0, 1, 0, 0, 0, 0,  /* raw 2x1: 4 */
+			3, 3, 3, 3,
+			0, 0, 0, 0, 0, 9, 0, 9, 0, 0, 0, 7,  /* tight fill */
+			0x80, 3, 3,
+			2,
+		};
+		uint8_t p[sizeof(upd)];
+
+		web_desk_init(&d);
+		n = run(&d, b.in, 28, 28, out, &why);
+		CHECK_EQ_INT(n, 28);
+		CHECK(web_desk_pixel_format(&d, pf16) == 0);
+		memcpy(p, upd, sizeof(p));
+		CHECK_EQ_INT(web_desk_filter(&d, p, sizeof(p), &why),
+			     sizeof(upd));
+		CHECK(web_desk_pixel_format(&d, (const uint8_t *)"\x18\x18")
+		      < 0);
+	}
+
+	/* what cannot be framed is refused, never passed */
+	CHECK(refused((const uint8_t *)"\x07", 1));          /* unknown type */
+	CHECK(refused((const uint8_t *)"\x00\x00\x00\x01"    /* hextile */
+		      "\0\0\0\0\0\1\0\1\0\0\0\5", 16));
+	CHECK(refused((const uint8_t *)"\x00\x00\x00\x01"    /* tight 0xb0 */
+		      "\0\0\0\0\0\1\0\1\0\0\0\7\xb0", 17));
+	CHECK(refused((const uint8_t *)"\x00\x00\x00\x01"    /* filter 3 */
+		      "\0\0\0\0\0\1\0\1\0\0\0\7\x40\x03", 18));
+	{
+		uint8_t init[28];
+
+		memcpy(init, b.in, 28);
+		init[4] = 24;   /* 24 bits a pixel: no such RFB format */
+		web_desk_init(&d);
+		CHECK(web_desk_filter(&d, init, 28, &why) < 0);
+	}
+
+	/* the encodings a view-only browser may ask for */
+	CHECK(web_desk_encoding_ok(7) && web_desk_encoding_ok(16) &&
+	      web_desk_encoding_ok(-28) && web_desk_encoding_ok(-250));
+	CHECK(!web_desk_encoding_ok(5) && !web_desk_encoding_ok(2) &&
+	      !web_desk_encoding_ok((int32_t)0xc0a1e5ce) &&
+	      !web_desk_encoding_ok(0x574d5664));
+
+	/* random bytes after the ServerInit: refused or passed, never more
+	 * than came in */
+	{
+		unsigned seed = 4242, round, i;
+
+		for (round = 0; round < 20000; round++) {
+			uint8_t rnd[96];
+			size_t rl = 1 + (seed = seed * 1103515245u + 12345u) % 96;
+
+			for (i = 0; i < rl; i++) {
+				seed = seed * 1103515245u + 12345u;
+				rnd[i] = (uint8_t)(seed >> 16);
+			}
+			web_desk_init(&d);
+			(void)run(&d, b.in, 28, 28, out, &why);
+			for (i = 0; i < 3; i++) {
+				n = web_desk_filter(&d, rnd, rl, &why);
+				if (n < 0)
+					break;
+				if ((size_t)n > rl)
+					CHECK((size_t)n <= rl);
+			}
+		}
+	}
+	CHECK_DONE("web_desk_test");
+}
