@@ -74,7 +74,7 @@ bad_pid=$!
 PIDS+=($bad_pid)
 check "a bad dns_server line stops sipvnc" \
 	wait_until 10 eval '! kill -0 '"$bad_pid"' 2>/dev/null'
-check "and says which" grep -q "bad dns_server '127.0.0.1:notaport'" "$T/bad.log"
+check "and says which, with file and line" grep -q "bad.conf:3: dns_server wants ADDRESS or ADDRESS:PORT, not '127.0.0.1:notaport'" "$T/bad.log"
 
 [ "$failed" = 0 ] || { echo "--- sipvnc log"; tail -n 30 "$T/dns.log";
 	echo "--- dnsmasq"; tail -n 20 "$T/dnsmasq.log"; echo "--- bindings"; bindings; }
