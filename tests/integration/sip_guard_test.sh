@@ -5,8 +5,7 @@
 # address flooding the SIP TCP port gets its 8 connections and resets,
 # sipvnc spends no descriptor on the rest, and another address's request
 # is still answered; many addresses stop at the total, and a slot freed
-# is a slot taken again.  Also what libre does itself: a connection that
-# sent nothing is dropped after 32 s (timed only in tests/stress).
+# is a slot taken again.
 source "$(dirname "$0")/../lib.sh"
 NETNS_PREFIX=sv11-
 SKIP_NAME=sip_guard
