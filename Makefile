@@ -203,6 +203,7 @@ WEB_FILES  := $(wildcard server/web/*)
 INSTALLED  := $(BINDIR)/sipvnc $(MANDIR)/man1/sipvnc.1 \
               $(MANDIR)/man5/sipvnc.conf.5 $(DATADIR)/sipvnc.conf \
               $(DATADIR)/sipvnc-kiosk.service $(USERUNITDIR)/sipvnc.service \
+              $(DATADIR)/sipvnc-guard.nft \
               $(addprefix $(DATADIR)/web/,$(notdir $(WEB_FILES)))
 UNIT_SED   := sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g'
 
@@ -213,6 +214,7 @@ install: $(BUILD)/sipvnc $(MAN_OUT)
 	install -m 644 $(BUILD)/man/sipvnc.1 $(DESTDIR)$(MANDIR)/man1/sipvnc.1
 	install -m 644 $(BUILD)/man/sipvnc.conf.5 $(DESTDIR)$(MANDIR)/man5/sipvnc.conf.5
 	install -m 644 conf/sipvnc.conf $(DESTDIR)$(DATADIR)/sipvnc.conf
+	install -m 644 conf/sipvnc-guard.nft $(DESTDIR)$(DATADIR)/sipvnc-guard.nft
 	$(UNIT_SED) conf/sipvnc.service >$(DESTDIR)$(USERUNITDIR)/sipvnc.service
 	$(UNIT_SED) conf/sipvnc-kiosk.service >$(DESTDIR)$(DATADIR)/sipvnc-kiosk.service
 	chmod 644 $(DESTDIR)$(USERUNITDIR)/sipvnc.service $(DESTDIR)$(DATADIR)/sipvnc-kiosk.service

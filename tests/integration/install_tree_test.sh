@@ -12,6 +12,7 @@ expected="usr/bin/sipvnc
 usr/lib/systemd/user/sipvnc.service
 usr/share/man/man1/sipvnc.1
 usr/share/man/man5/sipvnc.conf.5
+usr/share/sipvnc/sipvnc-guard.nft
 usr/share/sipvnc/sipvnc-kiosk.service
 usr/share/sipvnc/sipvnc.conf
 usr/share/sipvnc/web/app.js

@@ -180,6 +180,38 @@ if grab_equals_screen "127.0.0.1:$nport"; then
 else
 	bad "--no-auth: no screen ($(tail -1 "$T/grab.log"))"
 fi
+# A viewer that connects in the same loop turn as the last one's close
+# (view stopped meanwhile, so both wait for one turn) is the next viewer,
+# not a second one: the stress's 1-in-500 lost call, made certain.
+back_to_back() {
+	/usr/bin/python3 - "$nport" "$view_open_pid" <<'PY'
+import os, signal, socket, sys, time
+port, pid = int(sys.argv[1]), int(sys.argv[2])
+a = socket.create_connection(("127.0.0.1", port), 10)
+a.settimeout(15)
+if a.recv(12)[:4] != b"RFB ":   # the far end's greeting: the call is up
+    sys.exit("no greeting on the first call")
+os.kill(pid, signal.SIGSTOP)
+try:
+    # stopped for sure before the close (kill returns before that)
+    for _ in range(500):
+        if open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()[0] == "T":
+            break
+        time.sleep(0.01)
+    a.close()
+    b = socket.create_connection(("127.0.0.1", port), 10)
+    time.sleep(0.3)
+finally:
+    os.kill(pid, signal.SIGCONT)
+b.settimeout(15)
+print(b.recv(12))
+PY
+}
+got=$(back_to_back 2>&1)
+check "a viewer right after the last one's close gets a call ($got)" \
+	test "$got" = "b'RFB 003.008\\n'"
+check "... and view refused nobody" \
+	bash -c "! grep -q 'refusing another' '$T/view_open.log'"
 
 # ---- beyond loopback: refused (RFB to the viewer is not encrypted)
 if "$SIPVNC" view "$URI" --listen "0.0.0.0:$(free_port)" >"$T/any.log" 2>&1; then

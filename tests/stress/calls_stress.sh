@@ -89,17 +89,8 @@ sleep 1
 snap() { echo "$(ls /proc/$serve_pid/fd | wc -l) $(ls /proc/$serve_pid/task | wc -l) $(awk '/VmRSS/ {print $2}' /proc/$serve_pid/status)"; }
 read -r fd0 th0 rss0 <<<"$(snap)"
 bad_calls=0
-# `sipvnc view` takes its next local viewer once the last call's teardown
-# ran (the loop turn after it ended): a viewer connecting within that
-# instant is refused, so a refused connection is tried again once.
-grab_row() {
-	"$TOOLS/vncgrab" "$ep" "$T/row.ppm" --timeout 15 >"$T/rowgrab.log" 2>&1 && return 0
-	grep -q "cannot connect" "$T/rowgrab.log" || return 1
-	sleep 0.2
-	"$TOOLS/vncgrab" "$ep" "$T/row.ppm" --timeout 15 >"$T/rowgrab.log" 2>&1
-}
 for i in $(seq 1 "$ROW"); do
-	if ! grab_row; then
+	if ! "$TOOLS/vncgrab" "$ep" "$T/row.ppm" --timeout 15 >"$T/rowgrab.log" 2>&1; then
 		bad_calls=$((bad_calls + 1))
 		{ echo "--- call $i: $(tail -1 "$T/rowgrab.log")"; tail -4 "$T/view_row_1.log"
 		  tail -6 "$T/serve.log"; } >>"$T/rowfail.log"
