@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build each libFuzzer harness (tests/fuzz/fuzz_*.c) with the sources of the
 # folder it names, and run it FUZZ_SECONDS on its seed corpus, FUZZ_JOBS
-# (default 2) side by side.  A crash, a
+# (default 2) side by side (FUZZ_ONLY=fuzz_sip_uri: that one).  A crash, a
 # leak or a sanitizer report fails the run; the input is kept in build/fuzz.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -39,7 +39,7 @@ fuzz_one() {
 }
 
 running=0
-for h in tests/fuzz/fuzz_*.c; do
+for h in tests/fuzz/${FUZZ_ONLY:-fuzz_*}.c; do
 	if [ "$running" -ge "$jobs" ]; then wait -n || true; running=$((running - 1)); fi
 	name=$(basename "$h" .c)
 	(fuzz_one "$h" >"$out/$name.report" 2>&1 && touch "$out/$name.ok") &
@@ -47,7 +47,7 @@ for h in tests/fuzz/fuzz_*.c; do
 done
 wait
 status=0
-for h in tests/fuzz/fuzz_*.c; do
+for h in tests/fuzz/${FUZZ_ONLY:-fuzz_*}.c; do
 	name=$(basename "$h" .c)
 	cat "$out/$name.report"
 	[ -e "$out/$name.ok" ] || status=1
