@@ -88,7 +88,7 @@ unsigned sipua_make_answer(struct sipua_call *call, struct sipua_media *media,
 	struct sdp_rfb_local local;
 
 	sipua_local_of(call, &local);
-	return sdp_rfb_answer(media, answer, SIPUA_SDP_BUF_SIZE, offer,
+	return sip_sdp_rfb_answer(media, answer, SIPUA_SDP_BUF_SIZE, offer,
 			      offer_len, &local, why);
 }
 
@@ -110,7 +110,7 @@ int sipua_make_offer(const struct sipua_call *call, char *offer)
 	struct sdp_rfb_local local;
 
 	sipua_local_of(call, &local);
-	return sdp_rfb_offer(offer, SIPUA_SDP_BUF_SIZE, &local,
+	return sip_sdp_rfb_offer(offer, SIPUA_SDP_BUF_SIZE, &local,
 			     call->media.we_serve_rfb);
 }
 
@@ -128,8 +128,9 @@ static int late_answer(struct sipua_call *call, const struct sip_msg *msg)
 		why = "ACK without the SDP answer";
 	else if (!msg_ctype_cmp(&msg->ctyp, "application", "sdp"))
 		why = "ACK body is not application/sdp";
-	else if (sdp_rfb_parse_answer(&media, (const char *)mbuf_buf(msg->mb),
-				      mbuf_get_left(msg->mb), true, &why))
+	else if (sip_sdp_rfb_parse_answer(&media,
+					  (const char *)mbuf_buf(msg->mb),
+					  mbuf_get_left(msg->mb), true, &why))
 		;   /* why is set */
 	else if (media.tls != !strncasecmp(call->local_path, "msrps:", 6))
 		why = "answer changes the offered MSRP transport";
@@ -150,9 +151,10 @@ int sipua_answer_handler(const struct sip_msg *msg, void *arg)
 
 	if (call->incoming)
 		return late_answer(call, msg);
-	err = sdp_rfb_parse_answer(&call->media, (const char *)mbuf_buf(msg->mb),
-				   mbuf_get_left(msg->mb), call->we_serve_rfb,
-				   &why);
+	err = sip_sdp_rfb_parse_answer(&call->media,
+				       (const char *)mbuf_buf(msg->mb),
+				       mbuf_get_left(msg->mb), call->we_serve_rfb,
+				       &why);
 	if (err) {
 		sipua_warn("call to %s: unusable answer: %s\n", call->peer, why);
 		call->fail_status = 488;
@@ -290,7 +292,7 @@ int sipua_connect(struct sipua_call **callp, struct sipua *ua,
 			&laddr);
 
 	sipua_local_of(call, &local);
-	err = sdp_rfb_offer(offer, sizeof(offer), &local, we_serve_rfb);
+	err = sip_sdp_rfb_offer(offer, sizeof(offer), &local, we_serve_rfb);
 	if (err)
 		goto out;
 

@@ -48,7 +48,7 @@ static bool caller_proven(struct sipua *ua, const struct sip_msg *msg,
 	uint64_t now = tmr_jiffies() / 1000;
 	enum caller_auth verdict;
 
-	verdict = caller_auth_check(msg, secret, ua->nonce_key, now);
+	verdict = sip_caller_auth_check(msg, secret, ua->nonce_key, now);
 	if (verdict == CALLER_AUTH_OK)
 		return true;
 	if (verdict == CALLER_AUTH_FAILED) {
@@ -56,7 +56,7 @@ static bool caller_proven(struct sipua *ua, const struct sip_msg *msg,
 		return false;
 	}
 	sipua_log("INVITE from %s challenged (caller_secret)\n", caller);
-	(void)caller_auth_challenge(ua->sip, msg, ua->nonce_key,
+	(void)sip_caller_auth_challenge(ua->sip, msg, ua->nonce_key,
 				    verdict == CALLER_AUTH_STALE, now);
 	return false;
 }
@@ -83,7 +83,7 @@ static bool admit(struct sipua *ua, const struct sip_msg *msg,
 		       "Content-Length does not match the body");
 		return false;
 	}
-	err = caller_identity(&ua->trust, msg, &caller, call->peer,
+	err = sip_caller_identity(&ua->trust, msg, &caller, call->peer,
 			      sizeof(call->peer), &asserted);
 	if (err) {
 		/* what could not be read is refused, never compared */
@@ -94,13 +94,13 @@ static bool admit(struct sipua *ua, const struct sip_msg *msg,
 				      "caller not allowed");
 		return false;
 	}
-	verdict = policy_check_uri(&ua->policy, &caller, &call->rights);
+	verdict = sip_policy_check_uri(&ua->policy, &caller, &call->rights);
 	if (verdict != POLICY_ALLOWED) {
 		reject(ua, msg, call->peer, 403, verdict == POLICY_DENIED ?
 		       "caller denied" : "caller not allowed");
 		return false;
 	}
-	secret = policy_secret_uri(&ua->policy, &caller);
+	secret = sip_policy_secret_uri(&ua->policy, &caller);
 	if (secret && !caller_proven(ua, msg, call->peer, secret))
 		return false;
 	if (ua->answermode == ANSWERMODE_REJECT) {
@@ -235,7 +235,7 @@ static void ring(struct sipua_call *call, const struct sip_msg *msg)
 	{
 		const char *command[] = { ua->answer_command, NULL };
 
-		err = answer_cmd_start_argv(&call->asking,
+		err = sip_answer_cmd_start_argv(&call->asking,
 			ua->answer_command[0] ? command : ua->handlers.ask_argv,
 			call->peer, call->rights == SIPUA_RIGHTS_CONTROL ?
 			"control" : "view", ua->answer_timeout_ms,

@@ -16,7 +16,7 @@ static int deny_handler(const struct pl *val, void *arg)
 
 	if (pl_strcpy(val, line, sizeof(line)))
 		return E2BIG;
-	err = policy_add(policy, true, line);
+	err = sip_policy_add(policy, true, line);
 	if (err)
 		policy_log("bad deny line: %s\n", line);
 	return err;
@@ -157,7 +157,7 @@ static int read_secrets(struct policy *policy, const struct conf *conf)
 					&l->secret) >= (int)sizeof(line) - 1)
 			err = E2BIG;
 		if (!err)
-			err = policy_add_secret(policy, line);
+			err = sip_policy_add_secret(policy, line);
 		memset(line, 0, sizeof(line));
 		if (err)   /* the URI only: the rest of the line is secret */
 			policy_log("bad caller_secret line for %r\n", &l->uri);
@@ -166,7 +166,7 @@ static int read_secrets(struct policy *policy, const struct conf *conf)
 	return err;
 }
 
-int policy_read_conf(struct policy *policy, const struct conf *conf)
+int sip_policy_read_conf(struct policy *policy, const struct conf *conf)
 {
 	struct allow_lines *lines = mem_zalloc(sizeof(*lines), NULL);
 	char line[400];
@@ -184,7 +184,7 @@ int policy_read_conf(struct policy *policy, const struct conf *conf)
 					&l->rights) >= (int)sizeof(line) - 1)
 			err = E2BIG;
 		if (!err)
-			err = policy_add(policy, false, line);
+			err = sip_policy_add(policy, false, line);
 		if (err)
 			policy_log("bad allow line: %r\n", &l->uri);
 	}

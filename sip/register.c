@@ -93,7 +93,7 @@ int sipua_instance_setup(struct sipua *ua, const struct conf *conf)
 		wanted = wanted || ua->accounts[i].acc.sip_outbound;
 	if (!conf_get_str(conf, "sip_instance", ua->instance,
 			  sizeof(ua->instance))) {
-		if (!instance_uuid_ok(ua->instance)) {
+		if (!sip_instance_uuid_ok(ua->instance)) {
 			sipua_warn("bad sip_instance '%s' (a UUID: "
 				   "8-4-4-4-12 hex digits)\n", ua->instance);
 			return EINVAL;
@@ -108,7 +108,7 @@ int sipua_instance_setup(struct sipua *ua, const struct conf *conf)
 				ua->handlers.config_dir) < 0)
 		err = ENAMETOOLONG;
 	if (!err)
-		err = instance_load_file(ua->instance, sizeof(ua->instance),
+		err = sip_instance_load_file(ua->instance, sizeof(ua->instance),
 					 file);
 	if (err) {
 		/* the registrar will see a new device at each start: worse

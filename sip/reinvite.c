@@ -27,7 +27,7 @@ static unsigned answer_reoffer(struct sipua_call *call,
 	sipua_local_of(call, &local);
 	local.actpass = call->media.we_connect ? SDP_RFB_ACTPASS_CONNECT
 					       : SDP_RFB_ACTPASS_LISTEN;
-	return sdp_rfb_answer(media, sdp, SIPUA_SDP_BUF_SIZE,
+	return sip_sdp_rfb_answer(media, sdp, SIPUA_SDP_BUF_SIZE,
 			      (const char *)mbuf_buf(msg->mb),
 			      mbuf_get_left(msg->mb), &local, why);
 }

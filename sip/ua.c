@@ -31,7 +31,7 @@ static void ua_destructor(void *arg)
 	ua->call_creds = mem_deref(ua->call_creds);
 	/* the passwords do not outlive us in freed memory */
 	memset(ua->accounts, 0, sizeof(ua->accounts));
-	policy_clear_secrets(&ua->policy);
+	sip_policy_clear_secrets(&ua->policy);
 	memset(ua->nonce_key, 0, sizeof(ua->nonce_key));
 }
 
@@ -131,7 +131,7 @@ static int trusted_proxy_handler(const struct pl *val, void *arg)
 	char addr[64];
 
 	if (pl_strcpy(val, addr, sizeof(addr)) ||
-	    caller_trust_add(arg, addr)) {
+	    sip_caller_trust_add(arg, addr)) {
 		sipua_warn("bad trusted_proxy '%r' (an IP address)\n", val);
 		return EINVAL;
 	}
@@ -150,7 +150,8 @@ static int account_handler(const struct pl *val, void *arg)
 	}
 	err = pl_strcpy(val, line, sizeof(line));
 	if (!err)
-		err = account_parse(&ua->accounts[ua->n_accounts].acc, line);
+		err = sip_account_parse(&ua->accounts[ua->n_accounts].acc,
+					line);
 	memset(line, 0, sizeof(line));  /* held the password */
 	if (err) {
 		/* the line number, not the line: it holds a password */
@@ -188,7 +189,7 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 	err = sipua_instance_setup(ua, conf);
 	if (err)
 		return err;
-	err = policy_read_conf(&ua->policy, conf);
+	err = sip_policy_read_conf(&ua->policy, conf);
 	if (err)
 		return err;
 
@@ -246,7 +247,7 @@ static void resolve_accounts(struct sipua *ua, bool no_nameservers)
 
 		str_ncpy(a->configured_route, acc->outbound,
 			 sizeof(a->configured_route));
-		if (resolve_route(route, sizeof(route), hop, "/etc/hosts",
+		if (sip_resolve_route(route, sizeof(route), hop, "/etc/hosts",
 				  no_nameservers))
 			continue;   /* an address, or for libre's DNS */
 		sipua_log("%s: %s goes to %s (system resolver)\n", acc->aor,
