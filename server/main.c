@@ -182,7 +182,7 @@ static int load_conf(const char *path)
 	int err;
 
 	if (path) {
-		err = conf_check_file(path);
+		err = confcheck_file(path);
 		if (err == EINVAL)
 			return err;
 		err = conf_keys_load(&app.conf, path);
@@ -525,7 +525,7 @@ int main(int argc, char *argv[])
 	if (argc > 1 && !strcmp(argv[1], "passwd"))
 		return web_passwd_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "check"))
-		return conf_check_main(argc - 1, argv + 1);
+		return confcheck_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "keys"))
 		return conf_keys_main(argc - 1, argv + 1);
 	app.mode = APP_SERVE;
