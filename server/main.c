@@ -354,6 +354,8 @@ static const struct sipua_handlers *sip_handlers(void)
 				   app.mode == APP_WEB ||
 				   (app.mode == APP_VIEW && app.target[0]);
 	handlers->config_dir = app.config_dir[0] ? app.config_dir : NULL;
+	handlers->logh = log_sink;   /* sip/'s lines: server/log.c */
+	handlers->log_arg = &app.log;
 	n = readlink("/proc/self/exe", app.self_exe,
 		     sizeof(app.self_exe) - 1);
 	if (n > 0 && app.mode == APP_SERVE) {

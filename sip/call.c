@@ -156,7 +156,8 @@ int sipua_answer_handler(const struct sip_msg *msg, void *arg)
 				       mbuf_get_left(msg->mb), call->we_serve_rfb,
 				       &why);
 	if (err) {
-		sipua_warn("call to %s: unusable answer: %s\n", call->peer, why);
+		sipua_warn(call->ua, "call to %s: unusable answer: %s\n",
+			   call->peer, why);
 		call->fail_status = 488;
 		call->fail_reason = why;
 		return err;
@@ -169,7 +170,8 @@ static void progress_handler(const struct sip_msg *msg, void *arg)
 {
 	struct sipua_call *call = arg;
 
-	sipua_log("call to %s: %u %r\n", call->peer, msg->scode, &msg->reason);
+	sipua_log(call->ua,
+		  "call to %s: %u %r\n", call->peer, msg->scode, &msg->reason);
 	if (call->ua->handlers.progress)
 		call->ua->handlers.progress(call, msg->scode, call->ua->arg);
 }
@@ -183,7 +185,7 @@ static void end_unanswered(void *arg)
 	const char *why = call->fail_reason ? call->fail_reason
 					    : "no SDP answer in the ACK";
 
-	sipua_log("call from %s ended: %s\n", call->peer, why);
+	sipua_log(ua, "call from %s ended: %s\n", call->peer, why);
 	(void)sipsess_set_close_headers(call->sess,
 		"Reason: SIP;cause=488;text=\"%s\"\r\n", why);
 	call->closing = true;
@@ -202,7 +204,7 @@ void sipua_estab_handler(const struct sip_msg *msg, void *arg)
 		return;
 	}
 
-	sipua_log("call %s %s established (MSRP %s: %s)\n",
+	sipua_log(ua, "call %s %s established (MSRP %s: %s)\n",
 		  call->incoming ? "from" : "to", call->peer,
 		  call->media.we_connect ? "active" : "passive",
 		  call->media.role_why);
@@ -239,7 +241,8 @@ void sipua_close_handler(int err, const struct sip_msg *msg, void *arg)
 	if (call->incoming)
 		status = 0;
 	call->ringing = false;   /* CANCEL answered it (487) */
-	sipua_log("call %s %s closed: %u %s\n", call->incoming ? "from" : "to",
+	sipua_log(ua,
+		  "call %s %s closed: %u %s\n", call->incoming ? "from" : "to",
 		  call->peer, status, reason);
 	call->closing = true;
 	/* a call still ringing was never our user's business */
@@ -318,7 +321,7 @@ int sipua_connect(struct sipua_call **callp, struct sipua *ua,
 	mem_deref(mb);
  out:
 	if (err) {
-		sipua_warn("cannot call %s (%m)\n", uri, err);
+		sipua_warn(ua, "cannot call %s (%m)\n", uri, err);
 		mem_deref(call);
 		return err;
 	}

@@ -13,7 +13,7 @@ static void reject(struct sipua *ua, const struct sip_msg *msg,
 {
 	if (status < 300 || status > 699)
 		status = 500;
-	sipua_warn("INVITE from %s refused: %u %s (%s)\n", caller, status,
+	sipua_warn(ua, "INVITE from %s refused: %u %s (%s)\n", caller, status,
 		   sipua_reason_phrase(status), why);
 	/* no transaction: a flood of refusals must not hold memory */
 	(void)sipua_sreplyf(ua->sip, msg, ua->nonce_key, sizeof(ua->nonce_key),
@@ -31,7 +31,8 @@ static void refuse(struct sipua_call *call, const struct sip_msg *msg,
 			reject(call->ua, msg, call->peer, status, why);
 		return;
 	}
-	sipua_warn("call from %s refused: %u %s (%s)\n", call->peer, status,
+	sipua_warn(call->ua,
+		   "call from %s refused: %u %s (%s)\n", call->peer, status,
 		   sipua_reason_phrase(status), why);
 	(void)sipsess_reject(call->sess, (uint16_t)status,
 			     sipua_reason_phrase(status),
@@ -55,7 +56,7 @@ static bool caller_proven(struct sipua *ua, const struct sip_msg *msg,
 		reject(ua, msg, caller, 403, "wrong caller secret");
 		return false;
 	}
-	sipua_log("INVITE from %s challenged (caller_secret)\n", caller);
+	sipua_log(ua, "INVITE from %s challenged (caller_secret)\n", caller);
 	(void)sip_caller_auth_challenge(ua->sip, msg, ua->nonce_key,
 				    verdict == CALLER_AUTH_STALE, now);
 	return false;
@@ -118,7 +119,7 @@ static bool admit(struct sipua *ua, const struct sip_msg *msg,
 		return false;
 	}
 	if (asserted)
-		sipua_log("INVITE from %s (asserted by trusted proxy %j)\n",
+		sipua_log(ua, "INVITE from %s (asserted by trusted proxy %j)\n",
 			  call->peer, &msg->src);
 	return true;
 }
@@ -187,12 +188,13 @@ static void answer_call(struct sipua_call *call, const struct sip_msg *msg)
 	if (!call->le.list)
 		list_append(&ua->calls, &call->le, call);
 	if (call->late_offer)
-		sipua_log("call from %s answered (%s rights, we offered "
+		sipua_log(ua, "call from %s answered (%s rights, we offered "
 			  "actpass: the ACK's answer sets the MSRP role)\n",
 			  call->peer, call->rights == SIPUA_RIGHTS_CONTROL ?
 			  "control" : "view");
 	else
-		sipua_log("call from %s answered (%s rights, MSRP %s: %s)\n",
+		sipua_log(ua,
+			  "call from %s answered (%s rights, MSRP %s: %s)\n",
 			  call->peer, call->rights == SIPUA_RIGHTS_CONTROL ?
 			  "control" : "view", call->media.we_connect ?
 			  "active, we connect" : "passive, we listen",
@@ -204,7 +206,7 @@ static void answer_decided(bool yes, const char *why, void *arg)
 	struct sipua_call *call = arg;
 
 	call->asking = mem_deref(call->asking);
-	sipua_log("call from %s: %s\n", call->peer, why);
+	sipua_log(call->ua, "call from %s: %s\n", call->peer, why);
 	if (yes) {
 		answer_call(call, NULL);
 		return;
@@ -242,12 +244,12 @@ static void ring(struct sipua_call *call, const struct sip_msg *msg)
 			answer_decided, call);
 	}
 	if (err) {
-		sipua_warn("cannot run answer_command (%m)\n", err);
+		sipua_warn(ua, "cannot run answer_command (%m)\n", err);
 		refuse(call, msg, 500, "answer command failed");
 		mem_deref(call);
 		return;
 	}
-	sipua_log("call from %s ringing, asking the answer command\n",
+	sipua_log(ua, "call from %s ringing, asking the answer command\n",
 		  call->peer);
 }
 

@@ -69,8 +69,11 @@ enum policy_verdict sip_policy_check_uri(const struct policy *policy,
 				     enum sipua_rights *rights);
 
 struct conf;
+struct sipua;
 /* Read every `allow`, `deny` and `caller_secret` line of a libre
- * configuration. */
-int sip_policy_read_conf(struct policy *policy, const struct conf *conf);
+ * configuration; a bad line is logged through ua's hook (ua NULL: on
+ * standard error). */
+int sip_policy_read_conf(const struct sipua *ua, struct policy *policy,
+			 const struct conf *conf);
 
 #endif

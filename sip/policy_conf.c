@@ -6,11 +6,18 @@
 #include "sip/policy.h"
 
 #include "sip/sip_log.h"
-#define policy_log(...) sip_log(DBG_WARNING, "sip: " __VA_ARGS__)
+
+/* conf_apply() passes one argument: the policy and whom to log through */
+struct deny_ctx {
+	const struct sipua *ua;
+	struct policy *policy;
+};
 
 static int deny_handler(const struct pl *val, void *arg)
 {
-	struct policy *policy = arg;
+	const struct deny_ctx *ctx = arg;
+	const struct sipua *ua = ctx->ua;
+	struct policy *policy = ctx->policy;
 	char line[400];
 	int err;
 
@@ -18,7 +25,7 @@ static int deny_handler(const struct pl *val, void *arg)
 		return E2BIG;
 	err = sip_policy_add(policy, true, line);
 	if (err)
-		policy_log("bad deny line: %s\n", line);
+		sipua_warn(ua, "bad deny line: %s\n", line);
 	return err;
 }
 
@@ -135,7 +142,8 @@ static int secret_value_handler(const struct pl *val, void *arg)
 	return 0;
 }
 
-static int read_secrets(struct policy *policy, const struct conf *conf)
+static int read_secrets(const struct sipua *ua, struct policy *policy,
+			const struct conf *conf)
 {
 	struct secret_lines *lines = mem_zalloc(sizeof(*lines), NULL);
 	char line[400];
@@ -160,13 +168,15 @@ static int read_secrets(struct policy *policy, const struct conf *conf)
 			err = sip_policy_add_secret(policy, line);
 		memset(line, 0, sizeof(line));
 		if (err)   /* the URI only: the rest of the line is secret */
-			policy_log("bad caller_secret line for %r\n", &l->uri);
+			sipua_warn(ua,
+				   "bad caller_secret line for %r\n", &l->uri);
 	}
 	mem_deref(lines);
 	return err;
 }
 
-int sip_policy_read_conf(struct policy *policy, const struct conf *conf)
+int sip_policy_read_conf(const struct sipua *ua, struct policy *policy,
+			 const struct conf *conf)
 {
 	struct allow_lines *lines = mem_zalloc(sizeof(*lines), NULL);
 	char line[400];
@@ -186,12 +196,15 @@ int sip_policy_read_conf(struct policy *policy, const struct conf *conf)
 		if (!err)
 			err = sip_policy_add(policy, false, line);
 		if (err)
-			policy_log("bad allow line: %r\n", &l->uri);
+			sipua_warn(ua, "bad allow line: %r\n", &l->uri);
 	}
 	mem_deref(lines);
+	if (!err) {
+		struct deny_ctx ctx = { ua, policy };
+
+		err = conf_apply(conf, "deny", deny_handler, &ctx);
+	}
 	if (!err)
-		err = conf_apply(conf, "deny", deny_handler, policy);
-	if (!err)
-		err = read_secrets(policy, conf);
+		err = read_secrets(ua, policy, conf);
 	return err;
 }

@@ -173,7 +173,7 @@ static int conf_policy(struct policy *p, const char *text)
 	err = conf_alloc_buf(&conf, (const uint8_t *)text, strlen(text));
 	if (err)
 		return err;
-	err = sip_policy_read_conf(p, conf);
+	err = sip_policy_read_conf(NULL, p, conf);
 	mem_deref(conf);
 	return err;
 }
