@@ -139,19 +139,19 @@ static void exec_child(int write_fd, const char *const *prefix,
 }
 
 int sip_answer_cmd_start(struct answer_cmd **cmdp, const char *command,
-		     const char *caller, const char *rights,
-		     uint32_t timeout_ms, answer_cmd_h *h, void *arg)
+			 const char *caller, const char *rights,
+			 uint32_t timeout_ms, answer_cmd_h *h, void *arg)
 {
 	const char *argv[] = { command, NULL };
 
 	return sip_answer_cmd_start_argv(cmdp, argv, caller, rights, timeout_ms,
-				     h, arg);
+					 h, arg);
 }
 
 int sip_answer_cmd_start_argv(struct answer_cmd **cmdp,
-			  const char *const *argv, const char *caller,
-			  const char *rights, uint32_t timeout_ms,
-			  answer_cmd_h *h, void *arg)
+			      const char *const *argv, const char *caller,
+			      const char *rights, uint32_t timeout_ms,
+			      answer_cmd_h *h, void *arg)
 {
 	struct answer_cmd *cmd;
 	int fds[2];

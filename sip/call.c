@@ -89,7 +89,7 @@ unsigned sipua_make_answer(struct sipua_call *call, struct sipua_media *media,
 
 	sipua_local_of(call, &local);
 	return sip_sdp_rfb_answer(media, answer, SIPUA_SDP_BUF_SIZE, offer,
-			      offer_len, &local, why);
+				  offer_len, &local, why);
 }
 
 void sipua_local_of(const struct sipua_call *call,
@@ -111,7 +111,7 @@ int sipua_make_offer(const struct sipua_call *call, char *offer)
 
 	sipua_local_of(call, &local);
 	return sip_sdp_rfb_offer(offer, SIPUA_SDP_BUF_SIZE, &local,
-			     call->media.we_serve_rfb);
+				 call->media.we_serve_rfb);
 }
 
 /* The answer to our late offer, from the ACK.  Always 0: a bad answer
@@ -153,8 +153,8 @@ int sipua_answer_handler(const struct sip_msg *msg, void *arg)
 		return late_answer(call, msg);
 	err = sip_sdp_rfb_parse_answer(&call->media,
 				       (const char *)mbuf_buf(msg->mb),
-				       mbuf_get_left(msg->mb), call->we_serve_rfb,
-				       &why);
+				       mbuf_get_left(msg->mb),
+				       call->we_serve_rfb, &why);
 	if (err) {
 		sipua_warn(call->ua, "call to %s: unusable answer: %s\n",
 			   call->peer, why);

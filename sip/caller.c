@@ -30,8 +30,8 @@ static bool from_trusted_proxy(const struct caller_trust *trust,
 }
 
 int sip_caller_identity(const struct caller_trust *trust,
-		    const struct sip_msg *msg, struct caller_uri *id,
-		    char *uri, size_t size, bool *asserted)
+			const struct sip_msg *msg, struct caller_uri *id,
+			char *uri, size_t size, bool *asserted)
 {
 	const struct sip_hdr *pai;
 	struct sip_addr addr;
@@ -80,7 +80,7 @@ static void nonce_mac(char out[33], const uint8_t *key, uint64_t ts,
 }
 
 void sip_caller_nonce_make(char nonce[CALLER_NONCE_SIZE], const uint8_t *key,
-		       const struct pl *callid, uint64_t now)
+			   const struct pl *callid, uint64_t now)
 {
 	char mac[33];
 
@@ -90,7 +90,7 @@ void sip_caller_nonce_make(char nonce[CALLER_NONCE_SIZE], const uint8_t *key,
 }
 
 int sip_caller_nonce_check(const struct pl *nonce, const uint8_t *key,
-		       const struct pl *callid, uint64_t now)
+			   const struct pl *callid, uint64_t now)
 {
 	char mac[33];
 	uint64_t ts = 0;
@@ -137,8 +137,8 @@ static bool find_our_realm(const struct sip_hdr *hdr,
 }
 
 enum caller_auth sip_caller_auth_check(const struct sip_msg *msg,
-				   const char *secret, const uint8_t *key,
-				   uint64_t now)
+				       const char *secret, const uint8_t *key,
+				       uint64_t now)
 {
 	struct auth_search search;
 	uint8_t ha1[16];
@@ -167,7 +167,7 @@ enum caller_auth sip_caller_auth_check(const struct sip_msg *msg,
 }
 
 int sip_caller_auth_challenge(struct sip *sip, const struct sip_msg *msg,
-			  const uint8_t *key, bool stale, uint64_t now)
+			      const uint8_t *key, bool stale, uint64_t now)
 {
 	char nonce[CALLER_NONCE_SIZE];
 

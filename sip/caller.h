@@ -35,16 +35,16 @@ int sip_caller_trust_add(struct caller_trust *trust, const char *addr);
  * ENOTSUP when it is no sip: user@host, E2BIG when too long.  On an
  * error after the URI was found, uri holds its text made safe to log. */
 int sip_caller_identity(const struct caller_trust *trust,
-		    const struct sip_msg *msg, struct caller_uri *id,
-		    char *uri, size_t size, bool *asserted);
+			const struct sip_msg *msg, struct caller_uri *id,
+			char *uri, size_t size, bool *asserted);
 
 /* A nonce for this call (Call-ID) at time now (seconds). */
 void sip_caller_nonce_make(char nonce[CALLER_NONCE_SIZE], const uint8_t *key,
-		       const struct pl *callid, uint64_t now);
+			   const struct pl *callid, uint64_t now);
 /* 0 if we made it for this call, ETIMEDOUT when it is ours but too old,
  * EBADMSG otherwise. */
 int sip_caller_nonce_check(const struct pl *nonce, const uint8_t *key,
-		       const struct pl *callid, uint64_t now);
+			   const struct pl *callid, uint64_t now);
 
 enum caller_auth {
 	CALLER_AUTH_OK,
@@ -54,11 +54,11 @@ enum caller_auth {
 };
 
 enum caller_auth sip_caller_auth_check(const struct sip_msg *msg,
-				   const char *secret, const uint8_t *key,
-				   uint64_t now);
+				       const char *secret, const uint8_t *key,
+				       uint64_t now);
 
 /* Reply 401 with our challenge. */
 int sip_caller_auth_challenge(struct sip *sip, const struct sip_msg *msg,
-			  const uint8_t *key, bool stale, uint64_t now);
+			      const uint8_t *key, bool stale, uint64_t now);
 
 #endif

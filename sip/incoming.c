@@ -58,7 +58,7 @@ static bool caller_proven(struct sipua *ua, const struct sip_msg *msg,
 	}
 	sipua_log(ua, "INVITE from %s challenged (caller_secret)\n", caller);
 	(void)sip_caller_auth_challenge(ua->sip, msg, ua->nonce_key,
-				    verdict == CALLER_AUTH_STALE, now);
+					verdict == CALLER_AUTH_STALE, now);
 	return false;
 }
 
@@ -85,7 +85,7 @@ static bool admit(struct sipua *ua, const struct sip_msg *msg,
 		return false;
 	}
 	err = sip_caller_identity(&ua->trust, msg, &caller, call->peer,
-			      sizeof(call->peer), &asserted);
+				  sizeof(call->peer), &asserted);
 	if (err) {
 		/* what could not be read is refused, never compared */
 		reject(ua, msg, call->peer[0] ? call->peer : "?",

@@ -95,7 +95,7 @@ void sip_policy_clear_secrets(struct policy *policy)
 /* The stricter reading wins: a line for the caller's own user, else one
  * naming it in a second reading, else its domain's wildcard. */
 const char *sip_policy_secret_uri(const struct policy *policy,
-			      const struct caller_uri *caller)
+				  const struct caller_uri *caller)
 {
 	const char *maybe = NULL, *wildcard = NULL;
 	unsigned i;
@@ -133,8 +133,8 @@ const char *sip_policy_secret(const struct policy *policy, const char *uri)
 }
 
 enum policy_verdict sip_policy_check_uri(const struct policy *policy,
-				     const struct caller_uri *caller,
-				     enum sipua_rights *rights)
+					 const struct caller_uri *caller,
+					 enum sipua_rights *rights)
 {
 	bool allowed = false;
 	enum sipua_rights best = SIPUA_RIGHTS_VIEW;
@@ -165,7 +165,8 @@ enum policy_verdict sip_policy_check_uri(const struct policy *policy,
 }
 
 enum policy_verdict sip_policy_check(const struct policy *policy,
-				 const char *uri, enum sipua_rights *rights)
+				     const char *uri,
+				     enum sipua_rights *rights)
 {
 	struct caller_uri caller;
 	int err;

@@ -53,7 +53,7 @@ int sip_policy_add_secret(struct policy *policy, const char *value);
  * domain's wildcard line. */
 const char *sip_policy_secret(const struct policy *policy, const char *uri);
 const char *sip_policy_secret_uri(const struct policy *policy,
-			      const struct caller_uri *caller);
+				  const struct caller_uri *caller);
 
 /* Forget the secrets (memory that held them is cleared). */
 void sip_policy_clear_secrets(struct policy *policy);
@@ -61,12 +61,13 @@ void sip_policy_clear_secrets(struct policy *policy);
 /* Check a caller URI ("Name" <sip:user@host;params> or a bare URI): read
  * by sip_caller_uri_parse, then sip_policy_check_uri. */
 enum policy_verdict sip_policy_check(const struct policy *policy,
-				 const char *uri, enum sipua_rights *rights);
+				     const char *uri,
+				     enum sipua_rights *rights);
 /* A deny line wins over every allow line, and also when it names the
  * caller only in a second reading (CALLER_URI_MAYBE). */
 enum policy_verdict sip_policy_check_uri(const struct policy *policy,
-				     const struct caller_uri *caller,
-				     enum sipua_rights *rights);
+					 const struct caller_uri *caller,
+					 enum sipua_rights *rights);
 
 struct conf;
 struct sipua;

@@ -109,7 +109,7 @@ int sipua_instance_setup(struct sipua *ua, const struct conf *conf)
 		err = ENAMETOOLONG;
 	if (!err)
 		err = sip_instance_load_file(ua->instance, sizeof(ua->instance),
-					 file);
+					     file);
 	if (err) {
 		/* the registrar will see a new device at each start: worse
 		 * than a stable id, better than no outbound at all */

@@ -28,8 +28,8 @@ static unsigned answer_reoffer(struct sipua_call *call,
 	local.actpass = call->media.we_connect ? SDP_RFB_ACTPASS_CONNECT
 					       : SDP_RFB_ACTPASS_LISTEN;
 	return sip_sdp_rfb_answer(media, sdp, SIPUA_SDP_BUF_SIZE,
-			      (const char *)mbuf_buf(msg->mb),
-			      mbuf_get_left(msg->mb), &local, why);
+				  (const char *)mbuf_buf(msg->mb),
+				  mbuf_get_left(msg->mb), &local, why);
 }
 
 /* Our user restarts the media with its new local end; 0 with sdp

@@ -11,7 +11,7 @@
 #include "sip/resolve.h"
 
 int sip_resolve_hosts_file(const char *hosts, const char *name, char *addr,
-		       size_t size)
+			   size_t size)
 {
 	char line[512];
 	FILE *f;
@@ -65,7 +65,7 @@ static int system_lookup(const char *name, char *addr, size_t size)
 }
 
 int sip_resolve_route(char *out, size_t size, const char *uri,
-		  const char *hosts, bool use_getaddrinfo)
+		      const char *hosts, bool use_getaddrinfo)
 {
 	char name[256], addr[64];
 	struct pl pl;

@@ -19,7 +19,7 @@
 /* The address /etc/hosts-style file `hosts` gives name, into addr.
  * 0, ENOENT, or an errno from reading the file. */
 int sip_resolve_hosts_file(const char *hosts, const char *name, char *addr,
-		       size_t size);
+			   size_t size);
 
 /* uri with its host replaced by an address from the hosts file (or, if
  * use_getaddrinfo, the system resolver) into out, with ";lr" added when
@@ -27,6 +27,6 @@ int sip_resolve_hosts_file(const char *hosts, const char *name, char *addr,
  * address already or unknown there (libre's DNS is left to it), EINVAL /
  * E2BIG for a bad URI or a small out. */
 int sip_resolve_route(char *out, size_t size, const char *uri,
-		  const char *hosts, bool use_getaddrinfo);
+		      const char *hosts, bool use_getaddrinfo);
 
 #endif

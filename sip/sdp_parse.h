@@ -50,6 +50,6 @@ bool sip_sdp_fingerprint_ok(struct span fp);
 /* 0, or the SIP status of what is wrong with the description (400
  * malformed, 488 too many media), *why saying what. */
 unsigned sip_sdp_parse(struct sdp_desc *d, const char *buf, size_t len,
-		   const char **why);
+		       const char **why);
 
 #endif

@@ -265,9 +265,9 @@ unsigned sip_sdp_rfb_path_port(const char *path)
 }
 
 unsigned sip_sdp_rfb_answer(struct sipua_media *media, char *answer,
-			size_t answer_size, const char *offer,
-			size_t offer_len, const struct sdp_rfb_local *local,
-			const char **why)
+			    size_t answer_size, const char *offer,
+			    size_t offer_len, const struct sdp_rfb_local *local,
+			    const char **why)
 {
 	struct sdp_desc d;
 	struct writer w = {answer, answer_size, 0, false};
@@ -342,7 +342,7 @@ unsigned sip_sdp_rfb_answer(struct sipua_media *media, char *answer,
 }
 
 int sip_sdp_rfb_offer(char *out, size_t size, const struct sdp_rfb_local *local,
-		  bool we_serve_rfb)
+		      bool we_serve_rfb)
 {
 	struct writer w = {out, size, 0, false};
 
@@ -363,8 +363,8 @@ int sip_sdp_rfb_offer(char *out, size_t size, const struct sdp_rfb_local *local,
 }
 
 int sip_sdp_rfb_parse_answer(struct sipua_media *media, const char *answer,
-			 size_t answer_len, bool we_serve_rfb,
-			 const char **why)
+			     size_t answer_len, bool we_serve_rfb,
+			     const char **why)
 {
 	struct sdp_desc d;
 	const struct media_desc *m = NULL;

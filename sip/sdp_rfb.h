@@ -45,19 +45,19 @@ struct sdp_rfb_local {
  * (400 malformed, 488 no usable RFB-over-MSRP media, 500 our side);
  * *why then says why in a few words (for a Warning header or the log). */
 unsigned sip_sdp_rfb_answer(struct sipua_media *media, char *answer,
-			size_t answer_size, const char *offer,
-			size_t offer_len, const struct sdp_rfb_local *local,
-			const char **why);
+			    size_t answer_size, const char *offer,
+			    size_t offer_len, const struct sdp_rfb_local *local,
+			    const char **why);
 
 /* Write our offer (Blink dialect, a=setup:actpass).  0 or an errno. */
 int sip_sdp_rfb_offer(char *out, size_t size, const struct sdp_rfb_local *local,
-		  bool we_serve_rfb);
+		      bool we_serve_rfb);
 
 /* Read the answer to our offer.  0 with media filled in, or EPROTO /
  * EBADMSG with *why set. */
 int sip_sdp_rfb_parse_answer(struct sipua_media *media, const char *answer,
-			 size_t answer_len, bool we_serve_rfb,
-			 const char **why);
+			     size_t answer_len, bool we_serve_rfb,
+			     const char **why);
 
 /* Whether an a=path starts at a relay: more than one URI. */
 bool sip_sdp_rfb_path_has_relay(const char *path);

@@ -254,7 +254,7 @@ static void resolve_accounts(struct sipua *ua, bool no_nameservers)
 		str_ncpy(a->configured_route, acc->outbound,
 			 sizeof(a->configured_route));
 		if (sip_resolve_route(route, sizeof(route), hop, "/etc/hosts",
-				  no_nameservers))
+				      no_nameservers))
 			continue;   /* an address, or for libre's DNS */
 		sipua_log(ua, "%s: %s goes to %s (system resolver)\n", acc->aor,
 			  hop, route);

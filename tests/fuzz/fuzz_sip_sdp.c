@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		"SHA-256 AB:CD",
 	};
 	status = sip_sdp_rfb_answer(&media, answer, sizeof(answer), offer, size,
-				size & 2 ? &tls_local : &local, &why);
+				    size & 2 ? &tls_local : &local, &why);
 	if (status == 0) {
 		check_media(&media);
 		if (strncmp(answer, "v=0\r\n", 5) != 0 ||

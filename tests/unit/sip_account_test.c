@@ -96,7 +96,7 @@ static void test_policy_matching(void)
 	CHECK_EQ_INT(sip_policy_check(&p, "\"Help\" <sips:helpdesk@EXAMPLE.com:5061;"
 		"transport=tls>", &rights), POLICY_ALLOWED);
 	CHECK_EQ_INT(sip_policy_check(&p, "SIP:helpdesk@example.com;user=phone",
-				  &rights), POLICY_ALLOWED);
+				      &rights), POLICY_ALLOWED);
 	/* users are case-sensitive */
 	CHECK_EQ_INT(sip_policy_check(&p, "sip:HelpDesk@example.com", &rights),
 		     POLICY_NOT_ALLOWED);

@@ -29,9 +29,9 @@ static void test_nonce(void)
 	pl_set_str(&n, nonce);
 	CHECK_EQ_INT(sip_caller_nonce_check(&n, key, &callid, 1000), 0);
 	CHECK_EQ_INT(sip_caller_nonce_check(&n, key, &callid,
-					1000 + CALLER_NONCE_LIFETIME), 0);
+					    1000 + CALLER_NONCE_LIFETIME), 0);
 	CHECK_EQ_INT(sip_caller_nonce_check(&n, key, &callid,
-					1001 + CALLER_NONCE_LIFETIME),
+					    1001 + CALLER_NONCE_LIFETIME),
 		     ETIMEDOUT);
 	CHECK_EQ_INT(sip_caller_nonce_check(&n, key, &callid, 999), ETIMEDOUT);
 	/* another call, another process (key), a forged time or MAC */
@@ -278,7 +278,7 @@ static struct verdict ask(const char *command, uint32_t timeout_ms,
 	memset(&v, 0, sizeof(v));
 	tmr_init(&limit);
 	if (sip_answer_cmd_start(&cmd, command, "sip:alice@example.com", "control",
-			     timeout_ms, on_verdict, &v)) {
+				 timeout_ms, on_verdict, &v)) {
 		str_ncpy(v.why, "start failed", sizeof(v.why));
 		return v;
 	}
@@ -307,7 +307,7 @@ static void test_answer_command(void)
 	CHECK_EQ_STR(v.why, "answer command said no");
 	/* not runnable: refused up front, not left to a child that fails */
 	CHECK_EQ_INT(sip_answer_cmd_start(&cmd, "/nonexistent/command", "x",
-				      "view", 5000, on_verdict, &v), ENOENT);
+					  "view", 5000, on_verdict, &v), ENOENT);
 
 	/* arguments arrive as given, one each */
 	snprintf(script, sizeof(script), "%s/ask.sh", dir);
@@ -348,12 +348,12 @@ static void test_answer_command(void)
 	/* freed before it decides: killed, and no call */
 	memset(&v, 0, sizeof(v));
 	CHECK_EQ_INT(sip_answer_cmd_start(&cmd, "/bin/false", "x", "view", 5000,
-				      on_verdict, &v), 0);
+					  on_verdict, &v), 0);
 	mem_deref(cmd);
 	CHECK(!v.called);
 
 	CHECK_EQ_INT(sip_answer_cmd_start(&cmd, "", "x", "view", 5000, on_verdict,
-				      &v), EINVAL);
+					  &v), EINVAL);
 	(void)unlink(out);
 	(void)unlink(script);
 	(void)rmdir(dir);

@@ -237,7 +237,7 @@ static void test_policy(void)
 	CHECK_EQ_INT(sip_policy_check(&p, "sip:mallory;x@127.0.0.1", &rights),
 		     POLICY_DENIED);
 	CHECK_EQ_INT(sip_policy_check(&p, "sip:mallory@[::ffff:127.0.0.1]",
-				  &rights), POLICY_DENIED);
+				      &rights), POLICY_DENIED);
 	CHECK_EQ_INT(sip_policy_check(&p, "sip:mall%zzry@127.0.0.1", &rights),
 		     POLICY_MALFORMED);
 	CHECK_EQ_INT(sip_policy_check(&p, "sip:al%69ce@127.0.0.1", &rights),
@@ -343,7 +343,7 @@ static void test_identity(void)
 		     "", "10.0.0.2");
 	CHECK(msg != NULL);
 	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, sizeof(uri),
-				     &asserted), 0);
+					 &asserted), 0);
 	CHECK_EQ_STR(uri, "sip:mallory@example.com");
 	CHECK_EQ_STR(id.user, "mallory");
 	mem_deref(msg);
@@ -351,24 +351,24 @@ static void test_identity(void)
 	/* without <>: libre ends the URI at the first ';' */
 	msg = invite("sip:%6Dallory@example.com", "", "10.0.0.2");
 	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, sizeof(uri),
-				     &asserted), 0);
+					 &asserted), 0);
 	CHECK_EQ_STR(uri, "sip:mallory@example.com");
 	mem_deref(msg);
 
 	msg = invite("<sip:mall%zzry@example.com>", "", "10.0.0.2");
 	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, sizeof(uri),
-				     &asserted), EBADMSG);
+					 &asserted), EBADMSG);
 	CHECK_EQ_STR(uri, "sip:mall%zzry@example.com");
 	mem_deref(msg);
 
 	msg = invite("<sip:mall%00ry@example.com>", "", "10.0.0.2");
 	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, sizeof(uri),
-				     &asserted), EBADMSG);
+					 &asserted), EBADMSG);
 	mem_deref(msg);
 
 	msg = invite("<tel:+123>", "", "10.0.0.2");
 	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, sizeof(uri),
-				     &asserted), ENOTSUP);
+					 &asserted), ENOTSUP);
 	CHECK_EQ_STR(uri, "tel:+123");
 	mem_deref(msg);
 
@@ -377,7 +377,7 @@ static void test_identity(void)
 		     "P-Asserted-Identity: <sip:%6Dallory@EXAMPLE.com>\r\n",
 		     "10.0.0.1");
 	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, sizeof(uri),
-				     &asserted), 0);
+					 &asserted), 0);
 	CHECK(asserted);
 	CHECK_EQ_STR(uri, "sip:mallory@example.com");
 	mem_deref(msg);
@@ -385,7 +385,7 @@ static void test_identity(void)
 		     "P-Asserted-Identity: <sip:m%6@example.com>\r\n",
 		     "10.0.0.1");
 	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, sizeof(uri),
-				     &asserted), EBADMSG);
+					 &asserted), EBADMSG);
 	mem_deref(msg);
 
 	/* long parameters do not matter, a long identity does */

@@ -51,7 +51,7 @@ static unsigned answer_to(struct sipua_media *media, const char *offer,
 {
 	const char *why = NULL;
 	unsigned status = sip_sdp_rfb_answer(media, answer, sizeof(answer),
-					 offer, strlen(offer), loc, &why);
+					     offer, strlen(offer), loc, &why);
 	if (status)
 		CHECK(why != NULL && why[0] != '\0');
 	return status;
@@ -330,23 +330,23 @@ static void test_refusals(void)
 
 	for (i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++) {
 		unsigned st = sip_sdp_rfb_answer(&m, answer, sizeof(answer),
-					     garbage[i], strlen(garbage[i]),
-					     &local, &why);
+						 garbage[i], strlen(garbage[i]),
+						 &local, &why);
 		if (st != 400 && st != 488)
 			fprintf(stderr, "garbage %zu gave %u\n", i, st);
 		CHECK(st == 400 || st == 488);
 		CHECK_EQ_STR(answer, "");
 	}
 	CHECK_EQ_INT(sip_sdp_rfb_answer(&m, answer, sizeof(answer), NULL, 0,
-				    &local, &why), 400);
+					&local, &why), 400);
 	/* a NUL inside is refused, not a shorter string */
 	CHECK_EQ_INT(sip_sdp_rfb_answer(&m, answer, sizeof(answer),
-				    "v=0\r\ns=\0x\r\n", 11, &local, &why), 400);
+					"v=0\r\ns=\0x\r\n", 11, &local, &why), 400);
 
 	/* every truncation of a good offer: a clean verdict, never more */
 	for (i = 0; i < strlen(full); i++) {
 		unsigned st = sip_sdp_rfb_answer(&m, answer, sizeof(answer), full,
-					     i, &local, &why);
+						 i, &local, &why);
 		CHECK(st == 0 || st == 400 || st == 488);
 	}
 	CHECK_EQ_INT(answer_to(&m, full, &local), 0);
@@ -356,10 +356,10 @@ static void test_refusals(void)
 	for (i = 0; i < 7; i++)
 		big[i] = "v=0\r\ns="[i];
 	CHECK_EQ_INT(sip_sdp_rfb_answer(&m, answer, sizeof(answer), big,
-				    sizeof(big), &local, &why), 400);
+					sizeof(big), &local, &why), 400);
 	/* our answer would not fit */
 	CHECK_EQ_INT(sip_sdp_rfb_answer(&m, answer, 40, full, strlen(full),
-				    &local, &why), 500);
+					&local, &why), 500);
 	CHECK_EQ_STR(answer, "");
 	/* a local path without a port is our bug, not the caller's */
 	{
