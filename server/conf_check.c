@@ -497,7 +497,7 @@ static void check_line(struct check_ctx *cx, char *line, unsigned *first)
 	check_value(cx, k, v, rest);
 }
 
-int conf_check_report(const char *path, bool plain, unsigned *problems)
+int confcheck_report(const char *path, bool plain, unsigned *problems)
 {
 	struct check_ctx cx = {.path = path, .plain = plain};
 	unsigned *first;
@@ -535,12 +535,12 @@ int conf_check_report(const char *path, bool plain, unsigned *problems)
 	return err;
 }
 
-int conf_check_file(const char *path)
+int confcheck_file(const char *path)
 {
-	return conf_check_report(path, false, NULL);
+	return confcheck_report(path, false, NULL);
 }
 
-int conf_check_main(int argc, char *argv[])
+int confcheck_main(int argc, char *argv[])
 {
 	const char *path = NULL;
 	unsigned problems = 0;
@@ -559,7 +559,7 @@ int conf_check_main(int argc, char *argv[])
 		fprintf(stderr, "usage: sipvnc check -c FILE\n");
 		return 2;
 	}
-	(void)conf_check_report(path, true, &problems);
+	(void)confcheck_report(path, true, &problems);
 	if (problems) {
 		fprintf(stderr, "%s: %u problem%s\n", path, problems,
 			problems == 1 ? "" : "s");

@@ -1,10 +1,9 @@
 /*
  * log.h - sipvnc's log: levels, one line per event, on standard error.
  *
- * msrp/ and capture/ hand whole lines to the hook in their settings
- * (log_sink); every
- * other module logs through libre's dbg_printf() (sip/ and libre itself
- * already do), so one handler sees every other line.  Both drop what is
+ * msrp/, capture/ and sip/ hand whole lines to the hook in their settings
+ * (log_sink); every other module logs through libre's dbg_printf() (as
+ * libre itself does), so one handler sees every other line.  Both drop what is
  * above the level, split and terminate lines, and under systemd
  * (JOURNAL_STREAM naming our stderr) start each with its syslog priority,
  * <3> to <7>, as sd-daemon(3) describes.  The level (log_level, -v) is
@@ -39,16 +38,15 @@ struct log {
 
 /* One line of any length at a DBG_ level.  libre's dbg drops what does
  * not fit 256 bytes, so longer lines travel in pieces, each but the last
- * starting with \x1f; the handler joins them.  msrp/, sip/ and capture/
- * have the same function under their own prefix. */
+ * starting with \x1f; the handler joins them. */
 void log_printf(int level, const char *fmt, ...);
 #define log_err(...)   log_printf(DBG_ERR, __VA_ARGS__)
 #define log_warn(...)  log_printf(DBG_WARNING, __VA_ARGS__)
 #define log_info(...)  log_printf(DBG_INFO, __VA_ARGS__)
 #define log_debug(...) log_printf(DBG_DEBUG, __VA_ARGS__)
 
-/* The hook msrp/ and capture/ log through (msrp_settings.logh,
- * capture_settings.logh; arg: the struct log):
+/* The hook msrp/, capture/ and sip/ log through (msrp_settings.logh,
+ * capture_settings.logh, sipua_handlers.logh; arg: the struct log):
  * one whole line of any length at a DBG_ level, dropped above lg's level,
  * written like the rest.  Safe from any thread. */
 void log_sink(int level, const char *line, void *arg);

@@ -182,7 +182,7 @@ static int load_conf(const char *path)
 	int err;
 
 	if (path) {
-		err = conf_check_file(path);
+		err = confcheck_file(path);
 		if (err == EINVAL)
 			return err;
 		err = conf_keys_load(&app.conf, path);
@@ -354,6 +354,8 @@ static const struct sipua_handlers *sip_handlers(void)
 				   app.mode == APP_WEB ||
 				   (app.mode == APP_VIEW && app.target[0]);
 	handlers->config_dir = app.config_dir[0] ? app.config_dir : NULL;
+	handlers->logh = log_sink;   /* sip/'s lines: server/log.c */
+	handlers->log_arg = &app.log;
 	n = readlink("/proc/self/exe", app.self_exe,
 		     sizeof(app.self_exe) - 1);
 	if (n > 0 && app.mode == APP_SERVE) {
@@ -525,7 +527,7 @@ int main(int argc, char *argv[])
 	if (argc > 1 && !strcmp(argv[1], "passwd"))
 		return web_passwd_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "check"))
-		return conf_check_main(argc - 1, argv + 1);
+		return confcheck_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "keys"))
 		return conf_keys_main(argc - 1, argv + 1);
 	app.mode = APP_SERVE;

@@ -73,7 +73,7 @@ static void reload_now(struct reload *rl)
 		return;
 	}
 	log_info("sipvnc: SIGHUP: reading %s again\n", rl->path);
-	err = conf_check_file(rl->path);
+	err = confcheck_file(rl->path);
 	if (!err)
 		err = conf_keys_load(&conf, rl->path);
 	if (err) {

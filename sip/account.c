@@ -126,7 +126,7 @@ static int parse_param(struct sip_account *acc, const char *p,
 	return err;
 }
 
-int account_parse(struct sip_account *acc, const char *line)
+int sip_account_parse(struct sip_account *acc, const char *line)
 {
 	const char *p, *end;
 	int err;

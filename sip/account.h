@@ -26,6 +26,6 @@ struct sip_account {
 };
 
 /* 0, or EINVAL for a malformed line / E2BIG for a field too long. */
-int account_parse(struct sip_account *acc, const char *line);
+int sip_account_parse(struct sip_account *acc, const char *line);
 
 #endif

@@ -138,20 +138,20 @@ static void exec_child(int write_fd, const char *const *prefix,
 	_exit(127);
 }
 
-int answer_cmd_start(struct answer_cmd **cmdp, const char *command,
-		     const char *caller, const char *rights,
-		     uint32_t timeout_ms, answer_cmd_h *h, void *arg)
+int sip_answer_cmd_start(struct answer_cmd **cmdp, const char *command,
+			 const char *caller, const char *rights,
+			 uint32_t timeout_ms, answer_cmd_h *h, void *arg)
 {
 	const char *argv[] = { command, NULL };
 
-	return answer_cmd_start_argv(cmdp, argv, caller, rights, timeout_ms,
-				     h, arg);
+	return sip_answer_cmd_start_argv(cmdp, argv, caller, rights, timeout_ms,
+					 h, arg);
 }
 
-int answer_cmd_start_argv(struct answer_cmd **cmdp,
-			  const char *const *argv, const char *caller,
-			  const char *rights, uint32_t timeout_ms,
-			  answer_cmd_h *h, void *arg)
+int sip_answer_cmd_start_argv(struct answer_cmd **cmdp,
+			      const char *const *argv, const char *caller,
+			      const char *rights, uint32_t timeout_ms,
+			      answer_cmd_h *h, void *arg)
 {
 	struct answer_cmd *cmd;
 	int fds[2];

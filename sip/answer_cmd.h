@@ -21,16 +21,16 @@ typedef void (answer_cmd_h)(bool yes, const char *why, void *arg);
  * killed and the answer is no.  ENOENT / EACCES if command is not an
  * executable file.  Freeing it (mem_deref) before the answer
  * kills the command and calls nothing. */
-int answer_cmd_start(struct answer_cmd **cmdp, const char *command,
-		     const char *caller, const char *rights,
-		     uint32_t timeout_ms, answer_cmd_h *h, void *arg);
+int sip_answer_cmd_start(struct answer_cmd **cmdp, const char *command,
+			 const char *caller, const char *rights,
+			 uint32_t timeout_ms, answer_cmd_h *h, void *arg);
 /* The same with fixed leading arguments: argv[0] is the program, then up
  * to ANSWER_CMD_MAX_PREFIX - 1 arguments, NULL-terminated; caller and
  * rights follow them. */
 #define ANSWER_CMD_MAX_PREFIX 6
-int answer_cmd_start_argv(struct answer_cmd **cmdp,
-			  const char *const *argv, const char *caller,
-			  const char *rights, uint32_t timeout_ms,
-			  answer_cmd_h *h, void *arg);
+int sip_answer_cmd_start_argv(struct answer_cmd **cmdp,
+			      const char *const *argv, const char *caller,
+			      const char *rights, uint32_t timeout_ms,
+			      answer_cmd_h *h, void *arg);
 
 #endif

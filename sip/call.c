@@ -88,8 +88,8 @@ unsigned sipua_make_answer(struct sipua_call *call, struct sipua_media *media,
 	struct sdp_rfb_local local;
 
 	sipua_local_of(call, &local);
-	return sdp_rfb_answer(media, answer, SIPUA_SDP_BUF_SIZE, offer,
-			      offer_len, &local, why);
+	return sip_sdp_rfb_answer(media, answer, SIPUA_SDP_BUF_SIZE, offer,
+				  offer_len, &local, why);
 }
 
 void sipua_local_of(const struct sipua_call *call,
@@ -110,8 +110,8 @@ int sipua_make_offer(const struct sipua_call *call, char *offer)
 	struct sdp_rfb_local local;
 
 	sipua_local_of(call, &local);
-	return sdp_rfb_offer(offer, SIPUA_SDP_BUF_SIZE, &local,
-			     call->media.we_serve_rfb);
+	return sip_sdp_rfb_offer(offer, SIPUA_SDP_BUF_SIZE, &local,
+				 call->media.we_serve_rfb);
 }
 
 /* The answer to our late offer, from the ACK.  Always 0: a bad answer
@@ -128,8 +128,9 @@ static int late_answer(struct sipua_call *call, const struct sip_msg *msg)
 		why = "ACK without the SDP answer";
 	else if (!msg_ctype_cmp(&msg->ctyp, "application", "sdp"))
 		why = "ACK body is not application/sdp";
-	else if (sdp_rfb_parse_answer(&media, (const char *)mbuf_buf(msg->mb),
-				      mbuf_get_left(msg->mb), true, &why))
+	else if (sip_sdp_rfb_parse_answer(&media,
+					  (const char *)mbuf_buf(msg->mb),
+					  mbuf_get_left(msg->mb), true, &why))
 		;   /* why is set */
 	else if (media.tls != !strncasecmp(call->local_path, "msrps:", 6))
 		why = "answer changes the offered MSRP transport";
@@ -150,11 +151,13 @@ int sipua_answer_handler(const struct sip_msg *msg, void *arg)
 
 	if (call->incoming)
 		return late_answer(call, msg);
-	err = sdp_rfb_parse_answer(&call->media, (const char *)mbuf_buf(msg->mb),
-				   mbuf_get_left(msg->mb), call->we_serve_rfb,
-				   &why);
+	err = sip_sdp_rfb_parse_answer(&call->media,
+				       (const char *)mbuf_buf(msg->mb),
+				       mbuf_get_left(msg->mb),
+				       call->we_serve_rfb, &why);
 	if (err) {
-		sipua_warn("call to %s: unusable answer: %s\n", call->peer, why);
+		sipua_warn(call->ua, "call to %s: unusable answer: %s\n",
+			   call->peer, why);
 		call->fail_status = 488;
 		call->fail_reason = why;
 		return err;
@@ -167,7 +170,8 @@ static void progress_handler(const struct sip_msg *msg, void *arg)
 {
 	struct sipua_call *call = arg;
 
-	sipua_log("call to %s: %u %r\n", call->peer, msg->scode, &msg->reason);
+	sipua_log(call->ua,
+		  "call to %s: %u %r\n", call->peer, msg->scode, &msg->reason);
 	if (call->ua->handlers.progress)
 		call->ua->handlers.progress(call, msg->scode, call->ua->arg);
 }
@@ -181,7 +185,7 @@ static void end_unanswered(void *arg)
 	const char *why = call->fail_reason ? call->fail_reason
 					    : "no SDP answer in the ACK";
 
-	sipua_log("call from %s ended: %s\n", call->peer, why);
+	sipua_log(ua, "call from %s ended: %s\n", call->peer, why);
 	(void)sipsess_set_close_headers(call->sess,
 		"Reason: SIP;cause=488;text=\"%s\"\r\n", why);
 	call->closing = true;
@@ -200,7 +204,7 @@ void sipua_estab_handler(const struct sip_msg *msg, void *arg)
 		return;
 	}
 
-	sipua_log("call %s %s established (MSRP %s: %s)\n",
+	sipua_log(ua, "call %s %s established (MSRP %s: %s)\n",
 		  call->incoming ? "from" : "to", call->peer,
 		  call->media.we_connect ? "active" : "passive",
 		  call->media.role_why);
@@ -237,7 +241,8 @@ void sipua_close_handler(int err, const struct sip_msg *msg, void *arg)
 	if (call->incoming)
 		status = 0;
 	call->ringing = false;   /* CANCEL answered it (487) */
-	sipua_log("call %s %s closed: %u %s\n", call->incoming ? "from" : "to",
+	sipua_log(ua,
+		  "call %s %s closed: %u %s\n", call->incoming ? "from" : "to",
 		  call->peer, status, reason);
 	call->closing = true;
 	/* a call still ringing was never our user's business */
@@ -290,7 +295,7 @@ int sipua_connect(struct sipua_call **callp, struct sipua *ua,
 			&laddr);
 
 	sipua_local_of(call, &local);
-	err = sdp_rfb_offer(offer, sizeof(offer), &local, we_serve_rfb);
+	err = sip_sdp_rfb_offer(offer, sizeof(offer), &local, we_serve_rfb);
 	if (err)
 		goto out;
 
@@ -316,7 +321,7 @@ int sipua_connect(struct sipua_call **callp, struct sipua *ua,
 	mem_deref(mb);
  out:
 	if (err) {
-		sipua_warn("cannot call %s (%m)\n", uri, err);
+		sipua_warn(ua, "cannot call %s (%m)\n", uri, err);
 		mem_deref(call);
 		return err;
 	}

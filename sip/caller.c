@@ -5,7 +5,7 @@
 #include "sip/caller.h"
 #include "sip/sreply.h"
 
-int caller_trust_add(struct caller_trust *trust, const char *addr)
+int sip_caller_trust_add(struct caller_trust *trust, const char *addr)
 {
 	struct sa sa;
 
@@ -29,9 +29,9 @@ static bool from_trusted_proxy(const struct caller_trust *trust,
 	return false;
 }
 
-int caller_identity(const struct caller_trust *trust,
-		    const struct sip_msg *msg, struct caller_uri *id,
-		    char *uri, size_t size, bool *asserted)
+int sip_caller_identity(const struct caller_trust *trust,
+			const struct sip_msg *msg, struct caller_uri *id,
+			char *uri, size_t size, bool *asserted)
 {
 	const struct sip_hdr *pai;
 	struct sip_addr addr;
@@ -55,11 +55,11 @@ int caller_identity(const struct caller_trust *trust,
 	if (chosen->l >= sizeof(raw))
 		return E2BIG;
 	(void)pl_strcpy(chosen, raw, sizeof(raw));
-	err = caller_uri_parse(id, raw, false);
+	err = sip_caller_uri_parse(id, raw, false);
 	if (!err)
-		err = caller_uri_print(uri, size, id);
+		err = sip_caller_uri_print(uri, size, id);
 	if (err)   /* for the log line that refuses it */
-		caller_uri_sanitize(uri, size, raw);
+		sip_caller_uri_sanitize(uri, size, raw);
 	return err;
 }
 
@@ -79,8 +79,8 @@ static void nonce_mac(char out[33], const uint8_t *key, uint64_t ts,
 		(void)re_snprintf(out + 2 * i, 3, "%02x", mac[i]);
 }
 
-void caller_nonce_make(char nonce[CALLER_NONCE_SIZE], const uint8_t *key,
-		       const struct pl *callid, uint64_t now)
+void sip_caller_nonce_make(char nonce[CALLER_NONCE_SIZE], const uint8_t *key,
+			   const struct pl *callid, uint64_t now)
 {
 	char mac[33];
 
@@ -89,8 +89,8 @@ void caller_nonce_make(char nonce[CALLER_NONCE_SIZE], const uint8_t *key,
 			  (unsigned long long)now, mac);
 }
 
-int caller_nonce_check(const struct pl *nonce, const uint8_t *key,
-		       const struct pl *callid, uint64_t now)
+int sip_caller_nonce_check(const struct pl *nonce, const uint8_t *key,
+			   const struct pl *callid, uint64_t now)
 {
 	char mac[33];
 	uint64_t ts = 0;
@@ -136,9 +136,9 @@ static bool find_our_realm(const struct sip_hdr *hdr,
 	return true;
 }
 
-enum caller_auth caller_auth_check(const struct sip_msg *msg,
-				   const char *secret, const uint8_t *key,
-				   uint64_t now)
+enum caller_auth sip_caller_auth_check(const struct sip_msg *msg,
+				       const char *secret, const uint8_t *key,
+				       uint64_t now)
 {
 	struct auth_search search;
 	uint8_t ha1[16];
@@ -150,7 +150,8 @@ enum caller_auth caller_auth_check(const struct sip_msg *msg,
 				find_our_realm, &search);
 	if (!search.found)
 		return CALLER_AUTH_CHALLENGE;
-	err = caller_nonce_check(&search.resp.nonce, key, &msg->callid, now);
+	err = sip_caller_nonce_check(&search.resp.nonce, key, &msg->callid,
+				     now);
 	if (err == EBADMSG)
 		return CALLER_AUTH_CHALLENGE;   /* not a nonce of ours */
 	stale = err == ETIMEDOUT;
@@ -165,12 +166,12 @@ enum caller_auth caller_auth_check(const struct sip_msg *msg,
 	return stale ? CALLER_AUTH_STALE : CALLER_AUTH_OK;
 }
 
-int caller_auth_challenge(struct sip *sip, const struct sip_msg *msg,
-			  const uint8_t *key, bool stale, uint64_t now)
+int sip_caller_auth_challenge(struct sip *sip, const struct sip_msg *msg,
+			      const uint8_t *key, bool stale, uint64_t now)
 {
 	char nonce[CALLER_NONCE_SIZE];
 
-	caller_nonce_make(nonce, key, &msg->callid, now);
+	sip_caller_nonce_make(nonce, key, &msg->callid, now);
 	/* stateless (sreply.h): the retry is a new request anyway */
 	return sipua_sreplyf(sip, msg, key, CALLER_KEY_SIZE, 401,
 			     "Unauthorized",

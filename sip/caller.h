@@ -27,24 +27,24 @@ struct caller_trust {
 };
 
 /* Trust P-Asserted-Identity from this IP address.  0, EINVAL or E2BIG. */
-int caller_trust_add(struct caller_trust *trust, const char *addr);
+int sip_caller_trust_add(struct caller_trust *trust, const char *addr);
 
-/* Who calls, read by caller_uri_parse into *id and printed into uri (the
+/* Who calls, read by sip_caller_uri_parse into *id and printed into uri (the
  * one form logs, dialogs and notices show).  *asserted: it is a trusted
  * PAI.  0; EBADMSG when missing or not read cleanly (a caller gets 400),
  * ENOTSUP when it is no sip: user@host, E2BIG when too long.  On an
  * error after the URI was found, uri holds its text made safe to log. */
-int caller_identity(const struct caller_trust *trust,
-		    const struct sip_msg *msg, struct caller_uri *id,
-		    char *uri, size_t size, bool *asserted);
+int sip_caller_identity(const struct caller_trust *trust,
+			const struct sip_msg *msg, struct caller_uri *id,
+			char *uri, size_t size, bool *asserted);
 
 /* A nonce for this call (Call-ID) at time now (seconds). */
-void caller_nonce_make(char nonce[CALLER_NONCE_SIZE], const uint8_t *key,
-		       const struct pl *callid, uint64_t now);
+void sip_caller_nonce_make(char nonce[CALLER_NONCE_SIZE], const uint8_t *key,
+			   const struct pl *callid, uint64_t now);
 /* 0 if we made it for this call, ETIMEDOUT when it is ours but too old,
  * EBADMSG otherwise. */
-int caller_nonce_check(const struct pl *nonce, const uint8_t *key,
-		       const struct pl *callid, uint64_t now);
+int sip_caller_nonce_check(const struct pl *nonce, const uint8_t *key,
+			   const struct pl *callid, uint64_t now);
 
 enum caller_auth {
 	CALLER_AUTH_OK,
@@ -53,12 +53,12 @@ enum caller_auth {
 	CALLER_AUTH_FAILED,     /* credentials for our nonce, wrong secret */
 };
 
-enum caller_auth caller_auth_check(const struct sip_msg *msg,
-				   const char *secret, const uint8_t *key,
-				   uint64_t now);
+enum caller_auth sip_caller_auth_check(const struct sip_msg *msg,
+				       const char *secret, const uint8_t *key,
+				       uint64_t now);
 
 /* Reply 401 with our challenge. */
-int caller_auth_challenge(struct sip *sip, const struct sip_msg *msg,
-			  const uint8_t *key, bool stale, uint64_t now);
+int sip_caller_auth_challenge(struct sip *sip, const struct sip_msg *msg,
+			      const uint8_t *key, bool stale, uint64_t now);
 
 #endif

@@ -232,7 +232,7 @@ static int parse_rest(const char *p, size_t n, bool line)
 	return 0;
 }
 
-int caller_uri_parse(struct caller_uri *uri, const char *text, bool line)
+int sip_caller_uri_parse(struct caller_uri *uri, const char *text, bool line)
 {
 	const char *spec, *at, *host, *end;
 	size_t len, host_len;
@@ -288,7 +288,7 @@ int caller_uri_parse(struct caller_uri *uri, const char *text, bool line)
 			  line);
 }
 
-int caller_uri_print(char *buf, size_t size, const struct caller_uri *uri)
+int sip_caller_uri_print(char *buf, size_t size, const struct caller_uri *uri)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t n, i;
@@ -343,8 +343,9 @@ static bool same_number(const char *a, size_t al, const char *b, size_t bl)
 	}
 }
 
-enum caller_uri_match caller_uri_match(const struct caller_uri *line,
-				       const struct caller_uri *caller)
+enum sip_caller_uri_match
+sip_caller_uri_match(const struct caller_uri *line,
+		     const struct caller_uri *caller)
 {
 	size_t base;
 
@@ -369,7 +370,7 @@ enum caller_uri_match caller_uri_match(const struct caller_uri *line,
 	return CALLER_URI_OTHER;
 }
 
-void caller_uri_sanitize(char *buf, size_t size, const char *text)
+void sip_caller_uri_sanitize(char *buf, size_t size, const char *text)
 {
 	size_t i;
 

@@ -17,7 +17,7 @@
 
 #define CALLER_URI_USER_SIZE 128   /* unescaped user + NUL */
 #define CALLER_URI_HOST_SIZE 192
-#define CALLER_URI_TEXT_SIZE 256   /* caller_uri_print's longest + NUL */
+#define CALLER_URI_TEXT_SIZE 256   /* sip_caller_uri_print's longest + NUL */
 
 struct caller_uri {
 	bool sips;
@@ -38,14 +38,14 @@ struct caller_uri {
  * is no sip:/sips: user@host (tel:, no user, a password); E2BIG when a part
  * is too long; EINVAL for a line with more than user@host.
  */
-int caller_uri_parse(struct caller_uri *uri, const char *text, bool line);
+int sip_caller_uri_parse(struct caller_uri *uri, const char *text, bool line);
 
 /* The one spelling that logs, dialogs and notices show: scheme, the user
  * escaped only where the grammar demands (hex in upper case), '@', host.
  * 0 or E2BIG. */
-int caller_uri_print(char *buf, size_t size, const struct caller_uri *uri);
+int sip_caller_uri_print(char *buf, size_t size, const struct caller_uri *uri);
 
-enum caller_uri_match {
+enum sip_caller_uri_match {
 	CALLER_URI_OTHER,   /* another identity */
 	CALLER_URI_SAME,    /* the line names this caller */
 	/* only if the caller's user ends at its first ';' or '?' (a
@@ -55,12 +55,13 @@ enum caller_uri_match {
 	CALLER_URI_MAYBE,
 };
 
-/* Compare a caller with a line, both from caller_uri_parse. */
-enum caller_uri_match caller_uri_match(const struct caller_uri *line,
-				       const struct caller_uri *caller);
+/* Compare a caller with a line, both from sip_caller_uri_parse. */
+enum sip_caller_uri_match
+sip_caller_uri_match(const struct caller_uri *line,
+		     const struct caller_uri *caller);
 
 /* text as something safe to log when it could not be read: printable
  * ASCII kept, anything else '?', cut to size. */
-void caller_uri_sanitize(char *buf, size_t size, const char *text);
+void sip_caller_uri_sanitize(char *buf, size_t size, const char *text);
 
 #endif

@@ -16,16 +16,19 @@
 struct dns_servers {
 	struct sa addr[MAX_NAMESERVERS];
 	uint32_t n;
+	const struct sipua *ua;   /* where a bad line is logged */
 };
 
 static int dns_server_handler(const struct pl *val, void *arg)
 {
 	struct dns_servers *servers = arg;
+	const struct sipua *ua = servers->ua;
 	char buf[80];
 	struct sa *sa;
 
 	if (servers->n == MAX_NAMESERVERS) {
-		sipua_warn("more than %u dns_server lines\n", MAX_NAMESERVERS);
+		sipua_warn(ua,
+			   "more than %u dns_server lines\n", MAX_NAMESERVERS);
 		return E2BIG;
 	}
 	sa = &servers->addr[servers->n];
@@ -34,7 +37,7 @@ static int dns_server_handler(const struct pl *val, void *arg)
 	    (sa_decode(sa, buf, strlen(buf)) &&
 	     sa_set_str(sa, buf, DNS_PORT)) ||
 	    !sa_port(sa)) {
-		sipua_warn("bad dns_server '%r' (ADDR[:PORT])\n", val);
+		sipua_warn(ua, "bad dns_server '%r' (ADDR[:PORT])\n", val);
 		return EINVAL;
 	}
 	servers->n++;
@@ -49,11 +52,12 @@ int sipua_dns_open(struct sipua *ua, const struct conf *conf,
 	int err;
 
 	memset(&servers, 0, sizeof(servers));
+	servers.ua = ua;
 	err = conf_apply(conf, "dns_server", dns_server_handler, &servers);
 	if (err)
 		return err;
 	if (servers.n) {
-		sipua_log("DNS through %u configured server(s), first %J\n",
+		sipua_log(ua, "DNS through %u configured server(s), first %J\n",
 			  servers.n, &servers.addr[0]);
 	}
 	else {

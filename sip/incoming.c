@@ -13,7 +13,7 @@ static void reject(struct sipua *ua, const struct sip_msg *msg,
 {
 	if (status < 300 || status > 699)
 		status = 500;
-	sipua_warn("INVITE from %s refused: %u %s (%s)\n", caller, status,
+	sipua_warn(ua, "INVITE from %s refused: %u %s (%s)\n", caller, status,
 		   sipua_reason_phrase(status), why);
 	/* no transaction: a flood of refusals must not hold memory */
 	(void)sipua_sreplyf(ua->sip, msg, ua->nonce_key, sizeof(ua->nonce_key),
@@ -31,7 +31,8 @@ static void refuse(struct sipua_call *call, const struct sip_msg *msg,
 			reject(call->ua, msg, call->peer, status, why);
 		return;
 	}
-	sipua_warn("call from %s refused: %u %s (%s)\n", call->peer, status,
+	sipua_warn(call->ua,
+		   "call from %s refused: %u %s (%s)\n", call->peer, status,
 		   sipua_reason_phrase(status), why);
 	(void)sipsess_reject(call->sess, (uint16_t)status,
 			     sipua_reason_phrase(status),
@@ -48,16 +49,16 @@ static bool caller_proven(struct sipua *ua, const struct sip_msg *msg,
 	uint64_t now = tmr_jiffies() / 1000;
 	enum caller_auth verdict;
 
-	verdict = caller_auth_check(msg, secret, ua->nonce_key, now);
+	verdict = sip_caller_auth_check(msg, secret, ua->nonce_key, now);
 	if (verdict == CALLER_AUTH_OK)
 		return true;
 	if (verdict == CALLER_AUTH_FAILED) {
 		reject(ua, msg, caller, 403, "wrong caller secret");
 		return false;
 	}
-	sipua_log("INVITE from %s challenged (caller_secret)\n", caller);
-	(void)caller_auth_challenge(ua->sip, msg, ua->nonce_key,
-				    verdict == CALLER_AUTH_STALE, now);
+	sipua_log(ua, "INVITE from %s challenged (caller_secret)\n", caller);
+	(void)sip_caller_auth_challenge(ua->sip, msg, ua->nonce_key,
+					verdict == CALLER_AUTH_STALE, now);
 	return false;
 }
 
@@ -83,8 +84,8 @@ static bool admit(struct sipua *ua, const struct sip_msg *msg,
 		       "Content-Length does not match the body");
 		return false;
 	}
-	err = caller_identity(&ua->trust, msg, &caller, call->peer,
-			      sizeof(call->peer), &asserted);
+	err = sip_caller_identity(&ua->trust, msg, &caller, call->peer,
+				  sizeof(call->peer), &asserted);
 	if (err) {
 		/* what could not be read is refused, never compared */
 		reject(ua, msg, call->peer[0] ? call->peer : "?",
@@ -94,13 +95,13 @@ static bool admit(struct sipua *ua, const struct sip_msg *msg,
 				      "caller not allowed");
 		return false;
 	}
-	verdict = policy_check_uri(&ua->policy, &caller, &call->rights);
+	verdict = sip_policy_check_uri(&ua->policy, &caller, &call->rights);
 	if (verdict != POLICY_ALLOWED) {
 		reject(ua, msg, call->peer, 403, verdict == POLICY_DENIED ?
 		       "caller denied" : "caller not allowed");
 		return false;
 	}
-	secret = policy_secret_uri(&ua->policy, &caller);
+	secret = sip_policy_secret_uri(&ua->policy, &caller);
 	if (secret && !caller_proven(ua, msg, call->peer, secret))
 		return false;
 	if (ua->answermode == ANSWERMODE_REJECT) {
@@ -118,7 +119,7 @@ static bool admit(struct sipua *ua, const struct sip_msg *msg,
 		return false;
 	}
 	if (asserted)
-		sipua_log("INVITE from %s (asserted by trusted proxy %j)\n",
+		sipua_log(ua, "INVITE from %s (asserted by trusted proxy %j)\n",
 			  call->peer, &msg->src);
 	return true;
 }
@@ -187,12 +188,13 @@ static void answer_call(struct sipua_call *call, const struct sip_msg *msg)
 	if (!call->le.list)
 		list_append(&ua->calls, &call->le, call);
 	if (call->late_offer)
-		sipua_log("call from %s answered (%s rights, we offered "
+		sipua_log(ua, "call from %s answered (%s rights, we offered "
 			  "actpass: the ACK's answer sets the MSRP role)\n",
 			  call->peer, call->rights == SIPUA_RIGHTS_CONTROL ?
 			  "control" : "view");
 	else
-		sipua_log("call from %s answered (%s rights, MSRP %s: %s)\n",
+		sipua_log(ua,
+			  "call from %s answered (%s rights, MSRP %s: %s)\n",
 			  call->peer, call->rights == SIPUA_RIGHTS_CONTROL ?
 			  "control" : "view", call->media.we_connect ?
 			  "active, we connect" : "passive, we listen",
@@ -204,7 +206,7 @@ static void answer_decided(bool yes, const char *why, void *arg)
 	struct sipua_call *call = arg;
 
 	call->asking = mem_deref(call->asking);
-	sipua_log("call from %s: %s\n", call->peer, why);
+	sipua_log(call->ua, "call from %s: %s\n", call->peer, why);
 	if (yes) {
 		answer_call(call, NULL);
 		return;
@@ -235,19 +237,19 @@ static void ring(struct sipua_call *call, const struct sip_msg *msg)
 	{
 		const char *command[] = { ua->answer_command, NULL };
 
-		err = answer_cmd_start_argv(&call->asking,
+		err = sip_answer_cmd_start_argv(&call->asking,
 			ua->answer_command[0] ? command : ua->handlers.ask_argv,
 			call->peer, call->rights == SIPUA_RIGHTS_CONTROL ?
 			"control" : "view", ua->answer_timeout_ms,
 			answer_decided, call);
 	}
 	if (err) {
-		sipua_warn("cannot run answer_command (%m)\n", err);
+		sipua_warn(ua, "cannot run answer_command (%m)\n", err);
 		refuse(call, msg, 500, "answer command failed");
 		mem_deref(call);
 		return;
 	}
-	sipua_log("call from %s ringing, asking the answer command\n",
+	sipua_log(ua, "call from %s ringing, asking the answer command\n",
 		  call->peer);
 }
 

@@ -9,7 +9,7 @@
 #include <re.h>
 #include "sip/instance.h"
 
-bool instance_uuid_ok(const char *s)
+bool sip_instance_uuid_ok(const char *s)
 {
 	size_t i;
 
@@ -39,7 +39,7 @@ static void random_uuid(char *uuid, size_t size)
 			  b[15]);
 }
 
-int instance_load_file(char *uuid, size_t size, const char *file)
+int sip_instance_load_file(char *uuid, size_t size, const char *file)
 {
 	char line[64];
 	FILE *f;
@@ -54,7 +54,7 @@ int instance_load_file(char *uuid, size_t size, const char *file)
 		if (err)
 			return err;
 		line[strcspn(line, "\r\n")] = '\0';
-		if (!instance_uuid_ok(line))
+		if (!sip_instance_uuid_ok(line))
 			return EINVAL;
 		str_ncpy(uuid, line, size);
 		return 0;

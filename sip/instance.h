@@ -17,11 +17,11 @@
 #define INSTANCE_UUID_LEN 36   /* 8-4-4-4-12 hex digits */
 
 /* A UUID in its canonical textual form (RFC 4122), nothing around it. */
-bool instance_uuid_ok(const char *s);
+bool sip_instance_uuid_ok(const char *s);
 
 /* The UUID kept in file, or a new random one written there (its folder
  * must exist: server/ makes it).  uuid has room for INSTANCE_UUID_LEN + 1.  0, or an errno
  * (EINVAL: the file holds something else). */
-int instance_load_file(char *uuid, size_t size, const char *file);
+int sip_instance_load_file(char *uuid, size_t size, const char *file);
 
 #endif

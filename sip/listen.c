@@ -181,7 +181,8 @@ static int open_addr(struct sipua *ua, struct sipua_listen *lsn, bool tls,
 
 	err = add_transport(ua, tp, addr, port);
 	if (err == EADDRINUSE && lsn->port_fallback) {
-		sipua_log("port %u is taken: listening on another one\n", port);
+		sipua_log(ua,
+			  "port %u is taken: listening on another one\n", port);
 		lsn->port_fallback = false;
 		port = 0;
 		sa_set_port(&lsn->addr, 0);
@@ -189,7 +190,8 @@ static int open_addr(struct sipua *ua, struct sipua_listen *lsn, bool tls,
 	}
 	if (err) {
 		if (!quiet)
-			sipua_log("cannot listen on %j port %u (%m)\n", addr,
+			sipua_log(ua,
+				  "cannot listen on %j port %u (%m)\n", addr,
 				  port, err);
 		return err;
 	}
@@ -204,7 +206,8 @@ static int open_addr(struct sipua *ua, struct sipua_listen *lsn, bool tls,
 	if (!tls) {
 		err = add_transport(ua, SIP_TRANSP_TCP, addr, port);
 		if (err)
-			sipua_log("cannot listen on %J over TCP (%m)\n", addr,
+			sipua_log(ua,
+				  "cannot listen on %J over TCP (%m)\n", addr,
 				  err);
 		/* one address asked for: all of it, or stop */
 		if (err && !lsn->any)
@@ -250,16 +253,16 @@ static int open_all(struct sipua *ua)
 
 	err = open_listener(ua, &ua->listen_plain, false, list, sizeof(list));
 	if (!err && ua->listen_plain.any)
-		sipua_log("listening on every address, port %u:%s\n",
+		sipua_log(ua, "listening on every address, port %u:%s\n",
 			  sa_port(&ua->listen_plain.addr), list);
 	else if (!err)
-		sipua_log("listening on %J\n", &ua->listen_plain.addr);
+		sipua_log(ua, "listening on %J\n", &ua->listen_plain.addr);
 	if (err)
 		return err;
 	list[0] = '\0';
 	err = open_listener(ua, &ua->listen_tls, true, list, sizeof(list));
 	if (!err && ua->listen_tls.set)
-		sipua_log("SIP over TLS on %s%J%s\n",
+		sipua_log(ua, "SIP over TLS on %s%J%s\n",
 			  ua->listen_tls.any ? "every address, " : "",
 			  &ua->listen_tls.addr, list);
 	return err;
@@ -279,7 +282,7 @@ static void end_stranded_calls(struct sipua *ua)
 		if (sa_set_str(&ip, call->local_ip, 0) ||
 		    sipua_net_has_addr(&ip))
 			continue;
-		sipua_log("call %s %s ended: our address %s is gone\n",
+		sipua_log(ua, "call %s %s ended: our address %s is gone\n",
 			  call->incoming ? "from" : "to", call->peer,
 			  call->local_ip);
 		call->closing = true;
@@ -316,7 +319,7 @@ static bool add_new_addrs(struct sipua *ua, bool quiet)
 			    (sa_af(&addrs[i]) == AF_INET6 && !l->v6) ||
 			    open_addr(ua, lsns[k], k == 1, &addrs[i], quiet))
 				continue;
-			sipua_log("listening on %j too\n", &addrs[i]);
+			sipua_log(ua, "listening on %j too\n", &addrs[i]);
 			note_listening(ua, &addrs[i]);
 		}
 	}
@@ -377,7 +380,8 @@ static void listen_retry(void *arg)
 	(void)add_new_addrs(ua, true);
 	if (all_listening(ua) || ++ua->listen_retries >= LISTEN_RETRIES) {
 		if (!all_listening(ua))
-			sipua_log("some addresses stay without SIP until the "
+			sipua_log(ua,
+				  "some addresses stay without SIP until the "
 				  "next change\n");
 		return;
 	}
@@ -393,11 +397,11 @@ static void reopen(void *arg)
 	look(ua, ua->net_seen, sizeof(ua->net_seen), ua->net_primary,
 	     sizeof(ua->net_primary));
 	if (open_all(ua))
-		sipua_log("no address to listen on: waiting for one\n");
+		sipua_log(ua, "no address to listen on: waiting for one\n");
 	if (!primaries_first(ua) && ua->n_accounts) {
 		/* an old socket still holds our port on the address our
 		 * Contact must name: the registrar learns a new port */
-		sipua_log("our port is still held by the old transports: "
+		sipua_log(ua, "our port is still held by the old transports: "
 			  "moving to another one\n");
 		sip_transp_flush(ua->sip);
 		ua->n_listening = 0;
@@ -406,12 +410,14 @@ static void reopen(void *arg)
 		if (ua->listen_tls.any)
 			sa_set_port(&ua->listen_tls.addr, 0);
 		if (open_all(ua))
-			sipua_log("no address to listen on: waiting for one\n");
+			sipua_log(ua,
+				  "no address to listen on: waiting for one\n");
 	}
 	else if (!primaries_first(ua)) {
 		/* no registrar to tell of a new port: direct callers know
 		 * this one */
-		sipua_log("until the old transports let go of our port, our "
+		sipua_log(ua,
+			  "until the old transports let go of our port, our "
 			  "requests name another of our addresses\n");
 	}
 	ua->listen_retries = 0;
@@ -422,7 +428,7 @@ static void reopen(void *arg)
 	end_stranded_calls(ua);
 	sipua_register_again(ua);
 	sipua_update_contact(ua);
-	sipua_log("call me at %s\n", ua->contact);
+	sipua_log(ua, "call me at %s\n", ua->contact);
 }
 
 static void net_changed(void *arg)
@@ -435,7 +441,7 @@ static void net_changed(void *arg)
 	look(ua, seen, sizeof(seen), primary, sizeof(primary));
 	if (!strcmp(seen, ua->net_seen) && !strcmp(primary, ua->net_primary))
 		return;
-	sipua_log("our addresses changed: %s (were: %s)\n",
+	sipua_log(ua, "our addresses changed: %s (were: %s)\n",
 		  seen[0] ? seen : "none", ua->net_seen[0] ? ua->net_seen :
 		  "none");
 	str_ncpy(ua->net_seen, seen, sizeof(ua->net_seen));
@@ -450,7 +456,8 @@ static void net_changed(void *arg)
 		}
 		return;
 	}
-	sipua_log("we are reached at %s now (were: %s): registering again\n",
+	sipua_log(ua,
+		  "we are reached at %s now (were: %s): registering again\n",
 		  primary[0] ? primary : "no address",
 		  ua->net_primary[0] ? ua->net_primary : "no address");
 	str_ncpy(ua->net_primary, primary, sizeof(ua->net_primary));
@@ -470,7 +477,7 @@ int sipua_listen_open(struct sipua *ua)
 		return err;
 	look(ua, ua->net_seen, sizeof(ua->net_seen), ua->net_primary,
 	     sizeof(ua->net_primary));
-	return sipua_netwatch_alloc(&ua->netwatch, net_changed, ua);
+	return sipua_netwatch_alloc(&ua->netwatch, net_changed, ua, ua);
 }
 
 void sipua_listen_close(struct sipua *ua)

@@ -21,7 +21,8 @@ static void dead(void *arg)
 	struct sipua *ua = call->ua;
 	const char *why = "no answer to in-dialog OPTIONS";
 
-	sipua_log("call %s %s ended: %s\n", call->incoming ? "from" : "to",
+	sipua_log(call->ua,
+		  "call %s %s ended: %s\n", call->incoming ? "from" : "to",
 		  call->peer, why);
 	(void)sipsess_set_close_headers(call->sess,
 		"Reason: SIP;cause=408;text=\"%s\"\r\n", why);
@@ -58,7 +59,8 @@ static void tick(void *arg)
 			    "Content-Length: 0\r\n\r\n");
 	if (err) {
 		/* Our side could not even send: try again later. */
-		sipua_log("call %s: cannot send OPTIONS (%m)\n", call->peer,
+		sipua_log(call->ua,
+			  "call %s: cannot send OPTIONS (%m)\n", call->peer,
 			  err);
 		tmr_start(&call->live_tmr, call->ua->options_interval_ms,
 			  tick, call);

@@ -255,7 +255,7 @@ static int netlink_open(void)
 }
 
 int sipua_netwatch_alloc(struct sipua_netwatch **nwp, sipua_netwatch_h *h,
-			 void *arg)
+			 void *arg, const struct sipua *ua)
 {
 	struct sipua_netwatch *nw;
 	int err = 0;
@@ -276,7 +276,7 @@ int sipua_netwatch_alloc(struct sipua_netwatch **nwp, sipua_netwatch_h *h,
 		nw->fd = -1;
 	}
 	if (nw->fd < 0) {
-		sipua_warn("no netlink: looking at our addresses "
+		sipua_warn(ua, "no netlink: looking at our addresses "
 			   "every %u s instead\n", POLL_MS / 1000);
 		tmr_start(&nw->tmr, POLL_MS, settled, nw);
 	}

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 struct sa;
+struct sipua;
 struct sipua_netwatch;
 
 /* The source address the kernel would pick to reach dst (a connected UDP
@@ -32,8 +33,9 @@ typedef void (sipua_netwatch_h)(void *arg);
 
 /* Call h a moment after the kernel reports an address or route change
  * (rtnetlink, on the event loop); where netlink cannot be had, every few
- * seconds instead.  h compares what it cares about itself. */
+ * seconds instead.  h compares what it cares about itself; ua logs the
+ * fallback. */
 int sipua_netwatch_alloc(struct sipua_netwatch **nwp, sipua_netwatch_h *h,
-			 void *arg);
+			 void *arg, const struct sipua *ua);
 
 #endif

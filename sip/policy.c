@@ -1,13 +1,13 @@
 /*
  * policy.c - allow/deny rules matched on user@host of sip:/sips: URIs,
- * compared only by caller_uri_match (RFC 3261 19.1.4).
+ * compared only by sip_caller_uri_match (RFC 3261 19.1.4).
  */
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
 #include "sip/policy.h"
 
-int policy_add(struct policy *policy, bool deny, const char *value)
+int sip_policy_add(struct policy *policy, bool deny, const char *value)
 {
 	struct policy_rule rule;
 	const char *rights;
@@ -24,7 +24,7 @@ int policy_add(struct policy *policy, bool deny, const char *value)
 		return EINVAL;
 	memcpy(uri, value, len);
 	uri[len] = '\0';
-	if (caller_uri_parse(&rule.uri, uri, true))
+	if (sip_caller_uri_parse(&rule.uri, uri, true))
 		return EINVAL;
 
 	rights = value + len;
@@ -47,9 +47,9 @@ int policy_add(struct policy *policy, bool deny, const char *value)
 	return 0;
 }
 
-int policy_add_secret(struct policy *policy, const char *value)
+int sip_policy_add_secret(struct policy *policy, const char *value)
 {
-	struct policy_secret *entry;
+	struct sip_policy_secret *entry;
 	const char *secret;
 	char uri[300];
 	size_t len;
@@ -77,14 +77,14 @@ int policy_add_secret(struct policy *policy, const char *value)
 		return E2BIG;
 	entry = &policy->secrets[policy->n_secrets];
 	memset(entry, 0, sizeof(*entry));
-	if (caller_uri_parse(&entry->uri, uri, true))
+	if (sip_caller_uri_parse(&entry->uri, uri, true))
 		return EINVAL;
 	memcpy(entry->secret, secret, len);
 	policy->n_secrets++;
 	return 0;
 }
 
-void policy_clear_secrets(struct policy *policy)
+void sip_policy_clear_secrets(struct policy *policy)
 {
 	if (!policy)
 		return;
@@ -94,8 +94,8 @@ void policy_clear_secrets(struct policy *policy)
 
 /* The stricter reading wins: a line for the caller's own user, else one
  * naming it in a second reading, else its domain's wildcard. */
-const char *policy_secret_uri(const struct policy *policy,
-			      const struct caller_uri *caller)
+const char *sip_policy_secret_uri(const struct policy *policy,
+				  const struct caller_uri *caller)
 {
 	const char *maybe = NULL, *wildcard = NULL;
 	unsigned i;
@@ -103,9 +103,9 @@ const char *policy_secret_uri(const struct policy *policy,
 	if (!policy || !caller)
 		return NULL;
 	for (i = 0; i < policy->n_secrets; i++) {
-		const struct policy_secret *e = &policy->secrets[i];
+		const struct sip_policy_secret *e = &policy->secrets[i];
 
-		switch (caller_uri_match(&e->uri, caller)) {
+		switch (sip_caller_uri_match(&e->uri, caller)) {
 		case CALLER_URI_SAME:
 			if (!e->uri.any_user)
 				return e->secret;
@@ -123,18 +123,18 @@ const char *policy_secret_uri(const struct policy *policy,
 	return maybe ? maybe : wildcard;
 }
 
-const char *policy_secret(const struct policy *policy, const char *uri)
+const char *sip_policy_secret(const struct policy *policy, const char *uri)
 {
 	struct caller_uri caller;
 
-	if (!uri || caller_uri_parse(&caller, uri, false))
+	if (!uri || sip_caller_uri_parse(&caller, uri, false))
 		return NULL;
-	return policy_secret_uri(policy, &caller);
+	return sip_policy_secret_uri(policy, &caller);
 }
 
-enum policy_verdict policy_check_uri(const struct policy *policy,
-				     const struct caller_uri *caller,
-				     enum sipua_rights *rights)
+enum policy_verdict sip_policy_check_uri(const struct policy *policy,
+					 const struct caller_uri *caller,
+					 enum sipua_rights *rights)
 {
 	bool allowed = false;
 	enum sipua_rights best = SIPUA_RIGHTS_VIEW;
@@ -144,7 +144,8 @@ enum policy_verdict policy_check_uri(const struct policy *policy,
 		return POLICY_NOT_ALLOWED;
 	for (i = 0; i < policy->n_rules; i++) {
 		const struct policy_rule *rule = &policy->rules[i];
-		enum caller_uri_match m = caller_uri_match(&rule->uri, caller);
+		enum sip_caller_uri_match m =
+			sip_caller_uri_match(&rule->uri, caller);
 
 		if (m == CALLER_URI_OTHER)
 			continue;
@@ -163,16 +164,17 @@ enum policy_verdict policy_check_uri(const struct policy *policy,
 	return POLICY_ALLOWED;
 }
 
-enum policy_verdict policy_check(const struct policy *policy,
-				 const char *uri, enum sipua_rights *rights)
+enum policy_verdict sip_policy_check(const struct policy *policy,
+				     const char *uri,
+				     enum sipua_rights *rights)
 {
 	struct caller_uri caller;
 	int err;
 
 	if (!policy || !uri)
 		return POLICY_NOT_ALLOWED;
-	err = caller_uri_parse(&caller, uri, false);
+	err = sip_caller_uri_parse(&caller, uri, false);
 	if (err)
 		return err == EBADMSG ? POLICY_MALFORMED : POLICY_NOT_ALLOWED;
-	return policy_check_uri(policy, &caller, rights);
+	return sip_policy_check_uri(policy, &caller, rights);
 }

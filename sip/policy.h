@@ -22,7 +22,7 @@ struct policy_rule {
 
 /* A caller that must also prove it knows a secret (digest, challenged by
  * us), for proxies that do not authenticate their callers. */
-struct policy_secret {
+struct sip_policy_secret {
 	struct caller_uri uri;   /* "*": every user of host without its own */
 	char secret[POLICY_SECRET_SIZE];   /* never logged */
 };
@@ -31,7 +31,7 @@ struct policy {
 	unsigned n_rules;
 	struct policy_rule rules[POLICY_MAX_RULES];
 	unsigned n_secrets;
-	struct policy_secret secrets[POLICY_MAX_SECRETS];
+	struct sip_policy_secret secrets[POLICY_MAX_SECRETS];
 };
 
 enum policy_verdict {
@@ -43,34 +43,38 @@ enum policy_verdict {
 
 /* Add an `allow URI [view|control]` or `deny URI` value.  0 or EINVAL /
  * E2BIG. */
-int policy_add(struct policy *policy, bool deny, const char *value);
+int sip_policy_add(struct policy *policy, bool deny, const char *value);
 
 /* Add a `caller_secret URI SECRET` value (SECRET: one word, no '"').
  * 0 or EINVAL / E2BIG. */
-int policy_add_secret(struct policy *policy, const char *value);
+int sip_policy_add_secret(struct policy *policy, const char *value);
 
 /* The secret a caller URI must prove, or NULL: its own line, else its
  * domain's wildcard line. */
-const char *policy_secret(const struct policy *policy, const char *uri);
-const char *policy_secret_uri(const struct policy *policy,
-			      const struct caller_uri *caller);
+const char *sip_policy_secret(const struct policy *policy, const char *uri);
+const char *sip_policy_secret_uri(const struct policy *policy,
+				  const struct caller_uri *caller);
 
 /* Forget the secrets (memory that held them is cleared). */
-void policy_clear_secrets(struct policy *policy);
+void sip_policy_clear_secrets(struct policy *policy);
 
 /* Check a caller URI ("Name" <sip:user@host;params> or a bare URI): read
- * by caller_uri_parse, then policy_check_uri. */
-enum policy_verdict policy_check(const struct policy *policy,
-				 const char *uri, enum sipua_rights *rights);
+ * by sip_caller_uri_parse, then sip_policy_check_uri. */
+enum policy_verdict sip_policy_check(const struct policy *policy,
+				     const char *uri,
+				     enum sipua_rights *rights);
 /* A deny line wins over every allow line, and also when it names the
  * caller only in a second reading (CALLER_URI_MAYBE). */
-enum policy_verdict policy_check_uri(const struct policy *policy,
-				     const struct caller_uri *caller,
-				     enum sipua_rights *rights);
+enum policy_verdict sip_policy_check_uri(const struct policy *policy,
+					 const struct caller_uri *caller,
+					 enum sipua_rights *rights);
 
 struct conf;
+struct sipua;
 /* Read every `allow`, `deny` and `caller_secret` line of a libre
- * configuration. */
-int policy_read_conf(struct policy *policy, const struct conf *conf);
+ * configuration; a bad line is logged through ua's hook (ua NULL: on
+ * standard error). */
+int sip_policy_read_conf(const struct sipua *ua, struct policy *policy,
+			 const struct conf *conf);
 
 #endif

@@ -6,19 +6,26 @@
 #include "sip/policy.h"
 
 #include "sip/sip_log.h"
-#define policy_log(...) sip_log(DBG_WARNING, "sip: " __VA_ARGS__)
+
+/* conf_apply() passes one argument: the policy and whom to log through */
+struct deny_ctx {
+	const struct sipua *ua;
+	struct policy *policy;
+};
 
 static int deny_handler(const struct pl *val, void *arg)
 {
-	struct policy *policy = arg;
+	const struct deny_ctx *ctx = arg;
+	const struct sipua *ua = ctx->ua;
+	struct policy *policy = ctx->policy;
 	char line[400];
 	int err;
 
 	if (pl_strcpy(val, line, sizeof(line)))
 		return E2BIG;
-	err = policy_add(policy, true, line);
+	err = sip_policy_add(policy, true, line);
 	if (err)
-		policy_log("bad deny line: %s\n", line);
+		sipua_warn(ua, "bad deny line: %s\n", line);
 	return err;
 }
 
@@ -135,7 +142,8 @@ static int secret_value_handler(const struct pl *val, void *arg)
 	return 0;
 }
 
-static int read_secrets(struct policy *policy, const struct conf *conf)
+static int read_secrets(const struct sipua *ua, struct policy *policy,
+			const struct conf *conf)
 {
 	struct secret_lines *lines = mem_zalloc(sizeof(*lines), NULL);
 	char line[400];
@@ -157,16 +165,18 @@ static int read_secrets(struct policy *policy, const struct conf *conf)
 					&l->secret) >= (int)sizeof(line) - 1)
 			err = E2BIG;
 		if (!err)
-			err = policy_add_secret(policy, line);
+			err = sip_policy_add_secret(policy, line);
 		memset(line, 0, sizeof(line));
 		if (err)   /* the URI only: the rest of the line is secret */
-			policy_log("bad caller_secret line for %r\n", &l->uri);
+			sipua_warn(ua,
+				   "bad caller_secret line for %r\n", &l->uri);
 	}
 	mem_deref(lines);
 	return err;
 }
 
-int policy_read_conf(struct policy *policy, const struct conf *conf)
+int sip_policy_read_conf(const struct sipua *ua, struct policy *policy,
+			 const struct conf *conf)
 {
 	struct allow_lines *lines = mem_zalloc(sizeof(*lines), NULL);
 	char line[400];
@@ -184,14 +194,17 @@ int policy_read_conf(struct policy *policy, const struct conf *conf)
 					&l->rights) >= (int)sizeof(line) - 1)
 			err = E2BIG;
 		if (!err)
-			err = policy_add(policy, false, line);
+			err = sip_policy_add(policy, false, line);
 		if (err)
-			policy_log("bad allow line: %r\n", &l->uri);
+			sipua_warn(ua, "bad allow line: %r\n", &l->uri);
 	}
 	mem_deref(lines);
+	if (!err) {
+		struct deny_ctx ctx = { ua, policy };
+
+		err = conf_apply(conf, "deny", deny_handler, &ctx);
+	}
 	if (!err)
-		err = conf_apply(conf, "deny", deny_handler, policy);
-	if (!err)
-		err = read_secrets(policy, conf);
+		err = read_secrets(ua, policy, conf);
 	return err;
 }

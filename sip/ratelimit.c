@@ -39,6 +39,7 @@ struct sipua_ratelimit {
 	uint64_t key[2];     /* the set hash's, random per process */
 	sipua_rl_log_h *logh;
 	void *arg;
+	const struct sipua *ua;   /* the user agent's limiter: its log */
 	unsigned n_exempt;
 	struct sa exempt[SIPUA_RL_MAX_EXEMPT];
 	/* the user agent's: its listeners and the sweep's timer */
@@ -279,18 +280,21 @@ static void log_event(enum sipua_rl_event ev, const struct sa *src,
 		      uint32_t count, uint64_t ms, void *arg)
 {
 	const struct sipua_ratelimit *rl = arg;
+	const struct sipua *ua = rl->ua;
 
 	switch (ev) {
 	case SIPUA_RL_FIRST_DROP:
-		sipua_log("requests from %j over sip_rate_limit (%u/s, burst "
+		sipua_log(ua,
+			  "requests from %j over sip_rate_limit (%u/s, burst "
 			  "%u): dropping them\n", src, rl->rate, rl->burst);
 		break;
 	case SIPUA_RL_STILL:
-		sipua_log("requests from %j: %u dropped in the last %llu s\n",
+		sipua_log(ua,
+			  "requests from %j: %u dropped in the last %llu s\n",
 			  src, count, (unsigned long long)(ms / 1000));
 		break;
 	case SIPUA_RL_ENDED:
-		sipua_log("requests from %j under sip_rate_limit again: %u "
+		sipua_log(ua, "requests from %j under sip_rate_limit again: %u "
 			  "dropped in %llu s\n", src, count,
 			  (unsigned long long)((ms + 999) / 1000));
 		break;
@@ -337,15 +341,16 @@ static bool read_number(const char *str, uint32_t *val)
 /* sip_rate_limit: requests a second (0: no limit); sip_rate_burst: how
  * many may come at once (default SIPUA_RL_DEFAULT_BURST, at least the
  * rate).  Two keys: libre's conf_get() gives one word. */
-static int read_limit(const struct conf *conf, uint32_t *rate,
-		      uint32_t *burst)
+static int read_limit(const struct sipua *ua, const struct conf *conf,
+		      uint32_t *rate, uint32_t *burst)
 {
 	char buf[64];
 
 	*rate = SIPUA_RL_DEFAULT_RATE;
 	if (!conf_get_str(conf, "sip_rate_limit", buf, sizeof(buf)) &&
 	    (!read_number(buf, rate) || *rate > SIPUA_RL_MAX_RATE)) {
-		sipua_log("bad sip_rate_limit '%s' (requests a second, 0 for "
+		sipua_log(ua,
+			  "bad sip_rate_limit '%s' (requests a second, 0 for "
 			  "no limit)\n", buf);
 		return EINVAL;
 	}
@@ -353,7 +358,7 @@ static int read_limit(const struct conf *conf, uint32_t *rate,
 	if (!conf_get_str(conf, "sip_rate_burst", buf, sizeof(buf)) &&
 	    (!read_number(buf, burst) || !*burst ||
 	     *burst > SIPUA_RL_MAX_RATE)) {
-		sipua_log("bad sip_rate_burst '%s' (requests at once, 1 or "
+		sipua_log(ua, "bad sip_rate_burst '%s' (requests at once, 1 or "
 			  "more)\n", buf);
 		return EINVAL;
 	}
@@ -364,6 +369,7 @@ static int read_limit(const struct conf *conf, uint32_t *rate,
  * answers: sipua_ratelimit_learn). */
 static void exempt_uri(struct sipua_ratelimit *rl, const char *uri_str)
 {
+	const struct sipua *ua = rl->ua;
 	struct uri uri;
 	struct pl pl;
 	struct sa sa;
@@ -372,7 +378,7 @@ static void exempt_uri(struct sipua_ratelimit *rl, const char *uri_str)
 	if (uri_decode(&uri, &pl) || sa_set(&sa, &uri.host, 0))
 		return;
 	if (sipua_ratelimit_exempt(rl, &sa) == E2BIG)
-		sipua_log("sip_rate_limit: more than %u exempt servers, %j "
+		sipua_log(ua, "sip_rate_limit: more than %u exempt servers, %j "
 			  "is limited\n", SIPUA_RL_MAX_EXEMPT, &sa);
 }
 
@@ -383,12 +389,13 @@ int sipua_ratelimit_open(struct sipua *ua, const struct conf *conf)
 	unsigned i;
 	int err;
 
-	err = read_limit(conf, &rate, &burst);
+	err = read_limit(ua, conf, &rate, &burst);
 	if (!err)
 		err = sipua_ratelimit_alloc(&rl, rate, burst, log_event, NULL);
 	if (err)
 		return err;
 	rl->arg = rl;
+	rl->ua = ua;
 	for (i = 0; i < ua->trust.n; i++)
 		(void)sipua_ratelimit_exempt(rl, &ua->trust.proxies[i]);
 	for (i = 0; i < ua->n_accounts; i++) {
@@ -414,9 +421,9 @@ void sipua_ratelimit_learn(struct sipua *ua, const struct sa *server)
 	if (!rl || !server || sipua_ratelimit_is_exempt(rl, server))
 		return;
 	if (sipua_ratelimit_exempt(rl, server))
-		sipua_log("sip_rate_limit: more than %u exempt servers, %j "
+		sipua_log(ua, "sip_rate_limit: more than %u exempt servers, %j "
 			  "is limited\n", SIPUA_RL_MAX_EXEMPT, server);
 	else
-		sipua_log("%j answered as our SIP server: not rate "
+		sipua_log(ua, "%j answered as our SIP server: not rate "
 			  "limited\n", server);
 }

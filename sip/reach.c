@@ -99,10 +99,12 @@ void sipua_reach_note_registrar(struct sipua_account *account,
 	if (!strcmp(seen, account->nat_seen))
 		return;
 	if (seen[0])
-		sipua_log("%s: %s (NAT): answering actpass offers we "
+		sipua_log(account->ua,
+			  "%s: %s (NAT): answering actpass offers we "
 			  "connect out\n", account->acc.aor, seen);
 	else
-		sipua_log("%s: the registrar sees us at our own address\n",
+		sipua_log(account->ua,
+			  "%s: the registrar sees us at our own address\n",
 			  account->acc.aor);
 	str_ncpy(account->nat_seen, seen, sizeof(account->nat_seen));
 }

@@ -93,8 +93,8 @@ int sipua_instance_setup(struct sipua *ua, const struct conf *conf)
 		wanted = wanted || ua->accounts[i].acc.sip_outbound;
 	if (!conf_get_str(conf, "sip_instance", ua->instance,
 			  sizeof(ua->instance))) {
-		if (!instance_uuid_ok(ua->instance)) {
-			sipua_warn("bad sip_instance '%s' (a UUID: "
+		if (!sip_instance_uuid_ok(ua->instance)) {
+			sipua_warn(ua, "bad sip_instance '%s' (a UUID: "
 				   "8-4-4-4-12 hex digits)\n", ua->instance);
 			return EINVAL;
 		}
@@ -108,12 +108,12 @@ int sipua_instance_setup(struct sipua *ua, const struct conf *conf)
 				ua->handlers.config_dir) < 0)
 		err = ENAMETOOLONG;
 	if (!err)
-		err = instance_load_file(ua->instance, sizeof(ua->instance),
-					 file);
+		err = sip_instance_load_file(ua->instance, sizeof(ua->instance),
+					     file);
 	if (err) {
 		/* the registrar will see a new device at each start: worse
 		 * than a stable id, better than no outbound at all */
-		sipua_warn("cannot keep the instance id in %s (%m): set "
+		sipua_warn(ua, "cannot keep the instance id in %s (%m): set "
 			   "sip_instance\n", ua->handlers.config_dir ? file :
 			   "$HOME", err);
 		return err;
@@ -152,7 +152,8 @@ static void reg_resp_handler(int err, const struct sip_msg *msg, void *arg)
 	 * keepalive (or a refresh) met a dead flow */
 	if (err && !msg && account->acc.sip_outbound &&
 	    account->ever_registered) {
-		sipua_warn("outbound flow of %s failed (%m): registering on a "
+		sipua_warn(account->ua,
+			   "outbound flow of %s failed (%m): registering on a "
 			   "new flow\n", account->acc.aor, err);
 		account->ever_registered = false;
 		account->flow_failed = true;
@@ -170,13 +171,15 @@ static void reg_resp_handler(int err, const struct sip_msg *msg, void *arg)
 	account->registered = !err && status >= 200 && status < 300;
 	if (status != account->last_status || err != account->last_err) {
 		if (err)
-			sipua_warn("registration of %s failed: %m (retrying)\n",
+			sipua_warn(account->ua,
+				   "registration of %s failed: %m (retrying)\n",
 				   account->acc.aor, err);
 		else if (account->registered)
-			sipua_log("registration of %s: %u %r\n",
+			sipua_log(account->ua, "registration of %s: %u %r\n",
 				  account->acc.aor, status, &msg->reason);
 		else
-			sipua_log("registration of %s: %u %r (retrying)\n",
+			sipua_log(account->ua,
+				  "registration of %s: %u %r (retrying)\n",
 				  account->acc.aor, status, &msg->reason);
 		account->last_status = status;
 		account->last_err = err;
@@ -224,7 +227,8 @@ static int register_account(struct sipua_account *account)
 			      params[0] ? params : NULL, NULL);
 	mem_deref(creds);
 	if (err)
-		sipua_warn("cannot register %s (%m)\n", acc->aor, err);
+		sipua_warn(account->ua,
+			   "cannot register %s (%m)\n", acc->aor, err);
 	return err;
 }
 

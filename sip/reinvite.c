@@ -27,9 +27,9 @@ static unsigned answer_reoffer(struct sipua_call *call,
 	sipua_local_of(call, &local);
 	local.actpass = call->media.we_connect ? SDP_RFB_ACTPASS_CONNECT
 					       : SDP_RFB_ACTPASS_LISTEN;
-	return sdp_rfb_answer(media, sdp, SIPUA_SDP_BUF_SIZE,
-			      (const char *)mbuf_buf(msg->mb),
-			      mbuf_get_left(msg->mb), &local, why);
+	return sip_sdp_rfb_answer(media, sdp, SIPUA_SDP_BUF_SIZE,
+				  (const char *)mbuf_buf(msg->mb),
+				  mbuf_get_left(msg->mb), &local, why);
 }
 
 /* Our user restarts the media with its new local end; 0 with sdp
@@ -44,12 +44,14 @@ static int restart_media(struct sipua_call *call, struct sipua_media *media,
 	int status;
 
 	if (!ua->handlers.modified) {
-		sipua_warn("re-INVITE from %s refused: new media, and no way "
+		sipua_warn(ua,
+			   "re-INVITE from %s refused: new media, and no way "
 			   "to restart it\n", call->peer);
 		return EPROTO;
 	}
 	if (media->we_serve_rfb != call->media.we_serve_rfb) {
-		sipua_warn("re-INVITE from %s refused: it swaps the RFB roles\n",
+		sipua_warn(ua,
+			   "re-INVITE from %s refused: it swaps the RFB roles\n",
 			   call->peer);
 		return EPROTO;
 	}
@@ -58,7 +60,8 @@ static int restart_media(struct sipua_call *call, struct sipua_media *media,
 			 media->local_addr, sizeof(media->local_addr));
 	status = ua->handlers.modified(call, media, &local, ua->arg);
 	if (status) {
-		sipua_warn("re-INVITE from %s refused by the desktop (%d%s%s)\n",
+		sipua_warn(ua,
+			   "re-INVITE from %s refused by the desktop (%d%s%s)\n",
 			   call->peer, status, local.why ? ": " : "",
 			   local.why ? local.why : "");
 		return EPROTO;
@@ -74,12 +77,12 @@ static int restart_media(struct sipua_call *call, struct sipua_media *media,
 	if (answer_reoffer(call, media, sdp, msg, &why)) {
 		/* our user's new path does not fit an answer: nothing the
 		 * peer could use, and the old media is gone */
-		sipua_warn("re-INVITE from %s: cannot answer (%s)\n",
+		sipua_warn(ua, "re-INVITE from %s: cannot answer (%s)\n",
 			   call->peer, why);
 		return EPROTO;
 	}
 	call->media = *media;
-	sipua_log("call %s %s: media restarted at the peer's request\n",
+	sipua_log(ua, "call %s %s: media restarted at the peer's request\n",
 		  call->incoming ? "from" : "to", call->peer);
 	return 0;
 }
@@ -100,7 +103,7 @@ int sipua_offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 			return err;
 	}
 	else if (answer_reoffer(call, &media, sdp, msg, &why)) {
-		sipua_warn("re-INVITE refused: %s\n", why);
+		sipua_warn(call->ua, "re-INVITE refused: %s\n", why);
 		return EPROTO;
 	}
 	else if (!same_media(&media, &call->media)) {

@@ -26,7 +26,7 @@ int sipua_reload(struct sipua *ua, const struct conf *conf)
 	policy = mem_zalloc(sizeof(*policy), NULL);
 	if (!policy)
 		return ENOMEM;
-	err = policy_read_conf(policy, conf);
+	err = sip_policy_read_conf(ua, policy, conf);
 	if (err)
 		goto out;
 
@@ -43,18 +43,18 @@ int sipua_reload(struct sipua *ua, const struct conf *conf)
 	(void)conf_get_u32(conf, "max_sessions", &max_sessions);
 	ua->max_sessions = max_sessions;
 
-	policy_clear_secrets(&ua->policy);
+	sip_policy_clear_secrets(&ua->policy);
 	ua->policy = *policy;
-	sipua_log("caller policy reloaded: %u allow/deny rule(s), %u "
+	sipua_log(ua, "caller policy reloaded: %u allow/deny rule(s), %u "
 		  "caller secret(s), answermode %s, max_sessions %u\n",
 		  policy->n_rules, policy->n_secrets,
 		  ua->answermode == ANSWERMODE_AUTO ? "auto" :
 		  ua->answermode == ANSWERMODE_MANUAL ? "manual" : "reject",
 		  ua->max_sessions);
 	if (!policy->n_rules)
-		sipua_log("no allow line: every call will be refused\n");
+		sipua_log(ua, "no allow line: every call will be refused\n");
  out:
-	policy_clear_secrets(policy);
+	sip_policy_clear_secrets(policy);
 	mem_deref(policy);
 	return err;
 }

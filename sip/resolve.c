@@ -10,8 +10,8 @@
 #include <re.h>
 #include "sip/resolve.h"
 
-int resolve_hosts_file(const char *hosts, const char *name, char *addr,
-		       size_t size)
+int sip_resolve_hosts_file(const char *hosts, const char *name, char *addr,
+			   size_t size)
 {
 	char line[512];
 	FILE *f;
@@ -64,8 +64,8 @@ static int system_lookup(const char *name, char *addr, size_t size)
 	return err;
 }
 
-int resolve_route(char *out, size_t size, const char *uri,
-		  const char *hosts, bool use_getaddrinfo)
+int sip_resolve_route(char *out, size_t size, const char *uri,
+		      const char *hosts, bool use_getaddrinfo)
 {
 	char name[256], addr[64];
 	struct pl pl;
@@ -84,7 +84,7 @@ int resolve_route(char *out, size_t size, const char *uri,
 		return E2BIG;
 	if (!sa_set_str(&sa, name, 0))
 		return ENOENT;   /* an address already */
-	if (resolve_hosts_file(hosts, name, addr, sizeof(addr)) &&
+	if (sip_resolve_hosts_file(hosts, name, addr, sizeof(addr)) &&
 	    (!use_getaddrinfo || system_lookup(name, addr, sizeof(addr))))
 		return ENOENT;
 	v6 = strchr(addr, ':') != NULL;

@@ -18,15 +18,15 @@
 
 /* The address /etc/hosts-style file `hosts` gives name, into addr.
  * 0, ENOENT, or an errno from reading the file. */
-int resolve_hosts_file(const char *hosts, const char *name, char *addr,
-		       size_t size);
+int sip_resolve_hosts_file(const char *hosts, const char *name, char *addr,
+			   size_t size);
 
 /* uri with its host replaced by an address from the hosts file (or, if
  * use_getaddrinfo, the system resolver) into out, with ";lr" added when
  * as_route and absent.  0 when rewritten, ENOENT when the host is an
  * address already or unknown there (libre's DNS is left to it), EINVAL /
  * E2BIG for a bad URI or a small out. */
-int resolve_route(char *out, size_t size, const char *uri,
-		  const char *hosts, bool use_getaddrinfo);
+int sip_resolve_route(char *out, size_t size, const char *uri,
+		      const char *hosts, bool use_getaddrinfo);
 
 #endif

@@ -8,13 +8,13 @@
 
 #define RFB_TYPE "application/x-rfb"
 
-bool sdp_span_eq(struct span s, const char *lit)
+bool sip_sdp_span_eq(struct span s, const char *lit)
 {
 	size_t n = strlen(lit);
 	return s.n == n && !strncasecmp(s.p, lit, n);
 }
 
-bool sdp_span_starts(struct span s, const char *lit)
+bool sip_sdp_span_starts(struct span s, const char *lit)
 {
 	size_t n = strlen(lit);
 	return s.n >= n && !strncasecmp(s.p, lit, n);
@@ -68,11 +68,11 @@ static bool parse_port(struct span s, unsigned *port)
 static enum setup_role parse_role(struct span v)
 {
 	v = trim(v);
-	if (sdp_span_eq(v, "active"))
+	if (sip_sdp_span_eq(v, "active"))
 		return ROLE_ACTIVE;
-	if (sdp_span_eq(v, "passive"))
+	if (sip_sdp_span_eq(v, "passive"))
 		return ROLE_PASSIVE;
-	if (sdp_span_eq(v, "actpass"))
+	if (sip_sdp_span_eq(v, "actpass"))
 		return ROLE_ACTPASS;
 	return ROLE_OTHER;
 }
@@ -81,7 +81,8 @@ static bool path_uri_ok(struct span uri)
 {
 	size_t i;
 
-	if (!sdp_span_starts(uri, "msrp://") && !sdp_span_starts(uri, "msrps://"))
+	if (!sip_sdp_span_starts(uri, "msrp://") &&
+	    !sip_sdp_span_starts(uri, "msrps://"))
 		return false;
 	for (i = 0; i < uri.n; i++) {
 		if (!isgraph((unsigned char)uri.p[i]))
@@ -90,7 +91,7 @@ static bool path_uri_ok(struct span uri)
 	return uri.n > 8;
 }
 
-bool sdp_path_ok(struct span path)
+bool sip_sdp_path_ok(struct span path)
 {
 	struct span rest = path, uri;
 	unsigned count = 0;
@@ -110,13 +111,13 @@ static bool has_rfb_type(struct span types)
 	struct span t;
 
 	for (t = next_token(&types); t.n; t = next_token(&types)) {
-		if (sdp_span_eq(t, RFB_TYPE))
+		if (sip_sdp_span_eq(t, RFB_TYPE))
 			return true;
 	}
 	return false;
 }
 
-bool sdp_fingerprint_ok(struct span fp)
+bool sip_sdp_fingerprint_ok(struct span fp)
 {
 	struct span rest = fp, hash, hex;
 	size_t i;
@@ -162,7 +163,7 @@ static void parse_session_attribute(struct sdp_desc *d, struct span a)
 {
 	struct span name, value = attribute_value(a, &name);
 
-	if (sdp_span_eq(name, "fingerprint") && !d->fingerprint.n)
+	if (sip_sdp_span_eq(name, "fingerprint") && !d->fingerprint.n)
 		d->fingerprint = trim(value);
 }
 
@@ -170,20 +171,20 @@ static void parse_attribute(struct media_desc *m, struct span a)
 {
 	struct span name, value = attribute_value(a, &name);
 
-	if (sdp_span_eq(name, "path") && !m->has_path) {
+	if (sip_sdp_span_eq(name, "path") && !m->has_path) {
 		m->path = trim(value);
 		m->has_path = true;
 	}
-	else if (sdp_span_eq(name, "accept-types")) {
+	else if (sip_sdp_span_eq(name, "accept-types")) {
 		m->accepts_rfb = m->accepts_rfb || has_rfb_type(value);
 	}
-	else if (sdp_span_eq(name, "setup")) {
+	else if (sip_sdp_span_eq(name, "setup")) {
 		m->setup = parse_role(value);
 	}
-	else if (sdp_span_eq(name, "rfbsetup")) {
+	else if (sip_sdp_span_eq(name, "rfbsetup")) {
 		m->rfbsetup = parse_role(value);
 	}
-	else if (sdp_span_eq(name, "fingerprint") && !m->fingerprint.n) {
+	else if (sip_sdp_span_eq(name, "fingerprint") && !m->fingerprint.n) {
 		m->fingerprint = trim(value);
 	}
 }
@@ -202,7 +203,7 @@ static bool parse_media_line(struct media_desc *m, struct span v)
 }
 
 /* 0, or the SIP status of what is wrong with the description. */
-unsigned sdp_parse(struct sdp_desc *d, const char *buf, size_t len,
+unsigned sip_sdp_parse(struct sdp_desc *d, const char *buf, size_t len,
 			  const char **why)
 {
 	size_t pos = 0;
@@ -243,7 +244,8 @@ unsigned sdp_parse(struct sdp_desc *d, const char *buf, size_t len,
 		value.p = line.p + 2;
 		value.n = line.n - 2;
 		if (first) {
-			if (line.p[0] != 'v' || !sdp_span_eq(trim(value), "0")) {
+			if (line.p[0] != 'v' ||
+			    !sip_sdp_span_eq(trim(value), "0")) {
 				*why = "SDP does not start with v=0";
 				return 400;
 			}

@@ -40,16 +40,16 @@ struct sdp_desc {
 	struct media_desc media[SDP_RFB_MAX_MEDIA];
 };
 
-bool sdp_span_eq(struct span s, const char *lit);
-bool sdp_span_starts(struct span s, const char *lit);
+bool sip_sdp_span_eq(struct span s, const char *lit);
+bool sip_sdp_span_starts(struct span s, const char *lit);
 /* An a=path value: 1+ msrp(s):// URIs that fit sipua_media.remote_path. */
-bool sdp_path_ok(struct span path);
+bool sip_sdp_path_ok(struct span path);
 /* An a=fingerprint value (RFC 8122: hash-func SP hex:hex:..) that fits
  * sipua_media.fingerprint. */
-bool sdp_fingerprint_ok(struct span fp);
+bool sip_sdp_fingerprint_ok(struct span fp);
 /* 0, or the SIP status of what is wrong with the description (400
  * malformed, 488 too many media), *why saying what. */
-unsigned sdp_parse(struct sdp_desc *d, const char *buf, size_t len,
-		   const char **why);
+unsigned sip_sdp_parse(struct sdp_desc *d, const char *buf, size_t len,
+		       const char **why);
 
 #endif

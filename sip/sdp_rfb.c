@@ -16,13 +16,14 @@
 
 static bool is_msrp_proto(struct span proto, bool *tls, bool *rfb_proto)
 {
-	*tls = sdp_span_starts(proto, "TCP/TLS/");
-	if (sdp_span_eq(proto, "TCP/MSRP") || sdp_span_eq(proto, "TCP/TLS/MSRP")) {
+	*tls = sip_sdp_span_starts(proto, "TCP/TLS/");
+	if (sip_sdp_span_eq(proto, "TCP/MSRP") ||
+	    sip_sdp_span_eq(proto, "TCP/TLS/MSRP")) {
 		*rfb_proto = false;
 		return true;
 	}
-	if (sdp_span_eq(proto, "TCP/MSRP/RFB") ||
-	    sdp_span_eq(proto, "TCP/TLS/MSRP/RFB")) {
+	if (sip_sdp_span_eq(proto, "TCP/MSRP/RFB") ||
+	    sip_sdp_span_eq(proto, "TCP/TLS/MSRP/RFB")) {
 		*rfb_proto = true;
 		return true;
 	}
@@ -39,9 +40,9 @@ static bool media_dialect(const struct media_desc *m,
 		return false;
 	if (rfb_proto)
 		*dialect = SIPUA_DIALECT_RFB_PROTO;
-	else if (m->accepts_rfb && sdp_span_eq(m->name, "application"))
+	else if (m->accepts_rfb && sip_sdp_span_eq(m->name, "application"))
 		*dialect = SIPUA_DIALECT_BLINK;
-	else if (m->accepts_rfb && sdp_span_eq(m->name, "message"))
+	else if (m->accepts_rfb && sip_sdp_span_eq(m->name, "message"))
 		*dialect = SIPUA_DIALECT_MESSAGE;
 	else
 		return false;
@@ -63,7 +64,7 @@ static unsigned take_fingerprint(struct sipua_media *media,
 
 	if (!fp.n)
 		return 0;
-	if (!sdp_fingerprint_ok(fp)) {
+	if (!sip_sdp_fingerprint_ok(fp)) {
 		*why = "invalid a=fingerprint";
 		return 488;
 	}
@@ -82,7 +83,7 @@ static const char *role_name(bool active)
 #define set_why(media, ...) ((void)snprintf((media)->role_why, \
 	sizeof((media)->role_why), __VA_ARGS__))
 
-bool sdp_rfb_path_has_relay(const char *path)
+bool sip_sdp_rfb_path_has_relay(const char *path)
 {
 	size_t first;
 
@@ -124,9 +125,9 @@ static void choose_actpass(struct sipua_media *media,
 	media->we_connect = true;
 	if (local->unreachable)
 		set_why(media, "%s%s", reach ? reach : "we may be unreachable",
-			sdp_rfb_path_has_relay(media->remote_path) ?
+			sip_sdp_rfb_path_has_relay(media->remote_path) ?
 			", and the caller's path starts at a relay" : "");
-	else if (sdp_rfb_path_has_relay(media->remote_path))
+	else if (sip_sdp_rfb_path_has_relay(media->remote_path))
 		set_why(media, "the caller's path starts at a relay");
 	else {
 		media->we_connect = false;
@@ -140,7 +141,7 @@ static unsigned negotiate(struct sipua_media *media,
 			  const struct media_desc *m,
 			  const struct sdp_rfb_local *local, const char **why)
 {
-	if (!m->has_path || !sdp_path_ok(m->path)) {
+	if (!m->has_path || !sip_sdp_path_ok(m->path)) {
 		*why = "missing or invalid a=path";
 		return 488;
 	}
@@ -229,10 +230,10 @@ static bool local_ok(const struct sdp_rfb_local *local)
 		!strpbrk(local->path, "\r\n") &&
 		(!local->fingerprint ||
 		 !strpbrk(local->fingerprint, "\r\n")) &&
-		sdp_rfb_path_port(local->path) != 0;
+		sip_sdp_rfb_path_port(local->path) != 0;
 }
 
-unsigned sdp_rfb_path_port(const char *path)
+unsigned sip_sdp_rfb_path_port(const char *path)
 {
 	const char *auth, *end, *colon;
 	unsigned port = 0;
@@ -263,10 +264,10 @@ unsigned sdp_rfb_path_port(const char *path)
 	return port <= 65535 ? port : 0;
 }
 
-unsigned sdp_rfb_answer(struct sipua_media *media, char *answer,
-			size_t answer_size, const char *offer,
-			size_t offer_len, const struct sdp_rfb_local *local,
-			const char **why)
+unsigned sip_sdp_rfb_answer(struct sipua_media *media, char *answer,
+			    size_t answer_size, const char *offer,
+			    size_t offer_len, const struct sdp_rfb_local *local,
+			    const char **why)
 {
 	struct sdp_desc d;
 	struct writer w = {answer, answer_size, 0, false};
@@ -281,7 +282,7 @@ unsigned sdp_rfb_answer(struct sipua_media *media, char *answer,
 	}
 	answer[0] = '\0';
 	memset(media, 0, sizeof(*media));
-	status = sdp_parse(&d, offer, offer_len, why);
+	status = sip_sdp_parse(&d, offer, offer_len, why);
 	if (status)
 		return status;
 
@@ -314,7 +315,7 @@ unsigned sdp_rfb_answer(struct sipua_media *media, char *answer,
 		/* the offer's protocol, but TLS as our path says: that is
 		 * what the peer will meet */
 		put(&w, "m=%.*s %u TCP/%sMSRP%s %.*s\r\n", (int)m->name.n,
-		    m->name.p, sdp_rfb_path_port(local->path),
+		    m->name.p, sip_sdp_rfb_path_port(local->path),
 		    path_is_tls(local->path) ? "TLS/" : "",
 		    media->dialect == SIPUA_DIALECT_RFB_PROTO ? "/RFB" : "",
 		    (int)m->fmts.n, m->fmts.p);
@@ -340,15 +341,15 @@ unsigned sdp_rfb_answer(struct sipua_media *media, char *answer,
 	return 0;
 }
 
-int sdp_rfb_offer(char *out, size_t size, const struct sdp_rfb_local *local,
-		  bool we_serve_rfb)
+int sip_sdp_rfb_offer(char *out, size_t size, const struct sdp_rfb_local *local,
+		      bool we_serve_rfb)
 {
 	struct writer w = {out, size, 0, false};
 
 	if (!out || size == 0 || !local_ok(local))
 		return EINVAL;
 	put_session(&w, local);
-	put(&w, "m=application %u %s *\r\n", sdp_rfb_path_port(local->path),
+	put(&w, "m=application %u %s *\r\n", sip_sdp_rfb_path_port(local->path),
 	    path_is_tls(local->path) ? "TCP/TLS/MSRP" : "TCP/MSRP");
 	put(&w, "a=path:%s\r\na=accept-types:" RFB_TYPE "\r\n"
 	    "a=setup:actpass\r\na=rfbsetup:%s\r\n", local->path,
@@ -361,9 +362,9 @@ int sdp_rfb_offer(char *out, size_t size, const struct sdp_rfb_local *local,
 	return 0;
 }
 
-int sdp_rfb_parse_answer(struct sipua_media *media, const char *answer,
-			 size_t answer_len, bool we_serve_rfb,
-			 const char **why)
+int sip_sdp_rfb_parse_answer(struct sipua_media *media, const char *answer,
+			     size_t answer_len, bool we_serve_rfb,
+			     const char **why)
 {
 	struct sdp_desc d;
 	const struct media_desc *m = NULL;
@@ -375,7 +376,7 @@ int sdp_rfb_parse_answer(struct sipua_media *media, const char *answer,
 	if (!media)
 		return EINVAL;
 	memset(media, 0, sizeof(*media));
-	if (sdp_parse(&d, answer, answer_len, why))
+	if (sip_sdp_parse(&d, answer, answer_len, why))
 		return EBADMSG;
 	/* we offered one media line, so the answer has it first */
 	for (i = 0; i < d.n_media && !m; i++) {
@@ -386,7 +387,7 @@ int sdp_rfb_parse_answer(struct sipua_media *media, const char *answer,
 		*why = "answer refused the RFB media";
 		return EPROTO;
 	}
-	if (!m->has_path || !sdp_path_ok(m->path)) {
+	if (!m->has_path || !sip_sdp_path_ok(m->path)) {
 		*why = "answer without a valid a=path";
 		return EPROTO;
 	}

@@ -44,25 +44,25 @@ struct sdp_rfb_local {
  * Returns 0 with media filled in, or the SIP status to reject with
  * (400 malformed, 488 no usable RFB-over-MSRP media, 500 our side);
  * *why then says why in a few words (for a Warning header or the log). */
-unsigned sdp_rfb_answer(struct sipua_media *media, char *answer,
-			size_t answer_size, const char *offer,
-			size_t offer_len, const struct sdp_rfb_local *local,
-			const char **why);
+unsigned sip_sdp_rfb_answer(struct sipua_media *media, char *answer,
+			    size_t answer_size, const char *offer,
+			    size_t offer_len, const struct sdp_rfb_local *local,
+			    const char **why);
 
 /* Write our offer (Blink dialect, a=setup:actpass).  0 or an errno. */
-int sdp_rfb_offer(char *out, size_t size, const struct sdp_rfb_local *local,
-		  bool we_serve_rfb);
+int sip_sdp_rfb_offer(char *out, size_t size, const struct sdp_rfb_local *local,
+		      bool we_serve_rfb);
 
 /* Read the answer to our offer.  0 with media filled in, or EPROTO /
  * EBADMSG with *why set. */
-int sdp_rfb_parse_answer(struct sipua_media *media, const char *answer,
-			 size_t answer_len, bool we_serve_rfb,
-			 const char **why);
+int sip_sdp_rfb_parse_answer(struct sipua_media *media, const char *answer,
+			     size_t answer_len, bool we_serve_rfb,
+			     const char **why);
 
 /* Whether an a=path starts at a relay: more than one URI. */
-bool sdp_rfb_path_has_relay(const char *path);
+bool sip_sdp_rfb_path_has_relay(const char *path);
 
 /* The port of an msrp:// or msrps:// URI (0 if there is none). */
-unsigned sdp_rfb_path_port(const char *path);
+unsigned sip_sdp_rfb_path_port(const char *path);
 
 #endif

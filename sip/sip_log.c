@@ -1,24 +1,23 @@
 /*
- * sip_log.c - sip/'s log lines, through libre's dbg: the program routes
- * them to its log (levels, one line each, journal priorities).
+ * sip_log.c - sip/'s log lines, formatted whole and handed to the hook in
+ * the ua's handlers: the program decides levels, long lines and journal
+ * priorities, in one place for every library.
  */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <re.h>
+#include "sip/sipua.h"
+#include "sip/sipua_int.h"
 #include "sip/sip_log.h"
 
-/* libre's dbg formats into 256 bytes and drops anything longer, so a
- * long line (URIs, fingerprints) goes in pieces: each but the last starts
- * with \x1f ("more follows"), and the program's handler joins them. */
-void sip_log(int level, const char *fmt, ...)
+void sip_log(const struct sipua *ua, int level, const char *fmt, ...)
 {
-	enum { PIECE = 200 };
 	char *s = NULL;
 	va_list ap;
-	size_t len, off;
 	int err;
 
 	va_start(ap, fmt);
@@ -26,9 +25,9 @@ void sip_log(int level, const char *fmt, ...)
 	va_end(ap);
 	if (err)
 		return;
-	len = str_len(s);
-	for (off = 0; off + PIECE < len; off += PIECE)
-		dbg_printf(level, "\x1f%b", s + off, (size_t)PIECE);
-	dbg_printf(level, "%b", s + off, len - off);
+	if (ua && ua->handlers.logh)
+		ua->handlers.logh(level, s, ua->handlers.log_arg);
+	else
+		(void)fputs(s, stderr);   /* tests and tools without a log */
 	mem_deref(s);
 }

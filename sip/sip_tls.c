@@ -62,7 +62,8 @@ static int verify_handler(int ok, X509_STORE_CTX *store)
 	const struct sipua *ua = verifying_ua(store);
 
 	if (!ok) {
-		sipua_warn("TLS: the SIP server's certificate is not trusted: "
+		sipua_warn(ua,
+			   "TLS: the SIP server's certificate is not trusted: "
 			   "%s (chain depth %d); see sip_ca_file\n",
 			   X509_verify_cert_error_string(X509_STORE_CTX_get_error(store)), depth);
 		return 0;
@@ -72,7 +73,7 @@ static int verify_handler(int ok, X509_STORE_CTX *store)
 	if (ua && names_a_server(ua, X509_STORE_CTX_get_current_cert(store)))
 		return 1;
 	X509_STORE_CTX_set_error(store, X509_V_ERR_HOSTNAME_MISMATCH);
-	sipua_warn("TLS: the SIP server's certificate names none of our "
+	sipua_warn(ua, "TLS: the SIP server's certificate names none of our "
 		   "servers (%s%s)\n", ua ? ua->tls_hosts[0] : "",
 		   ua && ua->n_tls_hosts > 1 ? ", ..." : "");
 	return 0;
@@ -110,7 +111,7 @@ int sipua_tls_open(struct sipua *ua, const struct conf *conf)
 	if (conf_get_str(conf, "sip_tls_listen", addr, sizeof(addr)))
 		return 0;   /* no SIP over TLS */
 	if (!addr[0] || sipua_listen_parse(&ua->listen_tls, addr, false)) {
-		sipua_warn("bad sip_tls_listen '%s' (want address:port, "
+		sipua_warn(ua, "bad sip_tls_listen '%s' (want address:port, "
 			  "0.0.0.0:port or [::]:port)\n", addr);
 		ua->listen_tls.set = false;
 		return EINVAL;
@@ -120,7 +121,7 @@ int sipua_tls_open(struct sipua *ua, const struct conf *conf)
 	err = tls_alloc(&ua->tls, TLS_METHOD_SSLV23, cert[0] ? cert : NULL,
 			NULL);
 	if (err) {
-		sipua_warn("TLS: cannot set up (%s%s) (%m)\n",
+		sipua_warn(ua, "TLS: cannot set up (%s%s) (%m)\n",
 			   cert[0] ? "certificate " : "no certificate",
 			   cert, err);
 		return err;
@@ -128,13 +129,14 @@ int sipua_tls_open(struct sipua *ua, const struct conf *conf)
 	if (!conf_get_str(conf, "sip_ca_file", ca, sizeof(ca))) {
 		err = tls_add_ca(ua->tls, ca);
 		if (err) {
-			sipua_warn("TLS: cannot read sip_ca_file %s (%m)\n", ca,
+			sipua_warn(ua,
+				   "TLS: cannot read sip_ca_file %s (%m)\n", ca,
 				   err);
 			return err;
 		}
 	}
 	else if (SSL_CTX_set_default_verify_paths(tls_openssl_context(ua->tls)) != 1) {
-		sipua_warn("TLS: no system CA store; set sip_ca_file\n");
+		sipua_warn(ua, "TLS: no system CA store; set sip_ca_file\n");
 		return ENOENT;
 	}
 	ua->n_tls_hosts = 0;
@@ -146,7 +148,7 @@ int sipua_tls_open(struct sipua *ua, const struct conf *conf)
 	SSL_CTX_set_verify(tls_openssl_context(ua->tls), SSL_VERIFY_PEER,
 			    verify_handler);
 	/* listen.c opens it, with the others */
-	sipua_log("SIP over TLS: servers verified against %s\n",
+	sipua_log(ua, "SIP over TLS: servers verified against %s\n",
 		  ca[0] ? ca : "the system CA store");
 	return 0;
 }

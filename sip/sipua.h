@@ -69,6 +69,11 @@ struct sipua_local {
 	                              "refused by the desktop" */
 };
 
+/* Where sip/'s log lines go: line is one whole line of any length,
+ * level a DBG_ level.  Called on the thread that calls into sip/ (the
+ * event loop); levels, long lines and journal prefixes are its business. */
+typedef void (sipua_log_h)(int level, const char *line, void *arg);
+
 struct sipua_handlers {
 	/* An INVITE passed the policy and carries an RFB-over-MSRP offer we
 	 * can serve (media filled in).  Fill local and return 0 to answer 200,
@@ -113,6 +118,10 @@ struct sipua_handlers {
 	 * when an outbound account has no sip_instance; NULL: nowhere, so
 	 * such an account is refused.  Must stay valid while the ua lives. */
 	const char *config_dir;
+	/* Optional: the log hook (and its arg) of this ua's lines; NULL:
+	 * they go to standard error as they are. */
+	sipua_log_h *logh;
+	void *log_arg;
 };
 
 /* Read the SIP part of the configuration (sip_listen, account, allow,

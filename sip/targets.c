@@ -26,7 +26,7 @@ int sipua_targets_add(struct sipua_targets *t, const char *value)
 {
 	if (!t || !value)
 		return EINVAL;
-	return policy_add(&t->policy, false, value);
+	return sip_policy_add(&t->policy, false, value);
 }
 
 bool sipua_targets_check(const struct sipua_targets *t, const char *uri,
@@ -35,7 +35,7 @@ bool sipua_targets_check(const struct sipua_targets *t, const char *uri,
 	enum sipua_rights r = SIPUA_RIGHTS_VIEW;
 
 	if (!t || !uri ||
-	    policy_check(&t->policy, uri, &r) != POLICY_ALLOWED)
+	    sip_policy_check(&t->policy, uri, &r) != POLICY_ALLOWED)
 		return false;
 	if (rights)
 		*rights = r;
@@ -46,5 +46,5 @@ bool sipua_uri_dialable(const char *text)
 {
 	struct caller_uri cu;
 
-	return text && !caller_uri_parse(&cu, text, false);
+	return text && !sip_caller_uri_parse(&cu, text, false);
 }

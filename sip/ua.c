@@ -31,7 +31,7 @@ static void ua_destructor(void *arg)
 	ua->call_creds = mem_deref(ua->call_creds);
 	/* the passwords do not outlive us in freed memory */
 	memset(ua->accounts, 0, sizeof(ua->accounts));
-	policy_clear_secrets(&ua->policy);
+	sip_policy_clear_secrets(&ua->policy);
 	memset(ua->nonce_key, 0, sizeof(ua->nonce_key));
 }
 
@@ -97,7 +97,8 @@ int sipua_read_answermode(struct sipua *ua, const struct conf *conf)
 		else if (!str_casecmp(buf, "manual"))
 			ua->answermode = ANSWERMODE_MANUAL;
 		else if (str_casecmp(buf, "auto")) {
-			sipua_warn("bad answermode '%s' (auto|manual|reject)\n",
+			sipua_warn(ua,
+				   "bad answermode '%s' (auto|manual|reject)\n",
 				   buf);
 			return EINVAL;
 		}
@@ -107,19 +108,20 @@ int sipua_read_answermode(struct sipua *ua, const struct conf *conf)
 		ua->answer_command[0] = '\0';
 	if (ua->answermode == ANSWERMODE_MANUAL && !ua->answer_command[0] &&
 	    !ua->handlers.ask_argv) {
-		sipua_warn("answermode manual needs an answer_command\n");
+		sipua_warn(ua, "answermode manual needs an answer_command\n");
 		return EINVAL;
 	}
 	if (ua->answer_command[0] && access(ua->answer_command, X_OK) < 0) {
 		int err = errno;
 
-		sipua_warn("answer_command %s cannot run (%m)\n",
+		sipua_warn(ua, "answer_command %s cannot run (%m)\n",
 			   ua->answer_command, err);
 		return err;
 	}
 	(void)conf_get_u32(conf, "answer_timeout", &secs);
 	if (secs == 0 || secs > 600) {
-		sipua_warn("bad answer_timeout %u (1..600 seconds)\n", secs);
+		sipua_warn(ua,
+			   "bad answer_timeout %u (1..600 seconds)\n", secs);
 		return EINVAL;
 	}
 	ua->answer_timeout_ms = secs * 1000;
@@ -128,11 +130,12 @@ int sipua_read_answermode(struct sipua *ua, const struct conf *conf)
 
 static int trusted_proxy_handler(const struct pl *val, void *arg)
 {
+	struct sipua *ua = arg;
 	char addr[64];
 
 	if (pl_strcpy(val, addr, sizeof(addr)) ||
-	    caller_trust_add(arg, addr)) {
-		sipua_warn("bad trusted_proxy '%r' (an IP address)\n", val);
+	    sip_caller_trust_add(&ua->trust, addr)) {
+		sipua_warn(ua, "bad trusted_proxy '%r' (an IP address)\n", val);
 		return EINVAL;
 	}
 	return 0;
@@ -145,16 +148,19 @@ static int account_handler(const struct pl *val, void *arg)
 	int err;
 
 	if (ua->n_accounts == SIPUA_MAX_ACCOUNTS) {
-		sipua_warn("more than %u account lines\n", SIPUA_MAX_ACCOUNTS);
+		sipua_warn(ua,
+			   "more than %u account lines\n", SIPUA_MAX_ACCOUNTS);
 		return E2BIG;
 	}
 	err = pl_strcpy(val, line, sizeof(line));
 	if (!err)
-		err = account_parse(&ua->accounts[ua->n_accounts].acc, line);
+		err = sip_account_parse(&ua->accounts[ua->n_accounts].acc,
+					line);
 	memset(line, 0, sizeof(line));  /* held the password */
 	if (err) {
 		/* the line number, not the line: it holds a password */
-		sipua_warn("bad account line #%u (%m)\n", ua->n_accounts + 1,
+		sipua_warn(ua,
+			   "bad account line #%u (%m)\n", ua->n_accounts + 1,
 			   err);
 		return err;
 	}
@@ -180,7 +186,7 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 		buf[0] = '\0';
 	err = sipua_listen_parse(&ua->listen_plain, buf, ua->n_accounts > 0);
 	if (err) {
-		sipua_log("bad sip_listen '%s' (want address:port, "
+		sipua_log(ua, "bad sip_listen '%s' (want address:port, "
 			  "0.0.0.0:port or [::]:port)\n", buf);
 		return err;
 	}
@@ -188,7 +194,7 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 	err = sipua_instance_setup(ua, conf);
 	if (err)
 		return err;
-	err = policy_read_conf(&ua->policy, conf);
+	err = sip_policy_read_conf(ua, &ua->policy, conf);
 	if (err)
 		return err;
 
@@ -196,7 +202,7 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 	if (err)
 		return err;
 	err = conf_apply(conf, "trusted_proxy", trusted_proxy_handler,
-			 &ua->trust);
+			 ua);
 	if (err)
 		return err;
 	ua->max_sessions = DEFAULT_MAX_SESSIONS;
@@ -216,7 +222,8 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 		else if (!str_casecmp(buf, "passive"))
 			ua->msrp_setup = SDP_RFB_ACTPASS_LISTEN;
 		else if (str_casecmp(buf, "auto")) {
-			sipua_warn("bad msrp_setup '%s' (auto|active|passive)\n",
+			sipua_warn(ua,
+				   "bad msrp_setup '%s' (auto|active|passive)\n",
 				   buf);
 			return EINVAL;
 		}
@@ -226,7 +233,7 @@ static int read_config(struct sipua *ua, const struct conf *conf)
 	ua->own_msrp_relay = !conf_get_str(conf, "msrp_relay", buf,
 					   sizeof(buf)) && buf[0];
 	if (!ua->policy.n_rules && !ua->handlers.calls_out_only)
-		sipua_warn("no allow line: every call will be refused\n");
+		sipua_warn(ua, "no allow line: every call will be refused\n");
 	return 0;
 }
 
@@ -246,10 +253,10 @@ static void resolve_accounts(struct sipua *ua, bool no_nameservers)
 
 		str_ncpy(a->configured_route, acc->outbound,
 			 sizeof(a->configured_route));
-		if (resolve_route(route, sizeof(route), hop, "/etc/hosts",
-				  no_nameservers))
+		if (sip_resolve_route(route, sizeof(route), hop, "/etc/hosts",
+				      no_nameservers))
 			continue;   /* an address, or for libre's DNS */
-		sipua_log("%s: %s goes to %s (system resolver)\n", acc->aor,
+		sipua_log(ua, "%s: %s goes to %s (system resolver)\n", acc->aor,
 			  hop, route);
 		str_ncpy(acc->outbound, route, sizeof(acc->outbound));
 	}
@@ -299,7 +306,7 @@ int sipua_alloc(struct sipua **uap, const struct conf *conf,
 		goto out;
 	sipua_update_contact(ua);
 	err = sipua_register_start(ua);
-	sipua_log("call me at %s\n", ua->contact);
+	sipua_log(ua, "call me at %s\n", ua->contact);
  out:
 	if (err)
 		mem_deref(ua);

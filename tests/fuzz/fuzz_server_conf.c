@@ -1,6 +1,6 @@
 /*
  * fuzz_server_conf.c - libFuzzer harness for the configuration file:
- * conf_check_report() (every line against the key table) and
+ * confcheck_report() (every line against the key table) and
  * conf_keys_load_buf() (the file plus the table's defaults), on any
  * bytes.  A file that passes the check must load.  The file lives in a
  * memfd, reached through /proc/self/fd, so nothing touches the disk.
@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
 		abort();
 	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	err = conf_check_report(path, false, &problems);
+	err = confcheck_report(path, false, &problems);
 	if ((err == 0) != (problems == 0))
 		abort();
 	if (conf_keys_load_buf(&conf, data, size) != 0 && err == 0)

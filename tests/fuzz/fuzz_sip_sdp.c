@@ -35,16 +35,16 @@ static void fuzz_strings(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	if (policy.n_rules == 0) {
-		(void)policy_add(&policy, false, "sip:*@example.com control");
-		(void)policy_add(&policy, true, "sip:eve@example.com");
+		(void)sip_policy_add(&policy, false, "sip:*@example.com control");
+		(void)sip_policy_add(&policy, true, "sip:eve@example.com");
 	}
-	(void)policy_check(&policy, text, &rights);
-	(void)policy_secret(&policy, text);
+	(void)sip_policy_check(&policy, text, &rights);
+	(void)sip_policy_secret(&policy, text);
 	if (policy.n_secrets < POLICY_MAX_SECRETS)
-		(void)policy_add_secret(&policy, text);
-	(void)account_parse(&acc, text);
+		(void)sip_policy_add_secret(&policy, text);
+	(void)sip_account_parse(&acc, text);
 	if (policy.n_rules < POLICY_MAX_RULES)
-		(void)policy_add(&policy, size & 1, text);
+		(void)sip_policy_add(&policy, size & 1, text);
 	else
 		memset(&policy, 0, sizeof(policy));
 	free(text);
@@ -70,8 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		"msrps://127.0.0.1:2856/fuzz;tcp", "127.0.0.1", true, 1,
 		"SHA-256 AB:CD",
 	};
-	status = sdp_rfb_answer(&media, answer, sizeof(answer), offer, size,
-				size & 2 ? &tls_local : &local, &why);
+	status = sip_sdp_rfb_answer(&media, answer, sizeof(answer), offer, size,
+				    size & 2 ? &tls_local : &local, &why);
 	if (status == 0) {
 		check_media(&media);
 		if (strncmp(answer, "v=0\r\n", 5) != 0 ||
@@ -85,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 
-	if (sdp_rfb_parse_answer(&media, offer, size, size & 1, &why) == 0)
+	if (sip_sdp_rfb_parse_answer(&media, offer, size, size & 1, &why) == 0)
 		check_media(&media);
 
 	free(offer);

@@ -47,13 +47,13 @@ static const struct policy *the_policy(void)
 	if (policy.n_rules)
 		return &policy;
 	for (i = 0; i < sizeof(allow) / sizeof(allow[0]); i++)
-		if (policy_add(&policy, false, allow[i]))
+		if (sip_policy_add(&policy, false, allow[i]))
 			abort();
 	for (i = 0; i < sizeof(deny) / sizeof(deny[0]); i++)
-		if (policy_add(&policy, true, deny[i]))
+		if (sip_policy_add(&policy, true, deny[i]))
 			abort();
 	for (i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
-		if (policy_add_secret(&policy, secrets[i]))
+		if (sip_policy_add_secret(&policy, secrets[i]))
 			abort();
 	return &policy;
 }
@@ -63,10 +63,10 @@ static struct decision decide(const char *uri)
 	struct decision d;
 
 	memset(&d, 0, sizeof(d));
-	d.verdict = policy_check(the_policy(), uri, &d.rights);
+	d.verdict = sip_policy_check(the_policy(), uri, &d.rights);
 	if (d.verdict != POLICY_ALLOWED)
 		d.rights = SIPUA_RIGHTS_VIEW;
-	d.secret = policy_secret(the_policy(), uri);
+	d.secret = sip_policy_secret(the_policy(), uri);
 	return d;
 }
 
@@ -177,7 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;   /* a C string cannot hold what follows a NUL */
 
 	d = decide(text);
-	err = caller_uri_parse(&u, text, false);
+	err = sip_caller_uri_parse(&u, text, false);
 	if ((err == EBADMSG) != (d.verdict == POLICY_MALFORMED))
 		abort();
 	if (err) {
@@ -186,23 +186,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
-	if (caller_uri_print(shown, sizeof(shown), &u))
-		return 0;   /* too long to show: refused by caller_identity */
+	if (sip_caller_uri_print(shown, sizeof(shown), &u))
+		return 0;   /* too long to show: refused by sip_caller_identity */
 	/* the shown spelling is the same caller and reads back as itself */
 	dv = decide(shown);
 	same(&d, &dv, text, shown);
-	if (caller_uri_parse(&v, shown, false) ||
-	    caller_uri_match(&u, &v) != CALLER_URI_SAME ||
-	    caller_uri_print(again, sizeof(again), &v) || strcmp(shown, again))
+	if (sip_caller_uri_parse(&v, shown, false) ||
+	    sip_caller_uri_match(&u, &v) != CALLER_URI_SAME ||
+	    sip_caller_uri_print(again, sizeof(again), &v) || strcmp(shown, again))
 		abort();
 	for (i = 0; i < 4; i++) {
 		respell(variant, sizeof(variant), &u, &seed);
-		if (caller_uri_parse(&v, variant, false)) {
+		if (sip_caller_uri_parse(&v, variant, false)) {
 			fprintf(stderr, "respelling \"%s\" as \"%s\" unread\n",
 				text, variant);
 			abort();
 		}
-		if (caller_uri_print(again, sizeof(again), &v) ||
+		if (sip_caller_uri_print(again, sizeof(again), &v) ||
 		    strcmp(shown, again))
 			abort();
 		dv = decide(variant);
@@ -214,7 +214,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		v = u;
 		v.user_len = base;
 		v.user[base] = '\0';
-		if (!caller_uri_print(again, sizeof(again), &v) &&
+		if (!sip_caller_uri_print(again, sizeof(again), &v) &&
 		    decide(again).verdict == POLICY_DENIED &&
 		    d.verdict != POLICY_DENIED)
 			abort();

@@ -26,7 +26,7 @@ static int check_text(const char *text)
 		return -1;
 	fputs(text, f);
 	fclose(f);
-	err = conf_check_file(path);
+	err = confcheck_file(path);
 	unlink(path);
 	return err;
 }
@@ -123,8 +123,8 @@ int main(void)
 {
 	check_table();
 	check_defaults();
-	CHECK_EQ_INT(conf_check_file("conf/sipvnc.conf"), 0);
-	CHECK_EQ_INT(conf_check_file("conf/demo.conf"), 0);
+	CHECK_EQ_INT(confcheck_file("conf/sipvnc.conf"), 0);
+	CHECK_EQ_INT(confcheck_file("conf/demo.conf"), 0);
 	CHECK_EQ_INT(check_text(""), 0);
 	CHECK_EQ_INT(check_text("# only a comment\n\n   \n"), 0);
 	CHECK_EQ_INT(check_text("allow sip:a@b control\ndeny sip:*@c\n"), 0);
@@ -135,6 +135,6 @@ int main(void)
 	CHECK_EQ_INT(check_text("allow   # nobody\n"), EINVAL);
 	CHECK_EQ_INT(check_text("allowx sip:a@b\n"), EINVAL);
 	CHECK_EQ_INT(check_text("allo sip:a@b\n"), EINVAL);
-	CHECK_EQ_INT(conf_check_file("/nonexistent/sipvnc.conf"), ENOENT);
+	CHECK_EQ_INT(confcheck_file("/nonexistent/sipvnc.conf"), ENOENT);
 	CHECK_DONE("server_conf");
 }

@@ -13,7 +13,7 @@ static void test_account_full(void)
 {
 	struct sip_account acc;
 
-	CHECK_EQ_INT(account_parse(&acc, "<sip:desk@example.com>;auth_user=desk7;"
+	CHECK_EQ_INT(sip_account_parse(&acc, "<sip:desk@example.com>;auth_user=desk7;"
 		"auth_pass=secret;outbound=\"sip:127.0.0.1:5060;transport=tcp\";"
 		"regint=600"), 0);
 	CHECK_EQ_STR(acc.aor, "sip:desk@example.com");
@@ -31,7 +31,7 @@ static void test_account_variants(void)
 	struct sip_account acc;
 
 	/* defaults: regint 3600, auth_user from the AOR */
-	CHECK_EQ_INT(account_parse(&acc, "<sip:bob@pbx.example:5070;transport=tcp>"
+	CHECK_EQ_INT(sip_account_parse(&acc, "<sip:bob@pbx.example:5070;transport=tcp>"
 		";auth_pass=pw"), 0);
 	CHECK_EQ_STR(acc.aor, "sip:bob@pbx.example:5070;transport=tcp");
 	CHECK_EQ_STR(acc.registrar, "sip:pbx.example:5070");
@@ -40,7 +40,7 @@ static void test_account_variants(void)
 	CHECK_EQ_STR(acc.outbound, "");
 
 	/* display name, unknown baresip parameters, regint=0 */
-	CHECK_EQ_INT(account_parse(&acc, "\"Front desk\" <sips:d@example.org>;"
+	CHECK_EQ_INT(sip_account_parse(&acc, "\"Front desk\" <sips:d@example.org>;"
 		"answermode=auto;regint=0;auth_pass=\"a;b c\""), 0);
 	CHECK_EQ_STR(acc.display, "Front desk");
 	CHECK_EQ_STR(acc.registrar, "sips:example.org");
@@ -48,7 +48,7 @@ static void test_account_variants(void)
 	CHECK_EQ_STR(acc.auth_pass, "a;b c");
 
 	/* no brackets: the URI ends at the first parameter */
-	CHECK_EQ_INT(account_parse(&acc, "sip:x@y.example;auth_pass=p"), 0);
+	CHECK_EQ_INT(sip_account_parse(&acc, "sip:x@y.example;auth_pass=p"), 0);
 	CHECK_EQ_STR(acc.aor, "sip:x@y.example");
 	CHECK_EQ_STR(acc.auth_pass, "p");
 }
@@ -58,20 +58,20 @@ static void test_account_bad(void)
 	struct sip_account acc;
 	char longline[600];
 
-	CHECK_EQ_INT(account_parse(&acc, "<sip:desk@example.com"), EINVAL);
-	CHECK_EQ_INT(account_parse(&acc, "<http://desk@example.com>"), EINVAL);
-	CHECK_EQ_INT(account_parse(&acc, "<sip:example.com>"), EINVAL);
-	CHECK_EQ_INT(account_parse(&acc, "<sip:@example.com>"), EINVAL);
-	CHECK_EQ_INT(account_parse(&acc, "<sip:a@>"), EINVAL);
-	CHECK_EQ_INT(account_parse(&acc, "<sip:a@b>;outbound=\"sip:x"), EINVAL);
-	CHECK_EQ_INT(account_parse(&acc, "<sip:a@b>;regint=soon"), EINVAL);
-	CHECK_EQ_INT(account_parse(&acc, "<sip:a@b> trailing"), EINVAL);
-	CHECK_EQ_INT(account_parse(&acc, "\"unterminated <sip:a@b>"), EINVAL);
-	CHECK_EQ_INT(account_parse(&acc, NULL), EINVAL);
+	CHECK_EQ_INT(sip_account_parse(&acc, "<sip:desk@example.com"), EINVAL);
+	CHECK_EQ_INT(sip_account_parse(&acc, "<http://desk@example.com>"), EINVAL);
+	CHECK_EQ_INT(sip_account_parse(&acc, "<sip:example.com>"), EINVAL);
+	CHECK_EQ_INT(sip_account_parse(&acc, "<sip:@example.com>"), EINVAL);
+	CHECK_EQ_INT(sip_account_parse(&acc, "<sip:a@>"), EINVAL);
+	CHECK_EQ_INT(sip_account_parse(&acc, "<sip:a@b>;outbound=\"sip:x"), EINVAL);
+	CHECK_EQ_INT(sip_account_parse(&acc, "<sip:a@b>;regint=soon"), EINVAL);
+	CHECK_EQ_INT(sip_account_parse(&acc, "<sip:a@b> trailing"), EINVAL);
+	CHECK_EQ_INT(sip_account_parse(&acc, "\"unterminated <sip:a@b>"), EINVAL);
+	CHECK_EQ_INT(sip_account_parse(&acc, NULL), EINVAL);
 	memset(longline, 'a', sizeof(longline));
 	memcpy(longline, "<sip:a@b>;auth_pass=", 20);
 	longline[sizeof(longline) - 1] = '\0';
-	CHECK_EQ_INT(account_parse(&acc, longline), E2BIG);
+	CHECK_EQ_INT(sip_account_parse(&acc, longline), E2BIG);
 }
 
 static void test_policy_matching(void)
@@ -81,68 +81,68 @@ static void test_policy_matching(void)
 
 	memset(&p, 0, sizeof(p));
 	/* nobody without allow lines */
-	CHECK_EQ_INT(policy_check(&p, "sip:helpdesk@example.com", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:helpdesk@example.com", &rights),
 		     POLICY_NOT_ALLOWED);
 
-	CHECK_EQ_INT(policy_add(&p, false, "sip:helpdesk@example.com control"), 0);
-	CHECK_EQ_INT(policy_add(&p, false, "sip:*@Example.ORG"), 0);
-	CHECK_EQ_INT(policy_add(&p, false, "sips:viewer@example.com view"), 0);
-	CHECK_EQ_INT(policy_add(&p, true, "sip:eve@example.org"), 0);
+	CHECK_EQ_INT(sip_policy_add(&p, false, "sip:helpdesk@example.com control"), 0);
+	CHECK_EQ_INT(sip_policy_add(&p, false, "sip:*@Example.ORG"), 0);
+	CHECK_EQ_INT(sip_policy_add(&p, false, "sips:viewer@example.com view"), 0);
+	CHECK_EQ_INT(sip_policy_add(&p, true, "sip:eve@example.org"), 0);
 
 	/* exact, with display name, params, port, sips, host case */
-	CHECK_EQ_INT(policy_check(&p, "sip:helpdesk@example.com", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:helpdesk@example.com", &rights),
 		     POLICY_ALLOWED);
 	CHECK_EQ_INT(rights, SIPUA_RIGHTS_CONTROL);
-	CHECK_EQ_INT(policy_check(&p, "\"Help\" <sips:helpdesk@EXAMPLE.com:5061;"
+	CHECK_EQ_INT(sip_policy_check(&p, "\"Help\" <sips:helpdesk@EXAMPLE.com:5061;"
 		"transport=tls>", &rights), POLICY_ALLOWED);
-	CHECK_EQ_INT(policy_check(&p, "SIP:helpdesk@example.com;user=phone",
-				  &rights), POLICY_ALLOWED);
+	CHECK_EQ_INT(sip_policy_check(&p, "SIP:helpdesk@example.com;user=phone",
+				      &rights), POLICY_ALLOWED);
 	/* users are case-sensitive */
-	CHECK_EQ_INT(policy_check(&p, "sip:HelpDesk@example.com", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:HelpDesk@example.com", &rights),
 		     POLICY_NOT_ALLOWED);
-	CHECK_EQ_INT(policy_check(&p, "sip:other@example.com", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:other@example.com", &rights),
 		     POLICY_NOT_ALLOWED);
-	CHECK_EQ_INT(policy_check(&p, "sip:viewer@example.com", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:viewer@example.com", &rights),
 		     POLICY_ALLOWED);
 	CHECK_EQ_INT(rights, SIPUA_RIGHTS_VIEW);
 
 	/* wildcard domain, default rights view */
 	rights = SIPUA_RIGHTS_CONTROL;
-	CHECK_EQ_INT(policy_check(&p, "<sip:anyone@example.org>", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "<sip:anyone@example.org>", &rights),
 		     POLICY_ALLOWED);
 	CHECK_EQ_INT(rights, SIPUA_RIGHTS_VIEW);
-	CHECK_EQ_INT(policy_check(&p, "sip:anyone@sub.example.org", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:anyone@sub.example.org", &rights),
 		     POLICY_NOT_ALLOWED);
-	CHECK_EQ_INT(policy_check(&p, "sip:anyone@example.org.evil", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:anyone@example.org.evil", &rights),
 		     POLICY_NOT_ALLOWED);
 	/* deny wins over the wildcard allow, whatever the host's case */
-	CHECK_EQ_INT(policy_check(&p, "sip:eve@EXAMPLE.org", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:eve@EXAMPLE.org", &rights),
 		     POLICY_DENIED);
 
 	/* not a SIP identity */
-	CHECK_EQ_INT(policy_check(&p, "tel:+123", &rights), POLICY_NOT_ALLOWED);
+	CHECK_EQ_INT(sip_policy_check(&p, "tel:+123", &rights), POLICY_NOT_ALLOWED);
 	/* an IPv6 host matches in any spelling of its address */
-	CHECK_EQ_INT(policy_add(&p, false, "sip:ops@[fd15::1] control"), 0);
-	CHECK_EQ_INT(policy_check(&p, "sip:ops@[FD15:0:0::1]:5060", &rights),
+	CHECK_EQ_INT(sip_policy_add(&p, false, "sip:ops@[fd15::1] control"), 0);
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:ops@[FD15:0:0::1]:5060", &rights),
 		     POLICY_ALLOWED);
 	CHECK_EQ_INT(rights, SIPUA_RIGHTS_CONTROL);
-	CHECK_EQ_INT(policy_check(&p, "sip:ops@[fd15::2]", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:ops@[fd15::2]", &rights),
 		     POLICY_NOT_ALLOWED);
 	/* an unclosed literal does not read cleanly: 400, never compared */
-	CHECK_EQ_INT(policy_check(&p, "sip:ops@[fd15::1", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:ops@[fd15::1", &rights),
 		     POLICY_MALFORMED);
-	CHECK_EQ_INT(policy_check(&p, "sip:example.org", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:example.org", &rights),
 		     POLICY_NOT_ALLOWED);
-	CHECK_EQ_INT(policy_check(&p, "sip:helpdesk:pw@example.com", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:helpdesk:pw@example.com", &rights),
 		     POLICY_NOT_ALLOWED);
-	CHECK_EQ_INT(policy_check(&p, "", &rights), POLICY_NOT_ALLOWED);
-	CHECK_EQ_INT(policy_check(&p, NULL, &rights), POLICY_NOT_ALLOWED);
+	CHECK_EQ_INT(sip_policy_check(&p, "", &rights), POLICY_NOT_ALLOWED);
+	CHECK_EQ_INT(sip_policy_check(&p, NULL, &rights), POLICY_NOT_ALLOWED);
 
 	/* deny listed before allow still wins; a domain deny too */
 	memset(&p, 0, sizeof(p));
-	CHECK_EQ_INT(policy_add(&p, true, "sip:*@evil.example"), 0);
-	CHECK_EQ_INT(policy_add(&p, false, "sip:boss@evil.example control"), 0);
-	CHECK_EQ_INT(policy_check(&p, "sip:boss@evil.example", &rights),
+	CHECK_EQ_INT(sip_policy_add(&p, true, "sip:*@evil.example"), 0);
+	CHECK_EQ_INT(sip_policy_add(&p, false, "sip:boss@evil.example control"), 0);
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:boss@evil.example", &rights),
 		     POLICY_DENIED);
 }
 
@@ -152,16 +152,16 @@ static void test_policy_bad_lines(void)
 	unsigned i;
 
 	memset(&p, 0, sizeof(p));
-	CHECK_EQ_INT(policy_add(&p, false, "helpdesk@example.com"), EINVAL);
-	CHECK_EQ_INT(policy_add(&p, false, "sip:helpdesk@example.com root"),
+	CHECK_EQ_INT(sip_policy_add(&p, false, "helpdesk@example.com"), EINVAL);
+	CHECK_EQ_INT(sip_policy_add(&p, false, "sip:helpdesk@example.com root"),
 		     EINVAL);
-	CHECK_EQ_INT(policy_add(&p, false, "sip:a@b control extra"), EINVAL);
-	CHECK_EQ_INT(policy_add(&p, true, "sip:a@b control"), EINVAL);
-	CHECK_EQ_INT(policy_add(&p, false, ""), EINVAL);
+	CHECK_EQ_INT(sip_policy_add(&p, false, "sip:a@b control extra"), EINVAL);
+	CHECK_EQ_INT(sip_policy_add(&p, true, "sip:a@b control"), EINVAL);
+	CHECK_EQ_INT(sip_policy_add(&p, false, ""), EINVAL);
 	CHECK_EQ_INT(p.n_rules, 0);
 	for (i = 0; i < POLICY_MAX_RULES; i++)
-		CHECK_EQ_INT(policy_add(&p, false, "sip:a@b"), 0);
-	CHECK_EQ_INT(policy_add(&p, false, "sip:a@b"), E2BIG);
+		CHECK_EQ_INT(sip_policy_add(&p, false, "sip:a@b"), 0);
+	CHECK_EQ_INT(sip_policy_add(&p, false, "sip:a@b"), E2BIG);
 }
 
 static int conf_policy(struct policy *p, const char *text)
@@ -173,7 +173,7 @@ static int conf_policy(struct policy *p, const char *text)
 	err = conf_alloc_buf(&conf, (const uint8_t *)text, strlen(text));
 	if (err)
 		return err;
-	err = policy_read_conf(p, conf);
+	err = sip_policy_read_conf(NULL, p, conf);
 	mem_deref(conf);
 	return err;
 }
@@ -193,20 +193,20 @@ static void test_policy_from_conf(void)
 		"deny sip:*@evil.example\n"
 		"allow sip:*@example.net control"), 0);
 	CHECK_EQ_INT(p.n_rules, 7);
-	CHECK_EQ_INT(policy_check(&p, "sip:a@example.com", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:a@example.com", &rights),
 		     POLICY_ALLOWED);
 	CHECK_EQ_INT(rights, SIPUA_RIGHTS_VIEW);
-	CHECK_EQ_INT(policy_check(&p, "sip:b@example.com", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:b@example.com", &rights),
 		     POLICY_ALLOWED);
 	CHECK_EQ_INT(rights, SIPUA_RIGHTS_CONTROL);
-	CHECK_EQ_INT(policy_check(&p, "sip:c@example.com", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:c@example.com", &rights),
 		     POLICY_ALLOWED);
 	CHECK_EQ_INT(rights, SIPUA_RIGHTS_VIEW);
 	/* the last line, without a newline at the end of the buffer */
-	CHECK_EQ_INT(policy_check(&p, "sip:z@example.net", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:z@example.net", &rights),
 		     POLICY_ALLOWED);
 	CHECK_EQ_INT(rights, SIPUA_RIGHTS_CONTROL);
-	CHECK_EQ_INT(policy_check(&p, "sip:z@evil.example", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:z@evil.example", &rights),
 		     POLICY_DENIED);
 
 	CHECK_EQ_INT(conf_policy(&p, "allow sip:a@b superuser\n"), EINVAL);

@@ -24,31 +24,31 @@ static void test_nonce(void)
 	char nonce[CALLER_NONCE_SIZE];
 	struct pl callid = PL("abc@host"), other = PL("abd@host"), n;
 
-	caller_nonce_make(nonce, key, &callid, 1000);
+	sip_caller_nonce_make(nonce, key, &callid, 1000);
 	CHECK_EQ_INT(strlen(nonce), CALLER_NONCE_SIZE - 1);
 	pl_set_str(&n, nonce);
-	CHECK_EQ_INT(caller_nonce_check(&n, key, &callid, 1000), 0);
-	CHECK_EQ_INT(caller_nonce_check(&n, key, &callid,
-					1000 + CALLER_NONCE_LIFETIME), 0);
-	CHECK_EQ_INT(caller_nonce_check(&n, key, &callid,
-					1001 + CALLER_NONCE_LIFETIME),
+	CHECK_EQ_INT(sip_caller_nonce_check(&n, key, &callid, 1000), 0);
+	CHECK_EQ_INT(sip_caller_nonce_check(&n, key, &callid,
+					    1000 + CALLER_NONCE_LIFETIME), 0);
+	CHECK_EQ_INT(sip_caller_nonce_check(&n, key, &callid,
+					    1001 + CALLER_NONCE_LIFETIME),
 		     ETIMEDOUT);
-	CHECK_EQ_INT(caller_nonce_check(&n, key, &callid, 999), ETIMEDOUT);
+	CHECK_EQ_INT(sip_caller_nonce_check(&n, key, &callid, 999), ETIMEDOUT);
 	/* another call, another process (key), a forged time or MAC */
-	CHECK_EQ_INT(caller_nonce_check(&n, key, &other, 1000), EBADMSG);
-	CHECK_EQ_INT(caller_nonce_check(&n, other_key, &callid, 1000), EBADMSG);
+	CHECK_EQ_INT(sip_caller_nonce_check(&n, key, &other, 1000), EBADMSG);
+	CHECK_EQ_INT(sip_caller_nonce_check(&n, other_key, &callid, 1000), EBADMSG);
 	nonce[15] = nonce[15] == '0' ? '1' : '0';
-	CHECK_EQ_INT(caller_nonce_check(&n, key, &callid, 1000), EBADMSG);
+	CHECK_EQ_INT(sip_caller_nonce_check(&n, key, &callid, 1000), EBADMSG);
 	nonce[15] = nonce[15] == '0' ? '1' : '0';
 	nonce[40] = nonce[40] == 'a' ? 'b' : 'a';
-	CHECK_EQ_INT(caller_nonce_check(&n, key, &callid, 1000), EBADMSG);
+	CHECK_EQ_INT(sip_caller_nonce_check(&n, key, &callid, 1000), EBADMSG);
 	nonce[40] = nonce[40] == 'a' ? 'b' : 'a';
 	n.l--;
-	CHECK_EQ_INT(caller_nonce_check(&n, key, &callid, 1000), EBADMSG);
+	CHECK_EQ_INT(sip_caller_nonce_check(&n, key, &callid, 1000), EBADMSG);
 	nonce[3] = 'X';
 	n.l++;
-	CHECK_EQ_INT(caller_nonce_check(&n, key, &callid, 1000), EBADMSG);
-	CHECK_EQ_INT(caller_nonce_check(NULL, key, &callid, 1000), EBADMSG);
+	CHECK_EQ_INT(sip_caller_nonce_check(&n, key, &callid, 1000), EBADMSG);
+	CHECK_EQ_INT(sip_caller_nonce_check(NULL, key, &callid, 1000), EBADMSG);
 }
 
 /* An INVITE from `from`, with the headers in extra, decoded by libre. */
@@ -96,29 +96,29 @@ static void test_digest(void)
 	struct sip_msg *msg;
 	uint64_t now = 5000;
 
-	caller_nonce_make(nonce, key, &callid, now);
-	caller_nonce_make(old, key, &callid, now - 2 * CALLER_NONCE_LIFETIME);
+	sip_caller_nonce_make(nonce, key, &callid, now);
+	sip_caller_nonce_make(old, key, &callid, now - 2 * CALLER_NONCE_LIFETIME);
 
 	msg = invite("sip:helpdesk@example.com", "", "127.0.0.1");
 	CHECK(msg != NULL);
-	CHECK_EQ_INT(caller_auth_check(msg, "pw", key, now),
+	CHECK_EQ_INT(sip_caller_auth_check(msg, "pw", key, now),
 		     CALLER_AUTH_CHALLENGE);
 	mem_deref(msg);
 
 	authorization(hdr, sizeof(hdr), "helpdesk", "pw", nonce);
 	msg = invite("sip:helpdesk@example.com", hdr, "127.0.0.1");
-	CHECK_EQ_INT(caller_auth_check(msg, "pw", key, now), CALLER_AUTH_OK);
-	CHECK_EQ_INT(caller_auth_check(msg, "pW", key, now),
+	CHECK_EQ_INT(sip_caller_auth_check(msg, "pw", key, now), CALLER_AUTH_OK);
+	CHECK_EQ_INT(sip_caller_auth_check(msg, "pW", key, now),
 		     CALLER_AUTH_FAILED);
 	/* a nonce of another process is no proof: challenge again */
-	CHECK_EQ_INT(caller_auth_check(msg, "pw", other_key, now),
+	CHECK_EQ_INT(sip_caller_auth_check(msg, "pw", other_key, now),
 		     CALLER_AUTH_CHALLENGE);
 	mem_deref(msg);
 
 	authorization(hdr, sizeof(hdr), "helpdesk", "pw", old);
 	msg = invite("sip:helpdesk@example.com", hdr, "127.0.0.1");
-	CHECK_EQ_INT(caller_auth_check(msg, "pw", key, now), CALLER_AUTH_STALE);
-	CHECK_EQ_INT(caller_auth_check(msg, "bad", key, now),
+	CHECK_EQ_INT(sip_caller_auth_check(msg, "pw", key, now), CALLER_AUTH_STALE);
+	CHECK_EQ_INT(sip_caller_auth_check(msg, "bad", key, now),
 		     CALLER_AUTH_FAILED);
 	mem_deref(msg);
 
@@ -127,7 +127,7 @@ static void test_digest(void)
 		     "Authorization: Digest username=\"x\", realm=\"proxy\", "
 		     "nonce=\"1\", uri=\"sip:a\", response=\"0\"\r\n",
 		     "127.0.0.1");
-	CHECK_EQ_INT(caller_auth_check(msg, "pw", key, now),
+	CHECK_EQ_INT(sip_caller_auth_check(msg, "pw", key, now),
 		     CALLER_AUTH_CHALLENGE);
 	mem_deref(msg);
 	/* garbage in the header */
@@ -135,7 +135,7 @@ static void test_digest(void)
 		     "Authorization: Digest realm=\"sipvnc\", nonce=\"\", "
 		     "response=\"zz\"\r\n", "127.0.0.1");
 	if (msg)
-		CHECK(caller_auth_check(msg, "pw", key, now) !=
+		CHECK(sip_caller_auth_check(msg, "pw", key, now) !=
 		      CALLER_AUTH_OK);
 	mem_deref(msg);
 }
@@ -150,39 +150,39 @@ static void test_identity(void)
 	unsigned i;
 
 	memset(&trust, 0, sizeof(trust));
-	CHECK_EQ_INT(caller_trust_add(&trust, "10.0.0.1"), 0);
-	CHECK_EQ_INT(caller_trust_add(&trust, "proxy.example"), EINVAL);
-	CHECK_EQ_INT(caller_trust_add(&trust, "::1"), 0);
+	CHECK_EQ_INT(sip_caller_trust_add(&trust, "10.0.0.1"), 0);
+	CHECK_EQ_INT(sip_caller_trust_add(&trust, "proxy.example"), EINVAL);
+	CHECK_EQ_INT(sip_caller_trust_add(&trust, "::1"), 0);
 
 	msg = invite("sip:mallory@example.com",
 		     "P-Asserted-Identity: \"A\" <sip:alice@example.com>\r\n",
 		     "10.0.0.1");
-	CHECK_EQ_INT(caller_identity(&trust, msg, &id, uri, sizeof(uri), &asserted),
-		     0);
+	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, sizeof(uri),
+					 &asserted), 0);
 	CHECK_EQ_STR(uri, "sip:alice@example.com");
 	CHECK(asserted);
 	/* the same from elsewhere: the From URI */
 	(void)sa_set_str(&msg->src, "10.0.0.2", 5060);
-	CHECK_EQ_INT(caller_identity(&trust, msg, &id, uri, sizeof(uri), &asserted),
-		     0);
+	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, sizeof(uri),
+					 &asserted), 0);
 	CHECK_EQ_STR(uri, "sip:mallory@example.com");
 	CHECK(!asserted);
-	CHECK_EQ_INT(caller_identity(NULL, msg, &id, uri, sizeof(uri), &asserted),
-		     0);
+	CHECK_EQ_INT(sip_caller_identity(NULL, msg, &id, uri, sizeof(uri),
+					 &asserted), 0);
 	CHECK_EQ_STR(uri, "sip:mallory@example.com");
-	CHECK_EQ_INT(caller_identity(&trust, msg, &id, uri, 10, &asserted), E2BIG);
+	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, 10, &asserted), E2BIG);
 	mem_deref(msg);
 
 	/* no PAI from a trusted proxy: From */
 	msg = invite("sip:bob@example.com", "", "10.0.0.1");
-	CHECK_EQ_INT(caller_identity(&trust, msg, &id, uri, sizeof(uri), &asserted),
-		     0);
+	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, sizeof(uri),
+					 &asserted), 0);
 	CHECK_EQ_STR(uri, "sip:bob@example.com");
 	mem_deref(msg);
 
 	for (i = trust.n; i < CALLER_MAX_PROXIES; i++)
-		CHECK_EQ_INT(caller_trust_add(&trust, "10.1.1.1"), 0);
-	CHECK_EQ_INT(caller_trust_add(&trust, "10.1.1.2"), E2BIG);
+		CHECK_EQ_INT(sip_caller_trust_add(&trust, "10.1.1.1"), 0);
+	CHECK_EQ_INT(sip_caller_trust_add(&trust, "10.1.1.2"), E2BIG);
 }
 
 static int conf_policy(struct policy *p, const char *text)
@@ -194,7 +194,7 @@ static int conf_policy(struct policy *p, const char *text)
 	err = conf_alloc_buf(&conf, (const uint8_t *)text, strlen(text));
 	if (err)
 		return err;
-	err = policy_read_conf(p, conf);
+	err = sip_policy_read_conf(NULL, p, conf);
 	mem_deref(conf);
 	return err;
 }
@@ -205,27 +205,27 @@ static void test_secrets(void)
 	char longsecret[POLICY_SECRET_SIZE + 20];
 
 	memset(&p, 0, sizeof(p));
-	CHECK_EQ_INT(policy_add_secret(&p, "sip:helpdesk@example.com s1"), 0);
-	CHECK_EQ_INT(policy_add_secret(&p, "sip:*@example.com  s-any "), 0);
-	CHECK_EQ_STR(policy_secret(&p, "sip:helpdesk@example.com"), "s1");
-	CHECK_EQ_STR(policy_secret(&p, "\"H\" <sip:helpdesk@EXAMPLE.com;x>"),
+	CHECK_EQ_INT(sip_policy_add_secret(&p, "sip:helpdesk@example.com s1"), 0);
+	CHECK_EQ_INT(sip_policy_add_secret(&p, "sip:*@example.com  s-any "), 0);
+	CHECK_EQ_STR(sip_policy_secret(&p, "sip:helpdesk@example.com"), "s1");
+	CHECK_EQ_STR(sip_policy_secret(&p, "\"H\" <sip:helpdesk@EXAMPLE.com;x>"),
 		     "s1");
-	CHECK_EQ_STR(policy_secret(&p, "sip:other@example.com"), "s-any");
-	CHECK(policy_secret(&p, "sip:helpdesk@example.org") == NULL);
-	CHECK(policy_secret(&p, "sip:Helpdesk@example.com") != NULL);
-	CHECK_EQ_STR(policy_secret(&p, "sip:Helpdesk@example.com"), "s-any");
-	CHECK(policy_secret(&p, "garbage") == NULL);
+	CHECK_EQ_STR(sip_policy_secret(&p, "sip:other@example.com"), "s-any");
+	CHECK(sip_policy_secret(&p, "sip:helpdesk@example.org") == NULL);
+	CHECK(sip_policy_secret(&p, "sip:Helpdesk@example.com") != NULL);
+	CHECK_EQ_STR(sip_policy_secret(&p, "sip:Helpdesk@example.com"), "s-any");
+	CHECK(sip_policy_secret(&p, "garbage") == NULL);
 
-	CHECK_EQ_INT(policy_add_secret(&p, "sip:a@b"), EINVAL);
-	CHECK_EQ_INT(policy_add_secret(&p, "sip:a@b s extra"), EINVAL);
-	CHECK_EQ_INT(policy_add_secret(&p, "nonsense s"), EINVAL);
+	CHECK_EQ_INT(sip_policy_add_secret(&p, "sip:a@b"), EINVAL);
+	CHECK_EQ_INT(sip_policy_add_secret(&p, "sip:a@b s extra"), EINVAL);
+	CHECK_EQ_INT(sip_policy_add_secret(&p, "nonsense s"), EINVAL);
 	memset(longsecret, 'x', sizeof(longsecret));
 	memcpy(longsecret, "sip:a@b ", 8);
 	longsecret[sizeof(longsecret) - 1] = '\0';
-	CHECK_EQ_INT(policy_add_secret(&p, longsecret), E2BIG);
-	policy_clear_secrets(&p);
+	CHECK_EQ_INT(sip_policy_add_secret(&p, longsecret), E2BIG);
+	sip_policy_clear_secrets(&p);
 	CHECK_EQ_INT(p.n_secrets, 0);
-	CHECK(policy_secret(&p, "sip:helpdesk@example.com") == NULL);
+	CHECK(sip_policy_secret(&p, "sip:helpdesk@example.com") == NULL);
 
 	CHECK_EQ_INT(conf_policy(&p,
 		"allow sip:helpdesk@example.com control\n"
@@ -233,16 +233,16 @@ static void test_secrets(void)
 		"caller_secret\tsip:helpdesk@example.com.evil other\n"
 		"caller_secret sip:*@example.net net-pw"), 0);
 	CHECK_EQ_INT(p.n_secrets, 3);
-	CHECK_EQ_STR(policy_secret(&p, "sip:helpdesk@example.com"),
+	CHECK_EQ_STR(sip_policy_secret(&p, "sip:helpdesk@example.com"),
 		     "Tr1cky:pw!");
-	CHECK_EQ_STR(policy_secret(&p, "sip:x@example.net"), "net-pw");
+	CHECK_EQ_STR(sip_policy_secret(&p, "sip:x@example.net"), "net-pw");
 	/* two secrets for one caller: which one holds is unclear */
 	CHECK_EQ_INT(conf_policy(&p, "caller_secret sip:a@b one\n"
 				 "caller_secret sip:a@b two\n"), EINVAL);
 	CHECK_EQ_INT(conf_policy(&p, "caller_secret sip:a@b\n"), EINVAL);
 	/* libre's reader takes quotes as grouping: a secret has none */
 	CHECK_EQ_INT(conf_policy(&p, "caller_secret sip:a@b x\"y\n"), EINVAL);
-	CHECK_EQ_INT(policy_add_secret(&p, "sip:a@b x\"y"), EINVAL);
+	CHECK_EQ_INT(sip_policy_add_secret(&p, "sip:a@b x\"y"), EINVAL);
 }
 
 struct verdict {
@@ -277,8 +277,8 @@ static struct verdict ask(const char *command, uint32_t timeout_ms,
 
 	memset(&v, 0, sizeof(v));
 	tmr_init(&limit);
-	if (answer_cmd_start(&cmd, command, "sip:alice@example.com", "control",
-			     timeout_ms, on_verdict, &v)) {
+	if (sip_answer_cmd_start(&cmd, command, "sip:alice@example.com", "control",
+				 timeout_ms, on_verdict, &v)) {
 		str_ncpy(v.why, "start failed", sizeof(v.why));
 		return v;
 	}
@@ -306,8 +306,8 @@ static void test_answer_command(void)
 	CHECK(v.called && !v.yes);
 	CHECK_EQ_STR(v.why, "answer command said no");
 	/* not runnable: refused up front, not left to a child that fails */
-	CHECK_EQ_INT(answer_cmd_start(&cmd, "/nonexistent/command", "x",
-				      "view", 5000, on_verdict, &v), ENOENT);
+	CHECK_EQ_INT(sip_answer_cmd_start(&cmd, "/nonexistent/command", "x",
+					  "view", 5000, on_verdict, &v), ENOENT);
 
 	/* arguments arrive as given, one each */
 	snprintf(script, sizeof(script), "%s/ask.sh", dir);
@@ -347,13 +347,13 @@ static void test_answer_command(void)
 
 	/* freed before it decides: killed, and no call */
 	memset(&v, 0, sizeof(v));
-	CHECK_EQ_INT(answer_cmd_start(&cmd, "/bin/false", "x", "view", 5000,
-				      on_verdict, &v), 0);
+	CHECK_EQ_INT(sip_answer_cmd_start(&cmd, "/bin/false", "x", "view", 5000,
+					  on_verdict, &v), 0);
 	mem_deref(cmd);
 	CHECK(!v.called);
 
-	CHECK_EQ_INT(answer_cmd_start(&cmd, "", "x", "view", 5000, on_verdict,
-				      &v), EINVAL);
+	CHECK_EQ_INT(sip_answer_cmd_start(&cmd, "", "x", "view", 5000, on_verdict,
+					  &v), EINVAL);
 	(void)unlink(out);
 	(void)unlink(script);
 	(void)rmdir(dir);

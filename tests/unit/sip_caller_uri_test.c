@@ -136,10 +136,10 @@ static void test_table(void)
 		struct caller_uri line, caller;
 		int err, got;
 
-		CHECK_EQ_INT(caller_uri_parse(&line, table[i].line, true), 0);
-		err = caller_uri_parse(&caller, table[i].caller, false);
+		CHECK_EQ_INT(sip_caller_uri_parse(&line, table[i].line, true), 0);
+		err = sip_caller_uri_parse(&caller, table[i].caller, false);
 		got = err == EBADMSG ? BAD : err == ENOTSUP ? NOTSIP :
-			err ? -err : (int)caller_uri_match(&line, &caller);
+			err ? -err : (int)sip_caller_uri_match(&line, &caller);
 		if (got != (int)table[i].expect)
 			fprintf(stderr, "table[%zu]: %s against %s\n", i,
 				table[i].caller, table[i].line);
@@ -170,24 +170,24 @@ static void test_spelling(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(spelling) / sizeof(spelling[0]); i++) {
-		CHECK_EQ_INT(caller_uri_parse(&u, spelling[i].caller, false), 0);
-		CHECK_EQ_INT(caller_uri_print(text, sizeof(text), &u), 0);
+		CHECK_EQ_INT(sip_caller_uri_parse(&u, spelling[i].caller, false), 0);
+		CHECK_EQ_INT(sip_caller_uri_print(text, sizeof(text), &u), 0);
 		CHECK_EQ_STR(text, spelling[i].shown);
 		/* the spelling reads back as the same caller */
-		CHECK_EQ_INT(caller_uri_parse(&v, text, false), 0);
-		CHECK_EQ_INT(caller_uri_match(&u, &v), CALLER_URI_SAME);
-		CHECK_EQ_INT(caller_uri_print(again, sizeof(again), &v), 0);
+		CHECK_EQ_INT(sip_caller_uri_parse(&v, text, false), 0);
+		CHECK_EQ_INT(sip_caller_uri_match(&u, &v), CALLER_URI_SAME);
+		CHECK_EQ_INT(sip_caller_uri_print(again, sizeof(again), &v), 0);
 		CHECK_EQ_STR(again, text);
 	}
-	CHECK_EQ_INT(caller_uri_parse(&u, "sip:*@h.example", true), 0);
-	CHECK_EQ_INT(caller_uri_print(text, sizeof(text), &u), 0);
+	CHECK_EQ_INT(sip_caller_uri_parse(&u, "sip:*@h.example", true), 0);
+	CHECK_EQ_INT(sip_caller_uri_print(text, sizeof(text), &u), 0);
 	CHECK_EQ_STR(text, "sip:*@h.example");
-	CHECK_EQ_INT(caller_uri_parse(&u, "sip:alice@h.example", false), 0);
-	CHECK_EQ_INT(caller_uri_print(text, 12, &u), E2BIG);
+	CHECK_EQ_INT(sip_caller_uri_parse(&u, "sip:alice@h.example", false), 0);
+	CHECK_EQ_INT(sip_caller_uri_print(text, 12, &u), E2BIG);
 
-	caller_uri_sanitize(text, sizeof(text), "sip:a\x01\xc3@h");
+	sip_caller_uri_sanitize(text, sizeof(text), "sip:a\x01\xc3@h");
 	CHECK_EQ_STR(text, "sip:a??@h");
-	caller_uri_sanitize(text, 4, "sip:a@h");
+	sip_caller_uri_sanitize(text, 4, "sip:a@h");
 	CHECK_EQ_STR(text, "sip");
 }
 
@@ -196,23 +196,23 @@ static void test_lines(void)
 	struct caller_uri u;
 	char user[200];
 
-	CHECK_EQ_INT(caller_uri_parse(&u, "sip:*@h.example", true), 0);
+	CHECK_EQ_INT(sip_caller_uri_parse(&u, "sip:*@h.example", true), 0);
 	CHECK(u.any_user);
-	CHECK_EQ_INT(caller_uri_parse(&u, "sip:*@h.example", false), 0);
+	CHECK_EQ_INT(sip_caller_uri_parse(&u, "sip:*@h.example", false), 0);
 	CHECK(!u.any_user);
 	/* a line names user@host: anything more would only narrow it */
-	CHECK_EQ_INT(caller_uri_parse(&u, "sip:a@h.example:5060", true), EINVAL);
-	CHECK_EQ_INT(caller_uri_parse(&u, "sip:a@h.example;transport=tls", true),
+	CHECK_EQ_INT(sip_caller_uri_parse(&u, "sip:a@h.example:5060", true), EINVAL);
+	CHECK_EQ_INT(sip_caller_uri_parse(&u, "sip:a@h.example;transport=tls", true),
 		     EINVAL);
-	CHECK_EQ_INT(caller_uri_parse(&u, "sip:a:pw@h.example", true), EINVAL);
-	CHECK_EQ_INT(caller_uri_parse(&u, "sip:a%zz@h.example", true), EBADMSG);
-	CHECK_EQ_INT(caller_uri_parse(&u, "tel:+1", true), ENOTSUP);
+	CHECK_EQ_INT(sip_caller_uri_parse(&u, "sip:a:pw@h.example", true), EINVAL);
+	CHECK_EQ_INT(sip_caller_uri_parse(&u, "sip:a%zz@h.example", true), EBADMSG);
+	CHECK_EQ_INT(sip_caller_uri_parse(&u, "tel:+1", true), ENOTSUP);
 	memset(user, 'u', sizeof(user));
 	memcpy(user, "sip:", 4);
 	strcpy(user + sizeof(user) - 12, "@h.example");
-	CHECK_EQ_INT(caller_uri_parse(&u, user, false), E2BIG);
-	CHECK_EQ_INT(caller_uri_parse(NULL, "sip:a@b", false), EINVAL);
-	CHECK_EQ_INT(caller_uri_parse(&u, NULL, false), EINVAL);
+	CHECK_EQ_INT(sip_caller_uri_parse(&u, user, false), E2BIG);
+	CHECK_EQ_INT(sip_caller_uri_parse(NULL, "sip:a@b", false), EINVAL);
+	CHECK_EQ_INT(sip_caller_uri_parse(&u, NULL, false), EINVAL);
 }
 
 static void test_policy(void)
@@ -222,51 +222,51 @@ static void test_policy(void)
 
 	/* the configuration */
 	memset(&p, 0, sizeof(p));
-	CHECK_EQ_INT(policy_add(&p, false, "sip:*@127.0.0.1 control"), 0);
-	CHECK_EQ_INT(policy_add(&p, true, "sip:mallory@127.0.0.1"), 0);
-	CHECK_EQ_INT(policy_add(&p, false, "sip:*@example.com"), 0);
-	CHECK_EQ_INT(policy_add(&p, true, "sip:intern@example.com"), 0);
-	CHECK_EQ_INT(policy_check(&p, "sip:mallory@127.0.0.1", &rights),
+	CHECK_EQ_INT(sip_policy_add(&p, false, "sip:*@127.0.0.1 control"), 0);
+	CHECK_EQ_INT(sip_policy_add(&p, true, "sip:mallory@127.0.0.1"), 0);
+	CHECK_EQ_INT(sip_policy_add(&p, false, "sip:*@example.com"), 0);
+	CHECK_EQ_INT(sip_policy_add(&p, true, "sip:intern@example.com"), 0);
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:mallory@127.0.0.1", &rights),
 		     POLICY_DENIED);
-	CHECK_EQ_INT(policy_check(&p, "sip:mall%6Fry@127.0.0.1", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:mall%6Fry@127.0.0.1", &rights),
 		     POLICY_DENIED);
-	CHECK_EQ_INT(policy_check(&p, "sip:%6Dallory@127.0.0.1", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:%6Dallory@127.0.0.1", &rights),
 		     POLICY_DENIED);
-	CHECK_EQ_INT(policy_check(&p, "sip:int%65rn@example.com", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:int%65rn@example.com", &rights),
 		     POLICY_DENIED);
-	CHECK_EQ_INT(policy_check(&p, "sip:mallory;x@127.0.0.1", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:mallory;x@127.0.0.1", &rights),
 		     POLICY_DENIED);
-	CHECK_EQ_INT(policy_check(&p, "sip:mallory@[::ffff:127.0.0.1]",
-				  &rights), POLICY_DENIED);
-	CHECK_EQ_INT(policy_check(&p, "sip:mall%zzry@127.0.0.1", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:mallory@[::ffff:127.0.0.1]",
+				      &rights), POLICY_DENIED);
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:mall%zzry@127.0.0.1", &rights),
 		     POLICY_MALFORMED);
-	CHECK_EQ_INT(policy_check(&p, "sip:al%69ce@127.0.0.1", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:al%69ce@127.0.0.1", &rights),
 		     POLICY_ALLOWED);
 	CHECK_EQ_INT(rights, SIPUA_RIGHTS_CONTROL);
 	/* a second reading never grants: only the caller's own user does */
 	memset(&p, 0, sizeof(p));
-	CHECK_EQ_INT(policy_add(&p, false, "sip:alice@h.example control"), 0);
-	CHECK_EQ_INT(policy_check(&p, "sip:alice;x@h.example", &rights),
+	CHECK_EQ_INT(sip_policy_add(&p, false, "sip:alice@h.example control"), 0);
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:alice;x@h.example", &rights),
 		     POLICY_NOT_ALLOWED);
-	CHECK_EQ_INT(policy_check(&p, "sip:%61lice@H.EXAMPLE", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:%61lice@H.EXAMPLE", &rights),
 		     POLICY_ALLOWED);
 	/* lines are read the same way, and refused when they name more */
-	CHECK_EQ_INT(policy_add(&p, true, "sip:b%6Fb@h.example"), 0);
-	CHECK_EQ_INT(policy_check(&p, "sip:bob@h.example", &rights),
+	CHECK_EQ_INT(sip_policy_add(&p, true, "sip:b%6Fb@h.example"), 0);
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:bob@h.example", &rights),
 		     POLICY_DENIED);
-	CHECK_EQ_INT(policy_add(&p, false, "sip:a@h.example:5060 control"),
+	CHECK_EQ_INT(sip_policy_add(&p, false, "sip:a@h.example:5060 control"),
 		     EINVAL);
-	CHECK_EQ_INT(policy_add(&p, true, "sip:a%@h.example"), EINVAL);
+	CHECK_EQ_INT(sip_policy_add(&p, true, "sip:a%@h.example"), EINVAL);
 
 	/* caller_secret: escaped lines and callers, the stricter reading */
 	memset(&p, 0, sizeof(p));
-	CHECK_EQ_INT(policy_add_secret(&p, "sip:help%64esk@h.example s1"), 0);
-	CHECK_EQ_INT(policy_add_secret(&p, "sip:*@h.example s-any"), 0);
-	CHECK_EQ_STR(policy_secret(&p, "sip:helpdesk@h.example"), "s1");
-	CHECK_EQ_STR(policy_secret(&p, "sip:%68elpdesk@H.example"), "s1");
-	CHECK_EQ_STR(policy_secret(&p, "sip:helpdesk;x@h.example"), "s1");
-	CHECK_EQ_STR(policy_secret(&p, "sip:other@h.example"), "s-any");
-	CHECK(policy_secret(&p, "sip:help%zzdesk@h.example") == NULL);
+	CHECK_EQ_INT(sip_policy_add_secret(&p, "sip:help%64esk@h.example s1"), 0);
+	CHECK_EQ_INT(sip_policy_add_secret(&p, "sip:*@h.example s-any"), 0);
+	CHECK_EQ_STR(sip_policy_secret(&p, "sip:helpdesk@h.example"), "s1");
+	CHECK_EQ_STR(sip_policy_secret(&p, "sip:%68elpdesk@H.example"), "s1");
+	CHECK_EQ_STR(sip_policy_secret(&p, "sip:helpdesk;x@h.example"), "s1");
+	CHECK_EQ_STR(sip_policy_secret(&p, "sip:other@h.example"), "s-any");
+	CHECK(sip_policy_secret(&p, "sip:help%zzdesk@h.example") == NULL);
 }
 
 static int conf_policy(struct policy *p, const char *text)
@@ -278,7 +278,7 @@ static int conf_policy(struct policy *p, const char *text)
 	err = conf_alloc_buf(&conf, (const uint8_t *)text, strlen(text));
 	if (err)
 		return err;
-	err = policy_read_conf(p, conf);
+	err = sip_policy_read_conf(NULL, p, conf);
 	mem_deref(conf);
 	return err;
 }
@@ -294,14 +294,14 @@ static void test_conf(void)
 		"allow sip:*@Example.COM\n"
 		"deny  sip:int%65rn@example.com\n"
 		"caller_secret sip:help%64esk@example.com pw\n"), 0);
-	CHECK_EQ_INT(policy_check(&p, "sip:alice@127.0.0.1", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:alice@127.0.0.1", &rights),
 		     POLICY_ALLOWED);
 	CHECK_EQ_INT(rights, SIPUA_RIGHTS_CONTROL);
-	CHECK_EQ_INT(policy_check(&p, "sip:intern@example.com", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:intern@example.com", &rights),
 		     POLICY_DENIED);
-	CHECK_EQ_INT(policy_check(&p, "sip:in%74ern@EXAMPLE.com", &rights),
+	CHECK_EQ_INT(sip_policy_check(&p, "sip:in%74ern@EXAMPLE.com", &rights),
 		     POLICY_DENIED);
-	CHECK_EQ_STR(policy_secret(&p, "sip:helpdesk@example.com"), "pw");
+	CHECK_EQ_STR(sip_policy_secret(&p, "sip:helpdesk@example.com"), "pw");
 	CHECK_EQ_INT(conf_policy(&p, "allow sip:a@b.example:5060\n"), EINVAL);
 	CHECK_EQ_INT(conf_policy(&p, "deny sip:a%zz@b.example\n"), EINVAL);
 }
@@ -337,38 +337,38 @@ static void test_identity(void)
 	bool asserted;
 
 	memset(&trust, 0, sizeof(trust));
-	CHECK_EQ_INT(caller_trust_add(&trust, "10.0.0.1"), 0);
+	CHECK_EQ_INT(sip_caller_trust_add(&trust, "10.0.0.1"), 0);
 
 	msg = invite("\"M\" <sip:mall%6Fry@Example.COM:5070;transport=tcp>",
 		     "", "10.0.0.2");
 	CHECK(msg != NULL);
-	CHECK_EQ_INT(caller_identity(&trust, msg, &id, uri, sizeof(uri),
-				     &asserted), 0);
+	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, sizeof(uri),
+					 &asserted), 0);
 	CHECK_EQ_STR(uri, "sip:mallory@example.com");
 	CHECK_EQ_STR(id.user, "mallory");
 	mem_deref(msg);
 
 	/* without <>: libre ends the URI at the first ';' */
 	msg = invite("sip:%6Dallory@example.com", "", "10.0.0.2");
-	CHECK_EQ_INT(caller_identity(&trust, msg, &id, uri, sizeof(uri),
-				     &asserted), 0);
+	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, sizeof(uri),
+					 &asserted), 0);
 	CHECK_EQ_STR(uri, "sip:mallory@example.com");
 	mem_deref(msg);
 
 	msg = invite("<sip:mall%zzry@example.com>", "", "10.0.0.2");
-	CHECK_EQ_INT(caller_identity(&trust, msg, &id, uri, sizeof(uri),
-				     &asserted), EBADMSG);
+	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, sizeof(uri),
+					 &asserted), EBADMSG);
 	CHECK_EQ_STR(uri, "sip:mall%zzry@example.com");
 	mem_deref(msg);
 
 	msg = invite("<sip:mall%00ry@example.com>", "", "10.0.0.2");
-	CHECK_EQ_INT(caller_identity(&trust, msg, &id, uri, sizeof(uri),
-				     &asserted), EBADMSG);
+	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, sizeof(uri),
+					 &asserted), EBADMSG);
 	mem_deref(msg);
 
 	msg = invite("<tel:+123>", "", "10.0.0.2");
-	CHECK_EQ_INT(caller_identity(&trust, msg, &id, uri, sizeof(uri),
-				     &asserted), ENOTSUP);
+	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, sizeof(uri),
+					 &asserted), ENOTSUP);
 	CHECK_EQ_STR(uri, "tel:+123");
 	mem_deref(msg);
 
@@ -376,25 +376,25 @@ static void test_identity(void)
 	msg = invite("<sip:alice@example.com>",
 		     "P-Asserted-Identity: <sip:%6Dallory@EXAMPLE.com>\r\n",
 		     "10.0.0.1");
-	CHECK_EQ_INT(caller_identity(&trust, msg, &id, uri, sizeof(uri),
-				     &asserted), 0);
+	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, sizeof(uri),
+					 &asserted), 0);
 	CHECK(asserted);
 	CHECK_EQ_STR(uri, "sip:mallory@example.com");
 	mem_deref(msg);
 	msg = invite("<sip:alice@example.com>",
 		     "P-Asserted-Identity: <sip:m%6@example.com>\r\n",
 		     "10.0.0.1");
-	CHECK_EQ_INT(caller_identity(&trust, msg, &id, uri, sizeof(uri),
-				     &asserted), EBADMSG);
+	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, sizeof(uri),
+					 &asserted), EBADMSG);
 	mem_deref(msg);
 
 	/* long parameters do not matter, a long identity does */
 	msg = invite("<sip:alice@example.com;x=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 		     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx>",
 		     "", "10.0.0.2");
-	CHECK_EQ_INT(caller_identity(&trust, msg, &id, uri, 64, &asserted), 0);
+	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, 64, &asserted), 0);
 	CHECK_EQ_STR(uri, "sip:alice@example.com");
-	CHECK_EQ_INT(caller_identity(&trust, msg, &id, uri, 12, &asserted),
+	CHECK_EQ_INT(sip_caller_identity(&trust, msg, &id, uri, 12, &asserted),
 		     E2BIG);
 	CHECK_EQ_STR(uri, "sip:alice@e");   /* cut, for the log */
 	mem_deref(msg);

@@ -35,30 +35,30 @@ static void test_hosts_file(void)
 {
 	char addr[64];
 
-	CHECK_EQ_INT(resolve_hosts_file(hosts, "localhost", addr,
-					sizeof(addr)), 0);
+	CHECK_EQ_INT(sip_resolve_hosts_file(hosts, "localhost", addr,
+					    sizeof(addr)), 0);
 	CHECK_EQ_STR(addr, "127.0.0.1");
-	CHECK_EQ_INT(resolve_hosts_file(hosts, "DESK.local", addr,
-					sizeof(addr)), 0);
+	CHECK_EQ_INT(sip_resolve_hosts_file(hosts, "DESK.local", addr,
+					    sizeof(addr)), 0);
 	CHECK_EQ_STR(addr, "127.0.0.1");
 	/* a line whose address is not one is skipped, not believed */
-	CHECK_EQ_INT(resolve_hosts_file(hosts, "proxy.example", addr,
-					sizeof(addr)), 0);
+	CHECK_EQ_INT(sip_resolve_hosts_file(hosts, "proxy.example", addr,
+					    sizeof(addr)), 0);
 	CHECK_EQ_STR(addr, "10.1.2.3");
-	CHECK_EQ_INT(resolve_hosts_file(hosts, "v6proxy", addr, sizeof(addr)),
+	CHECK_EQ_INT(sip_resolve_hosts_file(hosts, "v6proxy", addr, sizeof(addr)),
 		     0);
 	CHECK_EQ_STR(addr, "::1");
 	/* comments are not names */
-	CHECK_EQ_INT(resolve_hosts_file(hosts, "comment", addr, sizeof(addr)),
+	CHECK_EQ_INT(sip_resolve_hosts_file(hosts, "comment", addr, sizeof(addr)),
 		     ENOENT);
-	CHECK_EQ_INT(resolve_hosts_file(hosts, "pinned", addr, sizeof(addr)),
+	CHECK_EQ_INT(sip_resolve_hosts_file(hosts, "pinned", addr, sizeof(addr)),
 		     ENOENT);
-	CHECK_EQ_INT(resolve_hosts_file(hosts, "nowhere", addr, sizeof(addr)),
+	CHECK_EQ_INT(sip_resolve_hosts_file(hosts, "nowhere", addr, sizeof(addr)),
 		     ENOENT);
-	CHECK_EQ_INT(resolve_hosts_file(hosts, "localhost", addr, 5), E2BIG);
-	CHECK_EQ_INT(resolve_hosts_file("/nonexistent/hosts", "localhost",
-					addr, sizeof(addr)), ENOENT);
-	CHECK_EQ_INT(resolve_hosts_file(hosts, "", addr, sizeof(addr)),
+	CHECK_EQ_INT(sip_resolve_hosts_file(hosts, "localhost", addr, 5), E2BIG);
+	CHECK_EQ_INT(sip_resolve_hosts_file("/nonexistent/hosts", "localhost",
+					    addr, sizeof(addr)), ENOENT);
+	CHECK_EQ_INT(sip_resolve_hosts_file(hosts, "", addr, sizeof(addr)),
 		     EINVAL);
 }
 
@@ -66,38 +66,38 @@ static void test_route(void)
 {
 	char out[256];
 
-	CHECK_EQ_INT(resolve_route(out, sizeof(out),
-				   "sip:localhost:5070;transport=tcp", hosts,
-				   false), 0);
+	CHECK_EQ_INT(sip_resolve_route(out, sizeof(out),
+				       "sip:localhost:5070;transport=tcp", hosts,
+				       false), 0);
 	CHECK_EQ_STR(out, "sip:127.0.0.1:5070;transport=tcp;lr");
-	CHECK_EQ_INT(resolve_route(out, sizeof(out), "sip:proxy.example",
-				   hosts, false), 0);
+	CHECK_EQ_INT(sip_resolve_route(out, sizeof(out), "sip:proxy.example",
+				       hosts, false), 0);
 	CHECK_EQ_STR(out, "sip:10.1.2.3;lr");
-	CHECK_EQ_INT(resolve_route(out, sizeof(out),
-				   "sips:v6proxy:5061;lr;transport=tls", hosts,
-				   false), 0);
+	CHECK_EQ_INT(sip_resolve_route(out, sizeof(out),
+				       "sips:v6proxy:5061;lr;transport=tls", hosts,
+				       false), 0);
 	CHECK_EQ_STR(out, "sips:[::1]:5061;lr;transport=tls");
-	CHECK_EQ_INT(resolve_route(out, sizeof(out),
-				   "sip:user@localhost;lrx", hosts, false), 0);
+	CHECK_EQ_INT(sip_resolve_route(out, sizeof(out),
+				       "sip:user@localhost;lrx", hosts, false), 0);
 	CHECK_EQ_STR(out, "sip:user@127.0.0.1;lrx;lr");
 	/* addresses and unknown names are left to libre */
-	CHECK_EQ_INT(resolve_route(out, sizeof(out), "sip:127.0.0.1:5060",
-				   hosts, false), ENOENT);
-	CHECK_EQ_INT(resolve_route(out, sizeof(out), "sip:[::1]:5060", hosts,
-				   false), ENOENT);
-	CHECK_EQ_INT(resolve_route(out, sizeof(out), "sip:unknown.invalid",
-				   hosts, false), ENOENT);
-	CHECK_EQ_INT(resolve_route(out, sizeof(out), "sip:localhost?x=y",
-				   hosts, false), EINVAL);
-	CHECK_EQ_INT(resolve_route(out, sizeof(out), "nonsense", hosts,
-				   false), EINVAL);
-	CHECK_EQ_INT(resolve_route(out, sizeof(out), "", hosts, false),
+	CHECK_EQ_INT(sip_resolve_route(out, sizeof(out), "sip:127.0.0.1:5060",
+				       hosts, false), ENOENT);
+	CHECK_EQ_INT(sip_resolve_route(out, sizeof(out), "sip:[::1]:5060", hosts,
+				       false), ENOENT);
+	CHECK_EQ_INT(sip_resolve_route(out, sizeof(out), "sip:unknown.invalid",
+				       hosts, false), ENOENT);
+	CHECK_EQ_INT(sip_resolve_route(out, sizeof(out), "sip:localhost?x=y",
+				       hosts, false), EINVAL);
+	CHECK_EQ_INT(sip_resolve_route(out, sizeof(out), "nonsense", hosts,
+				       false), EINVAL);
+	CHECK_EQ_INT(sip_resolve_route(out, sizeof(out), "", hosts, false),
 		     EINVAL);
-	CHECK_EQ_INT(resolve_route(out, 12, "sip:localhost:5070", hosts,
-				   false), E2BIG);
+	CHECK_EQ_INT(sip_resolve_route(out, 12, "sip:localhost:5070", hosts,
+				       false), E2BIG);
 	/* the system resolver knows localhost too */
-	CHECK_EQ_INT(resolve_route(out, sizeof(out), "sip:localhost:5070",
-				   "/nonexistent/hosts", true), 0);
+	CHECK_EQ_INT(sip_resolve_route(out, sizeof(out), "sip:localhost:5070",
+				       "/nonexistent/hosts", true), 0);
 	CHECK(!strncmp(out, "sip:127.0.0.1:5070;lr", 21) ||
 	      !strncmp(out, "sip:[::1]:5070;lr", 17));
 }

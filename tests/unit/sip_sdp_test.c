@@ -50,8 +50,8 @@ static unsigned answer_to(struct sipua_media *media, const char *offer,
 			  const struct sdp_rfb_local *loc)
 {
 	const char *why = NULL;
-	unsigned status = sdp_rfb_answer(media, answer, sizeof(answer),
-					 offer, strlen(offer), loc, &why);
+	unsigned status = sip_sdp_rfb_answer(media, answer, sizeof(answer),
+					     offer, strlen(offer), loc, &why);
 	if (status)
 		CHECK(why != NULL && why[0] != '\0');
 	return status;
@@ -164,12 +164,12 @@ static void test_actpass_auto(void)
 	CHECK(!m.we_connect);
 	CHECK(strstr(m.role_why, "a=setup:active") != NULL);
 
-	CHECK(!sdp_rfb_path_has_relay("msrp://h:9/x;tcp"));
-	CHECK(!sdp_rfb_path_has_relay("  msrp://h:9/x;tcp  "));
-	CHECK(sdp_rfb_path_has_relay("msrp://r:9/a;tcp msrp://h:9/x;tcp"));
-	CHECK(sdp_rfb_path_has_relay("msrp://r:9/a;tcp\tmsrp://h:9/x;tcp"));
-	CHECK(!sdp_rfb_path_has_relay(""));
-	CHECK(!sdp_rfb_path_has_relay(NULL));
+	CHECK(!sip_sdp_rfb_path_has_relay("msrp://h:9/x;tcp"));
+	CHECK(!sip_sdp_rfb_path_has_relay("  msrp://h:9/x;tcp  "));
+	CHECK(sip_sdp_rfb_path_has_relay("msrp://r:9/a;tcp msrp://h:9/x;tcp"));
+	CHECK(sip_sdp_rfb_path_has_relay("msrp://r:9/a;tcp\tmsrp://h:9/x;tcp"));
+	CHECK(!sip_sdp_rfb_path_has_relay(""));
+	CHECK(!sip_sdp_rfb_path_has_relay(NULL));
 }
 
 static void test_blink_roles(void)
@@ -329,24 +329,24 @@ static void test_refusals(void)
 		"a=path:msrp://h:9/x;tcp\r\n", &local), 488);
 
 	for (i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++) {
-		unsigned st = sdp_rfb_answer(&m, answer, sizeof(answer),
-					     garbage[i], strlen(garbage[i]),
-					     &local, &why);
+		unsigned st = sip_sdp_rfb_answer(&m, answer, sizeof(answer),
+						 garbage[i], strlen(garbage[i]),
+						 &local, &why);
 		if (st != 400 && st != 488)
 			fprintf(stderr, "garbage %zu gave %u\n", i, st);
 		CHECK(st == 400 || st == 488);
 		CHECK_EQ_STR(answer, "");
 	}
-	CHECK_EQ_INT(sdp_rfb_answer(&m, answer, sizeof(answer), NULL, 0,
-				    &local, &why), 400);
+	CHECK_EQ_INT(sip_sdp_rfb_answer(&m, answer, sizeof(answer), NULL, 0,
+					&local, &why), 400);
 	/* a NUL inside is refused, not a shorter string */
-	CHECK_EQ_INT(sdp_rfb_answer(&m, answer, sizeof(answer),
-				    "v=0\r\ns=\0x\r\n", 11, &local, &why), 400);
+	CHECK_EQ_INT(sip_sdp_rfb_answer(&m, answer, sizeof(answer),
+					"v=0\r\ns=\0x\r\n", 11, &local, &why), 400);
 
 	/* every truncation of a good offer: a clean verdict, never more */
 	for (i = 0; i < strlen(full); i++) {
-		unsigned st = sdp_rfb_answer(&m, answer, sizeof(answer), full,
-					     i, &local, &why);
+		unsigned st = sip_sdp_rfb_answer(&m, answer, sizeof(answer), full,
+						 i, &local, &why);
 		CHECK(st == 0 || st == 400 || st == 488);
 	}
 	CHECK_EQ_INT(answer_to(&m, full, &local), 0);
@@ -355,11 +355,11 @@ static void test_refusals(void)
 	memset(big, 'x', sizeof(big));
 	for (i = 0; i < 7; i++)
 		big[i] = "v=0\r\ns="[i];
-	CHECK_EQ_INT(sdp_rfb_answer(&m, answer, sizeof(answer), big,
-				    sizeof(big), &local, &why), 400);
+	CHECK_EQ_INT(sip_sdp_rfb_answer(&m, answer, sizeof(answer), big,
+					sizeof(big), &local, &why), 400);
 	/* our answer would not fit */
-	CHECK_EQ_INT(sdp_rfb_answer(&m, answer, 40, full, strlen(full),
-				    &local, &why), 500);
+	CHECK_EQ_INT(sip_sdp_rfb_answer(&m, answer, 40, full, strlen(full),
+					&local, &why), 500);
 	CHECK_EQ_STR(answer, "");
 	/* a local path without a port is our bug, not the caller's */
 	{
@@ -450,17 +450,17 @@ static void test_fingerprint(void)
 	}
 
 	/* our offer over TLS, and the fingerprint in the answer to it */
-	CHECK_EQ_INT(sdp_rfb_offer(offer, sizeof(offer), &tls_local, false), 0);
+	CHECK_EQ_INT(sip_sdp_rfb_offer(offer, sizeof(offer), &tls_local, false), 0);
 	CHECK(has_line(offer, "m=application 2856 TCP/TLS/MSRP *"));
 	CHECK(has_line(offer, "a=fingerprint:" FP));
-	CHECK_EQ_INT(sdp_rfb_offer(offer, sizeof(offer), &local, false), 0);
+	CHECK_EQ_INT(sip_sdp_rfb_offer(offer, sizeof(offer), &local, false), 0);
 	CHECK(!strstr(offer, "fingerprint"));
 	ans = SESSION "m=application 7000 TCP/TLS/MSRP *\r\n"
 		"a=path:msrps://198.51.100.1:7000/p;tcp\r\n"
 		"a=fingerprint:SHA-256 AA:BB\r\n"
 		"a=accept-types:application/x-rfb\r\n"
 		"a=setup:passive\r\n";
-	CHECK_EQ_INT(sdp_rfb_parse_answer(&m, ans, strlen(ans), false, &why),
+	CHECK_EQ_INT(sip_sdp_rfb_parse_answer(&m, ans, strlen(ans), false, &why),
 		     0);
 	CHECK(m.tls);
 	CHECK_EQ_STR(m.fingerprint, "SHA-256 AA:BB");
@@ -468,24 +468,24 @@ static void test_fingerprint(void)
 		"a=path:msrps://198.51.100.1:7000/p;tcp\r\n"
 		"a=accept-types:application/x-rfb\r\n"
 		"a=fingerprint:SHA-256 AA:B\r\n";
-	CHECK_EQ_INT(sdp_rfb_parse_answer(&m, ans, strlen(ans), false, &why),
+	CHECK_EQ_INT(sip_sdp_rfb_parse_answer(&m, ans, strlen(ans), false, &why),
 		     EPROTO);
 
 	/* a fingerprint with a line break would inject SDP: our bug */
 	tls_local.fingerprint = "SHA-256 AA\r\na=evil";
-	CHECK_EQ_INT(sdp_rfb_offer(offer, sizeof(offer), &tls_local, false),
+	CHECK_EQ_INT(sip_sdp_rfb_offer(offer, sizeof(offer), &tls_local, false),
 		     EINVAL);
 }
 
 static void test_path_port(void)
 {
-	CHECK_EQ_INT(sdp_rfb_path_port("msrp://1.2.3.4:2855/x;tcp"), 2855);
-	CHECK_EQ_INT(sdp_rfb_path_port("msrps://[::1]:9/x;tcp"), 9);
-	CHECK_EQ_INT(sdp_rfb_path_port("msrp://[::1]/x;tcp"), 0);
-	CHECK_EQ_INT(sdp_rfb_path_port("msrp://h:70000/x"), 0);
-	CHECK_EQ_INT(sdp_rfb_path_port("msrp://h:/x"), 0);
-	CHECK_EQ_INT(sdp_rfb_path_port("sip:h:5/x"), 0);
-	CHECK_EQ_INT(sdp_rfb_path_port(NULL), 0);
+	CHECK_EQ_INT(sip_sdp_rfb_path_port("msrp://1.2.3.4:2855/x;tcp"), 2855);
+	CHECK_EQ_INT(sip_sdp_rfb_path_port("msrps://[::1]:9/x;tcp"), 9);
+	CHECK_EQ_INT(sip_sdp_rfb_path_port("msrp://[::1]/x;tcp"), 0);
+	CHECK_EQ_INT(sip_sdp_rfb_path_port("msrp://h:70000/x"), 0);
+	CHECK_EQ_INT(sip_sdp_rfb_path_port("msrp://h:/x"), 0);
+	CHECK_EQ_INT(sip_sdp_rfb_path_port("sip:h:5/x"), 0);
+	CHECK_EQ_INT(sip_sdp_rfb_path_port(NULL), 0);
 }
 
 static void test_our_offer_and_answers(void)
@@ -495,27 +495,27 @@ static void test_our_offer_and_answers(void)
 	char offer[2048];
 	const char *ans;
 
-	CHECK_EQ_INT(sdp_rfb_offer(offer, sizeof(offer), &local, false), 0);
+	CHECK_EQ_INT(sip_sdp_rfb_offer(offer, sizeof(offer), &local, false), 0);
 	CHECK(has_line(offer, "m=application 2855 TCP/MSRP *"));
 	CHECK(has_line(offer, "a=path:" LOCAL_PATH));
 	CHECK(has_line(offer, "a=accept-types:application/x-rfb"));
 	CHECK(has_line(offer, "a=setup:actpass"));
 	CHECK(has_line(offer, "a=rfbsetup:active"));   /* view */
 	CHECK(has_line(offer, "c=IN IP4 192.0.2.7"));
-	CHECK_EQ_INT(sdp_rfb_offer(offer, sizeof(offer), &local, true), 0);
+	CHECK_EQ_INT(sip_sdp_rfb_offer(offer, sizeof(offer), &local, true), 0);
 	CHECK(has_line(offer, "a=rfbsetup:passive"));  /* share */
 
 	/* our offer answered by our own answerer */
 	CHECK_EQ_INT(answer_to(&m, offer, &local), 0);
 	CHECK(!m.we_serve_rfb);
-	CHECK_EQ_INT(sdp_rfb_offer(offer, 30, &local, true), ENOMEM);
+	CHECK_EQ_INT(sip_sdp_rfb_offer(offer, 30, &local, true), ENOMEM);
 	CHECK_EQ_STR(offer, "");
 
 	ans = SESSION "m=application 7000 TCP/MSRP *\r\n"
 		"a=path:msrp://198.51.100.1:7000/p;tcp\r\n"
 		"a=accept-types:application/x-rfb\r\n"
 		"a=setup:passive\r\na=rfbsetup:passive\r\n";
-	CHECK_EQ_INT(sdp_rfb_parse_answer(&m, ans, strlen(ans), false, &why),
+	CHECK_EQ_INT(sip_sdp_rfb_parse_answer(&m, ans, strlen(ans), false, &why),
 		     0);
 	CHECK(m.we_connect);
 	CHECK(!m.we_serve_rfb);
@@ -526,24 +526,24 @@ static void test_our_offer_and_answers(void)
 		"a=path:msrp://198.51.100.1:7000/p;tcp\r\n"
 		"a=accept-types:application/x-rfb\r\n"
 		"a=setup:active\r\na=rfbsetup:active\r\n";
-	CHECK_EQ_INT(sdp_rfb_parse_answer(&m, ans, strlen(ans), true, &why),
+	CHECK_EQ_INT(sip_sdp_rfb_parse_answer(&m, ans, strlen(ans), true, &why),
 		     0);
 	CHECK(!m.we_connect);
 	CHECK(m.we_serve_rfb);
 	/* same RFB role on both sides */
-	CHECK_EQ_INT(sdp_rfb_parse_answer(&m, ans, strlen(ans), false, &why),
+	CHECK_EQ_INT(sip_sdp_rfb_parse_answer(&m, ans, strlen(ans), false, &why),
 		     EPROTO);
 	/* refused media, missing path, garbage */
 	ans = SESSION "m=application 0 TCP/MSRP *\r\n";
-	CHECK_EQ_INT(sdp_rfb_parse_answer(&m, ans, strlen(ans), false, &why),
+	CHECK_EQ_INT(sip_sdp_rfb_parse_answer(&m, ans, strlen(ans), false, &why),
 		     EPROTO);
 	ans = SESSION "m=application 7000 TCP/MSRP *\r\n"
 		"a=accept-types:application/x-rfb\r\n";
-	CHECK_EQ_INT(sdp_rfb_parse_answer(&m, ans, strlen(ans), false, &why),
+	CHECK_EQ_INT(sip_sdp_rfb_parse_answer(&m, ans, strlen(ans), false, &why),
 		     EPROTO);
-	CHECK_EQ_INT(sdp_rfb_parse_answer(&m, "junk", 4, false, &why),
+	CHECK_EQ_INT(sip_sdp_rfb_parse_answer(&m, "junk", 4, false, &why),
 		     EBADMSG);
-	CHECK_EQ_INT(sdp_rfb_parse_answer(&m, NULL, 0, false, &why), EBADMSG);
+	CHECK_EQ_INT(sip_sdp_rfb_parse_answer(&m, NULL, 0, false, &why), EBADMSG);
 }
 
 /* A changed description (re-INVITE moving the media) has a higher o=
@@ -563,7 +563,7 @@ static void test_version_bump(void)
 	CHECK(has_line(answer, "o=sipvnc 42 44 IN IP4 192.0.2.7"));
 	CHECK(has_line(answer, "a=path:msrp://192.0.2.7:2999/movedSession;tcp"));
 	CHECK(has_line(answer, "m=application 2999 TCP/MSRP *"));
-	CHECK_EQ_INT(sdp_rfb_offer(offer, sizeof(offer), &moved, true), 0);
+	CHECK_EQ_INT(sip_sdp_rfb_offer(offer, sizeof(offer), &moved, true), 0);
 	CHECK(has_line(offer, "o=sipvnc 42 44 IN IP4 192.0.2.7"));
 	/* a late offer (INVITE without SDP): we serve RFB, actpass */
 	CHECK(has_line(offer, "a=setup:actpass"));
