@@ -87,7 +87,9 @@ struct capture {
 
 	int tiles_x, tiles_y;
 	uint8_t *dirty;       /* per tile: may have changed since last fetch */
-	uint8_t *changed;     /* per tile: did change during this pass */
+	uint8_t *changed;     /* per tile: did change during this pass;
+	                         then, per tile, the first and one past the
+	                         last of its rows that did (CHANGED_ROWS) */
 	size_t dirty_count;
 	int *open_x0, *open_x1, *open_y0;  /* rectangle merging */
 	struct fetch fetches[CAPTURE_MAX_FETCH];

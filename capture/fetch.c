@@ -55,6 +55,7 @@ static void classify_fetch(struct capture *cap, const struct fetch *f,
 	struct scroll_frame old = old_frame(cap);
 	struct scroll_area got = fetched_area(cap, f);
 	size_t bpp = (size_t)cap->bytes_pp;
+	size_t n_tiles = (size_t)cap->tiles_x * (size_t)cap->tiles_y;
 	int tx, ty = f->y / CAPTURE_TILE;
 
 	for (tx = f->x / CAPTURE_TILE; tx <= (f->x + f->w - 1) / CAPTURE_TILE;
@@ -68,6 +69,8 @@ static void classify_fetch(struct capture *cap, const struct fetch *f,
 		uint8_t *state = &cap->changed[(size_t)ty * cap->tiles_x + tx];
 		int r = 0;
 
+		int end = f->h;
+
 		while (r < f->h && memcmp(src + (size_t)r * got.stride,
 					  dst + (size_t)r * cap->fmt.stride,
 					  (size_t)w * bpp) == 0)
@@ -78,6 +81,18 @@ static void classify_fetch(struct capture *cap, const struct fetch *f,
 			 capture_scroll_matches(&old, &got, x0, f->y, w, f->h,
 						cap->motion[0], cap->motion[1])
 			 ? TILE_COPIED : TILE_CHANGED;
+		if (*state != TILE_CHANGED)
+			continue;
+		/* the rows that changed, for report_tiles() to send only
+		 * those: a line of text is 13 rows of a 32-row tile, often
+		 * across two */
+		while (end - 1 > r &&
+		       memcmp(src + (size_t)(end - 1) * got.stride,
+			      dst + (size_t)(end - 1) * cap->fmt.stride,
+			      (size_t)w * bpp) == 0)
+			end--;
+		state[n_tiles] = (uint8_t)r;
+		state[2 * n_tiles] = (uint8_t)end;
 	}
 }
 
@@ -196,6 +211,31 @@ static int queue_fetch(struct capture *cap, int x, int y, int w, int h)
 	return err;
 }
 
+/* Tiles x0..x1-1 of rows y0..y1-1 all changed: the rectangle's rows,
+ * *y to *ye, shrink to the first and last that did.  Unchanged rows are
+ * what viewers have already, as unchanged tiles are. */
+static void changed_rows(const struct capture *cap, int x0, int x1, int y0,
+			 int y1, int *y, int *ye)
+{
+	size_t n_tiles = (size_t)cap->tiles_x * (size_t)cap->tiles_y;
+	const uint8_t *first = cap->changed + n_tiles +
+		(size_t)y0 * (size_t)cap->tiles_x;
+	const uint8_t *end = cap->changed + 2 * n_tiles +
+		(size_t)(y1 - 1) * (size_t)cap->tiles_x;
+	int top = CAPTURE_TILE, bottom = 0, tx;
+
+	for (tx = x0; tx < x1; tx++) {
+		if (first[tx] < top)
+			top = first[tx];
+		if (end[tx] > bottom)
+			bottom = end[tx];
+	}
+	if (top < CAPTURE_TILE)
+		*y = y0 * CAPTURE_TILE + top;
+	if (bottom > 0 && (y1 - 1) * CAPTURE_TILE + bottom < *ye)
+		*ye = (y1 - 1) * CAPTURE_TILE + bottom;
+}
+
 static void emit(struct capture *cap, int x0, int x1, int y0, int y1,
 		 enum tile_state which, capture_changed_h *changedh, void *arg)
 {
@@ -206,6 +246,8 @@ static void emit(struct capture *cap, int x0, int x1, int y0, int y1,
 		xe = cap->fmt.width;
 	if (ye > cap->fmt.height)
 		ye = cap->fmt.height;
+	if (which == TILE_CHANGED)
+		changed_rows(cap, x0, x1, y0, y1, &y, &ye);
 	if (which == TILE_COPIED)
 		cap->copiedh(x, y, xe - x, ye - y, cap->motion[0],
 			     cap->motion[1], cap->copied_arg);

@@ -14,6 +14,8 @@
 
 #define PROBE_PIXELS 48        /* the stretch searched for */
 #define PROBE_ROWS 5           /* rows tried for a distinctive stretch */
+#define TWO_TONE_CHANGES 8     /* two-tone stretches: colour changes, at
+				  least (text has one or two a glyph) */
 
 static const uint8_t *old_at(const struct scroll_frame *old, int x, int y)
 {
@@ -45,16 +47,23 @@ bool capture_scroll_matches(const struct scroll_frame *old,
 	return true;
 }
 
-/* A stretch with at least three different pixel values: text, edges,
- * pictures; not a flat or two-tone fill that matches anywhere. */
+/* A stretch with at least three different pixel values (anti-aliased
+ * text, edges, pictures), or two that alternate often: the text of a
+ * terminal's bitmap font is two-tone, and its scrolling is the commonest
+ * motion there is.  Not a flat fill, nor a few broad stripes that match
+ * under many shifts.  A periodic two-tone pattern may still pass and yield
+ * a wrong motion; the tiles' check then rejects it, or the copy is exact
+ * anyway. */
 static bool distinctive(const uint8_t *p, int n, int bpp)
 {
 	const uint8_t *second = NULL;
-	int i;
+	int i, changes = 0;
 
 	for (i = 1; i < n; i++) {
 		const uint8_t *q = p + (size_t)i * (size_t)bpp;
 
+		if (memcmp(q, q - bpp, (size_t)bpp) != 0)
+			changes++;
 		if (!memcmp(q, p, (size_t)bpp))
 			continue;
 		if (!second)
@@ -62,7 +71,7 @@ static bool distinctive(const uint8_t *p, int n, int bpp)
 		else if (memcmp(q, second, (size_t)bpp) != 0)
 			return true;
 	}
-	return false;
+	return changes >= TWO_TONE_CHANGES;
 }
 
 /* Search along one axis, nearest shifts first: small scrolls are the

@@ -27,6 +27,21 @@
 # one encoding fanned out to viewers of the same settings is the lever.
 # For the one line, a third is context switches (client thread, event
 # loop, xcb waiting for the X server), a quarter zlib.
+# Then the scroll guess learnt two-tone text (capture/scroll.c): an xterm's
+# scroll is a CopyRect and one new line, no longer the whole terminal.
+# Same runs: one text viewer 0.28-0.42x of x11vnc's CPU (was 0.73-0.90x),
+# four 0.44-0.49x (was 0.98-1.74x) at more updates/s; four/one is still
+# 2.5-3.4x, because each viewer's thread still encodes its own new line
+# (perf, all threads, four viewers: the four client threads 76% of the CPU,
+# zlib 41% and libvncserver 27% of the total; the event loop 20%).
+# Changed tiles then reported only their changed rows (capture/fetch.c):
+# one line went from 810 to 650 bytes and 0.70-0.76x to 0.60-0.72x of
+# x11vnc's CPU per update.  Its time: the event loop 55% (X round trip,
+# tile compare, motion search up to ~40 us, MSRP over loopback TCP,
+# wake-ups), the client thread 40% (Tight: zlib half), its input thread
+# 6%.  Sending an update as one MSRP SEND instead of one per write() of
+# libvncserver (header, then each rectangle) was tried: no change within
+# the noise.
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 SECS=${1:-10}

@@ -3,7 +3,8 @@
 # (the later repair turned off) leave the viewer with exactly the X
 # screen's pixels.  xdemo scrolls a detailed picture sideways, then holds
 # its last frame; vncbench (libvncclient, lossless) watches throughout
-# through sipvnc serve + sipvnc view.
+# through sipvnc serve + sipvnc view.  Then an xterm's two-tone text
+# scrolls, as in remote support, and must arrive as copies too.
 # test: alone (the copies race the capture; a loaded machine hides them)
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
@@ -60,6 +61,42 @@ with=$(field "$T/norepair.bench.log" rx_bytes)
 without=$(field "$T/plain.bench.log" rx_bytes)
 check "copies cut the bytes of the scroll by two thirds ($with vs $without)" \
 	test "$(( ${with:-999999999} * 3 ))" -lt "${without:-0}"
+
+# A terminal's two-tone bitmap text scrolling (the commonest motion in
+# remote support) goes as copies too, and, with the repair a pause in the
+# motion brings (as in use), leaves the exact pixels.
+"$TOOLS/xdemo" >"$T/text.demo0.log" 2>&1 &
+PIDS+=($!)
+xterm -fn fixed -geometry 60x25+100+100 -e python3 -c '
+import base64, os, sys, time
+while not os.path.exists(sys.argv[1]): time.sleep(0.05)
+for i in range(60):
+    sys.stdout.write(base64.b64encode(os.urandom(42)).decode() + "\n"); sys.stdout.flush()
+    time.sleep(1 / 30)
+open(sys.argv[2], "w").close()
+time.sleep(60)
+' "$T/text.go" "$T/text.done" >"$T/xterm.log" 2>&1 &
+PIDS+=($!)
+start_sipvnc serve serve -c "$T/serve.conf"
+vport=$(free_port)
+start_sipvnc view view "sip:sipvnc@127.0.0.1:$serve_port" --listen "127.0.0.1:$vport"
+if wait_until 10 grep -q "connect a VNC viewer" "$T/view.log"; then
+	sleep 1   # the terminal's first paint
+	VNCBENCH_ENCODINGS="tight copyrect zrle hextile zlib raw" "$TOOLS/vncbench" "127.0.0.1:$vport" \
+		--seconds 8 --ppm "$T/text.vnc.ppm" >"$T/text.bench.log" 2>&1 &
+	bench=$!
+	wait_until 10 grep -q first_frame_ms "$T/text.bench.log" && touch "$T/text.go"
+	wait_until 15 test -e "$T/text.done" || bad "text: the terminal did not print"
+	sleep 1   # the repair follows 300 ms after the motion stops
+	"$TOOLS/xgrab" "$T/text.x.ppm"
+	wait "$bench" || bad "text: the viewer failed ($(tail -1 "$T/text.bench.log"))"
+	copies=$(field "$T/text.bench.log" copyrects)
+	check "two-tone terminal text scrolled as CopyRect (${copies:-0} copies)" test "${copies:-0}" -ge 20
+	check "the terminal's viewer ends with the X screen's exact pixels" \
+		same_picture "$T/text.x.ppm" "$T/text.vnc.ppm"
+else
+	bad "text: view did not start"
+fi
 
 if [ "$failed" != 0 ]; then
 	for f in serve view norepair.bench; do echo "--- $f.log"; tail -20 "$T/$f.log"; done

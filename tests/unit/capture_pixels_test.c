@@ -169,12 +169,22 @@ static void test_damage(xcb_connection_t *c, xcb_window_t root,
 	CHECK_EQ_INT(run_capture(cap, 200, NULL), 0);
 	CHECK_EQ_INT(n_rects, 0);
 
-	/* One pixel: one tile. */
+	/* One pixel: one tile wide, its one row high (rows that did not
+	 * change are not sent, as tiles that did not are not). */
 	fill(c, root, 0x00ff00, 33, 65, 1, 1);
 	CHECK_EQ_INT(run_capture(cap, 200, NULL), 0);
 	CHECK_EQ_INT(n_rects, 1);
-	CHECK(n_rects == 1 && rects[0].x == 32 && rects[0].y == 64 &&
-	      rects[0].w == 32 && rects[0].h == 32);
+	CHECK(n_rects == 1 && rects[0].x == 32 && rects[0].y == 65 &&
+	      rects[0].w == 32 && rects[0].h == 1);
+	CHECK(framebuffer_matches(c, root, cap));
+
+	/* A line of text across two rows of tiles: its rows only. */
+	fill(c, root, 0x102030, 40, 58, 300, 13);
+	CHECK_EQ_INT(run_capture(cap, 200, NULL), 0);
+	CHECK(n_rects >= 1 && n_rects <= 2);
+	CHECK(rects_cover(40, 58, 300, 13));
+	CHECK(rects_area() <= (352 - 32) * 13);
+	CHECK(framebuffer_matches(c, root, cap));
 
 	/* Two separate areas stay separate. */
 	fill(c, root, 0x0000ff, 0, 0, 10, 10);

@@ -1,7 +1,7 @@
 /*
  * capture_scroll_test.c - the motion finder on synthetic frames: vertical
  * and horizontal scrolls both ways, the hint, flat and unchanged content,
- * and areas at the screen's edges.
+ * areas at the screen's edges, and a two-tone terminal's text.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -140,6 +140,37 @@ static void test_edges(void)
 	}
 }
 
+/* A terminal's bitmap font: black on white, 6x13 cells of random glyph
+ * bits, every line of text full. */
+static uint32_t terminal(int x, int y)
+{
+	uint32_t cell = (uint32_t)(x / 6) * 2654435761u ^
+			(uint32_t)(y / 13) * 40503u;
+	uint32_t bit = (cell ^ (cell >> 11)) >> ((x % 6) * 3 + y % 13) & 1;
+
+	return x % 6 == 5 || y % 13 == 12 || !bit ? 0xffffff : 0x000000;
+}
+
+/* Two-tone text scrolled up by one line is found, and only under its
+ * true motion do the tiles match. */
+static void test_two_tone_text(void)
+{
+	struct scroll_frame f = old_frame();
+	struct scroll_area a = area(60, 26, 360, 325);
+	int x, y, dx = 99, dy = 99;
+
+	for (y = 0; y < H; y++)
+		for (x = 0; x < W; x++) {
+			old_px[y][x] = terminal(x, y);
+			new_px[y][x] = terminal(x, y + 13);
+		}
+	CHECK(scroll_guess(&f, &a, NULL, &dx, &dy));
+	CHECK_EQ_INT(dx, 0);
+	CHECK_EQ_INT(dy, -13);
+	CHECK(matching_tiles(&a, 0, -13) > 80);
+	CHECK_EQ_INT(matching_tiles(&a, 0, -12), 0);
+}
+
 int main(void)
 {
 	test_shift(0, 7, 128);   /* content up: text scrolled down the page */
@@ -150,5 +181,6 @@ int main(void)
 	test_hint();
 	test_no_motion();
 	test_edges();
+	test_two_tone_text();
 	CHECK_DONE("capture_scroll");
 }
