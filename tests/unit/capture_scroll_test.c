@@ -164,7 +164,7 @@ static void test_two_tone_text(void)
 			old_px[y][x] = terminal(x, y);
 			new_px[y][x] = terminal(x, y + 13);
 		}
-	CHECK(scroll_guess(&f, &a, NULL, &dx, &dy));
+	CHECK(capture_scroll_guess(&f, &a, NULL, &dx, &dy));
 	CHECK_EQ_INT(dx, 0);
 	CHECK_EQ_INT(dy, -13);
 	CHECK(matching_tiles(&a, 0, -13) > 80);
