@@ -8,6 +8,7 @@
 
 #include "capture/indicator.h"
 #include "server/app.h"
+#include "server/media.h"
 #include "server/indicator.h"
 #include "server/log.h"
 
@@ -19,7 +20,7 @@ static void on_stop(void *arg)
 
 	log_info("sipvnc: \"Stop sharing\" clicked at the screen: ending "
 		 "every call\n");
-	call_end_all(app, "stopped at the screen (Stop sharing)");
+	media_end_all(app, "stopped at the screen (Stop sharing)");
 }
 
 static void on_x(int flags, void *arg)
@@ -43,7 +44,7 @@ void indicator_update(struct app *app)
 	if (!app->indicator)
 		return;
 	for (le = list_head(&app->calls); le && n < MAX_SHOWN; le = le->next) {
-		if (call_viewer_line(le->data, lines[n], sizeof(lines[n]))) {
+		if (media_viewer_line(le->data, lines[n], sizeof(lines[n]))) {
 			ptrs[n] = lines[n];
 			n++;
 		}

@@ -24,6 +24,8 @@
 #include "capture/capture.h"
 #include "server/log.h"
 #include "server/app.h"
+#include "server/view.h"
+#include "server/media.h"
 #include "server/ask.h"
 #include "server/conf_check.h"
 #include "server/conf_keys.h"
@@ -132,7 +134,7 @@ static void size_main_loop(void)
 static void stop_all(const char *why)
 {
 	stopping = true;
-	call_end_all(&app, why);         /* BYE, and each call's audit line */
+	media_end_all(&app, why);         /* BYE, and each call's audit line */
 	list_flush(&app.calls);
 	if (app.ua)
 		sipua_shutdown(app.ua);  /* un-REGISTER */
@@ -477,15 +479,15 @@ static int start(const char *listen_addr, bool no_auth,
 	case APP_SHARE: {
 		struct sipua_local local;
 		struct sipua_call *sip;
-		struct call *call;
+		struct media *call;
 		char ip[64];
 
-		err = call_alloc(&call, &app, true, app.share_control, -1);
+		err = media_alloc(&call, &app, true, app.share_control, -1);
 		if (!err) {
 			sipua_local_addr_for(app.ua, app.target, ip,
 					     sizeof(ip));
-			call_set_local_addr(call, ip);
-			call_describe_local(call, &local);
+			media_set_local_addr(call, ip);
+			media_describe_local(call, &local);
 			err = sipua_connect(&sip, app.ua, app.target, true,
 					    &local, call);
 		}
@@ -494,7 +496,7 @@ static int start(const char *listen_addr, bool no_auth,
 				app.target, err);
 			return err;
 		}
-		call_set_sip(call, sip);
+		media_set_sip(call, sip);
 		log_info("sipvnc: calling %s to share this screen\n",
 			 app.target);
 		return 0;

@@ -27,6 +27,8 @@
 
 #include "server/log.h"
 #include "server/app.h"
+#include "server/view.h"
+#include "server/media.h"
 #include "server/view_gate.h"
 #include "server/view_rfb.h"
 
@@ -46,7 +48,7 @@ static bool busy(const struct app *app)
  * far end unfiltered. */
 static void viewer_ready(struct app *app, int fd, int minor)
 {
-	struct call *call;
+	struct media *call;
 	int err;
 
 	if (busy(app)) {
@@ -69,7 +71,7 @@ static void viewer_ready(struct app *app, int fd, int minor)
 		return;
 	}
 
-	err = call_place(&call, app, app->target, fd, minor);
+	err = media_place(&call, app, app->target, fd, minor);
 	if (err)
 		return;
 	app->view_call = call;

@@ -4,7 +4,7 @@
  * One HTTP(S) listener serves the page (server/web/) and noVNC's modules,
  * hands out single-use tickets to logged-in users, and upgrades a request
  * that carries one to a WebSocket.  Each WebSocket is one call placed as
- * `sipvnc view` places it (call_place()), its RFB carried in binary frames
+ * `sipvnc view` places it (media_place()), its RFB carried in binary frames
  * and its progress in text frames before that.
  */
 #ifndef SIPVNC_WEB_H

@@ -1,9 +1,9 @@
 /*
  * web_session.c - one browser tab's call: a WebSocket on one side, a call
- * placed by call_place() on the other, joined through a socket pair so
+ * placed by media_place() on the other, joined through a socket pair so
  * that the call, its bridge and its back-pressure are exactly `view`'s.
  *
- * The far end's stream comes straight from the call's bridge (call_set_sink:
+ * The far end's stream comes straight from the call's bridge (media_set_sink:
  * no hop through the pair, which then carries only the browser's bytes and
  * the call's end); what the browser cannot take yet waits in `pending`.
  *
@@ -32,6 +32,7 @@
 
 #include "server/bridge.h"
 #include "server/log.h"
+#include "server/media.h"
 #include "server/web.h"
 #include "server/web_desk.h"
 #include "server/web_rfb.h"
@@ -61,7 +62,7 @@ struct web_session {
 	struct le le;
 	struct web *web;
 	struct websock_conn *wc;
-	struct call *call;
+	struct media *call;
 	int fd;                      /* our end of the pair */
 	int watching;
 	enum phase phase;
@@ -152,7 +153,7 @@ static void on_free(void *arg)
 	mem_deref(arg);
 }
 
-/* A status line for the page out of the call's end (call.c's why). */
+/* A status line for the page out of the call's end (media.c's why). */
 static void ended_text(char *out, size_t size, const char *why, bool up)
 {
 	unsigned code = (unsigned)atoi(why);
@@ -182,11 +183,11 @@ static void session_end(struct web_session *s, const char *why,
 		return;
 	str_ncpy(s->why, why, sizeof(s->why));
 	if (s->call) {
-		struct call *call = s->call;
+		struct media *call = s->call;
 
-		s->call = NULL;   /* call_end() tells us: not again */
-		call_set_sink(call, NULL, NULL);   /* nor its bridge */
-		call_end(call, true, why);
+		s->call = NULL;   /* media_end() tells us: not again */
+		media_set_sink(call, NULL, NULL);   /* nor its bridge */
+		media_end(call, true, why);
 	}
 	if (tell_browser && s->wc) {
 		ended_text(text, sizeof(text), why, s->phase == P_RFB);
@@ -365,7 +366,7 @@ static void drain(struct web_session *s)
 		mbuf_rewind(s->pending);
 }
 
-/* The call's bridge hands us the far end's stream (call_set_sink()). */
+/* The call's bridge hands us the far end's stream (media_set_sink()). */
 static int from_call(const uint8_t *p, size_t n, void *arg)
 {
 	struct web_session *s = arg;
@@ -588,13 +589,13 @@ int web_session_start(struct web *web, struct http_conn *conn,
 	status(s, "calling", text);
 	/* the call greets the far end itself and hands us its
 	 * SecurityResult: noVNC gets our greeting (web_rfb.h) */
-	err = call_place(&s->call, web->app, s->target, sv[1], 8);
+	err = media_place(&s->call, web->app, s->target, sv[1], 8);
 	if (err) {
 		s->call = NULL;
 		session_end(s, "cannot place the call", true);
 		return err;
 	}
-	call_set_sink(s->call, from_call, s);
+	media_set_sink(s->call, from_call, s);
 	/* a desk may ring for ever: the page says "no answer" instead */
 	tmr_start(&s->ring, web->answer_timeout_s * 1000ULL, on_ring_timeout,
 		  s);
@@ -613,7 +614,7 @@ void web_sessions_close(struct web *web)
 	list_flush(&web->sessions);
 }
 
-static struct web_session *by_call(struct app *app, const struct call *call)
+static struct web_session *by_call(struct app *app, const struct media *call)
 {
 	struct le *le;
 
@@ -628,7 +629,7 @@ static struct web_session *by_call(struct app *app, const struct call *call)
 	return NULL;
 }
 
-void web_call_progress(struct app *app, struct call *call, unsigned scode)
+void web_call_progress(struct app *app, struct media *call, unsigned scode)
 {
 	struct web_session *s = by_call(app, call);
 
@@ -639,13 +640,13 @@ void web_call_progress(struct app *app, struct call *call, unsigned scode)
 		       "at the screen");
 }
 
-void web_call_ended(struct app *app, struct call *call, const char *why)
+void web_call_ended(struct app *app, struct media *call, const char *why)
 {
 	struct web_session *s = by_call(app, call);
 
 	if (!s)
 		return;
-	call_set_sink(call, NULL, NULL);
+	media_set_sink(call, NULL, NULL);
 	s->call = NULL;
 	session_end(s, why, true);
 }

@@ -1,5 +1,5 @@
 /*
- * call.c - one call's media: the MSRP session, the bridge to a local
+ * media.c - one call's media: the MSRP session, the bridge to a local
  * socket, and (when we serve RFB) the libvncserver client behind it.
  */
 #include <errno.h>
@@ -13,12 +13,14 @@
 #include "msrp/msrp.h"
 #include "server/log.h"
 #include "server/app.h"
+#include "server/view.h"
+#include "server/media.h"
 #include "server/bridge.h"
 #include "server/desktop.h"
 #include "server/view_rfb.h"
 #include "server/indicator.h"
 
-struct call {
+struct media {
 	struct le le;
 	struct app *app;
 	struct sipua_call *sip;
@@ -45,24 +47,24 @@ struct call {
 
 static void on_bridge_closed(int err, void *arg)
 {
-	struct call *call = arg;
+	struct media *call = arg;
 
-	call_end(call, true, err == ETIMEDOUT ? "far end stopped reading" :
-		 err == EPROTO ? "viewer sent bad RFB" :
-		 err ? "local socket failed" :
-		 call->we_serve_rfb ? "RFB client closed" : "viewer closed");
+	media_end(call, true, err == ETIMEDOUT ? "far end stopped reading" :
+		  err == EPROTO ? "viewer sent bad RFB" :
+		  err ? "local socket failed" :
+		  call->we_serve_rfb ? "RFB client closed" : "viewer closed");
 }
 
 static void on_rfb_gone(void *arg)
 {
-	call_end(arg, true, "RFB client gone");
+	media_end(arg, true, "RFB client gone");
 }
 
 /* The bind is done (the peer saw our 200 or we saw its), so the RFB server
  * may greet now: data during the bind makes Blink drop the session. */
 static void on_msrp_bound(void *arg)
 {
-	struct call *call = arg;
+	struct media *call = arg;
 	int err = 0;
 
 	call->bound = true;
@@ -87,7 +89,7 @@ static void on_msrp_bound(void *arg)
 	if (err) {
 		log_warn("sipvnc: cannot start RFB for %s: %m\n",
 			 call->peer, err);
-		call_end(call, true, "media setup failed");
+		media_end(call, true, "media setup failed");
 		return;
 	}
 	log_info("sipvnc: media up with %s (%s, MSRP %s)\n",
@@ -99,7 +101,7 @@ static void on_msrp_bound(void *arg)
 
 /* The far end's RFB greeting, for a viewer that logged in with us: answered
  * here, then the viewer gets its SecurityResult and the streams join. */
-static void greet_far_end(struct call *call, const uint8_t *data, size_t len)
+static void greet_far_end(struct media *call, const uint8_t *data, size_t len)
 {
 	uint8_t reply[VIEW_RFB_REPLY_MAX], ok[8];
 	size_t used, reply_len;
@@ -109,13 +111,13 @@ static void greet_far_end(struct call *call, const uint8_t *data, size_t len)
 	res = view_rfb_input(call->greeting, data, len, &used, reply,
 			     &reply_len, why, sizeof(why));
 	if (reply_len && msrp_session_send(call->msrp, reply, reply_len)) {
-		call_end(call, true, "cannot answer the far end's RFB");
+		media_end(call, true, "cannot answer the far end's RFB");
 		return;
 	}
 	if (res == VIEW_RFB_MORE)
 		return;
 	if (res == VIEW_RFB_FAILED) {
-		call_end(call, true, why);   /* tells the viewer why */
+		media_end(call, true, why);   /* tells the viewer why */
 		return;
 	}
 	call->greeting = mem_deref(call->greeting);
@@ -123,12 +125,12 @@ static void greet_far_end(struct call *call, const uint8_t *data, size_t len)
 			 sizeof(ok), call->local_minor, NULL));
 	bridge_from_msrp(call->bridge, data + used, len - used);
 	if (bridge_start(call->bridge, call->msrp))
-		call_end(call, true, "media setup failed");
+		media_end(call, true, "media setup failed");
 }
 
 static void on_msrp_recv(const uint8_t *data, size_t len, void *arg)
 {
-	struct call *call = arg;
+	struct media *call = arg;
 
 	call->bytes_in += len;
 	if (call->greeting)
@@ -139,19 +141,19 @@ static void on_msrp_recv(const uint8_t *data, size_t len, void *arg)
 
 static void on_msrp_writable(void *arg)
 {
-	struct call *call = arg;
+	struct media *call = arg;
 
 	bridge_msrp_writable(call->bridge);
 }
 
 static void on_msrp_close(int err, void *arg)
 {
-	struct call *call = arg;
+	struct media *call = arg;
 
 	if (err == EAUTH) {
 		log_warn("sipvnc: MSRP session closed (the peer's "
 			 "TLS certificate was refused)\n");
-		call_end(call, true, "MSRP peer's TLS certificate refused");
+		media_end(call, true, "MSRP peer's TLS certificate refused");
 		return;
 	}
 	log_warn("sipvnc: MSRP session closed (%m)\n", err);
@@ -160,23 +162,23 @@ static void on_msrp_close(int err, void *arg)
 		log_warn("sipvnc: %s never connected to our MSRP "
 			 "path: it cannot reach us (behind NAT?  msrp_setup "
 			 "auto would connect out)\n", call->peer);
-		call_end(call, true, "MSRP timeout: the peer could not "
-			 "reach us (we listened)");
+		media_end(call, true, "MSRP timeout: the peer could not "
+			  "reach us (we listened)");
 		return;
 	}
 	if (!call->bound && err == ETIMEDOUT) {
 		log_warn("sipvnc: our MSRP connection to %s did "
 			 "not get through in time\n", call->peer);
-		call_end(call, true, "MSRP timeout: we could not reach the "
-			 "peer (we connected)");
+		media_end(call, true, "MSRP timeout: we could not reach the "
+			  "peer (we connected)");
 		return;
 	}
-	call_end(call, true, "MSRP session closed");
+	media_end(call, true, "MSRP session closed");
 }
 
 static void destructor(void *data)
 {
-	struct call *call = data;
+	struct media *call = data;
 
 	tmr_cancel(&call->teardown);
 	list_unlink(&call->le);
@@ -190,10 +192,10 @@ static void destructor(void *data)
 	mem_deref(call->msrp);
 }
 
-int call_alloc(struct call **callp, struct app *app, bool we_serve_rfb,
-	       bool control, int local_fd)
+int media_alloc(struct media **callp, struct app *app, bool we_serve_rfb,
+	        bool control, int local_fd)
 {
-	struct call *call;
+	struct media *call;
 	int err;
 
 	call = mem_zalloc(sizeof(*call), destructor);
@@ -226,7 +228,7 @@ int call_alloc(struct call **callp, struct app *app, bool we_serve_rfb,
 	return err;
 }
 
-void call_set_local_addr(struct call *call, const char *ip)
+void media_set_local_addr(struct media *call, const char *ip)
 {
 	struct sa sa;
 	int err;
@@ -239,7 +241,7 @@ void call_set_local_addr(struct call *call, const char *ip)
 			 ip, err);
 }
 
-void call_describe_local(const struct call *call, struct sipua_local *local)
+void media_describe_local(const struct media *call, struct sipua_local *local)
 {
 	const char *fp = msrp_session_local_fingerprint(call->msrp);
 
@@ -250,7 +252,7 @@ void call_describe_local(const struct call *call, struct sipua_local *local)
 		str_ncpy(local->fingerprint, fp, sizeof(local->fingerprint));
 }
 
-int call_local_login(struct call *call, int minor)
+int media_local_login(struct media *call, int minor)
 {
 	call->greeting = mem_zalloc(sizeof(*call->greeting), NULL);
 	if (!call->greeting)
@@ -260,7 +262,7 @@ int call_local_login(struct call *call, int minor)
 	return 0;
 }
 
-void call_set_sip(struct call *call, struct sipua_call *sip)
+void media_set_sip(struct media *call, struct sipua_call *sip)
 {
 	call->sip = sip;
 	call->started = time(NULL);
@@ -268,7 +270,7 @@ void call_set_sip(struct call *call, struct sipua_call *sip)
 	str_ncpy(call->peer, sipua_call_peer(sip), sizeof(call->peer));
 }
 
-int call_start_media(struct call *call, const struct sipua_media *media)
+int media_start(struct media *call, const struct sipua_media *media)
 {
 	int err;
 
@@ -282,18 +284,18 @@ int call_start_media(struct call *call, const struct sipua_media *media)
 				  : MSRP_SETUP_PASSIVE);
 }
 
-int call_place(struct call **callp, struct app *app, const char *target,
-	       int local_fd, int minor)
+int media_place(struct media **callp, struct app *app, const char *target,
+	        int local_fd, int minor)
 {
 	struct sipua_local local;
 	struct sipua_call *sip;
-	struct call *call = NULL;
+	struct media *call = NULL;
 	char ip[64];
 	int err;
 
-	err = call_alloc(&call, app, false, false, local_fd);
+	err = media_alloc(&call, app, false, false, local_fd);
 	if (!err && minor)
-		err = call_local_login(call, minor);
+		err = media_local_login(call, minor);
 	if (err) {
 		log_warn("sipvnc: cannot set up a call: %m\n", err);
 		if (call)
@@ -303,8 +305,8 @@ int call_place(struct call **callp, struct app *app, const char *target,
 	}
 	/* our MSRP address on the interface that reaches the target */
 	sipua_local_addr_for(app->ua, target, ip, sizeof(ip));
-	call_set_local_addr(call, ip);
-	call_describe_local(call, &local);
+	media_set_local_addr(call, ip);
+	media_describe_local(call, &local);
 	err = sipua_connect(&sip, app->ua, target, false, &local, call);
 	if (err) {
 		log_warn("sipvnc: cannot call %s: %m\n", target, err);
@@ -312,14 +314,14 @@ int call_place(struct call **callp, struct app *app, const char *target,
 		mem_deref(call);
 		return err;
 	}
-	call_set_sip(call, sip);
+	media_set_sip(call, sip);
 	*callp = call;
 	return 0;
 }
 
 static void teardown(void *arg)
 {
-	struct call *call = arg;
+	struct media *call = arg;
 	struct app *app = call->app;
 	enum app_mode mode = app->mode;
 	bool was_view_call = app->view_call == call;
@@ -334,7 +336,7 @@ static void teardown(void *arg)
 	 * +3.5 MB, still +0.5 MB per 200 calls once the transactions
 	 * stopped growing; the bridge's buffer is mmap()ed for that). */
 	malloc_trim(0);
-	/* call_end() let go of it already; a view call placed since is
+	/* media_end() let go of it already; a view call placed since is
 	 * another call's and stays */
 	if (mode == APP_VIEW && was_view_call)
 		view_call_ended(app);
@@ -345,7 +347,7 @@ static void teardown(void *arg)
 /* One line per call, for whoever has to answer "who was on this screen,
  * for how long, and why did it stop": key=value, values without blanks
  * except the quoted reason. */
-static void audit(const struct call *call, const char *why)
+static void audit(const struct media *call, const char *why)
 {
 	char start[32] = "-", reason[128];
 	uint64_t ms = call->started_ms ? tmr_jiffies() - call->started_ms : 0;
@@ -372,15 +374,15 @@ static void audit(const struct call *call, const char *why)
 		 (unsigned long long)call->bytes_in, bytes_out, reason);
 }
 
-void call_set_sink(struct call *call,
-		   int (*sinkh)(const uint8_t *data, size_t len, void *arg),
-		   void *arg)
+void media_set_sink(struct media *call,
+		    int (*sinkh)(const uint8_t *data, size_t len, void *arg),
+		    void *arg)
 {
 	if (call)
 		bridge_set_sink(call->bridge, sinkh, arg);
 }
 
-void call_end(struct call *call, bool hangup, const char *why)
+void media_end(struct media *call, bool hangup, const char *why)
 {
 	if (!call || call->ended)
 		return;
@@ -412,7 +414,7 @@ void call_end(struct call *call, bool hangup, const char *why)
 	tmr_start(&call->teardown, 0, teardown, call);
 }
 
-bool call_viewer_line(const struct call *call, char *buf, size_t size)
+bool media_viewer_line(const struct media *call, char *buf, size_t size)
 {
 	if (!call->we_serve_rfb || !call->rfb || call->ended)
 		return false;
@@ -421,15 +423,15 @@ bool call_viewer_line(const struct call *call, char *buf, size_t size)
 	return true;
 }
 
-void call_end_all(struct app *app, const char *why)
+void media_end_all(struct app *app, const char *why)
 {
 	struct le *le = list_head(&app->calls);
 
 	while (le) {
-		struct call *call = le->data;
+		struct media *call = le->data;
 
 		le = le->next;
-		call_end(call, true, why);
+		media_end(call, true, why);
 	}
 }
 
@@ -481,7 +483,7 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 		       void *arg)
 {
 	struct app *app = arg;
-	struct call *call;
+	struct media *call;
 	int err;
 
 	local->why = transport_refusal(app, media);
@@ -496,8 +498,8 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 				"sipvnc serve, or share to this view";
 			return 488;
 		}
-		err = call_alloc(&call, app, true,
-				 rights == SIPUA_RIGHTS_CONTROL, -1);
+		err = media_alloc(&call, app, true,
+				  rights == SIPUA_RIGHTS_CONTROL, -1);
 	}
 	else {
 		/* Someone shares their screen with us: only `view` without a
@@ -514,8 +516,8 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 			local->why = "no local VNC viewer is waiting";
 			return 480;
 		}
-		err = call_alloc(&call, app, false, false, viewer_fd);
-		if (!err && minor && call_local_login(call, minor)) {
+		err = media_alloc(&call, app, false, false, viewer_fd);
+		if (!err && minor && media_local_login(call, minor)) {
 			mem_deref(call);
 			err = ENOMEM;
 		}
@@ -534,14 +536,14 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 			return start_refusal(err, local);
 		}
 	}
-	call_set_local_addr(call, media->local_addr);
-	call_describe_local(call, local);
+	media_set_local_addr(call, media->local_addr);
+	media_describe_local(call, local);
 	/* A passive session listens from the 200 on: the caller may connect
 	 * before its ACK reaches us, and must not meet a 481.  After a late
 	 * offer the peer's path comes with the ACK: established() starts it. */
 	call->we_connect = media->we_connect;
 	if (!media->we_connect && !media->late_offer) {
-		err = call_start_media(call, media);
+		err = media_start(call, media);
 		if (err) {
 			log_warn("sipvnc: MSRP start for %s failed: "
 				 "%m\n", sipua_call_peer(sip), err);
@@ -552,7 +554,7 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 		}
 	}
 	call->incoming = true;
-	call_set_sip(call, sip);
+	media_set_sip(call, sip);
 	sipua_call_set_arg(sip, call);
 	log_info("sipvnc: call from %s accepted (%s)\n",
 		 sipua_call_peer(sip), !media->we_serve_rfb ? "we view" :
@@ -563,7 +565,7 @@ static int on_incoming(struct sipua_call *sip, const struct sipua_media *media,
 static void on_established(struct sipua_call *sip,
 			   const struct sipua_media *media, void *arg)
 {
-	struct call *call = sipua_call_arg(sip);
+	struct media *call = sipua_call_arg(sip);
 	struct sipua_local why;
 	unsigned status = 0;
 	int err;
@@ -579,7 +581,7 @@ static void on_established(struct sipua_call *sip,
 	if (why.why)
 		status = 488;
 	else {
-		err = call_start_media(call, media);
+		err = media_start(call, media);
 		if (err)
 			status = (unsigned)start_refusal(err, &why);
 	}
@@ -589,7 +591,7 @@ static void on_established(struct sipua_call *sip,
 		if (call->sip)
 			sipua_hangup(call->sip, status, why.why);
 		call->sip = NULL;
-		call_end(call, false, why.why);
+		media_end(call, false, why.why);
 	}
 }
 
@@ -598,7 +600,7 @@ static void on_established(struct sipua_call *sip,
 static int on_modified(struct sipua_call *sip, const struct sipua_media *media,
 		       struct sipua_local *local, void *arg)
 {
-	struct call *call = sipua_call_arg(sip);
+	struct media *call = sipua_call_arg(sip);
 	int err;
 
 	if (!call || call->ended || !call->we_serve_rfb)
@@ -616,10 +618,10 @@ static int on_modified(struct sipua_call *sip, const struct sipua_media *media,
 	if (!err)
 		err = msrp_session_set_tls(call->msrp, media->tls);
 	if (!err) {
-		call_set_local_addr(call, media->local_addr);
-		call_describe_local(call, local);
+		media_set_local_addr(call, media->local_addr);
+		media_describe_local(call, local);
 		call->we_connect = media->we_connect;
-		err = call_start_media(call, media);
+		err = media_start(call, media);
 	}
 	if (err) {   /* ended by the timer: we are inside the SIP stack */
 		call->ended = true;
@@ -631,7 +633,7 @@ static int on_modified(struct sipua_call *sip, const struct sipua_media *media,
 
 static void on_progress(struct sipua_call *sip, unsigned scode, void *arg)
 {
-	struct call *call = sipua_call_arg(sip);
+	struct media *call = sipua_call_arg(sip);
 
 	(void)arg;
 	if (call && !call->ended)
@@ -641,7 +643,7 @@ static void on_progress(struct sipua_call *sip, unsigned scode, void *arg)
 static void on_closed(struct sipua_call *sip, int err, unsigned status,
 		      const char *reason, void *arg)
 {
-	struct call *call = sipua_call_arg(sip);
+	struct media *call = sipua_call_arg(sip);
 	char why[128];
 
 	(void)arg;
@@ -654,7 +656,7 @@ static void on_closed(struct sipua_call *sip, int err, unsigned status,
 		re_snprintf(why, sizeof(why), "%s (%m)",
 			    reason ? reason : "hung up", err);
 	call->sip = NULL;   /* freed by sipua after this returns */
-	call_end(call, false, why);
+	media_end(call, false, why);
 }
 
 const struct sipua_handlers app_sip_handlers = {
