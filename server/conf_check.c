@@ -261,7 +261,7 @@ static void check_dir(struct check_ctx *cx, const char *key, const char *v)
 }
 
 /* v: the first word; rest: the words after it (may be ""). */
-static void check_value(struct check_ctx *cx, const struct conf_key *k,
+static void check_value(struct check_ctx *cx, const struct confkey *k,
 			const char *v, const char *rest)
 {
 	const char *key = k->name;
@@ -414,14 +414,14 @@ static void check_pairs(struct check_ctx *cx, const unsigned *first)
 		{"share_window", "share_monitor", false},
 	};
 	size_t i, n;
-	const struct conf_key *keys = conf_keys(&n);
+	const struct confkey *keys = confkeys_table(&n);
 
 	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
-		const struct conf_key *a, *b;
+		const struct confkey *a, *b;
 		unsigned la, lb;
 
-		a = conf_key_find(pairs[i].a, strlen(pairs[i].a));
-		b = conf_key_find(pairs[i].b, strlen(pairs[i].b));
+		a = confkeys_find(pairs[i].a, strlen(pairs[i].a));
+		b = confkeys_find(pairs[i].b, strlen(pairs[i].b));
 		if (!a || !b)
 			continue;
 		la = first[a - keys];
@@ -444,7 +444,7 @@ static void check_pairs(struct check_ctx *cx, const unsigned *first)
 static void check_line(struct check_ctx *cx, char *line, unsigned *first)
 {
 	char *p = line, *key, *v, *rest, *end;
-	const struct conf_key *k, *near;
+	const struct confkey *k, *near;
 	size_t len, n;
 
 	while (isspace((unsigned char)*p))
@@ -459,9 +459,9 @@ static void check_line(struct check_ctx *cx, char *line, unsigned *first)
 		*p++ = '\0';
 	while (*p == ' ' || *p == '\t')
 		p++;
-	k = conf_key_find(key, len);
+	k = confkeys_find(key, len);
 	if (!k) {
-		near = conf_key_nearest(key);
+		near = confkeys_nearest(key);
 		if (near)
 			problem(cx, "unknown key '%s' (did you mean '%s'?)",
 				key, near->name);
@@ -488,7 +488,7 @@ static void check_line(struct check_ctx *cx, char *line, unsigned *first)
 		end--;
 	*end = '\0';
 
-	n = (size_t)(k - conf_keys(&len));
+	n = (size_t)(k - confkeys_table(&len));
 	if (first[n] && !(k->flags & CONF_REPEAT))
 		problem(cx, "'%s' again (line %u has it; only one counts)",
 			key, first[n]);
@@ -506,7 +506,7 @@ int confcheck_report(const char *path, bool plain, unsigned *problems)
 	FILE *f;
 	int err = 0;
 
-	(void)conf_keys(&n);
+	(void)confkeys_table(&n);
 	first = calloc(n, sizeof(*first));
 	f = first ? fopen(path, "r") : NULL;
 	if (!f) {

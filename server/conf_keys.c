@@ -24,7 +24,7 @@ static const char *const levels[] = {"error", "warn", "info", "debug",
 #define CALLIN (CONF_SERVE | CONF_VIEW)    /* they answer calls */
 #define U32    0, 4294967295UL
 
-static const struct conf_key keys[] = {
+static const struct confkey keys[] = {
 	/* ---- the shared screen (server/) ---- */
 	{"display", CONF_SEC_SCREEN, CONF_WORD, "NAME", NULL, 0, 0,
 	 "$DISPLAY", ":0", DESK, 0,
@@ -295,13 +295,13 @@ static const struct conf_key keys[] = {
 	 "Where noVNC is (Debian's novnc package)."},
 };
 
-const struct conf_key *conf_keys(size_t *n)
+const struct confkey *confkeys_table(size_t *n)
 {
 	*n = sizeof(keys) / sizeof(keys[0]);
 	return keys;
 }
 
-const struct conf_key *conf_key_find(const char *name, size_t len)
+const struct confkey *confkeys_find(const char *name, size_t len)
 {
 	size_t i;
 
@@ -342,9 +342,9 @@ static size_t distance(const char *a, const char *b)
 	return d[la][lb];
 }
 
-const struct conf_key *conf_key_nearest(const char *name)
+const struct confkey *confkeys_nearest(const char *name)
 {
-	const struct conf_key *best = NULL;
+	const struct confkey *best = NULL;
 	size_t i, dist, best_dist = (size_t)-1;
 	/* at most two edits, and fewer than half the name: `ab` is no typo
 	 * of `web_cert` */
@@ -363,7 +363,7 @@ const struct conf_key *conf_key_nearest(const char *name)
 /* A default that is a value, not a description: what the modules take
  * when the key is absent, so writing it in is the same as leaving it out
  * (server_conf_test keeps them in step where sip/ says them in a header). */
-static bool default_is_value(const struct conf_key *k)
+static bool default_is_value(const struct confkey *k)
 {
 	const char *const *c;
 	struct sa sa;
@@ -388,7 +388,7 @@ static bool default_is_value(const struct conf_key *k)
 	}
 }
 
-int conf_keys_load_buf(struct conf **confp, const uint8_t *buf, size_t len)
+int confkeys_load_buf(struct conf **confp, const uint8_t *buf, size_t len)
 {
 	struct conf *file = NULL;
 	struct mbuf *mb;
@@ -417,7 +417,7 @@ int conf_keys_load_buf(struct conf **confp, const uint8_t *buf, size_t len)
 	return err;
 }
 
-int conf_keys_load(struct conf **confp, const char *path)
+int confkeys_load(struct conf **confp, const char *path)
 {
 	/* far more than any real file; conf_check allows 2047 a line */
 	enum { MAX_FILE = 1024 * 1024 };
@@ -437,7 +437,7 @@ int conf_keys_load(struct conf **confp, const char *path)
 	if (!err && ferror(f))
 		err = EIO;
 	if (!err)
-		err = conf_keys_load_buf(confp, mb->buf, mb->end);
+		err = confkeys_load_buf(confp, mb->buf, mb->end);
  out:
 	if (f)
 		fclose(f);

@@ -7,8 +7,11 @@
  * `sipvnc check`, the reload's live keys, README.md's key table, the
  * example conf/sipvnc.conf and sipvnc.conf(5) all come from it (`sipvnc
  * keys --md|--conf|--man`, `make docs`), and its defaults that are values
- * are those in force (conf_keys_load()), so a new key is one entry here
+ * are those in force (confkeys_load()), so a new key is one entry here
  * and one read where its module reads its other keys.
+ *
+ * Its names are confkeys_* and struct confkey, out of libre's conf_
+ * namespace, as confcheck_* (conf_check.h).
  */
 #ifndef SIPVNC_CONF_KEYS_H
 #define SIPVNC_CONF_KEYS_H
@@ -60,7 +63,7 @@ enum {
 	CONF_SECRET = 4,  /* the value is a secret: the file must be private */
 };
 
-struct conf_key {
+struct confkey {
 	const char *name;
 	enum conf_section section;
 	enum conf_kind kind;
@@ -75,24 +78,24 @@ struct conf_key {
 };
 
 /* The table, *n entries, in document order. */
-const struct conf_key *conf_keys(size_t *n);
+const struct confkey *confkeys_table(size_t *n);
 /* The entry of the key name[0..len), or NULL. */
-const struct conf_key *conf_key_find(const char *name, size_t len);
+const struct confkey *confkeys_find(const char *name, size_t len);
 /* The known key closest to an unknown one (a typo), or NULL. */
-const struct conf_key *conf_key_nearest(const char *name);
+const struct confkey *confkeys_nearest(const char *name);
 
 /* The configuration of the file at path (or of buf), with the table's
  * defaults that are values (numbers, choices, yes/no, an address) added
  * for the keys it leaves out: what every module reads, so the table's
  * default is the one in force.  0 or an errno. */
 struct conf;
-int conf_keys_load(struct conf **confp, const char *path);
-int conf_keys_load_buf(struct conf **confp, const uint8_t *buf, size_t len);
+int confkeys_load(struct conf **confp, const char *path);
+int confkeys_load_buf(struct conf **confp, const uint8_t *buf, size_t len);
 
 /* `sipvnc keys [--md|--conf|--man]`: the table as README.md's key table,
  * the example file's keys, sipvnc.conf(5)'s key sections, or one line a
  * key.  0, or 2 for usage. */
-int conf_keys_main(int argc, char *argv[]);
-void conf_keys_print(FILE *f, const char *format);
+int confkeys_main(int argc, char *argv[]);
+void confkeys_print(FILE *f, const char *format);
 
 #endif

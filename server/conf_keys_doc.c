@@ -53,7 +53,7 @@ static void md_text(FILE *f, const char *s)
 	}
 }
 
-static void print_md(FILE *f, const struct conf_key *k, size_t n)
+static void print_md(FILE *f, const struct confkey *k, size_t n)
 {
 	size_t i;
 
@@ -115,7 +115,7 @@ static void conf_comment(FILE *f, const char *s)
 		fprintf(f, "# %.*s\n", (int)len, line);
 }
 
-static void print_conf(FILE *f, const struct conf_key *k, size_t n)
+static void print_conf(FILE *f, const struct confkey *k, size_t n)
 {
 	char more[512];
 	int sec = -1;
@@ -174,7 +174,7 @@ static void man_text(FILE *f, const char *s)
 		fputs("\\fR", f);
 }
 
-static void print_man(FILE *f, const struct conf_key *k, size_t n)
+static void print_man(FILE *f, const struct confkey *k, size_t n)
 {
 	const char *p;
 	int sec = -1;
@@ -208,7 +208,7 @@ static void print_man(FILE *f, const struct conf_key *k, size_t n)
 	}
 }
 
-static void print_plain(FILE *f, const struct conf_key *k, size_t n)
+static void print_plain(FILE *f, const struct confkey *k, size_t n)
 {
 	size_t i;
 
@@ -221,10 +221,10 @@ static void print_plain(FILE *f, const struct conf_key *k, size_t n)
 	}
 }
 
-void conf_keys_print(FILE *f, const char *format)
+void confkeys_print(FILE *f, const char *format)
 {
 	size_t n;
-	const struct conf_key *k = conf_keys(&n);
+	const struct confkey *k = confkeys_table(&n);
 
 	if (!strcmp(format, "md"))
 		print_md(f, k, n);
@@ -236,16 +236,16 @@ void conf_keys_print(FILE *f, const char *format)
 		print_plain(f, k, n);
 }
 
-int conf_keys_main(int argc, char *argv[])
+int confkeys_main(int argc, char *argv[])
 {
 	if (argc == 1) {
-		conf_keys_print(stdout, "");
+		confkeys_print(stdout, "");
 		return 0;
 	}
 	if (argc == 2 && (!strcmp(argv[1], "--md") ||
 			  !strcmp(argv[1], "--conf") ||
 			  !strcmp(argv[1], "--man"))) {
-		conf_keys_print(stdout, argv[1] + 2);
+		confkeys_print(stdout, argv[1] + 2);
 		return 0;
 	}
 	fprintf(stderr, "usage: sipvnc keys [--md|--conf|--man]\n");

@@ -187,17 +187,17 @@ static int load_conf(const char *path)
 		err = confcheck_file(path);
 		if (err == EINVAL)
 			return err;
-		err = conf_keys_load(&app.conf, path);
+		err = confkeys_load(&app.conf, path);
 		if (err)
 			log_err("sipvnc: cannot read %s: %m\n",
 				path, err);
 		return err;
 	}
 	if (app.mode == APP_SERVE)
-		return conf_keys_load_buf(&app.conf,
+		return confkeys_load_buf(&app.conf,
 					  (const uint8_t *)default_serve_conf,
 					  sizeof(default_serve_conf) - 1);
-	return conf_keys_load_buf(&app.conf,
+	return confkeys_load_buf(&app.conf,
 				  (const uint8_t *)default_client_conf,
 				  sizeof(default_client_conf) - 1);
 }
@@ -531,7 +531,7 @@ int main(int argc, char *argv[])
 	if (argc > 1 && !strcmp(argv[1], "check"))
 		return confcheck_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "keys"))
-		return conf_keys_main(argc - 1, argv + 1);
+		return confkeys_main(argc - 1, argv + 1);
 	app.mode = APP_SERVE;
 	app.waiting_viewer_fd = -1;
 	if (argc > 1 && argv[1][0] != '-') {

@@ -46,11 +46,11 @@ static bool same_values(const struct conf *a, const struct conf *b,
 static void name_restart_keys(const struct conf *running,
 			      const struct conf *conf)
 {
-	const struct conf_key *keys;
+	const struct confkey *keys;
 	size_t n, i;
 
 	/* the table's CONF_LIVE keys are those applied below */
-	keys = conf_keys(&n);
+	keys = confkeys_table(&n);
 	for (i = 0; i < n; i++) {
 		if (keys[i].flags & CONF_LIVE ||
 		    same_values(running, conf, keys[i].name))
@@ -75,7 +75,7 @@ static void reload_now(struct reload *rl)
 	log_info("sipvnc: SIGHUP: reading %s again\n", rl->path);
 	err = confcheck_file(rl->path);
 	if (!err)
-		err = conf_keys_load(&conf, rl->path);
+		err = confkeys_load(&conf, rl->path);
 	if (err) {
 		log_err("sipvnc: reload refused (%m): %s has the problems "
 			"above; the running configuration stays\n", err,

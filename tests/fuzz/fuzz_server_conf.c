@@ -1,7 +1,7 @@
 /*
  * fuzz_server_conf.c - libFuzzer harness for the configuration file:
  * confcheck_report() (every line against the key table) and
- * conf_keys_load_buf() (the file plus the table's defaults), on any
+ * confkeys_load_buf() (the file plus the table's defaults), on any
  * bytes.  A file that passes the check must load.  The file lives in a
  * memfd, reached through /proc/self/fd, so nothing touches the disk.
  */
@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err = confcheck_report(path, false, &problems);
 	if ((err == 0) != (problems == 0))
 		abort();
-	if (conf_keys_load_buf(&conf, data, size) != 0 && err == 0)
+	if (confkeys_load_buf(&conf, data, size) != 0 && err == 0)
 		abort();   /* a file that passes the check must load */
 	mem_deref(conf);
 	return 0;

@@ -36,7 +36,7 @@ static int check_text(const char *text)
 static void check_table(void)
 {
 	size_t n, i, j;
-	const struct conf_key *k = conf_keys(&n);
+	const struct confkey *k = confkeys_table(&n);
 
 	CHECK(n > 40);
 	for (i = 0; i < n; i++) {
@@ -46,7 +46,7 @@ static void check_table(void)
 		CHECK(k[i].name && k[i].value && k[i].help && k[i].help[0]);
 		CHECK(k[i].example || k[i].def);
 		CHECK(k[i].modes && !(k[i].modes & ~(unsigned)CONF_ALL));
-		CHECK(conf_key_find(k[i].name, strlen(k[i].name)) == &k[i]);
+		CHECK(confkeys_find(k[i].name, strlen(k[i].name)) == &k[i]);
 		for (j = 0; j < i; j++)
 			CHECK(strcmp(k[i].name, k[j].name) != 0);
 		if (k[i].kind == CONF_UINT && k[i].def) {
@@ -65,20 +65,20 @@ static void check_table(void)
 		CHECK(found);
 	}
 	/* the defaults sip/ uses where its header tells them */
-	CHECK_EQ_INT(strtoul(conf_key_find("sip_rate_limit", 14)->def, NULL,
+	CHECK_EQ_INT(strtoul(confkeys_find("sip_rate_limit", 14)->def, NULL,
 			     10), SIPUA_RL_DEFAULT_RATE);
-	CHECK_EQ_INT(strtoul(conf_key_find("sip_rate_burst", 14)->def, NULL,
+	CHECK_EQ_INT(strtoul(confkeys_find("sip_rate_burst", 14)->def, NULL,
 			     10), SIPUA_RL_DEFAULT_BURST);
 
-	CHECK_EQ_STR(conf_key_nearest("dney")->name, "deny");
-	CHECK_EQ_STR(conf_key_nearest("alow")->name, "allow");
-	CHECK_EQ_STR(conf_key_nearest("answer_timout")->name,
+	CHECK_EQ_STR(confkeys_nearest("dney")->name, "deny");
+	CHECK_EQ_STR(confkeys_nearest("alow")->name, "allow");
+	CHECK_EQ_STR(confkeys_nearest("answer_timout")->name,
 		     "answer_timeout");
-	CHECK_EQ_STR(conf_key_nearest("msrp_tls_requre_auth")->name,
+	CHECK_EQ_STR(confkeys_nearest("msrp_tls_requre_auth")->name,
 		     "msrp_tls_require_auth");
-	CHECK(conf_key_nearest("xyz") == NULL);
-	CHECK(conf_key_nearest("ab") == NULL);
-	CHECK(conf_key_find("allo", 4) == NULL);
+	CHECK(confkeys_nearest("xyz") == NULL);
+	CHECK(confkeys_nearest("ab") == NULL);
+	CHECK(confkeys_find("allo", 4) == NULL);
 }
 
 /* The table's value defaults are in force for keys a file leaves out;
@@ -90,7 +90,7 @@ static void check_defaults(void)
 	uint32_t u = 0;
 	char buf[64];
 
-	CHECK_EQ_INT(conf_keys_load_buf(&conf, (const uint8_t *)text,
+	CHECK_EQ_INT(confkeys_load_buf(&conf, (const uint8_t *)text,
 					sizeof(text) - 1), 0);
 	CHECK_EQ_INT(conf_get_u32(conf, "max_sessions", &u), 0);
 	CHECK_EQ_INT(u, 7);
@@ -111,9 +111,9 @@ static void check_defaults(void)
 	CHECK_EQ_INT(conf_get_str(conf, "sip_listen", buf, sizeof(buf)),
 		     ENOENT);
 	conf = mem_deref(conf);
-	CHECK_EQ_INT(conf_keys_load(&conf, "/nonexistent/sipvnc.conf"),
+	CHECK_EQ_INT(confkeys_load(&conf, "/nonexistent/sipvnc.conf"),
 		     ENOENT);
-	CHECK_EQ_INT(conf_keys_load(&conf, "conf/demo.conf"), 0);
+	CHECK_EQ_INT(confkeys_load(&conf, "conf/demo.conf"), 0);
 	CHECK_EQ_INT(conf_get_str(conf, "log_level", buf, sizeof(buf)), 0);
 	CHECK_EQ_STR(buf, "info");
 	mem_deref(conf);
