@@ -122,6 +122,13 @@ deps:
 	    $$SUDO apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@# npm comes with NodeSource's nodejs; with Debian's nodejs it is a
+	@# package of its own (which NodeSource's would conflict with)
+	@if [ -n "$(filter test bench,$(MAKECMDGOALS))" ] && ! command -v npm >/dev/null; then \
+	    echo "installing: npm"; \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends npm; \
+	fi
 
 unit: $(UNIT_BIN)
 	@pass=0; fail=0; for t in $(UNIT_BIN); do \
