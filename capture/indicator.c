@@ -13,6 +13,7 @@
 #include <xcb/xcb.h>
 
 #include "capture/indicator.h"
+#include "capture/xatom.h"
 
 enum {
 	MAX_LINES = 8,          /* more viewers: "... and N more" */
@@ -269,20 +270,6 @@ int capture_indicator_fd(const struct capture_indicator *ind)
 	return ind ? xcb_get_file_descriptor(ind->conn) : -1;
 }
 
-static xcb_atom_t intern(xcb_connection_t *conn, const char *name)
-{
-	xcb_intern_atom_reply_t *r;
-	xcb_atom_t atom = XCB_ATOM_NONE;
-
-	r = xcb_intern_atom_reply(conn, xcb_intern_atom(conn, 0,
-				  (uint16_t)strlen(name), name), NULL);
-	if (r) {
-		atom = r->atom;
-		free(r);
-	}
-	return atom;
-}
-
 static void create_window(struct capture_indicator *ind)
 {
 	static const char title[] = "sipvnc: screen shared";
@@ -313,14 +300,15 @@ static void create_window(struct capture_indicator *ind)
 			    XCB_ATOM_WM_HINTS, XCB_ATOM_WM_HINTS, 32, 9, hints);
 	/* for compositors and pagers that list windows: a notification */
 	{
-		xcb_atom_t type = intern(ind->conn, "_NET_WM_WINDOW_TYPE");
-		xcb_atom_t notif = intern(ind->conn,
-			"_NET_WM_WINDOW_TYPE_NOTIFICATION");
+		xcb_atom_t type = capture_atom(ind->conn,
+					       "_NET_WM_WINDOW_TYPE");
+		xcb_atom_t notif = capture_atom(ind->conn,
+					"_NET_WM_WINDOW_TYPE_NOTIFICATION");
 
 		xcb_change_property(ind->conn, XCB_PROP_MODE_REPLACE, ind->win,
 				    type, XCB_ATOM_ATOM, 32, 1, &notif);
 	}
-	ind->viewers_atom = intern(ind->conn, "_SIPVNC_VIEWERS");
+	ind->viewers_atom = capture_atom(ind->conn, "_SIPVNC_VIEWERS");
 	/* the root's size changes (RandR) as ConfigureNotify */
 	ind->screen_w = scr->width_in_pixels;
 	values[0] = XCB_EVENT_MASK_STRUCTURE_NOTIFY;

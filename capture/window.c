@@ -17,22 +17,10 @@
 
 #include "capture/capture_log.h"
 #include "capture/capture_int.h"
+#include "capture/xatom.h"
 
 /* Longest title compared, in 32-bit units of the property. */
 #define WINDOW_TITLE_LONGS 256
-
-static xcb_atom_t atom(xcb_connection_t *c, const char *name)
-{
-	xcb_intern_atom_reply_t *r;
-	xcb_atom_t a = XCB_NONE;
-
-	r = xcb_intern_atom_reply(c, xcb_intern_atom(c, 0,
-			(uint16_t)strlen(name), name), NULL);
-	if (r)
-		a = r->atom;
-	free(r);
-	return a;
-}
 
 /* The window's title, NUL-terminated in buf; false when it has none. */
 static bool window_title(xcb_connection_t *c, xcb_window_t w,
@@ -98,7 +86,7 @@ static bool try_match(struct capture *cap, xcb_window_t w, const char *pat,
 
 static xcb_window_t find_by_title(struct capture *cap, const char *pat)
 {
-	xcb_atom_t net_wm_name = atom(cap->conn, "_NET_WM_NAME");
+	xcb_atom_t net_wm_name = capture_atom(cap->conn, "_NET_WM_NAME");
 	xcb_window_t found = XCB_NONE, unmapped = XCB_NONE;
 	xcb_query_tree_reply_t *top;
 	const xcb_window_t *kids;

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <xcb/xcb.h>
 
+#include "capture/xatom.h"
 #include "server/ask.h"
 
 #define DIALOG_W 560
@@ -62,20 +63,6 @@ static void sanitize_caller(char *out, const char *in)
 	out[i] = '\0';
 	if (in[i])
 		strcpy(out + i, "...");
-}
-
-static xcb_atom_t intern(xcb_connection_t *conn, const char *name)
-{
-	xcb_intern_atom_reply_t *r;
-	xcb_atom_t atom = XCB_ATOM_NONE;
-
-	r = xcb_intern_atom_reply(conn, xcb_intern_atom(conn, 0,
-				  (uint16_t)strlen(name), name), NULL);
-	if (r) {
-		atom = r->atom;
-		free(r);
-	}
-	return atom;
 }
 
 static void text(struct dialog *d, int x, int y, const char *s)
@@ -151,14 +138,14 @@ static int create_window(struct dialog *d)
 			  XCB_CW_BACK_PIXEL | XCB_CW_EVENT_MASK, values);
 	set_property(d, XCB_ATOM_WM_NAME, XCB_ATOM_STRING, 8,
 		     sizeof(title) - 1, title);
-	d->wm_delete = intern(d->conn, "WM_DELETE_WINDOW");
-	set_property(d, intern(d->conn, "WM_PROTOCOLS"), XCB_ATOM_ATOM, 32, 1,
-		     &d->wm_delete);
+	d->wm_delete = capture_atom(d->conn, "WM_DELETE_WINDOW");
+	set_property(d, capture_atom(d->conn, "WM_PROTOCOLS"), XCB_ATOM_ATOM,
+		     32, 1, &d->wm_delete);
 	/* a dialog that stays on top, for window managers that listen */
-	type = intern(d->conn, "_NET_WM_WINDOW_TYPE");
-	dialog_type = intern(d->conn, "_NET_WM_WINDOW_TYPE_DIALOG");
-	state = intern(d->conn, "_NET_WM_STATE");
-	above = intern(d->conn, "_NET_WM_STATE_ABOVE");
+	type = capture_atom(d->conn, "_NET_WM_WINDOW_TYPE");
+	dialog_type = capture_atom(d->conn, "_NET_WM_WINDOW_TYPE_DIALOG");
+	state = capture_atom(d->conn, "_NET_WM_STATE");
+	above = capture_atom(d->conn, "_NET_WM_STATE_ABOVE");
 	set_property(d, type, XCB_ATOM_ATOM, 32, 1, &dialog_type);
 	set_property(d, state, XCB_ATOM_ATOM, 32, 1, &above);
 
