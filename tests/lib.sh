@@ -176,6 +176,18 @@ wait_x_settled() {
 	return 1
 }
 
+# need_puppeteer NAME: tests/web's node_modules (puppeteer-core; `make test`
+# installs them first, this is for a test run by itself), or the test NAME
+# fails saying why.  Sets WEBT.
+need_puppeteer() {
+	WEBT=$TOP/tests/web
+	[ -d "$WEBT/node_modules/puppeteer-core" ] && return 0
+	(cd "$WEBT" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund >"$T/npm.log" 2>&1) && return 0
+	bad "npm ci in tests/web ($(tail -3 "$T/npm.log"))"
+	finish "$1"
+	exit 1
+}
+
 # same_picture WANT.ppm GOT.ppm: the two pictures are equal; when not, say
 # how (size, number of differing pixels and their bounding box, a sample),
 # so that a rare mismatch in CI leaves something to go on.

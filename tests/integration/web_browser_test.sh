@@ -5,12 +5,8 @@
 # gateway with Digest web users; HTTP-level refusals are checked with curl.
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
-WEBT=$TOP/tests/web
 
-if [ ! -d "$WEBT/node_modules/puppeteer-core" ]; then
-	(cd "$WEBT" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund >"$T/npm.log" 2>&1) ||
-		{ bad "npm ci in tests/web ($(tail -3 "$T/npm.log"))"; finish web_browser; exit 1; }
-fi
+need_puppeteer web_browser
 
 # desktop A and B: a window of known pixels that logs its input
 for d in A:336699 B:993366; do

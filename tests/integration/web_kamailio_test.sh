@@ -5,12 +5,8 @@
 # hang-up (tests/web/web_test.mjs, KAM_URL part).
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
-WEBT=$TOP/tests/web
 
-if [ ! -d "$WEBT/node_modules/puppeteer-core" ]; then
-	(cd "$WEBT" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund >"$T/npm.log" 2>&1) ||
-		{ bad "npm ci in tests/web ($(tail -3 "$T/npm.log"))"; finish web_kamailio; exit 1; }
-fi
+need_puppeteer web_kamailio
 start_xvfb 320x240x24 || exit 1
 "$TOOLS/xwin" A 336699 0 0 320 240 --log "$T/keysA.log" >/dev/null 2>&1 &
 PIDS+=($!)

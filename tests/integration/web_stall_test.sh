@@ -6,15 +6,11 @@
 # for 20 s while the desktop animates (JPEG updates checked to flow first).
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
-WEBT=$TOP/tests/web
 # under ASan, freed memory waits in quarantine: RSS would measure that
 if grep -qa __asan_init "$SIPVNC"; then
 	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=1
 fi
-if [ ! -d "$WEBT/node_modules/puppeteer-core" ]; then
-	(cd "$WEBT" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund >"$T/npm.log" 2>&1) ||
-		{ bad "npm ci in tests/web ($(tail -3 "$T/npm.log"))"; finish web_stall; exit 1; }
-fi
+need_puppeteer web_stall
 
 start_xvfb 320x240x24 || exit 1
 write_serve_conf
