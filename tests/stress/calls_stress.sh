@@ -11,9 +11,11 @@
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 if [ -n "${STRESS_LONG:-}" ]; then
-	VIEWERS=12 SECS=60 ROW=500 IDLE=2000 FAULTS=12 KEEPALIVE=30 PEER=60
+	VIEWERS=12 SECS=60 ROW=500 IDLE=2000 FAULTS=12 KEEPALIVE=30 PEER=60 RSS_KB=1024
 else
-	VIEWERS=4 SECS=8 ROW=40 IDLE=500 FAULTS=3 KEEPALIVE=2 PEER=10
+	# RSS: 40 calls moved it 0.3-1.1 MB across runs with the live heap flat
+	# (massif), allocator noise; a leak shows in the 500 calls of the long form
+	VIEWERS=4 SECS=8 ROW=40 IDLE=500 FAULTS=3 KEEPALIVE=2 PEER=10 RSS_KB=2048
 fi
 FIGURES=()
 figure() { FIGURES+=("$*"); echo "FIGURE $*"; }
@@ -108,7 +110,7 @@ check "$ROW calls in a row all got a frame" test "$bad_calls" = 0
 [ -s "$T/rowfail.log" ] && head -40 "$T/rowfail.log"
 check "descriptors flat ($fd0 -> $fd1)" test "$fd1" -le $((fd0 + 2))
 check "threads flat ($th0 -> $th1)" test "$th1" -le $((th0 + 1))
-check "RSS grew less than 1 MB ($rss0 -> $rss1 kB)" test $((rss1 - rss0)) -lt 1024
+check "RSS grew less than $RSS_KB kB ($rss0 -> $rss1 kB)" test $((rss1 - rss0)) -lt "$RSS_KB"
 
 # C: IDLE idle connections on the SIP and MSRP ports.
 first_ms() { sed -n 's/^first frame .* after \([0-9]*\) ms/\1/p' "$1"; }
