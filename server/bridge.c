@@ -199,49 +199,73 @@ static void watch(struct bridge *br)
 		fd_close(br->fd);
 }
 
-void bridge_from_msrp(struct bridge *br, const uint8_t *data, size_t len)
+/* Towards the socket (or the sink); nonzero once it failed the bridge,
+ * which its closed handler may have freed. */
+static int forward(struct bridge *br, const uint8_t *data, size_t len)
 {
-	if (!br || br->closed || !len)
-		return;
-	if (br->rfb && rfb_filter_feed(br->rfb, data, len)) {
-		log_warn("sipvnc: the viewer sent an RFB message "
-			 "libvncserver must not see; closing\n");
-		fail(br, EPROTO);
-		return;
-	}
 	if (br->sinkh && !mbuf_get_left(br->backlog)) {
 		int err = br->sinkh(data, len, br->sink_arg);
 
 		if (err)
 			fail(br, err);
-		return;
+		return err;
 	}
 
 	if (!mbuf_get_left(br->backlog)) {
 		ssize_t n = write(br->fd, data, len);
 		if (n < 0 && errno != EAGAIN && errno != EINTR) {
 			fail(br, errno);
-			return;
+			return EIO;
 		}
 		if (n > 0) {
 			data += n;
 			len -= (size_t)n;
 		}
 		if (!len)
-			return;
+			return 0;
 	}
 	if (mbuf_get_left(br->backlog) + len > BRIDGE_BACKLOG_MAX) {
 		log_warn("sipvnc: local side stopped reading "
 			 "(%zu bytes waiting); closing\n",
 			 mbuf_get_left(br->backlog) + len);
 		fail(br, ENOBUFS);
-		return;
+		return ENOBUFS;
 	}
 	if (append_backlog(br->backlog, data, len)) {
 		fail(br, ENOMEM);
-		return;
+		return ENOMEM;
 	}
 	watch(br);
+	return 0;
+}
+
+enum { FILTER_PIECE = 4096 };
+
+void bridge_from_msrp(struct bridge *br, const uint8_t *data, size_t len)
+{
+	if (!br || br->closed || !len)
+		return;
+	if (!br->rfb) {
+		(void)forward(br, data, len);
+		return;
+	}
+	/* What libvncserver gets is the filter's output (rfb_filter.h). */
+	while (len) {
+		uint8_t out[RFB_FILTER_OUT_MAX(FILTER_PIECE)];
+		size_t k = len < FILTER_PIECE ? len : FILTER_PIECE;
+		long n = rfb_filter_pass(br->rfb, data, k, out);
+
+		if (n < 0) {
+			log_warn("sipvnc: the viewer sent an RFB message "
+				 "libvncserver must not see; closing\n");
+			fail(br, EPROTO);
+			return;
+		}
+		if (n && forward(br, out, (size_t)n))
+			return;
+		data += k;
+		len -= k;
+	}
 }
 
 void bridge_msrp_writable(struct bridge *br)

@@ -120,6 +120,7 @@ static void on_rfb_client_gone(rfbClientPtr cl)
 {
 	struct rfb_client_tag *tag = cl->clientData;
 
+	desktop_pixfmt_forget(cl);
 	if (!tag)
 		return;
 	cl->clientData = NULL;
@@ -161,6 +162,47 @@ static void on_gone_notice(int id, void *data, void *arg)
 		capture_release_all(dt->cap);
 	if (dc->goneh)
 		dc->goneh(dc->arg);
+}
+
+/* libvncserver 0.9.14 can lose the wakeup that ends a client: its
+ * output thread checks the socket, the input thread closes it and
+ * signals before the output thread waits, and both then wait until
+ * something signals that client again, which nothing does for a closed
+ * one (rfbMarkRectAsModified skips closed clients).  The client would
+ * hold its two threads, its descriptors and its call's slot.  So while
+ * any client exists, every client's output thread is woken twice a
+ * second: a live one finds nothing new and waits again, a closed one
+ * ends.  The iterator that also yields closed clients is exported but
+ * not declared in rfb.h; it holds a reference on each client it yields,
+ * so none is freed under us. */
+rfbClientIteratorPtr rfbGetClientIteratorWithClosed(rfbScreenInfoPtr screen);
+
+static unsigned wake_clients(struct desktop *dt)
+{
+	rfbClientIteratorPtr it = rfbGetClientIteratorWithClosed(dt->screen);
+	rfbClientPtr cl;
+	unsigned n = 0;
+
+	if (!it)
+		return 0;
+	while ((cl = rfbClientIteratorNext(it)) != NULL) {
+		pthread_mutex_lock(&cl->updateMutex);
+		pthread_cond_signal(&cl->updateCond);
+		pthread_mutex_unlock(&cl->updateMutex);
+		n++;
+	}
+	rfbReleaseClientIterator(it);
+	return n;
+}
+
+enum { WAKE_MS = 500 };
+
+static void on_wake_tmr(void *arg)
+{
+	struct desktop *dt = arg;
+
+	if (wake_clients(dt) || !list_isempty(&dt->clients))
+		tmr_start(&dt->wake_tmr, WAKE_MS, on_wake_tmr, dt);
 }
 
 static void client_destructor(void *data)
@@ -295,6 +337,8 @@ int desktop_attach(struct desktop_client **dcp, struct desktop *dt,
 	}
 	list_append(&dt->clients, &dc->le, dc);
 	track_pointer(dt);
+	if (!tmr_isrunning(&dt->wake_tmr))
+		tmr_start(&dt->wake_tmr, WAKE_MS, on_wake_tmr, dt);
 
 	*viewer_fd = sv[1];
 	*dcp = dc;
@@ -334,6 +378,8 @@ static void wait_for_clients_gone(struct desktop *dt)
 	       waited_ms < 3000) {
 		/* a starter may wait for its descriptors */
 		desktop_fds_serve(dt->fds);
+		if (waited_ms % 100 == 0)
+			(void)wake_clients(dt);
 		usleep(10 * 1000);
 		waited_ms += 10;
 	}
@@ -345,6 +391,7 @@ static void desktop_destructor(void *data)
 
 	tmr_cancel(&dt->capture_tmr);
 	tmr_cancel(&dt->resize_tmr);
+	tmr_cancel(&dt->wake_tmr);
 	dt->copies = mem_deref(dt->copies);
 	if (dt->screen) {
 		wait_for_clients_gone(dt);
@@ -445,6 +492,7 @@ int desktop_open(struct desktop **dtp, const char *display,
 	dt->screen->kbdAddEvent = on_key;
 	dt->screen->ptrAddEvent = on_pointer;
 	dt->screen->screenData = dt;
+	desktop_pixfmt_register();
 	rfbInitServer(dt->screen);
 	capture_watch_cursor(dt->cap, desktop_on_cursor_shape,
 			     desktop_on_pointer_moved, dt);

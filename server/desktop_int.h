@@ -27,6 +27,7 @@ struct desktop {
 	struct list clients;      /* struct desktop_client, attached ones */
 	struct tmr capture_tmr;   /* work the X descriptor will not announce */
 	struct tmr resize_tmr;    /* retrying a framebuffer swap */
+	struct tmr wake_tmr;      /* released clients not gone yet */
 	bool swap_pending, format_pending;
 	sraRegionPtr changed;     /* during a capture pass (on_changed) */
 	struct desktop_copies *copies;  /* moved content (desktop_copy.c) */
@@ -55,6 +56,10 @@ struct desktop_client {
 	desktop_client_gone_h *goneh;
 	void *arg;
 };
+
+/* desktop_pixfmt.c: a viewer's pixel format under the send lock */
+void desktop_pixfmt_register(void);
+void desktop_pixfmt_forget(rfbClientPtr cl);
 
 /* desktop.c */
 void desktop_set_pixel_format(rfbScreenInfoPtr screen,

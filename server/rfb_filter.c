@@ -8,8 +8,9 @@
  * (rfb_frame.h) with control rights: libvncserver applies the caller's
  * own (viewOnly), so nothing is dropped, but a pixel format libvncserver
  * cannot serve, or a message that cannot be framed, ends the call here.
+ * A pixel format that passes goes out under a private type, applied by
+ * desktop.c where libvncserver's encoder cannot be reading the old one.
  */
-#include <errno.h>
 #include <string.h>
 
 #include "server/rfb_filter.h"
@@ -19,17 +20,21 @@ enum phase { PH_VERSION, PH_SECURITY, PH_INIT, PH_MESSAGES, PH_BAD };
 void rfb_filter_init(struct rfb_filter *f)
 {
 	memset(f, 0, sizeof(*f));
-	rfb_frame_init(&f->frame, RFB_FRAME_CONTROL);
+	rfb_frame_init(&f->frame, RFB_FRAME_CONTROL | RFB_FRAME_PF_PRIVATE);
 }
 
-int rfb_filter_feed(struct rfb_filter *f, const uint8_t *p, size_t len)
+long rfb_filter_pass(struct rfb_filter *f, const uint8_t *p, size_t len,
+		     uint8_t *out)
 {
 	const char *why = "";
+	size_t o = 0;
+	long k;
 
 	while (len && f->phase < PH_MESSAGES) {
 		uint8_t b = *p++;
 
 		len--;
+		out[o++] = b;
 		switch (f->phase) {
 		case PH_VERSION:
 			f->buf[f->have++] = b;
@@ -51,8 +56,14 @@ int rfb_filter_feed(struct rfb_filter *f, const uint8_t *p, size_t len)
 			break;
 		}
 	}
-	if (len && f->phase == PH_MESSAGES &&
-	    rfb_frame_feed(&f->frame, p, len, NULL, &why) < 0)
+	if (f->phase == PH_BAD)
+		return -1;
+	if (!len)
+		return (long)o;
+	k = rfb_frame_feed(&f->frame, p, len, out + o, &why);
+	if (k < 0) {
 		f->phase = PH_BAD;
-	return f->phase == PH_BAD ? EPROTO : 0;
+		return -1;
+	}
+	return (long)o + k;
 }

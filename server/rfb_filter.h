@@ -17,9 +17,15 @@ struct rfb_filter {
 	struct rfb_frame frame;  /* its messages, once past ClientInit */
 };
 
+/* What libvncserver gets for len bytes needs room for this many. */
+#define RFB_FILTER_OUT_MAX(len) ((len) + RFB_FRAME_OUT_EXTRA)
+
 void rfb_filter_init(struct rfb_filter *f);
-/* The next bytes from the viewer: 0 while they may go on to
- * libvncserver, EPROTO (for good) once they may not. */
-int  rfb_filter_feed(struct rfb_filter *f, const uint8_t *p, size_t len);
+/* The next bytes from the viewer into out (room RFB_FILTER_OUT_MAX(len)):
+ * the bytes libvncserver gets for them, the same but for the type of a
+ * SetPixelFormat (rfb_frame.h says why), or -1 (for good) once they may
+ * not go on. */
+long rfb_filter_pass(struct rfb_filter *f, const uint8_t *p, size_t len,
+		     uint8_t *out);
 
 #endif

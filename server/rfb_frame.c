@@ -156,6 +156,33 @@ static int on_header(struct rfb_frame *f, const char **why)
 	return 0;
 }
 
+/* A SetPixelFormat the desktop applies itself (RFB_FRAME_PF_PRIVATE):
+ * held until whole, as its type depends on its true-colour flag. */
+static bool held_whole(const struct rfb_frame *f)
+{
+	return f->type == MSG_SET_PIXEL_FORMAT &&
+		(f->flags & RFB_FRAME_PF_PRIVATE);
+}
+
+/* A true-colour format under the private type (rfb_frame.h).  A colour
+ * map makes libvncserver send the map itself, under the lock the private
+ * type would hold, so it keeps the RFB type, which is safe only while no
+ * update can be on its way: before the first request. */
+static long pixel_format_out(struct rfb_frame *f, uint8_t *out,
+			     const char **why)
+{
+	bool true_colour = f->hdr[4 + 3] != 0;
+
+	if (!true_colour && f->asked) {
+		*why = "a colour-map pixel format after updates were asked for";
+		return -1;
+	}
+	memcpy(out, f->hdr, 20);
+	if (true_colour)
+		out[0] = RFB_FRAME_MSG_PRIVATE_PF;
+	return 20;
+}
+
 /* One byte of a SetEncodings list; writes whole encodings only. */
 static size_t encoding_byte(struct rfb_frame *f, uint8_t b, uint8_t *out)
 {
@@ -205,7 +232,7 @@ long rfb_frame_feed(struct rfb_frame *f, const uint8_t *in, size_t len,
 			n = f->want - f->have;
 			n = n < len - i ? n : len - i;
 			memcpy(f->hdr + f->have, in + i, n);
-			if (out && !f->dropping) {
+			if (out && !f->dropping && !held_whole(f)) {
 				memcpy(out + o, in + i, n);
 				o += n;
 			}
@@ -215,6 +242,13 @@ long rfb_frame_feed(struct rfb_frame *f, const uint8_t *in, size_t len,
 				break;
 			if (body_len(f, why) || on_header(f, why))
 				return -1;
+			if (out && held_whole(f)) {
+				long k = pixel_format_out(f, out + o, why);
+
+				if (k < 0)
+					return -1;
+				o += (size_t)k;
+			}
 			f->enc_have = 0;
 			f->state = f->left ? S_BODY : S_TYPE;
 			break;

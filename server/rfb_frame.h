@@ -31,7 +31,24 @@
 enum rfb_frame_flags {
 	RFB_FRAME_CONTROL = 1,    /* the viewer's input and clipboard pass */
 	RFB_FRAME_LOSSLESS = 2,   /* hide tight's JPEG quality levels */
+	RFB_FRAME_PF_PRIVATE = 4, /* a true-colour SetPixelFormat goes out
+	                             as RFB_FRAME_MSG_PRIVATE_PF (desktop.c) */
 };
+
+/* libvncserver 0.9.14 applies a SetPixelFormat on the client's input
+ * thread while its output thread may be encoding an update with the old
+ * one: the encoder then meets a translate function without its tables (a
+ * NULL read, found by tests/fuzz/fuzz_server_rfb.c) or a row length of
+ * the other format (a write past its update buffer).  Any viewer could
+ * take the whole process down that way.  So the desktop's filter hands
+ * libvncserver the message under a type of no RFB meaning, which
+ * desktop.c's protocol extension applies under the client's send lock.
+ * The framer refuses this type from a viewer like any unknown one. */
+#define RFB_FRAME_MSG_PRIVATE_PF 199
+
+/* With RFB_FRAME_PF_PRIVATE a SetPixelFormat is written whole once its
+ * last byte is in, so out needs room for len plus this. */
+#define RFB_FRAME_OUT_EXTRA 20
 
 struct rfb_frame {
 	unsigned flags;
@@ -51,8 +68,9 @@ struct rfb_frame {
 
 void rfb_frame_init(struct rfb_frame *f, unsigned flags);
 /* Frame len bytes into out: room for len + 4 bytes, as an encoding split
- * over two calls is written whole; out NULL only checks (then flags must
- * be RFB_FRAME_CONTROL: nothing is dropped or rewritten).  Returns the
+ * over two calls is written whole (len + RFB_FRAME_OUT_EXTRA with
+ * RFB_FRAME_PF_PRIVATE); out NULL only checks (then flags must be
+ * RFB_FRAME_CONTROL: nothing is dropped or rewritten).  Returns the
  * bytes written (len when only checking), or -1 when the stream breaks
  * the protocol (why says how). */
 long rfb_frame_feed(struct rfb_frame *f, const uint8_t *in, size_t len,
