@@ -207,24 +207,24 @@ static void tune(struct tconn *tc)
 }
 
 /* fd is a connection accepted on one of our SIP stream listeners: its
- * local and peer addresses into local and peer. */
+ * local and peer addresses into local and peer.  Cheapest test first: a
+ * descriptor that is not ours to look at costs one getsockname(). */
 static bool accepted_sip_conn(const struct sipua *ua, int fd,
 			      struct sa *local, struct sa *peer)
 {
-	int on = 1, type = 0;
+	int type = 0;
 	socklen_t len = sizeof(type);
 
-	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) ||
-	    type != SOCK_STREAM)
-		return false;
-	len = sizeof(on);
-	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) || on)
-		return false;
 	sa_init(local, AF_UNSPEC);
 	local->len = sizeof(local->u);
 	if (getsockname(fd, &local->u.sa, &local->len) ||
 	    (sa_af(local) != AF_INET && sa_af(local) != AF_INET6) ||
 	    !is_sip_stream_laddr(ua, local))
+		return false;
+	/* our SIP UDP socket has the same address and port; a listener
+	 * has no peer */
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) ||
+	    type != SOCK_STREAM)
 		return false;
 	sa_init(peer, AF_UNSPEC);
 	peer->len = sizeof(peer->u);

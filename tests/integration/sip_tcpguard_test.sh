@@ -123,6 +123,13 @@ check "the call placed during the flood connected and lasted ($(head -1 "$T/load
 check "one warning line per sweep, with counts" \
 	grep -qE 'closed [0-9]+ over sip_tcp_max_per_addr, [0-9]+ idle' "$T/serve.log"
 check "sipvnc is still up" kill -0 "$serve_pid"
+# libre freed every connection the guard shut down (ASan's leak check at
+# exit, and no use after free on the way)
+kill -TERM "$serve_pid"
+stopped() { ! kill -0 "$serve_pid" 2>/dev/null; }
+check "sipvnc stops cleanly" wait_until 10 stopped
+check "no sanitizer report" \
+	bash -c "! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error' '$T/serve.log'"
 
 if [ "$failed" != 0 ]; then
 	for f in serve view load f5 tls; do echo "--- $f.log"; tail -8 "$T/$f.log"; done
