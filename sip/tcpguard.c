@@ -102,15 +102,18 @@ void sipua_tcpguard_decide(struct sipua_tcpg_conn **v, size_t n,
 	if (lim->per_addr) {
 		qsort(v, n, sizeof(*v), by_addr_age);
 		for (i = 0; i < n; i = j) {
-			size_t kept = 0;
+			size_t kept = 0, k;
 
 			for (j = i; j < n && !addr_cmp(&v[i]->peer,
 						       &v[j]->peer); j++)
-				;
-			/* the oldest per_addr stay: a caller's first
-			 * connection is not pushed out by its later flood */
-			for (size_t k = i; k < j; k++) {
-				if (v[k]->keep || kept < lim->per_addr) {
+				kept += v[j]->keep;
+			/* the kept ones take their places first, then the
+			 * oldest: a caller's first connection is not pushed
+			 * out by its later flood */
+			for (k = i; k < j; k++) {
+				if (v[k]->keep)
+					continue;
+				if (kept < lim->per_addr) {
 					kept++;
 					continue;
 				}
