@@ -100,7 +100,7 @@ void sipua_tcpguard_decide(struct sipua_tcpg_conn **v, size_t n,
 	for (i = 0; i < n; i++)
 		v[i]->cut = false;
 	if (lim->per_addr) {
-		qsort(v, n, sizeof(*v), by_addr_age);
+		qsort(v, n, sizeof(struct sipua_tcpg_conn *), by_addr_age);
 		for (i = 0; i < n; i = j) {
 			size_t kept = 0, k;
 
@@ -133,7 +133,7 @@ void sipua_tcpguard_decide(struct sipua_tcpg_conn **v, size_t n,
 	}
 	if (!lim->max_conns || alive <= lim->max_conns)
 		return;
-	qsort(v, n, sizeof(*v), by_idle);
+	qsort(v, n, sizeof(struct sipua_tcpg_conn *), by_idle);
 	for (i = 0; i < n && alive > lim->max_conns; i++) {
 		if (v[i]->cut || v[i]->keep)
 			continue;
@@ -276,7 +276,8 @@ static bool vec_push(struct sipua_tcpguard *g, size_t n,
 	if (n == g->vec_size) {
 		size_t size = g->vec_size * 2;
 		/* libre's mem_realloc() wants memory it allocated */
-		void *v = mem_realloc(g->vec, size * sizeof(*g->vec));
+		void *v = mem_realloc(g->vec, size *
+				      sizeof(struct sipua_tcpg_conn *));
 
 		if (!v)
 			return false;
@@ -423,7 +424,8 @@ int sipua_tcpguard_open(struct sipua *ua, const struct conf *conf)
 	tmr_init(&g->tmr);
 	err = hash_alloc(&g->ht, HASH_BUCKETS);
 	g->vec_size = 256;
-	g->vec = mem_zalloc(g->vec_size * sizeof(*g->vec), NULL);
+	g->vec = mem_zalloc(g->vec_size * sizeof(struct sipua_tcpg_conn *),
+			    NULL);
 	if (!err && !g->vec)
 		err = ENOMEM;
 	if (err) {
