@@ -6,13 +6,25 @@
 # addresses.  The per-address cap cuts the first ones' excess at once and
 # the idle timeout the rest; a trusted proxy's connections stay, and an
 # allowed caller's call over TCP placed during the flood connects and
-# keeps its (silent) flow past the idle timeout.
+# keeps its (silent) flow past the idle timeout; a second instance's
+# registration flow to Kamailio over TCP outlives a 2 s idle timeout.
 # TCPGUARD_OFF=1 runs it with the guard off: it must fail.
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 IDLE=4
 
 start_xvfb 320x240x24 || exit 1
+command -v kamailio >/dev/null || { echo "kamailio missing"; exit 1; }
+start_kamailio || exit 1
+cat >"$T/reg.conf" <<CONF
+display $DISPLAY
+sip_listen 127.0.0.1:$(free_port)
+msrp_listen 127.0.0.1:0
+$(kam_account desktop)
+sip_tcp_idle_timeout 2
+sip_tcp_max_per_addr 1
+CONF
+start_sipvnc reg -c "$T/reg.conf"
 tls_port=$(free_port)
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
 	-days 1 -subj /CN=127.0.0.1 -keyout "$T/k.pem" -out "$T/c.pem" 2>/dev/null
@@ -112,7 +124,7 @@ flood_gone() { [ "$(from 127.0.0.5 "$serve_port")" = 0 ] &&
 check "the idle timeout closes the rest of the flood, keepalives or not" \
 	wait_until $((IDLE + 8)) flood_gone
 held_s=$((SECONDS - flood_t0))
-echo "# the flood held connections for ${held_s} s (libre alone: up to 900 s)"
+echo "# the flood held connections for ${held_s} s (libre alone: each CRLF restarts its 900 s timer)"
 check "the trusted proxy's 30 connections were never closed ($(from 127.0.0.9 "$serve_port"))" \
 	test "$(from 127.0.0.9 "$serve_port")" = 30
 check "the caller's SIP flow is still up past the idle timeout ($(from 127.0.0.1 "$serve_port") from 127.0.0.1)" \
@@ -123,6 +135,17 @@ check "the call placed during the flood connected and lasted ($(head -1 "$T/load
 check "one warning line per sweep, with counts" \
 	grep -qE 'closed [0-9]+ over sip_tcp_max_per_addr, [0-9]+ idle' "$T/serve.log"
 check "sipvnc is still up" kill -0 "$serve_pid"
+
+# the registration's flow (a connection sipvnc opened) is never cut
+reg_flow() { ss -Htnp state established "( dport = :$KAM_SIP_PORT )" |
+	grep "pid=$reg_pid," | awk '{ print $3 }'; }
+check "the other instance registered over TCP through Kamailio" \
+	grep -q "registration of sip:desktop@127.0.0.1: 200" "$T/reg.log"
+flow0=$(reg_flow)
+sleep 3
+check "its registration flow outlived its 2 s idle timeout (the same connection, $flow0, after ${SECONDS} s of the test)" \
+	test -n "$flow0" -a "$flow0" = "$(reg_flow)"
+check "and nothing was closed there" bash -c "! grep -q 'SIP over TCP/TLS: closed' '$T/reg.log'"
 # libre freed every connection the guard shut down (ASan's leak check at
 # exit, and no use after free on the way)
 kill -TERM "$serve_pid"
