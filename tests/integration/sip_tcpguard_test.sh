@@ -129,6 +129,8 @@ check "the trusted proxy's 30 connections were never closed ($(from 127.0.0.9 "$
 	test "$(from 127.0.0.9 "$serve_port")" = 30
 check "the caller's SIP flow is still up past the idle timeout ($(from 127.0.0.1 "$serve_port") from 127.0.0.1)" \
 	test "$(from 127.0.0.1 "$serve_port")" -ge 1
+check "accepted SIP connections probe their peer (TCP keepalive timer on the caller's flow)" \
+	bash -c "ss -Htno state established '( sport = :$serve_port )' | awk '\$4 ~ /^127\\.0\\.0\\.1:/' | grep -q 'timer:(keepalive'"
 wait "$load_pid"
 rc=$?
 check "the call placed during the flood connected and lasted ($(head -1 "$T/load.log" | sed 's/.*(//; s/)//'), quiet: $quiet_ms ms)" test $rc = 0
