@@ -60,6 +60,8 @@ t0=$(date +%s%N)
 quiet_ms=$((($(date +%s%N) - t0) / 1000000))
 check "a call on a quiet server gets a frame ($quiet_ms ms)" test -s "$T/quiet.ppm"
 
+serve_fds() { ls "/proc/$serve_pid/fd" | wc -l; }
+fds0=$(serve_fds)
 "$TOOLS/tcpflood" "127.0.0.1:$serve_port" 300 --src 127.0.0.5 --crlf 1 >"$T/f5.log" 2>&1 &
 PIDS+=($!)
 for a in 6 7 8; do
@@ -124,6 +126,11 @@ flood_gone() { [ "$(from 127.0.0.5 "$serve_port")" = 0 ] &&
 check "the idle timeout closes the rest of the flood, keepalives or not" \
 	wait_until $((IDLE + 8)) flood_gone
 held_s=$((SECONDS - flood_t0))
+# shut down, not closed by us: libre reads EOF and closes its descriptors
+# (the 30 trusted ones, the call's flow and its MSRP stay)
+fds_back() { [ "$(serve_fds)" -le $((fds0 + 40)) ]; }
+check "libre let go of the descriptors it held for them" wait_until 5 fds_back
+echo "# descriptors: $fds0 before the flood, $(serve_fds) after"
 echo "# the flood held connections for ${held_s} s (libre alone: each CRLF restarts its 900 s timer)"
 check "the trusted proxy's 30 connections were never closed ($(from 127.0.0.9 "$serve_port"))" \
 	test "$(from 127.0.0.9 "$serve_port")" = 30
