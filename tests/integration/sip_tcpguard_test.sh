@@ -116,7 +116,7 @@ check "the per-address cap holds each flooding address to its 16 oldest (127.0.0
 # the call placed now, while the flood is on, is held longer than IDLE
 "$TOOLS/sipload" --seconds $((IDLE + 4)) --timeout 15 "127.0.0.1:$view_port" >"$T/load.log" 2>&1 &
 load_pid=$!
-PIDS+=($load_pid)
+PIDS+=("$load_pid")
 
 flood_gone() { [ "$(from 127.0.0.5 "$serve_port")" = 0 ] &&
 	[ "$(from 127.0.0.6 "$serve_port")" = 0 ] &&
