@@ -112,6 +112,28 @@ static const struct confkey keys[] = {
 	 "100 (at least sip_rate_limit)", "100", CONF_ALL, 0,
 	 "How many SIP requests from one source address may come at once "
 	 "before `sip_rate_limit` applies."},
+	{"sip_tcp_max_per_addr", CONF_SEC_SIP, CONF_UINT, "N", NULL, 0,
+	 100000, "16", NULL, CONF_ALL, 0,
+	 "SIP over TCP and TLS: connections one source address may hold to "
+	 "our SIP listeners; past it its newest ones are closed (checked "
+	 "each second). A call's own connection and registrars, outbound "
+	 "proxies and `trusted_proxy` addresses are never closed. 0: no cap."},
+	{"sip_tcp_max_conns", CONF_SEC_SIP, CONF_UINT, "N", NULL, 0, 1000000,
+	 "1000 (at most 3/4 of the descriptor limit)", "1000", CONF_ALL, 0,
+	 "SIP over TCP and TLS: connections callers may hold to our SIP "
+	 "listeners in all; past it the longest idle ones are closed. 0: the "
+	 "descriptor limit's 3/4."},
+	{"sip_tcp_idle_timeout", CONF_SEC_SIP, CONF_UINT, "SECONDS", NULL, 0,
+	 86400, "60", NULL, CONF_ALL, 0,
+	 "SIP over TCP and TLS: a connection a caller opened that carried no "
+	 "SIP request or response for this long is closed (CRLF keepalives "
+	 "do not count), unless a live call came on it or it comes from a "
+	 "registrar, outbound proxy or `trusted_proxy`. 0: never."},
+	{"sip_tcp_defer_accept", CONF_SEC_SIP, CONF_UINT, "SECONDS", NULL, 0,
+	 60, "5", NULL, CONF_ALL, 0,
+	 "SIP over TCP and TLS: a connection that has sent nothing waits this "
+	 "long in the kernel (TCP_DEFER_ACCEPT) before it costs sipvnc a "
+	 "descriptor. 0: accept at once."},
 	{"sip_options_interval", CONF_SEC_SIP, CONF_UINT, "SECONDS", NULL,
 	 U32, "60", NULL, CONF_ALL, 0,
 	 "An established call sends an in-dialog OPTIONS this often; no "

@@ -259,6 +259,8 @@ static int keep_offer(struct sipua_call *call, const struct sip_msg *msg)
 	size_t len = mbuf_get_left(msg->mb);
 
 	call->sip_dst = msg->dst;
+	call->sip_src = msg->src;
+	call->sip_tp = msg->tp;
 	if (!len) {
 		call->late_offer = true;
 		return 0;

@@ -21,6 +21,7 @@
  */
 #include <string.h>
 #include "sip/sipua_int.h"
+#include "sip/tcpguard.h"
 
 #define DEFAULT_PORT 5060
 #define MAX_ADDRS SIPUA_MAX_LISTEN
@@ -164,8 +165,10 @@ static int add_transport(struct sipua *ua, enum sip_transp tp,
 	else
 		err = sip_transp_add(ua->sip, tp, &la);
 	/* libre listens with a backlog of 5: room for a burst (backlog.c) */
-	if (!err && tp != SIP_TRANSP_UDP)
+	if (!err && tp != SIP_TRANSP_UDP) {
 		sipua_raise_backlogs();
+		sipua_tcpguard_listeners(ua);
+	}
 	return err;
 }
 

@@ -16,6 +16,7 @@
 struct answer_cmd;
 struct sipua_creds;
 struct sipua_ratelimit;
+struct sipua_tcpguard;
 
 enum answermode {
 	ANSWERMODE_AUTO,
@@ -89,6 +90,7 @@ struct sipua {
 	char tls_hosts[2 * SIPUA_MAX_ACCOUNTS][256];
 	unsigned n_tls_hosts;
 	struct sipua_ratelimit *ratelimit;/* ratelimit.c: sip_rate_limit */
+	struct sipua_tcpguard *tcpguard;  /* tcpguard.c: sip_tcp_* */
 
 	/* listen.c: where we listen; "any" means on each address we have,
 	 * rebuilt when they change */
@@ -123,6 +125,9 @@ struct sipua_call {
 	char *offer;               /* the INVITE's SDP, kept while ringing */
 	size_t offer_len;
 	struct sa sip_dst;         /* where the INVITE came to */
+	struct sa sip_src;         /* and from: over TCP/TLS, the flow that
+	                              tcpguard.c never cuts */
+	enum sip_transp sip_tp;
 	struct sipua_media media;
 	char local_path[1024];
 	char local_fingerprint[160];

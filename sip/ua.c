@@ -7,6 +7,7 @@
 #include "sip/sipua_int.h"
 #include "sip/resolve.h"
 #include "sip/ratelimit.h"
+#include "sip/tcpguard.h"
 #include "sip/sreply.h"
 
 #define DEFAULT_USER   "sipvnc"
@@ -22,6 +23,7 @@ static void ua_destructor(void *arg)
 	sipua_listen_close(ua);
 	ua->options_lsnr = mem_deref(ua->options_lsnr);
 	ua->ratelimit = mem_deref(ua->ratelimit);
+	ua->tcpguard = mem_deref(ua->tcpguard);
 	ua->sock = mem_deref(ua->sock);
 	if (ua->sip)
 		sip_close(ua->sip, true);
@@ -288,12 +290,15 @@ int sipua_alloc(struct sipua **uap, const struct conf *conf,
 		resolve_accounts(ua, no_nameservers);
 	if (!err)
 		err = sip_alloc(&ua->sip, ua->dnsc, 32, 32, 32, "sipvnc",
-				NULL, NULL);
+				NULL, ua);   /* ua: the trace handler's arg */
 	if (!err)
 		err = sipua_tls_open(ua, conf);
 	/* before every other listener: it sees each request first */
 	if (!err)
 		err = sipua_ratelimit_open(ua, conf);
+	/* before the transports: their listeners defer accept */
+	if (!err)
+		err = sipua_tcpguard_open(ua, conf);
 	if (!err)
 		err = sipua_listen_open(ua);
 	if (!err)

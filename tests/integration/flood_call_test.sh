@@ -12,8 +12,11 @@ start_xvfb 320x240x24 || exit 1
 "$TOOLS/xdemo" >/dev/null 2>&1 &
 PIDS+=($!)
 msrp_port=$(free_port)
+# the SIP guard (sip_tcpguard_test) would defer and cap these; here all
+# 1,500 must reach sipvnc, past 1,024 descriptors
 write_serve_conf "allow           sip:*@127.0.0.1 control" \
-	"msrp_listen     127.0.0.1:$msrp_port"
+	"msrp_listen     127.0.0.1:$msrp_port" \
+	"sip_tcp_defer_accept 0" "sip_tcp_max_conns 3000"
 start_sipvnc serve -c "$T/serve.conf"
 check "sipvnc serve listens" wait_until 10 port_open "$serve_port"
 view_port=$(free_port)

@@ -117,7 +117,31 @@ check "still serving afterwards (OPTIONS 200)" \
 check "still taking calls afterwards" \
 	scenario after_garbage_call "$PORT_target" uac_blink.xml -set caller alice \
 	-set caller_host 127.0.0.1 -set msrp_port 7398
-for i in chall trusting distrusting manual_yes manual_no manual_slow target; do
+# --- a refused caller costs nothing: 200 INVITEs (each offering MSRP)
+# from a caller the policy does not allow leave no MSRP listener or
+# connection, no thread (libvncserver's client threads), no descriptor
+instance refuse "allow sip:alice@127.0.0.1" "sip_rate_limit 0" || exit 1
+cost() { # descriptors, threads, TCP sockets of the instance
+	echo "$(ls /proc/"$refuse_pid"/fd | wc -l) $(ls /proc/"$refuse_pid"/task | wc -l)" \
+		"$(ss -Htanp | grep -c "pid=$refuse_pid,")"
+}
+before=$(cost)
+lines0=$(wc -l <"$T/refuse.log")
+refused=$("$BUILD/tools/sipflood" flood 127.0.0.1 127.0.0.1 "$PORT_refuse" 200 1 \
+	sip:mallory@127.0.0.1 | sed -n 's/.*(403: \([0-9]*\))$/\1/p')
+check "200 INVITEs from a caller not allowed: 403 each (${refused:-0})" \
+	test "${refused:-0}" -ge 195
+sleep 0.5
+after=$(cost)
+check "they left no descriptor, thread or TCP socket behind (fds threads sockets: $before -> $after)" \
+	test "$before" = "$after"
+check "they only left their refusals in the log (no MSRP, no call)" \
+	bash -c "! tail -n +$((lines0 + 1)) '$T/refuse.log' | grep -v 'sip:mallory@127.0.0.1 refused: 403'"
+check "an allowed caller still gets in afterwards" \
+	scenario after_refused "$PORT_refuse" uac_blink.xml -set caller alice \
+	-set caller_host 127.0.0.1 -set msrp_port 7399
+
+for i in chall trusting distrusting manual_yes manual_no manual_slow target refuse; do
 	eval "pid=\$${i}_pid"
 	check "$i still running" kill -0 "$pid"
 done

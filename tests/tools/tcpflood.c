@@ -3,11 +3,14 @@
  * can reach it would: connect, send nothing, and (--renew) open a new one
  * for each the server closes.
  *
- *   tcpflood HOST:PORT N [--renew] [--src-net A.B]
+ *   tcpflood HOST:PORT N [--renew] [--src-net A.B | --src A.B.C.D]
+ *            [--crlf SECS]
  *
  * --src-net spreads the connections over source addresses A.B.x.y (on
  * loopback all of 127/8 is ours), so the test's real caller keeps an
- * address of its own.  Prints "held N" once all are up, then "held N
+ * address of its own; --src puts them all on one address.  --crlf sends
+ * a SIP keepalive (RFC 5626 double CRLF) on each every SECS seconds, as
+ * a flood that wants to look alive would.  Prints "held N" once all are up, then "held N
  * renewed M" every second; runs until killed.
  */
 #include <arpa/inet.h>
@@ -25,6 +28,7 @@
 
 static struct sockaddr_in target;
 static const char *src_net;
+static const char *src_one;
 static unsigned next_src;
 
 static int open_one(void)
@@ -33,13 +37,16 @@ static int open_one(void)
 
 	if (fd < 0)
 		return -1;
-	if (src_net) {
+	if (src_net || src_one) {
 		struct sockaddr_in src = { .sin_family = AF_INET };
 		char a[32];
 		unsigned n = next_src++ % (250u * 250u);
 
-		snprintf(a, sizeof(a), "%s.%u.%u", src_net, n / 250 + 1,
-			 n % 250 + 1);
+		if (src_one)
+			snprintf(a, sizeof(a), "%s", src_one);
+		else
+			snprintf(a, sizeof(a), "%s.%u.%u", src_net,
+				 n / 250 + 1, n % 250 + 1);
 		if (inet_pton(AF_INET, a, &src.sin_addr) != 1 ||
 		    bind(fd, (struct sockaddr *)&src, sizeof(src))) {
 			close(fd);
@@ -61,12 +68,12 @@ int main(int argc, char *argv[])
 	char host[64], *colon;
 	int n, i, held = 0;
 	unsigned long renewed = 0;
-	int renew = 0;
-	time_t last = 0;
+	int renew = 0, crlf = 0;
+	time_t last = 0, last_crlf = 0;
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: tcpflood HOST:PORT N [--renew] "
-			"[--src-net A.B]\n");
+			"[--src-net A.B | --src A.B.C.D] [--crlf SECS]\n");
 		return 2;
 	}
 	snprintf(host, sizeof(host), "%s", argv[1]);
@@ -84,6 +91,10 @@ int main(int argc, char *argv[])
 			renew = 1;
 		else if (!strcmp(argv[i], "--src-net") && i + 1 < argc)
 			src_net = argv[++i];
+		else if (!strcmp(argv[i], "--src") && i + 1 < argc)
+			src_one = argv[++i];
+		else if (!strcmp(argv[i], "--crlf") && i + 1 < argc)
+			crlf = atoi(argv[++i]);
 	}
 	if (!getrlimit(RLIMIT_NOFILE, &rl)) {
 		rl.rlim_cur = rl.rlim_max;
@@ -141,6 +152,13 @@ int main(int argc, char *argv[])
 					renewed++;
 				}
 			}
+		}
+		if (crlf > 0 && time(NULL) - last_crlf >= crlf) {
+			last_crlf = time(NULL);
+			for (i = 0; i < n; i++)
+				if (pfd[i].fd >= 0)
+					(void)send(pfd[i].fd, "\r\n\r\n", 4,
+						   MSG_NOSIGNAL | MSG_DONTWAIT);
 		}
 		if (time(NULL) != last) {
 			last = time(NULL);
