@@ -6,11 +6,17 @@
  *   vncgrab HOST:PORT|/SOCKET OUT.ppm [--key KEYSYM]... [--hold SECONDS]
  *           [--timeout SECONDS] [--send-cut-text TEXT]
  *           [--expect-cut-text TEXT] [--print-cut-text]
+ *           [--flip-format SECONDS]
  *
  * Cut text (the clipboard) is given and printed in UTF-8; on the wire it is
  * RFB's classic Latin-1.  --send-cut-text sends after the first frame;
  * --expect-cut-text waits (up to --timeout) for the server to send it;
  * --print-cut-text prints every cut text received as "cut text: TEXT".
+ * --flip-format, after the first frame, behaves as a hostile viewer: for
+ * SECONDS it switches between 16 and 32 bits per pixel, each time asking
+ * for a whole frame, without waiting for the answers (which it reads and
+ * drops unparsed), so the server's encoder is busy whenever a new format
+ * arrives; then it exits 0 if the server still has the connection open.
  *
  * Exit status: 0 done (with --hold: the server closed the connection),
  * 1 error, 3 --hold ran out with the connection still open, 4 the expected
@@ -21,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/select.h>
+#include <unistd.h>
 
 #include <rfb/rfbclient.h>
 
@@ -85,10 +93,60 @@ static int to_latin1(const char *utf8, char *out, size_t size)
 	return (int)o;
 }
 
+/* Bytes from the server, read and dropped; 0 once it closed. */
+static int drain(rfbClient *cl, double secs)
+{
+	char buf[65536];
+	fd_set rd;
+	struct timeval tv = {0, (suseconds_t)(secs * 1e6)};
+	ssize_t n;
+
+	FD_ZERO(&rd);
+	FD_SET(cl->sock, &rd);
+	if (select(cl->sock + 1, &rd, NULL, NULL, &tv) <= 0)
+		return 1;
+	n = read(cl->sock, buf, sizeof(buf));
+	return n > 0 || (n < 0 && errno == EINTR);
+}
+
+static int flip_format(rfbClient *cl, double secs)
+{
+	rfbPixelFormat full = cl->format, low = cl->format;
+	double until = vnc_now_s() + secs;
+	long flips = 0;
+
+	low.bitsPerPixel = 16;
+	low.depth = 16;
+	low.redMax = 31;
+	low.greenMax = 63;
+	low.blueMax = 31;
+	low.redShift = 11;
+	low.greenShift = 5;
+	low.blueShift = 0;
+	while (vnc_now_s() < until) {
+		cl->format = flips % 2 ? full : low;
+		if (!SetFormatAndEncodings(cl) ||
+		    !SendFramebufferUpdateRequest(cl, 0, 0, cl->width,
+						  cl->height, FALSE)) {
+			printf("flip-format: the server closed after %ld "
+			       "flips\n", flips);
+			return 1;
+		}
+		flips++;
+		if (!drain(cl, 0.002)) {
+			printf("flip-format: the server closed after %ld "
+			       "flips\n", flips);
+			return 1;
+		}
+	}
+	printf("flip-format: %ld flips, connection still open\n", flips);
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
 	int keys[32], nkeys = 0, i, my_argc = 1;
-	double hold = -1, timeout = 20, start;
+	double hold = -1, timeout = 20, start, flip = 0;
 	char *my_argv[] = {argv[0], NULL};
 	rfbClient *cl;
 	char *host, *colon;
@@ -110,6 +168,8 @@ int main(int argc, char *argv[])
 			send_cut = argv[++i];
 		else if (!strcmp(argv[i], "--expect-cut-text") && i + 1 < argc)
 			expect_cut = argv[++i];
+		else if (!strcmp(argv[i], "--flip-format") && i + 1 < argc)
+			flip = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--print-cut-text"))
 			print_cut = 1;
 		else {
@@ -159,6 +219,8 @@ int main(int argc, char *argv[])
 		perror("vncgrab: writing the image");
 		return 1;
 	}
+	if (flip > 0)
+		return flip_format(cl, flip);
 	for (i = 0; i < nkeys; i++) {
 		SendKeyEvent(cl, (uint32_t)keys[i], TRUE);
 		SendKeyEvent(cl, (uint32_t)keys[i], FALSE);
