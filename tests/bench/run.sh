@@ -183,6 +183,8 @@ setup() {
 }
 
 echo "bench: Xvfb $DISPLAY 1920x1080x24, $SECS s per timed scenario, JPEG quality $QUALITY"
+# BENCH_ONLY=text: only the text workloads (f)-(h), to compare them quickly.
+if [ "${BENCH_ONLY:-}" != text ]; then
 workload
 echo "  (a) idle"; timed idle sipvnc "$serve_pid" "$view_port"; timed idle x11vnc "$x11_pid" "$x11_port"
 echo "  (d) latency"; latency sipvnc "$view_port"; latency x11vnc "$x11_port"
@@ -191,6 +193,7 @@ workload --animate 400x400 30
 echo "  (b) 400x400 at 30 fps"; timed b400 sipvnc "$serve_pid" "$view_port"; timed b400 x11vnc "$x11_pid" "$x11_port"
 workload --animate 1800x1000 30
 echo "  (c) 1800x1000 at 30 fps"; timed cfull sipvnc "$serve_pid" "$view_port"; timed cfull x11vnc "$x11_pid" "$x11_port"
+fi
 textload scroll
 echo "  (f) scrolling text, one viewer"; timed t1 sipvnc "$serve_pid" "$view_port"; timed t1 x11vnc "$x11_pid" "$x11_port"
 echo "  (g) scrolling text, four viewers"; timed t4 sipvnc "$serve_pid" "${view_ports[@]}"
