@@ -101,6 +101,11 @@ static void read_socket(struct bridge *br)
 			return;
 		}
 		br->sent += (uint64_t)n;
+		/* A short read drained the socket: another read would only
+		 * say EAGAIN, a system call on every update; the descriptor
+		 * is watched level-triggered and reports what comes next. */
+		if (n < READ_SIZE)
+			return;
 	}
 }
 
