@@ -42,6 +42,18 @@
 # 6%.  Sending an update as one MSRP SEND instead of one per write() of
 # libvncserver (header, then each rectangle) was tried: no change within
 # the noise.
+# Then the motion search looked only inside the pass's dirty tiles with a
+# 4-byte pre-check (capture/scroll.c; perf on (h): 14% of serve's CPU
+# before, 3-4% after), and a Tight update's header, which libvncserver
+# writes alone, goes in one MSRP SEND with its first rectangle (one
+# sendto per small update, not two).  Two runs each at 15 s on a loaded
+# machine: (h) 0.72 and 0.62 ms/update before (0.82x, 0.67x of x11vnc),
+# 0.54 and 0.53 after (0.65x, 0.64x); (f) and (g) unchanged, four/one
+# still 2.9-3.6x.  What (h) costs now (perf): the event loop about half
+# (capture 27%, mostly the wait for the X server's reply; MSRP to TCP 8%;
+# epoll 8%), libvncserver's client thread 41% (deflate 8%, the rest mostly
+# scheduling: its usleep(0) before each update and the wake-up each
+# FramebufferUpdateRequest gives it), its input thread 7%.
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 SECS=${1:-10}
