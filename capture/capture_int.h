@@ -99,6 +99,11 @@ struct capture {
 	capture_copied_h *copiedh;
 	void *copied_arg;
 	int motion[2];        /* this pass's (dx, dy), the next one's hint */
+	int dirty_box[4];     /* the dirty tiles' bounds while dirty_count:
+				 first and last column, first and last row
+				 (where a motion's source is looked for) */
+	int search_box[4];    /* the same in pixels for the pass being
+				 fetched: x, y, w, h; w 0: anywhere */
 	bool pass_written;    /* a batch of this pass wrote the framebuffer */
 
 	/* Cursor (cursor.c) */

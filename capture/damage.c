@@ -75,6 +75,22 @@ void capture_damage_mark(struct capture *cap, int x, int y, int w, int h)
 	ty0 = y / CAPTURE_TILE;
 	tx1 = (x + w - 1) / CAPTURE_TILE;
 	ty1 = (y + h - 1) / CAPTURE_TILE;
+	if (!cap->dirty_count) {
+		cap->dirty_box[0] = tx0;
+		cap->dirty_box[1] = ty0;
+		cap->dirty_box[2] = tx1;
+		cap->dirty_box[3] = ty1;
+	}
+	else {
+		if (tx0 < cap->dirty_box[0])
+			cap->dirty_box[0] = tx0;
+		if (ty0 < cap->dirty_box[1])
+			cap->dirty_box[1] = ty0;
+		if (tx1 > cap->dirty_box[2])
+			cap->dirty_box[2] = tx1;
+		if (ty1 > cap->dirty_box[3])
+			cap->dirty_box[3] = ty1;
+	}
 	for (ty = ty0; ty <= ty1; ty++) {
 		uint8_t *row = cap->dirty + (size_t)ty * cap->tiles_x;
 

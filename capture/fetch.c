@@ -32,7 +32,7 @@ static struct scroll_frame old_frame(const struct capture *cap)
 {
 	struct scroll_frame old = { cap->fb.data, (size_t)cap->fmt.stride,
 				    cap->fmt.width, cap->fmt.height,
-				    cap->bytes_pp };
+				    cap->bytes_pp, 0, 0, 0, 0 };
 
 	return old;
 }
@@ -130,6 +130,10 @@ static bool find_motion(struct capture *cap, const bool *ok)
 
 	if (!cap->copiedh || cap->pass_written)
 		return false;
+	old.src_x = cap->search_box[0];
+	old.src_y = cap->search_box[1];
+	old.src_w = cap->search_box[2];
+	old.src_h = cap->search_box[3];
 	/* A few fetches spread over the batch: where nothing moved (video,
 	 * new content) each one searched costs about 40 us. */
 	for (t = 0; t < MOTION_PROBES && t < cap->n_fetch; t++) {
@@ -309,6 +313,18 @@ int capture_fetch_dirty_tiles(struct capture *cap, capture_changed_h *changedh,
 {
 	int ty, err = 0;
 
+	/* where a motion's source may lie, for find_motion() */
+	if (cap->dirty_count) {
+		cap->search_box[0] = cap->dirty_box[0] * CAPTURE_TILE;
+		cap->search_box[1] = cap->dirty_box[1] * CAPTURE_TILE;
+		cap->search_box[2] = (cap->dirty_box[2] + 1 - cap->dirty_box[0]) *
+			CAPTURE_TILE;
+		cap->search_box[3] = (cap->dirty_box[3] + 1 - cap->dirty_box[1]) *
+			CAPTURE_TILE;
+	}
+	else {
+		memset(cap->search_box, 0, sizeof(cap->search_box));
+	}
 	for (ty = 0; ty < cap->tiles_y; ty++) {
 		uint8_t *row = cap->dirty + (size_t)ty * cap->tiles_x;
 		int y = ty * CAPTURE_TILE;

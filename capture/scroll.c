@@ -74,26 +74,75 @@ static bool distinctive(const uint8_t *p, int n, int bpp)
 	return changes >= TWO_TONE_CHANGES;
 }
 
+/* The part of the old frame a stretch of n pixels may be found in. */
+static void source_bounds(const struct scroll_frame *old, int n, int *x0,
+			  int *x1, int *y0, int *y1)
+{
+	*x0 = 0;
+	*y0 = 0;
+	*x1 = old->width - n;    /* last start that fits, inclusive */
+	*y1 = old->height - 1;
+	if (old->src_w <= 0 || old->src_h <= 0)
+		return;
+	if (old->src_x > *x0)
+		*x0 = old->src_x;
+	if (old->src_y > *y0)
+		*y0 = old->src_y;
+	if (old->src_x + old->src_w - n < *x1)
+		*x1 = old->src_x + old->src_w - n;
+	if (old->src_y + old->src_h - 1 < *y1)
+		*y1 = old->src_y + old->src_h - 1;
+}
+
+static uint32_t load32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
 /* Search along one axis, nearest shifts first: small scrolls are the
- * common ones, and a periodic pattern then yields its smallest period. */
+ * common ones, and a periodic pattern then yields its smallest period.
+ * Four bytes at the probe's first change of colour are compared before
+ * the whole stretch: most places differ there, and a call to memcmp()
+ * for each of up to a thousand places was most of a small change's
+ * capture time. */
 static bool search_axis(const struct scroll_frame *old,
 			const struct scroll_area *area, int px, int py, int n,
 			bool vertical, int *dx, int *dy)
 {
 	const uint8_t *probe = new_at(area, old->bpp, px, py);
-	size_t len = (size_t)n * (size_t)old->bpp;
-	int s, sign;
+	size_t len = (size_t)n * (size_t)old->bpp, key;
+	int s, sign, x0, x1, y0, y1, far;
+	uint32_t want;
 
-	for (s = 1; s <= SCROLL_MAX_SHIFT; s++) {
+	source_bounds(old, n, &x0, &x1, &y0, &y1);
+	if (x1 < x0 || y1 < y0)
+		return false;
+	/* the first pixel of another colour, kept inside the stretch */
+	key = (size_t)old->bpp;
+	while (key + 4 <= len && !memcmp(probe + key, probe, (size_t)old->bpp))
+		key += (size_t)old->bpp;
+	if (key + 4 > len)
+		key = len - 4;
+	want = load32(probe + key);
+	/* no farther than the bounds reach */
+	far = vertical ? (py - y0 > y1 - py ? py - y0 : y1 - py)
+		       : (px - x0 > x1 - px ? px - x0 : x1 - px);
+	if (far > SCROLL_MAX_SHIFT)
+		far = SCROLL_MAX_SHIFT;
+	for (s = 1; s <= far; s++) {
 		for (sign = -1; sign <= 1; sign += 2) {
 			int sx = vertical ? 0 : sign * s;
 			int sy = vertical ? sign * s : 0;
 			int ox = px - sx, oy = py - sy;
+			const uint8_t *at;
 
-			if (ox < 0 || oy < 0 || ox + n > old->width ||
-			    oy >= old->height)
+			if (ox < x0 || ox > x1 || oy < y0 || oy > y1)
 				continue;
-			if (!memcmp(probe, old_at(old, ox, oy), len)) {
+			at = old_at(old, ox, oy);
+			if (load32(at + key) == want && !memcmp(probe, at, len)) {
 				*dx = sx;
 				*dy = sy;
 				return true;

@@ -23,6 +23,11 @@ struct bridge {
 	struct msrp_session *sess;      /* not owned */
 	uint8_t *held;                  /* read but refused by the session */
 	size_t held_len;
+	size_t pend;                    /* an update's header at held's
+					   start, waiting for its first
+					   rectangle (read_socket) */
+	struct tmr pend_tmr;            /* how long it waits at most */
+	bool join_headers;              /* the socket is libvncserver's */
 	struct mbuf *backlog;           /* from MSRP, not yet written */
 	bool reading;
 	int watching;                   /* fd_listen() flags in force */
@@ -49,6 +54,7 @@ static void fail(struct bridge *br, int err)
 		return;
 	br->closed = true;
 	tmr_cancel(&br->stall_tmr);
+	tmr_cancel(&br->pend_tmr);
 	fd_close(br->fd);
 	if (br->closedh)
 		br->closedh(err, br->arg);
@@ -73,13 +79,58 @@ static bool flush_held(struct bridge *br)
 	return true;
 }
 
+/* libvncserver's Tight encoder writes a FramebufferUpdate's 4-byte
+ * header on its own before the first rectangle (tight.c flushes its
+ * buffer as it starts a rectangle): sent as it comes, every update of a
+ * small change took two MSRP SENDs, two TCP segments and two wake-ups of
+ * the far end.  Such a header (type 0, at least one rectangle) waits for
+ * the next read, PEND_MAX_MS at most; bytes that only look like one wait
+ * no longer than that and stay in order. */
+enum { PEND_MAX_MS = 2 };
+
+static bool update_header(const uint8_t *p, ssize_t n)
+{
+	return n == 4 && p[0] == 0 && (p[2] || p[3]);
+}
+
+static void send_read(struct bridge *br, size_t len);
+
+static void on_pend_tmr(void *arg)
+{
+	struct bridge *br = arg;
+	size_t len = br->pend;
+
+	if (br->closed || !len)
+		return;
+	br->pend = 0;
+	send_read(br, len);
+	if (!br->closed)
+		watch(br);
+}
+
+/* Hand the len bytes at held's start to the session. */
+static void send_read(struct bridge *br, size_t len)
+{
+	int err = msrp_session_send(br->sess, br->held, len);
+
+	if (err == EAGAIN) {
+		br->held_len = len;
+		return;
+	}
+	if (err) {
+		fail(br, err);
+		return;
+	}
+	br->sent += (uint64_t)len;
+}
+
 static void read_socket(struct bridge *br)
 {
 	ssize_t n;
-	int err;
+	size_t len;
 
 	while (!br->closed && msrp_session_writable(br->sess)) {
-		n = read(br->fd, br->held, READ_SIZE);
+		n = read(br->fd, br->held + br->pend, READ_SIZE - br->pend);
 		if (n == 0) {
 			fail(br, 0);
 			return;
@@ -91,16 +142,23 @@ static void read_socket(struct bridge *br)
 				fail(br, errno);
 			return;
 		}
-		err = msrp_session_send(br->sess, br->held, (size_t)n);
-		if (err == EAGAIN) {
-			br->held_len = (size_t)n;
-			return;
+		if (br->join_headers && !br->pend &&
+		    update_header(br->held, n)) {
+			br->pend = (size_t)n;
+			tmr_start(&br->pend_tmr, PEND_MAX_MS, on_pend_tmr, br);
+			return;    /* the rest is reported as it comes */
 		}
-		if (err) {
-			fail(br, err);
+		len = br->pend + (size_t)n;
+		br->pend = 0;
+		tmr_cancel(&br->pend_tmr);
+		send_read(br, len);
+		if (br->closed || br->held_len)
 			return;
-		}
-		br->sent += (uint64_t)n;
+		/* A short read drained the socket: another read would only
+		 * say EAGAIN, a system call on every update; the descriptor
+		 * is watched level-triggered and reports what comes next. */
+		if (len < READ_SIZE)
+			return;
 	}
 }
 
@@ -286,6 +344,7 @@ int bridge_check_rfb(struct bridge *br)
 	if (!br->rfb)
 		return ENOMEM;
 	rfb_filter_init(br->rfb);
+	br->join_headers = true;
 	return 0;
 }
 
@@ -317,6 +376,7 @@ static void destructor(void *data)
 	struct bridge *br = data;
 
 	tmr_cancel(&br->stall_tmr);
+	tmr_cancel(&br->pend_tmr);
 	if (!br->closed)
 		fd_close(br->fd);
 	if (br->fd >= 0)
@@ -345,6 +405,7 @@ int bridge_alloc(struct bridge **brp, int fd, bridge_closed_h *closedh,
 	}
 	br->fd = fd;
 	tmr_init(&br->stall_tmr);
+	tmr_init(&br->pend_tmr);
 	br->closedh = closedh;
 	br->arg = arg;
 	/* Pages of its own, not the heap's: freed at the call's end under

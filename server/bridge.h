@@ -28,7 +28,9 @@ int bridge_alloc(struct bridge **brp, int fd, bridge_closed_h *closedh,
 		 void *arg);
 /* What comes from MSRP is a viewer's RFB stream for libvncserver: check
  * it (rfb_filter.h); a message it must not see ends the bridge (closedh
- * with EPROTO). */
+ * with EPROTO).  What goes to MSRP is then libvncserver's: an update's
+ * header that comes alone waits a moment for its first rectangle, so
+ * the two go in one SEND. */
 int bridge_check_rfb(struct bridge *br);
 /* End the bridge (closedh with ETIMEDOUT) when the session has taken
  * nothing for ms while we had data for it; 0: never. */

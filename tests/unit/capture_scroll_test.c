@@ -35,7 +35,8 @@ static void draw(uint32_t (*px)[W], int sx, int sy)
 
 static struct scroll_frame old_frame(void)
 {
-	struct scroll_frame f = { (const uint8_t *)old_px, W * BPP, W, H, BPP };
+	struct scroll_frame f = { (const uint8_t *)old_px, W * BPP, W, H, BPP,
+				  0, 0, 0, 0 };
 
 	return f;
 }
@@ -93,6 +94,40 @@ static void test_hint(void)
 	hint[1] = -5;
 	CHECK(capture_scroll_guess(&f, &a, hint, &dx, &dy));
 	CHECK_EQ_INT(dy, -3);
+}
+
+/* The search looks for the source only where the frame says moved
+ * content may come from: inside, the motion is found as before; outside,
+ * not at all (and the search no longer costs a pass over the screen). */
+static void test_source_bounds(void)
+{
+	struct scroll_frame f = old_frame();
+	struct scroll_area a = area(64, 128, 512, 64);
+	int dx = 99, dy = 99;
+
+	draw(old_px, 0, 0);
+	draw(new_px, 0, 100);   /* content up by 100 rows */
+	f.src_x = 64;
+	f.src_y = 128;
+	f.src_w = 512;
+	f.src_h = 64 + 100;     /* the area and where it came from */
+	CHECK(capture_scroll_guess(&f, &a, NULL, &dx, &dy));
+	CHECK_EQ_INT(dx, 0);
+	CHECK_EQ_INT(dy, -100);
+	f.src_h = 64;           /* the source rows left out */
+	CHECK(!capture_scroll_guess(&f, &a, NULL, &dx, &dy));
+	/* a stretch is looked for whole inside the bounds: columns too */
+	draw(new_px, 30, 0);    /* content left by 30 */
+	f.src_x = 64;
+	f.src_y = 128;
+	f.src_w = 512 + 30;
+	f.src_h = 64;
+	CHECK(capture_scroll_guess(&f, &a, NULL, &dx, &dy));
+	CHECK_EQ_INT(dx, -30);
+	CHECK_EQ_INT(dy, 0);
+	f.src_x = 64 + 300;     /* far right of where the probe came from */
+	f.src_w = 100;
+	CHECK(!capture_scroll_guess(&f, &a, NULL, &dx, &dy));
 }
 
 static void test_no_motion(void)
@@ -179,6 +214,7 @@ int main(void)
 	test_shift(-200, 0, 88);  /* columns left of 200 have no source */
 	test_shift(0, 200, 64);  /* only rows 64..160 have a source above 400 */
 	test_hint();
+	test_source_bounds();
 	test_no_motion();
 	test_edges();
 	test_two_tone_text();
