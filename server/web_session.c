@@ -81,6 +81,8 @@ struct web_session {
 	struct tmr poll;
 	struct tmr ring;             /* web_answer_timeout while it rings */
 	struct tmr free_tmr;
+	struct tmr flush_tmr;        /* sends txb at the loop turn's end */
+	struct mbuf *txb;            /* for the browser, not yet sent */
 	char user[WEB_USER_SIZE];
 	char target[512];
 	bool control;
@@ -94,6 +96,7 @@ struct web_session {
 static void watch(struct web_session *s);
 static void pump_input(struct web_session *s);
 static void drain(struct web_session *s);
+static int flush_binary(struct web_session *s);
 
 /* A text frame for the page's status line; text loses what JSON would
  * have to escape (URIs and our own words need none of it). */
@@ -107,6 +110,7 @@ static void status(struct web_session *s, const char *state,
 		if ((uint8_t)*text >= 0x20 && *text != '"' && *text != '\\')
 			esc[o++] = *text;
 	esc[o] = '\0';
+	(void)flush_binary(s);   /* in order with the RFB before it */
 	if (s->wc)
 		(void)websock_send(s->wc, WEBSOCK_TEXT,
 				   "{\"state\":\"%s\",\"text\":\"%s\"}",
@@ -138,6 +142,7 @@ static void destructor(void *data)
 	tmr_cancel(&s->poll);
 	tmr_cancel(&s->ring);
 	tmr_cancel(&s->free_tmr);
+	tmr_cancel(&s->flush_tmr);
 	list_unlink(&s->le);
 	if (s->fd >= 0) {
 		fd_close(s->fd);
@@ -146,6 +151,7 @@ static void destructor(void *data)
 	s->wc = mem_deref(s->wc);
 	mem_deref(s->inq);
 	mem_deref(s->pending);
+	mem_deref(s->txb);
 }
 
 static void on_free(void *arg)
@@ -238,18 +244,56 @@ static void check_txq(struct web_session *s)
 	tmr_start(&s->poll, POLL_MS, on_poll, s);
 }
 
+/* What the loop turn gathered for the browser, as one frame: a 30 KB update
+ * comes from the call as four 8 KiB MSRP chunks, one read; a WebSocket
+ * frame each cost a send() each (and libre's frame allocation), where one
+ * will do. */
+static int flush_binary(struct web_session *s)
+{
+	int err = 0;
+
+	tmr_cancel(&s->flush_tmr);
+	if (s->txb->end && s->wc)
+		err = websock_send(s->wc, WEBSOCK_BIN, "%b", s->txb->buf,
+				   s->txb->end);
+	mbuf_rewind(s->txb);
+	return err;
+}
+
+static void on_flush(void *arg)
+{
+	struct web_session *s = arg;
+
+	if (s->phase == P_ENDED)
+		return;
+	if (flush_binary(s)) {
+		session_end(s, "cannot send to the browser", false);
+		return;
+	}
+	check_txq(s);
+}
+
+/* Gathered into frames of at most FRAME_MAX, sent when one is full or at
+ * the end of this loop turn (a 0 ms timer runs after the turn's I/O
+ * handlers): no added latency, and at most one frame held back, outside
+ * the queue that check_txq() bounds. */
 static int send_binary(struct web_session *s, const uint8_t *p, size_t n)
 {
 	int err = 0;
 
 	while (!err && n) {
-		size_t k = n < FRAME_MAX ? n : FRAME_MAX;
+		size_t room = FRAME_MAX - s->txb->end;
+		size_t k = n < room ? n : room;
 
-		err = websock_send(s->wc, WEBSOCK_BIN, "%b", p, k);
+		err = mbuf_write_mem(s->txb, p, k);
 		s->to_browser += k;
 		p += k;
 		n -= k;
+		if (!err && s->txb->end == FRAME_MAX)
+			err = flush_binary(s);
 	}
+	if (!err && s->txb->end && !tmr_isrunning(&s->flush_tmr))
+		tmr_start(&s->flush_tmr, 0, on_flush, s);
 	return err;
 }
 
@@ -564,12 +608,14 @@ int web_session_start(struct web *web, struct http_conn *conn,
 	tmr_init(&s->poll);
 	tmr_init(&s->ring);
 	tmr_init(&s->free_tmr);
+	tmr_init(&s->flush_tmr);
 	list_append(&web->sessions, &s->le, s);
 	str_ncpy(s->why, "not started", sizeof(s->why));
 
 	s->inq = mbuf_alloc(CHUNK);
 	s->pending = mbuf_alloc(CHUNK);
-	err = s->inq && s->pending ? 0 : ENOMEM;
+	s->txb = mbuf_alloc(FRAME_MAX);
+	err = s->inq && s->pending && s->txb ? 0 : ENOMEM;
 	if (!err)
 		err = websock_accept(&s->wc, web->ws, conn, msg, KEEPALIVE_S,
 				     on_ws_recv, on_ws_close, s);
