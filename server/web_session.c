@@ -3,9 +3,11 @@
  * placed by media_place() on the other, joined through a socket pair so
  * that the call, its bridge and its back-pressure are exactly `view`'s.
  *
- * The far end's stream comes straight from the call's bridge (media_set_sink:
- * no hop through the pair, which then carries only the browser's bytes and
- * the call's end); what the browser cannot take yet waits in `pending`.
+ * Neither stream crosses the pair, which carries only the call's end: the
+ * far end's comes straight from the call's bridge (media_set_sink), what
+ * the browser cannot take yet waiting in `pending`; the browser's waits in
+ * `inq` until the bridge takes it as MSRP can carry it (media_set_source),
+ * filtered into the bridge's own buffer.
  *
  * To the browser: text frames with the call's progress while it rings,
  * then binary frames of RFB (our greeting, then the far end's stream from
@@ -75,9 +77,9 @@ struct web_session {
 	struct mbuf *pending;        /* the far end's stream the browser
 	                                cannot take yet: during our greeting,
 	                                or while the WebSocket's queue is long */
-	struct mbuf *inq;            /* from the browser, not yet filtered */
-	uint8_t out[CHUNK + 4];      /* filtered, not yet written to fd */
-	size_t out_pos, out_len;
+	struct mbuf *inq;            /* from the browser, not yet filtered:
+	                                the call's bridge takes it
+	                                (to_call()) as MSRP can carry it */
 	struct tmr poll;
 	struct tmr ring;             /* web_answer_timeout while it rings */
 	struct tmr free_tmr;
@@ -193,6 +195,7 @@ static void session_end(struct web_session *s, const char *why,
 
 		s->call = NULL;   /* media_end() tells us: not again */
 		media_set_sink(call, NULL, NULL);   /* nor its bridge */
+		media_set_source(call, NULL, NULL);
 		media_end(call, true, why);
 	}
 	if (tell_browser && s->wc) {
@@ -461,42 +464,30 @@ static void read_pair(struct web_session *s)
 		(void)from_call(buf, (size_t)n, s);
 }
 
-/* Filtered browser bytes to the call; false while the pair is full. */
-static bool flush_out(struct web_session *s)
+/* The call's bridge asks for the browser's bytes while its MSRP session
+ * takes more (media_set_source()): filtered straight into the bridge's
+ * buffer, CHUNK at a time (a chunk's output is at most 4 bytes longer). */
+static size_t to_call(uint8_t *buf, size_t size, void *arg)
 {
-	while (s->out_pos < s->out_len) {
-		ssize_t n = write(s->fd, s->out + s->out_pos,
-				  s->out_len - s->out_pos);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				return false;
-			session_end(s, "the call's socket failed", true);
-			return false;
-		}
-		s->out_pos += (size_t)n;
-	}
-	s->out_pos = s->out_len = 0;
-	return true;
-}
+	struct web_session *s = arg;
+	size_t o = 0;
 
-static void pump_input(struct web_session *s)
-{
-	while (s->phase == P_RFB && !s->held && flush_out(s) &&
-	       mbuf_get_left(s->inq)) {
+	while (s->phase == P_RFB && !s->held && mbuf_get_left(s->inq) &&
+	       size - o >= CHUNK + 4) {
 		size_t n = mbuf_get_left(s->inq);
 		const char *why = "";
-		long o;
+		long k;
 
 		if (n > CHUNK)
 			n = CHUNK;
-		o = web_rfb_filter(&s->filter, mbuf_buf(s->inq), n, s->out,
+		k = web_rfb_filter(&s->filter, mbuf_buf(s->inq), n, buf + o,
 				   &why);
-		if (o < 0) {
+		if (k < 0) {
 			session_end(s, why, true);
-			return;
+			return 0;
 		}
 		mbuf_advance(s->inq, n);
-		s->out_len = (size_t)o;
+		o += (size_t)k;
 		if (s->filter.frame.pf_new) {   /* checked by the filter */
 			(void)web_desk_pixel_format(&s->desk, s->filter.frame.pf);
 			s->filter.frame.pf_new = false;
@@ -505,15 +496,22 @@ static void pump_input(struct web_session *s)
 	}
 	if (!mbuf_get_left(s->inq))
 		mbuf_rewind(s->inq);
+	return s->phase == P_ENDED ? 0 : o;
+}
+
+/* The browser's bytes wait in inq: let the bridge take them. */
+static void pump_input(struct web_session *s)
+{
+	if (s->call && s->phase == P_RFB && !s->held &&
+	    mbuf_get_left(s->inq))
+		media_source_ready(s->call);
 }
 
 static void on_fd(int flags, void *arg)
 {
 	struct web_session *s = arg;
 
-	if (flags & FD_WRITE)
-		pump_input(s);
-	if (s->phase != P_ENDED && (flags & (FD_READ | FD_EXCEPT)))
+	if (flags & (FD_READ | FD_EXCEPT))
 		read_pair(s);
 	watch(s);
 }
@@ -525,8 +523,6 @@ static void watch(struct web_session *s)
 	if (s->phase == P_ENDED || s->fd < 0)
 		return;
 	flags |= FD_READ;   /* the call's end */
-	if (s->out_pos < s->out_len)
-		flags |= FD_WRITE;
 	if (flags == s->watching)
 		return;
 	s->watching = flags;
@@ -642,6 +638,7 @@ int web_session_start(struct web *web, struct http_conn *conn,
 		return err;
 	}
 	media_set_sink(s->call, from_call, s);
+	media_set_source(s->call, to_call, s);
 	/* a desk may ring for ever: the page says "no answer" instead */
 	tmr_start(&s->ring, web->answer_timeout_s * 1000ULL, on_ring_timeout,
 		  s);
@@ -693,6 +690,7 @@ void web_call_ended(struct app *app, struct media *call, const char *why)
 	if (!s)
 		return;
 	media_set_sink(call, NULL, NULL);
+	media_set_source(call, NULL, NULL);
 	s->call = NULL;
 	session_end(s, why, true);
 }
