@@ -232,6 +232,12 @@ try {
     const took = Date.now() - tc;
     check(`closing the tab sends BYE within 1 s (${took} ms)`, byeInTime && took <= 1000 + 200);
 
+    // -- the page's Disconnect hangs up --
+    const endedP1 = count(env.SERVE_A_LOG, 'call with .* ended');
+    await p1.click('#hangup');
+    check('Disconnect hangs up (the desk ends the call)',
+          await until(5, () => count(env.SERVE_A_LOG, 'call with .* ended') > endedP1));
+    check('and the page says so', await until(5, async () => /^disconnected/.test(await status(p1))));
     await p1.browserContext().close();
 
     // -- web users: view rights --
@@ -260,15 +266,25 @@ try {
         const b2 = await canvasBox(pv);
         await pv.mouse.click(b2.x + 30.5, b2.y + 30.5);
         await pv.keyboard.type('zz');
-        // and raw messages, past noVNC: key z, pointer click
-        await pv.evaluate(() => {
+        // and raw messages, past noVNC: key z, pointer click, a paste
+        const viewPaste = `view-paste-${Date.now()}`;
+        await pv.evaluate((text) => {
             const s = window.sipvnc.rfb._sock;
             s.send([4, 1, 0, 0, 0, 0, 0, 0x7a]);
             s.send([5, 1, 0, 10, 0, 10]);
-        });
+            s.send([6, 0, 0, 0, 0, 0, 0, text.length, ...Array.from(text, (c) => c.charCodeAt(0))]);
+        }, viewPaste);
         await sleep(1500);
         check('view rights: keys and clicks do not reach X',
               count(env.KEYS_A, 'key |button ') === keysBefore);
+        if (env.XCLIP) {
+            let clip = '';
+            try {
+                clip = execFileSync(env.XCLIP, ['get', '--timeout', '2'],
+                                    { env: { ...env, DISPLAY: env.DISPLAY_A }, maxBuffer: 4 << 20 }).toString();
+            } catch (e) { /* nobody owns it: not bob's either */ }
+            check('view rights: a paste does not reach the X clipboard', clip !== viewPaste);
+        }
         check('bob\'s session is still up', await phase(pv) === 'connected');
 
         // the desktop's clipboard: to alice (control) next to bob, never
