@@ -42,6 +42,9 @@ struct bridge {
 	bridge_sink_h *sinkh;           /* takes what MSRP brings; NULL:
 					   the socket does */
 	void *sink_arg;
+	bridge_source_h *srch;          /* gives what goes to MSRP; NULL:
+					   the socket does */
+	void *src_arg;
 	uint64_t sent;                  /* bytes the session took, for the
 	                                   call's audit line */
 };
@@ -130,7 +133,16 @@ static void read_socket(struct bridge *br)
 	size_t len;
 
 	while (!br->closed && msrp_session_writable(br->sess)) {
-		n = read(br->fd, br->held + br->pend, READ_SIZE - br->pend);
+		if (br->srch) {
+			n = (ssize_t)br->srch(br->held + br->pend,
+					      READ_SIZE - br->pend,
+					      br->src_arg);
+			if (!n || br->closed)
+				return;
+		}
+		else
+			n = read(br->fd, br->held + br->pend,
+				 READ_SIZE - br->pend);
 		if (n == 0) {
 			fail(br, 0);
 			return;
@@ -200,13 +212,28 @@ static int append_backlog(struct mbuf *mb, const uint8_t *data, size_t len)
 	return err;
 }
 
+/* With a source the socket brings nothing but its close. */
+static void read_close(struct bridge *br)
+{
+	uint8_t buf[256];
+	ssize_t n = read(br->fd, buf, sizeof(buf));
+
+	if (n == 0)
+		fail(br, 0);
+	else if (n < 0 && errno != EAGAIN && errno != EINTR)
+		fail(br, errno);
+}
+
 static void on_fd(int flags, void *arg)
 {
 	struct bridge *br = arg;
 
 	if (flags & FD_WRITE)
 		write_backlog(br);
-	if (!br->closed && (flags & (FD_READ | FD_EXCEPT)) && br->reading)
+	if (!br->closed && (flags & (FD_READ | FD_EXCEPT)) && br->srch)
+		read_close(br);
+	else if (!br->closed && (flags & (FD_READ | FD_EXCEPT)) &&
+		 br->reading)
 		read_socket(br);
 	if (!br->closed)
 		watch(br);
@@ -243,7 +270,7 @@ static void watch(struct bridge *br)
 	br->reading = br->sess && !br->held_len &&
 		msrp_session_writable(br->sess);
 	watch_stall(br);
-	if (br->reading)
+	if (br->reading || br->srch)
 		flags |= FD_READ;
 	if (mbuf_get_left(br->backlog))
 		flags |= FD_WRITE;
@@ -356,6 +383,21 @@ void bridge_set_sink(struct bridge *br, bridge_sink_h *sinkh, void *arg)
 	br->sink_arg = arg;
 }
 
+void bridge_set_source(struct bridge *br, bridge_source_h *srch, void *arg)
+{
+	if (!br)
+		return;
+	br->srch = srch;
+	br->src_arg = arg;
+	if (!br->closed)
+		watch(br);
+}
+
+void bridge_source_ready(struct bridge *br)
+{
+	bridge_msrp_writable(br);
+}
+
 void bridge_set_stall_timeout(struct bridge *br, unsigned ms)
 {
 	if (br)
@@ -367,7 +409,10 @@ int bridge_start(struct bridge *br, struct msrp_session *sess)
 	if (!br || !sess)
 		return EINVAL;
 	br->sess = sess;
-	watch(br);
+	if (br->srch)   /* no socket to wake us: what waits already */
+		read_socket(br);
+	if (!br->closed)
+		watch(br);
 	return 0;
 }
 

@@ -42,6 +42,16 @@ void bridge_set_stall_timeout(struct bridge *br, unsigned ms);
  * and its close.  NULL: the socket again. */
 typedef int (bridge_sink_h)(const uint8_t *data, size_t len, void *arg);
 void bridge_set_sink(struct bridge *br, bridge_sink_h *sinkh, void *arg);
+/* What goes to MSRP comes from srch instead of the socket (the browser
+ * gateway: its filtered messages without a socket pair's write, wake-up
+ * and read).  srch fills up to size bytes of buf and says how many, 0 for
+ * none now; the bridge asks only while the session takes more, so the
+ * source keeps what waits, bounding its own memory, and calls
+ * bridge_source_ready() when it has more.  The socket then carries only
+ * its close.  NULL: the socket again. */
+typedef size_t (bridge_source_h)(uint8_t *buf, size_t size, void *arg);
+void bridge_set_source(struct bridge *br, bridge_source_h *srch, void *arg);
+void bridge_source_ready(struct bridge *br);
 /* The MSRP session is bound: start reading the socket into it. */
 int bridge_start(struct bridge *br, struct msrp_session *sess);
 /* Hand-offs from the session's handlers. */

@@ -382,6 +382,20 @@ void media_set_sink(struct media *call,
 		bridge_set_sink(call->bridge, sinkh, arg);
 }
 
+void media_set_source(struct media *call,
+		      size_t (*srch)(uint8_t *buf, size_t size, void *arg),
+		      void *arg)
+{
+	if (call)
+		bridge_set_source(call->bridge, srch, arg);
+}
+
+void media_source_ready(struct media *call)
+{
+	if (call && !call->ended)
+		bridge_source_ready(call->bridge);
+}
+
 void media_end(struct media *call, bool hangup, const char *why)
 {
 	if (!call || call->ended)

@@ -39,6 +39,13 @@ int media_place(struct media **callp, struct app *app, const char *target,
 void media_set_sink(struct media *call,
 		    int (*sinkh)(const uint8_t *data, size_t len, void *arg),
 		    void *arg);
+/* What goes to the far end comes from srch instead of local_fd
+ * (bridge_set_source()); say when it has more with media_source_ready().
+ * NULL: local_fd again. */
+void media_set_source(struct media *call,
+		      size_t (*srch)(uint8_t *buf, size_t size, void *arg),
+		      void *arg);
+void media_source_ready(struct media *call);
 /* End the call: hang up the SIP side when hangup is set; the rest is torn
  * down on the next loop turn, so it is safe from any handler. */
 void media_end(struct media *call, bool hangup, const char *why);

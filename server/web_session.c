@@ -3,9 +3,11 @@
  * placed by media_place() on the other, joined through a socket pair so
  * that the call, its bridge and its back-pressure are exactly `view`'s.
  *
- * The far end's stream comes straight from the call's bridge (media_set_sink:
- * no hop through the pair, which then carries only the browser's bytes and
- * the call's end); what the browser cannot take yet waits in `pending`.
+ * Neither stream crosses the pair, which carries only the call's end: the
+ * far end's comes straight from the call's bridge (media_set_sink), what
+ * the browser cannot take yet waiting in `pending`; the browser's waits in
+ * `inq` until the bridge takes it as MSRP can carry it (media_set_source),
+ * filtered into the bridge's own buffer.
  *
  * To the browser: text frames with the call's progress while it rings,
  * then binary frames of RFB (our greeting, then the far end's stream from
@@ -75,12 +77,14 @@ struct web_session {
 	struct mbuf *pending;        /* the far end's stream the browser
 	                                cannot take yet: during our greeting,
 	                                or while the WebSocket's queue is long */
-	struct mbuf *inq;            /* from the browser, not yet filtered */
-	uint8_t out[CHUNK + 4];      /* filtered, not yet written to fd */
-	size_t out_pos, out_len;
+	struct mbuf *inq;            /* from the browser, not yet filtered:
+	                                the call's bridge takes it
+	                                (to_call()) as MSRP can carry it */
 	struct tmr poll;
 	struct tmr ring;             /* web_answer_timeout while it rings */
 	struct tmr free_tmr;
+	struct tmr flush_tmr;        /* sends txb at the loop turn's end */
+	struct mbuf *txb;            /* for the browser, not yet sent */
 	char user[WEB_USER_SIZE];
 	char target[512];
 	bool control;
@@ -94,6 +98,7 @@ struct web_session {
 static void watch(struct web_session *s);
 static void pump_input(struct web_session *s);
 static void drain(struct web_session *s);
+static int flush_binary(struct web_session *s);
 
 /* A text frame for the page's status line; text loses what JSON would
  * have to escape (URIs and our own words need none of it). */
@@ -107,6 +112,7 @@ static void status(struct web_session *s, const char *state,
 		if ((uint8_t)*text >= 0x20 && *text != '"' && *text != '\\')
 			esc[o++] = *text;
 	esc[o] = '\0';
+	(void)flush_binary(s);   /* in order with the RFB before it */
 	if (s->wc)
 		(void)websock_send(s->wc, WEBSOCK_TEXT,
 				   "{\"state\":\"%s\",\"text\":\"%s\"}",
@@ -138,6 +144,7 @@ static void destructor(void *data)
 	tmr_cancel(&s->poll);
 	tmr_cancel(&s->ring);
 	tmr_cancel(&s->free_tmr);
+	tmr_cancel(&s->flush_tmr);
 	list_unlink(&s->le);
 	if (s->fd >= 0) {
 		fd_close(s->fd);
@@ -146,6 +153,7 @@ static void destructor(void *data)
 	s->wc = mem_deref(s->wc);
 	mem_deref(s->inq);
 	mem_deref(s->pending);
+	mem_deref(s->txb);
 }
 
 static void on_free(void *arg)
@@ -187,6 +195,7 @@ static void session_end(struct web_session *s, const char *why,
 
 		s->call = NULL;   /* media_end() tells us: not again */
 		media_set_sink(call, NULL, NULL);   /* nor its bridge */
+		media_set_source(call, NULL, NULL);
 		media_end(call, true, why);
 	}
 	if (tell_browser && s->wc) {
@@ -238,18 +247,56 @@ static void check_txq(struct web_session *s)
 	tmr_start(&s->poll, POLL_MS, on_poll, s);
 }
 
+/* What the loop turn gathered for the browser, as one frame: a 30 KB update
+ * comes from the call as four 8 KiB MSRP chunks, one read; a WebSocket
+ * frame each cost a send() each (and libre's frame allocation), where one
+ * will do. */
+static int flush_binary(struct web_session *s)
+{
+	int err = 0;
+
+	tmr_cancel(&s->flush_tmr);
+	if (s->txb->end && s->wc)
+		err = websock_send(s->wc, WEBSOCK_BIN, "%b", s->txb->buf,
+				   s->txb->end);
+	mbuf_rewind(s->txb);
+	return err;
+}
+
+static void on_flush(void *arg)
+{
+	struct web_session *s = arg;
+
+	if (s->phase == P_ENDED)
+		return;
+	if (flush_binary(s)) {
+		session_end(s, "cannot send to the browser", false);
+		return;
+	}
+	check_txq(s);
+}
+
+/* Gathered into frames of at most FRAME_MAX, sent when one is full or at
+ * the end of this loop turn (a 0 ms timer runs after the turn's I/O
+ * handlers): no added latency, and at most one frame held back, outside
+ * the queue that check_txq() bounds. */
 static int send_binary(struct web_session *s, const uint8_t *p, size_t n)
 {
 	int err = 0;
 
 	while (!err && n) {
-		size_t k = n < FRAME_MAX ? n : FRAME_MAX;
+		size_t room = FRAME_MAX - s->txb->end;
+		size_t k = n < room ? n : room;
 
-		err = websock_send(s->wc, WEBSOCK_BIN, "%b", p, k);
+		err = mbuf_write_mem(s->txb, p, k);
 		s->to_browser += k;
 		p += k;
 		n -= k;
+		if (!err && s->txb->end == FRAME_MAX)
+			err = flush_binary(s);
 	}
+	if (!err && s->txb->end && !tmr_isrunning(&s->flush_tmr))
+		tmr_start(&s->flush_tmr, 0, on_flush, s);
 	return err;
 }
 
@@ -417,42 +464,30 @@ static void read_pair(struct web_session *s)
 		(void)from_call(buf, (size_t)n, s);
 }
 
-/* Filtered browser bytes to the call; false while the pair is full. */
-static bool flush_out(struct web_session *s)
+/* The call's bridge asks for the browser's bytes while its MSRP session
+ * takes more (media_set_source()): filtered straight into the bridge's
+ * buffer, CHUNK at a time (a chunk's output is at most 4 bytes longer). */
+static size_t to_call(uint8_t *buf, size_t size, void *arg)
 {
-	while (s->out_pos < s->out_len) {
-		ssize_t n = write(s->fd, s->out + s->out_pos,
-				  s->out_len - s->out_pos);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				return false;
-			session_end(s, "the call's socket failed", true);
-			return false;
-		}
-		s->out_pos += (size_t)n;
-	}
-	s->out_pos = s->out_len = 0;
-	return true;
-}
+	struct web_session *s = arg;
+	size_t o = 0;
 
-static void pump_input(struct web_session *s)
-{
-	while (s->phase == P_RFB && !s->held && flush_out(s) &&
-	       mbuf_get_left(s->inq)) {
+	while (s->phase == P_RFB && !s->held && mbuf_get_left(s->inq) &&
+	       size - o >= CHUNK + 4) {
 		size_t n = mbuf_get_left(s->inq);
 		const char *why = "";
-		long o;
+		long k;
 
 		if (n > CHUNK)
 			n = CHUNK;
-		o = web_rfb_filter(&s->filter, mbuf_buf(s->inq), n, s->out,
+		k = web_rfb_filter(&s->filter, mbuf_buf(s->inq), n, buf + o,
 				   &why);
-		if (o < 0) {
+		if (k < 0) {
 			session_end(s, why, true);
-			return;
+			return 0;
 		}
 		mbuf_advance(s->inq, n);
-		s->out_len = (size_t)o;
+		o += (size_t)k;
 		if (s->filter.frame.pf_new) {   /* checked by the filter */
 			(void)web_desk_pixel_format(&s->desk, s->filter.frame.pf);
 			s->filter.frame.pf_new = false;
@@ -461,15 +496,22 @@ static void pump_input(struct web_session *s)
 	}
 	if (!mbuf_get_left(s->inq))
 		mbuf_rewind(s->inq);
+	return s->phase == P_ENDED ? 0 : o;
+}
+
+/* The browser's bytes wait in inq: let the bridge take them. */
+static void pump_input(struct web_session *s)
+{
+	if (s->call && s->phase == P_RFB && !s->held &&
+	    mbuf_get_left(s->inq))
+		media_source_ready(s->call);
 }
 
 static void on_fd(int flags, void *arg)
 {
 	struct web_session *s = arg;
 
-	if (flags & FD_WRITE)
-		pump_input(s);
-	if (s->phase != P_ENDED && (flags & (FD_READ | FD_EXCEPT)))
+	if (flags & (FD_READ | FD_EXCEPT))
 		read_pair(s);
 	watch(s);
 }
@@ -481,8 +523,6 @@ static void watch(struct web_session *s)
 	if (s->phase == P_ENDED || s->fd < 0)
 		return;
 	flags |= FD_READ;   /* the call's end */
-	if (s->out_pos < s->out_len)
-		flags |= FD_WRITE;
 	if (flags == s->watching)
 		return;
 	s->watching = flags;
@@ -564,12 +604,14 @@ int web_session_start(struct web *web, struct http_conn *conn,
 	tmr_init(&s->poll);
 	tmr_init(&s->ring);
 	tmr_init(&s->free_tmr);
+	tmr_init(&s->flush_tmr);
 	list_append(&web->sessions, &s->le, s);
 	str_ncpy(s->why, "not started", sizeof(s->why));
 
 	s->inq = mbuf_alloc(CHUNK);
 	s->pending = mbuf_alloc(CHUNK);
-	err = s->inq && s->pending ? 0 : ENOMEM;
+	s->txb = mbuf_alloc(FRAME_MAX);
+	err = s->inq && s->pending && s->txb ? 0 : ENOMEM;
 	if (!err)
 		err = websock_accept(&s->wc, web->ws, conn, msg, KEEPALIVE_S,
 				     on_ws_recv, on_ws_close, s);
@@ -596,6 +638,7 @@ int web_session_start(struct web *web, struct http_conn *conn,
 		return err;
 	}
 	media_set_sink(s->call, from_call, s);
+	media_set_source(s->call, to_call, s);
 	/* a desk may ring for ever: the page says "no answer" instead */
 	tmr_start(&s->ring, web->answer_timeout_s * 1000ULL, on_ring_timeout,
 		  s);
@@ -647,6 +690,7 @@ void web_call_ended(struct app *app, struct media *call, const char *why)
 	if (!s)
 		return;
 	media_set_sink(call, NULL, NULL);
+	media_set_source(call, NULL, NULL);
 	s->call = NULL;
 	session_end(s, why, true);
 }

@@ -187,6 +187,9 @@ $('callform').addEventListener('submit', (e) => {
     call(target);
 });
 $('hangup').addEventListener('click', () => {
+    // ours: the close that follows must not put back the last status
+    // ("connected to ...") over this one
+    if (state.ws) state.phase = 'ended';
     if (state.ws) state.ws.close();
     setStatus('disconnected');
 });

@@ -5,6 +5,7 @@
  * never bound, so it never takes anything, as a viewer that stopped
  * reading.  And the sink: what MSRP brings goes to it instead of the
  * socket, its error ends the bridge, and without it the socket has it.
+ * And the source, in place of the socket's reads.
  */
 #include <errno.h>
 #include <string.h>
@@ -103,6 +104,53 @@ static void test_sink(void)
 	close(sv[1]);
 }
 
+static size_t source_h(uint8_t *buf, size_t size, void *arg)
+{
+	unsigned *asked = arg;
+
+	(*asked)++;
+	memcpy(buf, "request", size < 7 ? size : 7);
+	return size < 7 ? size : 7;
+}
+
+/* The source (the browser gateway's): never asked while the session takes
+ * nothing, so what waits stays with it, bounded there; the stall clock
+ * runs as with a socket; the socket then carries only its close. */
+static void test_source(struct msrp_sock *sock)
+{
+	struct msrp_settings st = { .content_type = "application/x-rfb" };
+	struct msrp_session *sess = NULL;
+	struct bridge *br = NULL;
+	struct watch w = {0};
+	unsigned asked = 0;
+	int sv[2];
+
+	CHECK_EQ_INT(msrp_session_alloc(&sess, sock, &st, NULL, NULL, NULL,
+					NULL, NULL), 0);
+	CHECK_EQ_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	CHECK_EQ_INT(bridge_alloc(&br, sv[0], closed_h, &w), 0);
+	bridge_set_stall_timeout(br, 300);
+	bridge_set_source(br, source_h, &asked);
+	CHECK_EQ_INT(bridge_start(br, sess), 0);
+	bridge_source_ready(br);
+	loop_run_ms(600);
+	CHECK_EQ_INT((int)asked, 0);
+	CHECK(w.closed);
+	CHECK_EQ_INT(w.err, ETIMEDOUT);
+	mem_deref(br);
+
+	w = (struct watch){0};
+	CHECK_EQ_INT(bridge_alloc(&br, sv[1], closed_h, &w), 0);
+	bridge_set_source(br, source_h, &asked);
+	CHECK_EQ_INT(bridge_start(br, sess), 0);
+	loop_run_ms(200);
+	CHECK(w.closed);   /* sv[0] went with the first bridge */
+	CHECK_EQ_INT(w.err, 0);
+	CHECK_EQ_INT((int)asked, 0);
+	mem_deref(br);
+	mem_deref(sess);
+}
+
 int main(void)
 {
 	struct msrp_sock *sock = NULL;
@@ -124,6 +172,7 @@ int main(void)
 	CHECK(!w.closed);
 
 	test_sink();
+	test_source(sock);
 
 	mem_deref(sock);
 	libre_close();

@@ -144,6 +144,29 @@ try {
     const A = env.TARGET_A, B = env.TARGET_B;
     const expA = readPpm(env.EXPECT_A), expB = readPpm(env.EXPECT_B);
 
+    // -- the status line in words: three desks that never let us in,
+    // each in its own tab at once (the no-answer one waits 5 s), while
+    // the tabs below use desktops A and B --
+    async function statusLine(target, checks) {
+        const pr = await newPage();
+        await pr.goto(`${open}&call=${encodeURIComponent(target)}`);
+        for (const [what, seconds, re, info] of checks) {
+            let st = '';
+            check(what, await until(seconds, async () => re.test(st = await status(pr))));
+            if (info) console.log(`  info status: ${st}`);
+        }
+        await pr.browserContext().close();
+    }
+    const statusLines = env.TARGET_REFUSED ? Promise.all([
+        statusLine(env.TARGET_REFUSED, [['a refusing desktop: the status says "refused: 403 Forbidden"',
+                                         15, /^refused: 403 Forbidden/, true]]),
+        statusLine(env.TARGET_RING, [['a ringing desktop: "ringing — waiting for the person at the screen"',
+                                      15, /^ringing \u2014 waiting for the person at the screen$/],
+                                     ['then the decline in words', 15, /^(refused|busy): [4-6]\d\d /, true]]),
+        statusLine(env.TARGET_NOANSWER, [['nobody answers within web_answer_timeout: "no answer"',
+                                          15, /^no answer/, true]]),
+    ]) : Promise.resolve();
+
     // -- the token --
     const invitesBefore = count(env.SERVE_A_LOG, 'call from');
     const p0 = await newPage();
@@ -155,28 +178,6 @@ try {
     check('without the token no call is placed',
           count(env.SERVE_A_LOG, 'call from') === invitesBefore);
     await p0.browserContext().close();
-
-    // -- the status line in words --
-    if (env.TARGET_REFUSED) {
-        const pr = await newPage();
-        await pr.goto(`${open}&call=${encodeURIComponent(env.TARGET_REFUSED)}`);
-        let st = '';
-        check('a refusing desktop: the status says "refused: 403 Forbidden"',
-              await until(15, async () => /^refused: 403 Forbidden/.test(st = await status(pr))));
-        console.log(`  info status: ${st}`);
-        await pr.goto(`${open}&call=${encodeURIComponent(env.TARGET_RING)}`);
-        check('a ringing desktop: "ringing — waiting for the person at the screen"',
-              await until(15, async () => (st = await status(pr)) ===
-                          'ringing \u2014 waiting for the person at the screen'));
-        check('then the decline in words',
-              await until(15, async () => /^(refused|busy): [4-6]\d\d /.test(st = await status(pr))));
-        console.log(`  info status: ${st}`);
-        await pr.goto(`${open}&call=${encodeURIComponent(env.TARGET_NOANSWER)}`);
-        check('nobody answers within web_answer_timeout: "no answer"',
-              await until(15, async () => /^no answer/.test(st = await status(pr))));
-        console.log(`  info status: ${st}`);
-        await pr.browserContext().close();
-    }
 
     // -- pixels, keys, clicks (control, lossless) --
     const p1 = await newPage();
@@ -221,7 +222,9 @@ try {
     dA = await canvasDiff(p1, expA, 0);
     check(`two tabs view two desktops at once (A exact, B ${dB} px off by >48)`, dB <= tolPx && dA === 0);
 
-    // -- closing the tab hangs up within a second --
+    // -- closing the tab hangs up within a second (timed with the other
+    // tabs' calls over) --
+    await statusLines;
     const endedA = count(env.SERVE_B_LOG, 'call with .* ended');
     const tc = Date.now();
     await p2.close();
@@ -229,11 +232,31 @@ try {
     const took = Date.now() - tc;
     check(`closing the tab sends BYE within 1 s (${took} ms)`, byeInTime && took <= 1000 + 200);
 
+    // -- the page's Disconnect hangs up --
+    const endedP1 = count(env.SERVE_A_LOG, 'call with .* ended');
+    await p1.click('#hangup');
+    check('Disconnect hangs up (the desk ends the call)',
+          await until(5, () => count(env.SERVE_A_LOG, 'call with .* ended') > endedP1));
+    check('and the page says so', await until(5, async () => /^disconnected/.test(await status(p1))));
     await p1.browserContext().close();
 
     // -- web users: view rights --
     if (env.USERS_URL) {
         const keysBefore = count(env.KEYS_A, 'key |button ');
+        // alice's two tabs load while bob's checks run: one to see A
+        // next to bob (she sends no input), one to a target not hers
+        const alice = (async () => {
+            const pc = await newPage({ username: 'alice', password: env.ALICE_PASS });
+            await pc.goto(`${env.USERS_URL}/?call=${encodeURIComponent(A)}`);
+            return { pc, up: await until(20, async () => await phase(pc) === 'connected') };
+        })();
+        const denied = (async () => {
+            const pa = await newPage({ username: 'alice', password: env.ALICE_PASS });
+            await pa.goto(`${env.USERS_URL}/?call=${encodeURIComponent(env.TARGET_DENIED)}`);
+            const refused = await until(10, async () => /may not call/.test(await status(pa)));
+            await pa.browserContext().close();
+            return refused;
+        })();
         const pv = await newPage({ username: 'bob', password: env.BOB_PASS });
         // lossless: tight's fill, palette and zlib rectangles, all framed
         await pv.goto(`${env.USERS_URL}/?lossless=1&call=${encodeURIComponent(A)}`);
@@ -243,15 +266,25 @@ try {
         const b2 = await canvasBox(pv);
         await pv.mouse.click(b2.x + 30.5, b2.y + 30.5);
         await pv.keyboard.type('zz');
-        // and raw messages, past noVNC: key z, pointer click
-        await pv.evaluate(() => {
+        // and raw messages, past noVNC: key z, pointer click, a paste
+        const viewPaste = `view-paste-${Date.now()}`;
+        await pv.evaluate((text) => {
             const s = window.sipvnc.rfb._sock;
             s.send([4, 1, 0, 0, 0, 0, 0, 0x7a]);
             s.send([5, 1, 0, 10, 0, 10]);
-        });
+            s.send([6, 0, 0, 0, 0, 0, 0, text.length, ...Array.from(text, (c) => c.charCodeAt(0))]);
+        }, viewPaste);
         await sleep(1500);
         check('view rights: keys and clicks do not reach X',
               count(env.KEYS_A, 'key |button ') === keysBefore);
+        if (env.XCLIP) {
+            let clip = '';
+            try {
+                clip = execFileSync(env.XCLIP, ['get', '--timeout', '2'],
+                                    { env: { ...env, DISPLAY: env.DISPLAY_A }, maxBuffer: 4 << 20 }).toString();
+            } catch (e) { /* nobody owns it: not bob's either */ }
+            check('view rights: a paste does not reach the X clipboard', clip !== viewPaste);
+        }
         check('bob\'s session is still up', await phase(pv) === 'connected');
 
         // the desktop's clipboard: to alice (control) next to bob, never
@@ -263,10 +296,8 @@ try {
             window.clipSeen = [];
             window.sipvnc.rfb.addEventListener('clipboard', (e) => window.clipSeen.push(e.detail.text));
         });
-        const pc = await newPage({ username: 'alice', password: env.ALICE_PASS });
-        await pc.goto(`${env.USERS_URL}/?call=${encodeURIComponent(A)}`);
-        check('alice (control) sees desktop A next to bob',
-              await until(20, async () => await phase(pc) === 'connected'));
+        const { pc, up } = await alice;
+        check('alice (control) sees desktop A next to bob', up);
         const secret = `desk-secret-${Date.now()}`;
         const own = spawn(env.XCLIP, ['set', secret, '--serve', '15'],
                           { env: { ...env, DISPLAY: env.DISPLAY_A }, stdio: 'ignore' });
@@ -282,11 +313,7 @@ try {
         await pc.browserContext().close();
         await pv.browserContext().close();
 
-        const pa = await newPage({ username: 'alice', password: env.ALICE_PASS });
-        await pa.goto(`${env.USERS_URL}/?call=${encodeURIComponent(env.TARGET_DENIED)}`);
-        check('a target outside the list is refused in the page',
-              await until(10, async () => /may not call/.test(await status(pa))));
-        await pa.browserContext().close();
+        check('a target outside the list is refused in the page', await denied);
     }
 
   }
