@@ -78,11 +78,13 @@ void desktop_pixfmt_forget(rfbClientPtr cl)
 	rfbExtensionData **pp = &cl->extensions;
 
 	while (*pp) {
-		rfbExtensionData *e = *pp;
+		rfbExtensionData *e = *pp, *next = e->next;
 
 		if (e->extension == &pixfmt_extension) {
-			*pp = e->next;
+			/* freed before it is unlinked, so that a leak check
+			 * running meanwhile always finds it (desktop.c) */
 			free(e);
+			*pp = next;
 			continue;
 		}
 		pp = &e->next;
