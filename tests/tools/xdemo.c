@@ -207,8 +207,15 @@ int main(int argc, char *argv[])
 			printf("animation done\n");
 			fflush(stdout);
 		}
-		if (fps)
-			wait_ms = (int)((next_frame - now_s()) * 1000);
+		if (fps) {
+			/* Never negative: late by a millisecond or more (a
+			 * preemption after "fell behind" below) would make
+			 * poll() wait for ever and freeze the picture; +1
+			 * rounds up, so it does not spin before the frame. */
+			double ahead = next_frame - now_s();
+
+			wait_ms = ahead > 0 ? (int)(ahead * 1000) + 1 : 0;
+		}
 		if (seconds >= 0) {
 			int left = (int)((start + seconds - now_s()) * 1000);
 			if (left <= 0)
