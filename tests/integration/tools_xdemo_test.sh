@@ -11,6 +11,7 @@
 # is behind after every frame) and shares one CPU with busy loops for a
 # few seconds (so it is preempted, for milliseconds, hundreds of times):
 # it must still be drawing afterwards.
+# test: alone (its busy loops fill a core for 4 s; a neighbour would feel them)
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 
