@@ -252,6 +252,17 @@ start_view() {
 # connection would place a call, so its log line is what tells.
 view_listening() { grep -qs "connect a VNC viewer" "$T/$1.log"; }
 
+# timed_grab OUT TIMEOUT LOG: one call through view's local port
+# ($view_port) with vncgrab; its wall time, dial to frame, in $grab_ms.
+timed_grab() {
+	local t0 rc
+	t0=$(date +%s%N)
+	"$BUILD/tools/vncgrab" "127.0.0.1:$view_port" "$1" --timeout "$2" >"$3" 2>&1
+	rc=$?
+	grab_ms=$((($(date +%s%N) - t0) / 1000000))
+	return $rc
+}
+
 # A test PKI in $P ($T/pki): test_ca NAME makes a self-signed CA,
 # test_leaf NAME CA SAN a server certificate CA signs for SAN
 # (e.g. IP:127.0.0.1, DNS:localhost); NAME.crt and NAME.key.

@@ -21,12 +21,10 @@ start_sipvnc serve -c "$T/serve.conf"
 check "sipvnc serve listens" wait_until 10 port_open "$serve_port"
 view_port=$(free_port)
 start_sipvnc view view "sip:sipvnc@127.0.0.1:$serve_port" --listen "127.0.0.1:$view_port"
-view_ready() { grep -q "connect a VNC viewer" "$T/view.log"; }
-check "sipvnc view listens" wait_until 10 view_ready
+check "sipvnc view listens" wait_until 10 view_listening view
 
-t0=$(date +%s%N)
-"$TOOLS/vncgrab" "127.0.0.1:$view_port" "$T/quiet.ppm" --timeout 15 >"$T/grab0.log" 2>&1
-quiet_ms=$((($(date +%s%N) - t0) / 1000000))
+timed_grab "$T/quiet.ppm" 15 "$T/grab0.log"
+quiet_ms=$grab_ms
 check "a call on a quiet server gets a frame ($quiet_ms ms)" test -s "$T/quiet.ppm"
 
 "$TOOLS/tcpflood" "127.0.0.1:$serve_port" 1500 --src-net 127.1 >"$T/sipflood.log" 2>&1 &
@@ -45,10 +43,8 @@ check "sipvnc holds them (more than 1,024 descriptors: $(serve_fds))" \
 	test "$(serve_fds)" -gt 1024
 
 for n in 1 2; do
-	t0=$(date +%s%N)
-	"$TOOLS/vncgrab" "127.0.0.1:$view_port" "$T/flood$n.ppm" --timeout 20 >"$T/grab$n.log" 2>&1
-	ms=$((($(date +%s%N) - t0) / 1000000))
-	check "call $n under the flood gets a frame ($ms ms, quiet: $quiet_ms ms)" \
+	timed_grab "$T/flood$n.ppm" 20 "$T/grab$n.log"
+	check "call $n under the flood gets a frame ($grab_ms ms, quiet: $quiet_ms ms)" \
 		test -s "$T/flood$n.ppm"
 	check "call $n: its pixels equal the quiet call's" same_picture "$T/quiet.ppm" "$T/flood$n.ppm"
 done
