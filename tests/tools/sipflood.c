@@ -167,9 +167,16 @@ static int flood(char **argv)
 		nanosleep(&tick, NULL);
 	}
 	elapsed = now_s() - t0;
-	/* the last answers are on their way */
-	usleep(200000);
-	drain(fd, &answers, &refused);
+	/* The last answers are on their way: wait until 200 ms pass without
+	 * one (2 s at most), as a loaded or sanitised server answers late. */
+	for (t0 = now_s(); answers < sent && now_s() - t0 < 2.0;) {
+		unsigned long before = answers;
+
+		usleep(200000);
+		drain(fd, &answers, &refused);
+		if (answers == before)
+			break;
+	}
 	printf("sent %lu in %.2f s (%.0f/s); answers %lu (403: %lu)\n", sent,
 	       elapsed, (double)sent / elapsed, answers, refused);
 	return 0;
