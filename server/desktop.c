@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/select.h>
@@ -441,6 +442,24 @@ void desktop_set_pixel_format(rfbScreenInfoPtr screen,
 	pf->blueMax = (uint16_t)(fmt->blue_mask >> pf->blueShift);
 }
 
+/* libvncserver runs each client on two threads of its own, and glibc
+ * gives them per-thread arenas.  A client's Tight and zlib state (deflate
+ * windows of 64-128 kB, a 260 kB encode buffer) is freed when it goes,
+ * into the top of its arena, and glibc shrinks an arena's top only beyond
+ * M_TRIM_THRESHOLD, which it raises to twice the largest mmap()ed chunk
+ * freed so far (malloc_stats: 2 MB ones here, so 4 MB): an arena with
+ * 2.5 kB in use kept 0.5-0.8 MB resident once a client had used it, and
+ * malloc_trim() leaves arena tops alone.  Fixed thresholds end the
+ * ratchet: chunks of 128 kB or more are mmap()ed (once per client, not per
+ * update), and a free top beyond 256 kB goes back at once.  500 calls in
+ * a row with the tcache flush of media.c: RSS +0.94 MB without this, +0.6
+ * MB with it; the arenas stay at their size after warm-up. */
+static void desktop_malloc_tune(void)
+{
+	(void)mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	(void)mallopt(M_TRIM_THRESHOLD, 256 * 1024);
+}
+
 int desktop_open(struct desktop **dtp, const char *display,
 		 const struct capture_area *area,
 		 const struct capture_settings *cs)
@@ -456,6 +475,7 @@ int desktop_open(struct desktop **dtp, const char *display,
 	dt = mem_zalloc(sizeof(*dt), desktop_destructor);
 	if (!dt)
 		return ENOMEM;
+	desktop_malloc_tune();
 
 	err = mqueue_alloc(&dt->gone_mq, on_gone_notice, dt);
 	if (!err)

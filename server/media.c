@@ -319,6 +319,41 @@ int media_place(struct media **callp, struct app *app, const char *target,
 	return 0;
 }
 
+/* glibc keeps up to 7 freed chunks of each of its 64 smallest sizes in a
+ * per-thread cache (tcache) that malloc_trim() does not look into: on the
+ * event loop these are chunks freed last, anywhere in the heap that a
+ * burst of calls grew (libre keeps each call's SIP transactions 32 s),
+ * and each keeps its page resident however empty the rest of it is.
+ * Taking them out and handing back fresh ones returns them to the heap's
+ * bins, where malloc_trim() can release their pages; the cache is then
+ * full of the fresh ones, at most 240 kB, as it would be under load.
+ * 500 calls in a row (tests/stress, with desktop.c's thresholds): RSS
+ * +1.1 MB with the cache as it was, +0.2 MB with it off
+ * (GLIBC_TUNABLES=glibc.malloc.tcache_count=0), +0.3-0.4 MB with this.
+ * It was also what malloc_stats counted as growth "in use" (330 B a
+ * call over 300 calls; now none). */
+static void media_tcache_flush(void)
+{
+	enum { BINS = 64, PER_BIN = 7, STEP = 16 };
+	void *p[2 * PER_BIN];
+
+	for (size_t b = 0; b < BINS; b++) {
+		/* a request of 24 + 16 b bytes is a chunk of bin b */
+		size_t sz = 24 + STEP * b;
+		int i, n;
+
+		for (n = 0; n < 2 * PER_BIN; n++) {
+			p[n] = malloc(sz);
+			if (!p[n])
+				break;
+		}
+		/* the fresh ones (taken after the cache was empty) refill
+		 * it; the cached ones then find it full and go to bins */
+		for (i = n; i-- > 0;)
+			free(p[i]);
+	}
+}
+
 static void teardown(void *arg)
 {
 	struct media *call = arg;
@@ -329,12 +364,14 @@ static void teardown(void *arg)
 	mem_deref(call);
 	/* Nothing of a call stays allocated (massif: the heap after 42
 	 * calls equals that after 2, once libre's SIP transactions waited
-	 * out their 32 s), and libvncserver's thread arenas shrink on their
-	 * own.  But our brk heap keeps the pages of the holes between
-	 * those transactions, its high-water mark of a burst of calls and
-	 * what fragmentation adds (without this, 400 calls in a row: RSS
-	 * +3.5 MB, still +0.5 MB per 200 calls once the transactions
-	 * stopped growing; the bridge's buffer is mmap()ed for that). */
+	 * out their 32 s), and libvncserver's thread arenas shrink by
+	 * themselves (desktop_malloc_tune()).  But our brk heap keeps the
+	 * pages of the holes between those transactions, its high-water
+	 * mark of a burst of calls and what fragmentation adds (without
+	 * this, 400 calls in a row: RSS +3.5 MB, still +0.5 MB per 200
+	 * calls once the transactions stopped growing; the bridge's buffer
+	 * is mmap()ed for that), but only outside the tcache. */
+	media_tcache_flush();
 	malloc_trim(0);
 	/* media_end() let go of it already; a view call placed since is
 	 * another call's and stays */
