@@ -51,7 +51,7 @@ enum {
 	PENDING_MAX = BRIDGE_BACKLOG_MAX,
 	CHUNK = 16 * 1024,           /* browser bytes filtered at a time */
 	POLL_MS = 10,                /* while the WebSocket's queue drains */
-	KEEPALIVE_S = 30,
+	KEEPALIVE_MS = 30 * 1000,  /* libre takes the ping interval in ms */
 };
 
 enum phase {
@@ -779,7 +779,7 @@ int web_session_start(struct web *web, struct http_conn *conn,
 	s->txb = mbuf_alloc(FRAME_MAX);
 	err = s->inq && s->pending && s->txb ? 0 : ENOMEM;
 	if (!err)
-		err = websock_accept(&s->wc, web->ws, conn, msg, KEEPALIVE_S,
+		err = websock_accept(&s->wc, web->ws, conn, msg, KEEPALIVE_MS,
 				     on_ws_recv, on_ws_close, s);
 	if (err) {
 		log_warn("sipvnc: web: WebSocket failed: %m\n", err);
