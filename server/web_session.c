@@ -41,6 +41,7 @@
 
 enum {
 	FRAME_MAX = 64 * 1024,
+	TXB_HEAD = 10,               /* the longest frame header */
 	TXQ_HIGH = 256 * 1024,
 	TXQ_LOW = 64 * 1024,
 	/* libre refuses to queue past its limit (512 KiB by default); ours
@@ -265,17 +266,46 @@ static void check_txq(struct web_session *s)
 
 /* What the loop turn gathered for the browser, as one frame: a 30 KB update
  * comes from the call as four 8 KiB MSRP chunks, one read; a WebSocket
- * frame each cost a send() each (and libre's frame allocation), where one
- * will do. */
+ * frame each cost a send() each, where one will do.
+ *
+ * The frame is made here, not by websock_send(), which would copy the
+ * bytes once more into an mbuf it allocates (and grows) for each frame:
+ * txb keeps TXB_HEAD bytes free in front of the data for the header
+ * (RFC 6455 5.2: FIN and the binary opcode, no mask from a server, a 7,
+ * 16 or 64-bit length), and goes to tcp_send() on the WebSocket's own
+ * connection as websock_send() would send it, through the same TLS and
+ * the same queue that tcp_conn_txqsz() counts and check_txq() bounds.
+ * Nothing is sent after the session's end, whose close libre sends. */
 static int flush_binary(struct web_session *s)
 {
+	struct mbuf *mb = s->txb;
+	size_t n = mb->end - TXB_HEAD, head;
+	struct tcp_conn *tc;
+	uint8_t *h;
 	int err = 0;
 
 	tmr_cancel(&s->flush_tmr);
-	if (s->txb->end && s->wc)
-		err = websock_send(s->wc, WEBSOCK_BIN, "%b", s->txb->buf,
-				   s->txb->end);
-	mbuf_rewind(s->txb);
+	tc = s->wc && s->phase != P_ENDED ? websock_tcp(s->wc) : NULL;
+	if (n && tc) {
+		head = n < 126 ? 2 : n <= 0xffff ? 4 : 10;
+		h = mb->buf + TXB_HEAD - head;
+		h[0] = 0x80 | WEBSOCK_BIN;
+		if (head == 2)
+			h[1] = (uint8_t)n;
+		else if (head == 4) {
+			h[1] = 126;
+			h[2] = (uint8_t)(n >> 8);
+			h[3] = (uint8_t)n;
+		}
+		else {
+			h[1] = 127;
+			for (size_t i = 0; i < 8; i++)
+				h[2 + i] = (uint8_t)((uint64_t)n >> (56 - 8 * i));
+		}
+		mb->pos = TXB_HEAD - head;
+		err = tcp_send(tc, mb);
+	}
+	mb->pos = mb->end = TXB_HEAD;
 	return err;
 }
 
@@ -298,20 +328,22 @@ static void on_flush(void *arg)
  * the queue that check_txq() bounds. */
 static int send_binary(struct web_session *s, const uint8_t *p, size_t n)
 {
+	struct mbuf *mb = s->txb;
 	int err = 0;
 
 	while (!err && n) {
-		size_t room = FRAME_MAX - s->txb->end;
+		size_t room = TXB_HEAD + FRAME_MAX - mb->end;
 		size_t k = n < room ? n : room;
 
-		err = mbuf_write_mem(s->txb, p, k);
+		memcpy(mb->buf + mb->end, p, k);
+		mb->end += k;
 		s->to_browser += k;
 		p += k;
 		n -= k;
-		if (!err && s->txb->end == FRAME_MAX)
+		if (mb->end == TXB_HEAD + FRAME_MAX)
 			err = flush_binary(s);
 	}
-	if (!err && s->txb->end && !tmr_isrunning(&s->flush_tmr))
+	if (!err && mb->end > TXB_HEAD && !tmr_isrunning(&s->flush_tmr))
 		tmr_start(&s->flush_tmr, 0, on_flush, s);
 	return err;
 }
@@ -776,8 +808,10 @@ int web_session_start(struct web *web, struct http_conn *conn,
 
 	s->inq = mbuf_alloc(CHUNK);
 	s->pending = mbuf_alloc(CHUNK);
-	s->txb = mbuf_alloc(FRAME_MAX);
+	s->txb = mbuf_alloc(TXB_HEAD + FRAME_MAX);
 	err = s->inq && s->pending && s->txb ? 0 : ENOMEM;
+	if (!err)
+		s->txb->pos = s->txb->end = TXB_HEAD;
 	if (!err)
 		err = websock_accept(&s->wc, web->ws, conn, msg, KEEPALIVE_MS,
 				     on_ws_recv, on_ws_close, s);
