@@ -88,6 +88,7 @@ struct web_session {
 	                                yet waits in pending */
 	bool in_update;              /* the far end is sending one */
 	unsigned long requests;      /* the page's, seen passing */
+	unsigned long answered;      /* its requests answered from here */
 	enum web_rfb_step sent;      /* our greeting's steps sent so far */
 	struct mbuf *pending;        /* the far end's stream the browser
 	                                cannot take yet: during our greeting,
@@ -145,12 +146,13 @@ static void session_log(const struct web_session *s)
 	(void)strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	log_info("sipvnc: web session: user %s from %J target %s rights "
 		  "%s start %s duration %llu.%03llus bytes to browser %llu "
-		  "from browser %llu; ended: %s\n", s->user, &s->peer,
+		  "from browser %llu, %lu requests answered ahead; ended: "
+		  "%s\n", s->user, &s->peer,
 		  s->target, s->control ? "control" : "view", when,
 		  (unsigned long long)ms / 1000,
 		  (unsigned long long)ms % 1000,
 		  (unsigned long long)s->to_browser,
-		  (unsigned long long)s->from_browser, s->why);
+		  (unsigned long long)s->from_browser, s->answered, s->why);
 }
 
 static void destructor(void *data)
@@ -715,6 +717,7 @@ static bool answered_ahead(struct web_session *s, const uint8_t *p,
 	    mbuf_get_left(s->inq) || !rfb_frame_idle(f) ||
 	    !(s->in_flight || s->holding || s->inject))
 		return false;
+	s->answered++;
 	if (s->holding) {
 		release(s);
 		if (!s->in_update)
