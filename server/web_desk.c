@@ -326,6 +326,9 @@ long web_desk_scan(struct web_desk *d, const uint8_t *in, size_t len,
 	size_t i = 0, o = 0;
 
 	d->at = WEB_DESK_AT_NONE;
+	*used = 0;
+	if (!in)
+		return 0;
 	while (i < len && d->at == WEB_DESK_AT_NONE) {
 		if (d->skip) {
 			size_t n = len - i < d->skip ? len - i :
