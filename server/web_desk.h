@@ -12,6 +12,11 @@
  * SetEncodings (the others become an encoding nobody defines), and a
  * desktop that sends anything else ends the session.  Nothing is kept but
  * a few header bytes and counters: a 1 MiB clipboard costs no memory.
+ *
+ * With control rights the same framing only watches (keep_cut): the
+ * gateway learns where each FramebufferUpdate begins and ends, to ask
+ * the desktop for the next one ahead of the browser (web_session.c).
+ * There a stream it cannot frame passes on unframed.
  */
 #ifndef SIPVNC_WEB_DESK_H
 #define SIPVNC_WEB_DESK_H

@@ -13,8 +13,10 @@
  * then binary frames of RFB (our greeting, then the far end's stream from
  * its SecurityResult on), each at most FRAME_MAX bytes: libre joins no
  * continuation frames, and noVNC takes any split.  From the browser:
- * binary frames through web_rfb's filter.  Without control rights the far
- * end's stream goes through web_desk's, which holds its clipboard back.
+ * binary frames through web_rfb's filter.  The far end's stream is framed
+ * by web_desk as it arrives, which finds where its updates begin and end
+ * (for asking ahead, below) and, without control rights, holds its
+ * clipboard back.
  *
  * Memory stays bounded when the tab stops reading: above TXQ_HIGH bytes
  * queued on the WebSocket the far end's stream waits in `pending` (at most
@@ -503,11 +505,12 @@ static void release(struct web_session *s)
 	drain(s);
 }
 
+/* A request of ours still waiting for to_call() goes out all the same:
+ * the page's own may have been answered by it already. */
 static void stop_ahead(struct web_session *s)
 {
 	s->ahead = false;
 	s->no_ahead = true;
-	s->inject = false;
 	release(s);
 }
 
