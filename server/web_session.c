@@ -28,6 +28,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -783,7 +785,7 @@ int web_session_start(struct web *web, struct http_conn *conn,
 		      const struct http_msg *msg, struct web_ticket *t)
 {
 	struct web_session *s;
-	int sv[2] = {-1, -1}, err;
+	int sv[2] = {-1, -1}, err, one = 1;
 	char text[600];
 
 	s = mem_zalloc(sizeof(*s), destructor);
@@ -827,6 +829,11 @@ int web_session_start(struct web *web, struct http_conn *conn,
 		return err;
 	}
 	tcp_conn_txqsz_set(websock_tcp(s->wc), TXQ_LIMIT);
+	/* as view's viewer socket and MSRP's: our greeting's steps and an
+	 * update smaller than a segment must not wait for the browser's
+	 * delayed ACK of the frame before */
+	(void)setsockopt(tcp_conn_fd(websock_tcp(s->wc)), IPPROTO_TCP,
+			 TCP_NODELAY, &one, sizeof(one));
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
 		       sv) < 0) {
 		session_end(s, "no socket pair", true);
