@@ -141,6 +141,13 @@ static int on_header(struct rfb_frame *f, const char **why)
 	if (f->type == MSG_UPDATE_REQUEST ||
 	    f->type == MSG_CONTINUOUS_UPDATES)
 		f->asked = true;
+	/* the gateway asks ahead in the browser's name (web_session.c) */
+	if (f->type == MSG_UPDATE_REQUEST) {
+		memcpy(f->request, f->hdr, sizeof(f->request));
+		f->requests++;
+	}
+	if (f->type == MSG_CONTINUOUS_UPDATES)
+		f->continuous = true;
 	if (f->type != MSG_SET_PIXEL_FORMAT)
 		return 0;
 	if (!pixel_format_ok(f->hdr + 4)) {
@@ -204,6 +211,11 @@ static size_t encoding_byte(struct rfb_frame *f, uint8_t b, uint8_t *out)
 	out[2] = (uint8_t)((uint32_t)enc >> 8);
 	out[3] = (uint8_t)enc;
 	return 4;
+}
+
+bool rfb_frame_idle(const struct rfb_frame *f)
+{
+	return f->state == S_TYPE;
 }
 
 long rfb_frame_feed(struct rfb_frame *f, const uint8_t *in, size_t len,

@@ -62,6 +62,9 @@ struct rfb_frame {
 	size_t enc_have;
 	unsigned long dropped; /* messages dropped, for the log and tests */
 	bool asked;            /* an update was asked for */
+	bool continuous;       /* EnableContinuousUpdates passed */
+	unsigned long requests;   /* FramebufferUpdateRequests passed */
+	uint8_t request[10];   /* the last of them */
 	bool pf_new;           /* a pixel format passed since last taken */
 	uint8_t pf[16];        /* the last pixel format that passed */
 };
@@ -73,6 +76,9 @@ void rfb_frame_init(struct rfb_frame *f, unsigned flags);
  * RFB_FRAME_CONTROL: nothing is dropped or rewritten).  Returns the
  * bytes written (len when only checking), or -1 when the stream breaks
  * the protocol (why says how). */
+/* Between two messages: what comes next starts a new one. */
+bool rfb_frame_idle(const struct rfb_frame *f);
+
 long rfb_frame_feed(struct rfb_frame *f, const uint8_t *in, size_t len,
 		    uint8_t *out, const char **why);
 

@@ -124,12 +124,20 @@ static int skip_then(struct web_desk *d, uint64_t n, int then,
 	return 0;
 }
 
+/* An update's last byte is in. */
+static void update_done(struct web_desk *d)
+{
+	if (d->stop)
+		d->at = WEB_DESK_AT_END;
+}
+
 static int go_on(struct web_desk *d, int then, const char **why)
 {
 	switch (then) {
 	case K_RECT_DONE:
 		if (--d->rects)
 			return collect(d, ST_RECT, 12);
+		update_done(d);
 		/* fall through: the update is done */
 		/* FALLTHROUGH */
 	case K_TYPE:
@@ -148,10 +156,15 @@ static int on_type(struct web_desk *d, const char **why)
 	case MSG_UPDATE:    return more(d, ST_UPDATE, 4);
 	case MSG_COLOURMAP: return more(d, ST_COLOURMAP, 6);
 	case MSG_CUT:       return more(d, ST_CUT, 8);
-	case MSG_FENCE:     return more(d, ST_FENCE, 9);
+	case MSG_FENCE:
+		d->continuous = true;
+		return more(d, ST_FENCE, 9);
 	case MSG_XVP:       return more(d, ST_XVP, 4);
-	case MSG_BELL:
-	case MSG_END_CU:    return go_on(d, K_TYPE, why);
+	case MSG_BELL:      return go_on(d, K_TYPE, why);
+	case MSG_END_CU:
+		/* updates come unasked from now on: nobody may ask ahead */
+		d->continuous = true;
+		return go_on(d, K_TYPE, why);
 	default:
 		*why = "the desktop sent a message the gateway cannot frame";
 		return -1;
@@ -269,8 +282,10 @@ static int on_header(struct web_desk *d, const char **why)
 		return on_type(d, why);
 	case ST_UPDATE:
 		d->rects = (uint16_t)be16(h + 2);
-		if (!d->rects)
+		if (!d->rects) {
+			update_done(d);
 			return go_on(d, K_TYPE, why);
+		}
 		return collect(d, ST_RECT, 12);
 	case ST_COLOURMAP:
 		return skip_then(d, 6ull * be16(h + 4), K_TYPE, why);
@@ -280,7 +295,8 @@ static int on_header(struct web_desk *d, const char **why)
 		/* negative: Extended Clipboard, its size is the magnitude */
 		if (n & 0x80000000u)
 			n = 0u - n;
-		d->dropped++;
+		if (d->dropping)
+			d->dropped++;
 		return skip_then(d, n, K_TYPE, why);
 	}
 	case ST_FENCE:
@@ -304,19 +320,23 @@ static int on_header(struct web_desk *d, const char **why)
 	}
 }
 
-long web_desk_filter(struct web_desk *d, uint8_t *p, size_t len,
-		     const char **why)
+long web_desk_scan(struct web_desk *d, const uint8_t *in, size_t len,
+		   uint8_t *out, size_t *used, const char **why)
 {
 	size_t i = 0, o = 0;
 
-	while (i < len) {
+	d->at = WEB_DESK_AT_NONE;
+	*used = 0;
+	if (!in)
+		return 0;
+	while (i < len && d->at == WEB_DESK_AT_NONE) {
 		if (d->skip) {
 			size_t n = len - i < d->skip ? len - i :
 				(size_t)d->skip;
 
-			if (!d->dropping) {
-				if (o != i)
-					memmove(p + o, p + i, n);
+			if (!d->dropping && out) {
+				if (out + o != in + i)
+					memmove(out + o, in + i, n);
 				o += n;
 			}
 			i += n;
@@ -325,14 +345,31 @@ long web_desk_filter(struct web_desk *d, uint8_t *p, size_t len,
 				return -1;
 			continue;
 		}
-		if (d->step == ST_TYPE && !d->have)
-			d->dropping = p[i] == MSG_CUT;
-		d->hdr[d->have++] = p[i];
-		if (!d->dropping)
-			p[o++] = p[i];
+		if (d->step == ST_TYPE && !d->have) {
+			if (d->stop && !d->begun && in[i] == MSG_UPDATE) {
+				d->begun = true;
+				d->at = WEB_DESK_AT_BEGIN;
+				break;
+			}
+			d->begun = false;
+			d->dropping = in[i] == MSG_CUT && !d->keep_cut;
+		}
+		d->hdr[d->have++] = in[i];
+		if (!d->dropping && out)
+			out[o++] = in[i];
 		i++;
 		if (d->have == d->want && on_header(d, why))
 			return -1;
 	}
-	return (long)o;
+	*used = i;
+	return out ? (long)o : (long)i;
+}
+
+long web_desk_filter(struct web_desk *d, uint8_t *p, size_t len,
+		     const char **why)
+{
+	size_t used;
+
+	/* out may be in: it never runs ahead of what was read */
+	return web_desk_scan(d, p, len, p, &used, why);
 }

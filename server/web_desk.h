@@ -12,6 +12,11 @@
  * SetEncodings (the others become an encoding nobody defines), and a
  * desktop that sends anything else ends the session.  Nothing is kept but
  * a few header bytes and counters: a 1 MiB clipboard costs no memory.
+ *
+ * With control rights the same framing only watches (keep_cut): the
+ * gateway learns where each FramebufferUpdate begins and ends, to ask
+ * the desktop for the next one ahead of the browser (web_session.c).
+ * There a stream it cannot frame passes on unframed.
  */
 #ifndef SIPVNC_WEB_DESK_H
 #define SIPVNC_WEB_DESK_H
@@ -34,6 +39,19 @@ struct web_desk {
 	uint32_t data;         /* tight: the data's size before compression */
 	uint32_t clen;         /* tight: a compact length being read */
 	unsigned long dropped; /* clipboard messages held back, for tests */
+	bool keep_cut;         /* control rights: the clipboard passes */
+	bool stop;             /* web_desk_scan() stops at updates' edges */
+	bool begun;            /* stopped before this update's first byte */
+	int at;                /* where the last scan stopped */
+	bool continuous;       /* the desktop sent a fence or
+	                          EndOfContinuousUpdates */
+};
+
+/* Where web_desk_scan() stopped. */
+enum web_desk_at {
+	WEB_DESK_AT_NONE,      /* at the end of what it was given */
+	WEB_DESK_AT_BEGIN,     /* before a FramebufferUpdate's first byte */
+	WEB_DESK_AT_END,       /* after an update's last byte */
 };
 
 /* The stream starts with the ServerInit (after the SecurityResult). */
@@ -49,5 +67,12 @@ bool web_desk_encoding_ok(int32_t enc);
  * left in p, or -1 when the stream cannot be framed (why says why). */
 long web_desk_filter(struct web_desk *d, uint8_t *p, size_t len,
 		     const char **why);
+/* The same from in to out (room for len), or only framed when out is
+ * NULL (then keep_cut must be set: nothing is dropped); with stop set it
+ * ends early at an update's edge, d->at saying which.  *used is what it
+ * read of in; returns the bytes written (*used without out), -1 when the
+ * stream cannot be framed. */
+long web_desk_scan(struct web_desk *d, const uint8_t *in, size_t len,
+		   uint8_t *out, size_t *used, const char **why);
 
 #endif

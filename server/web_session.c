@@ -13,8 +13,10 @@
  * then binary frames of RFB (our greeting, then the far end's stream from
  * its SecurityResult on), each at most FRAME_MAX bytes: libre joins no
  * continuation frames, and noVNC takes any split.  From the browser:
- * binary frames through web_rfb's filter.  Without control rights the far
- * end's stream goes through web_desk's, which holds its clipboard back.
+ * binary frames through web_rfb's filter.  The far end's stream is framed
+ * by web_desk as it arrives, which finds where its updates begin and end
+ * (for asking ahead, below) and, without control rights, holds its
+ * clipboard back.
  *
  * Memory stays bounded when the tab stops reading: above TXQ_HIGH bytes
  * queued on the WebSocket the far end's stream waits in `pending` (at most
@@ -26,6 +28,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,6 +45,7 @@
 
 enum {
 	FRAME_MAX = 64 * 1024,
+	TXB_HEAD = 10,               /* the longest frame header */
 	TXQ_HIGH = 256 * 1024,
 	TXQ_LOW = 64 * 1024,
 	/* libre refuses to queue past its limit (512 KiB by default); ours
@@ -51,7 +56,7 @@ enum {
 	PENDING_MAX = BRIDGE_BACKLOG_MAX,
 	CHUNK = 16 * 1024,           /* browser bytes filtered at a time */
 	POLL_MS = 10,                /* while the WebSocket's queue drains */
-	KEEPALIVE_S = 30,
+	KEEPALIVE_MS = 30 * 1000,  /* libre takes the ping interval in ms */
 };
 
 enum phase {
@@ -70,9 +75,24 @@ struct web_session {
 	enum phase phase;
 	bool held;                   /* the WebSocket's queue is over TXQ_HIGH */
 	struct web_rfb filter;
-	struct web_desk desk;        /* used without control rights */
+	struct web_desk desk;        /* frames the far end's stream */
+	bool desk_lost;              /* control: a stream it cannot frame
+	                                passes unframed, nobody asks ahead */
 	uint8_t result[4];           /* the far end's SecurityResult (3.8) */
 	size_t result_have;
+	size_t result_in;            /* of it, seen by from_call() */
+	/* Asking ahead (see "One update ahead" below) */
+	bool ahead;                  /* on: an update was framed whole */
+	bool no_ahead;               /* off for good */
+	bool page_wants;             /* the page's request is unanswered */
+	bool in_flight;              /* a request went to the far end and
+	                                no update began since */
+	bool inject;                 /* our request waits for to_call() */
+	bool holding;                /* an update the page did not ask for
+	                                yet waits in pending */
+	bool in_update;              /* the far end is sending one */
+	unsigned long requests;      /* the page's, seen passing */
+	unsigned long answered;      /* its requests answered from here */
 	enum web_rfb_step sent;      /* our greeting's steps sent so far */
 	struct mbuf *pending;        /* the far end's stream the browser
 	                                cannot take yet: during our greeting,
@@ -99,6 +119,7 @@ static void watch(struct web_session *s);
 static void pump_input(struct web_session *s);
 static void drain(struct web_session *s);
 static int flush_binary(struct web_session *s);
+static void prefetch(struct web_session *s);
 
 /* A text frame for the page's status line; text loses what JSON would
  * have to escape (URIs and our own words need none of it). */
@@ -129,12 +150,13 @@ static void session_log(const struct web_session *s)
 	(void)strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	log_info("sipvnc: web session: user %s from %J target %s rights "
 		  "%s start %s duration %llu.%03llus bytes to browser %llu "
-		  "from browser %llu; ended: %s\n", s->user, &s->peer,
+		  "from browser %llu, %lu requests answered ahead; ended: "
+		  "%s\n", s->user, &s->peer,
 		  s->target, s->control ? "control" : "view", when,
 		  (unsigned long long)ms / 1000,
 		  (unsigned long long)ms % 1000,
 		  (unsigned long long)s->to_browser,
-		  (unsigned long long)s->from_browser, s->why);
+		  (unsigned long long)s->from_browser, s->answered, s->why);
 }
 
 static void destructor(void *data)
@@ -236,6 +258,7 @@ static void on_poll(void *arg)
 	s->held = false;
 	drain(s);
 	pump_input(s);
+	prefetch(s);
 	watch(s);
 }
 
@@ -249,17 +272,46 @@ static void check_txq(struct web_session *s)
 
 /* What the loop turn gathered for the browser, as one frame: a 30 KB update
  * comes from the call as four 8 KiB MSRP chunks, one read; a WebSocket
- * frame each cost a send() each (and libre's frame allocation), where one
- * will do. */
+ * frame each cost a send() each, where one will do.
+ *
+ * The frame is made here, not by websock_send(), which would copy the
+ * bytes once more into an mbuf it allocates (and grows) for each frame:
+ * txb keeps TXB_HEAD bytes free in front of the data for the header
+ * (RFC 6455 5.2: FIN and the binary opcode, no mask from a server, a 7,
+ * 16 or 64-bit length), and goes to tcp_send() on the WebSocket's own
+ * connection as websock_send() would send it, through the same TLS and
+ * the same queue that tcp_conn_txqsz() counts and check_txq() bounds.
+ * Nothing is sent after the session's end, whose close libre sends. */
 static int flush_binary(struct web_session *s)
 {
+	struct mbuf *mb = s->txb;
+	size_t n = mb->end - TXB_HEAD, head;
+	struct tcp_conn *tc;
+	uint8_t *h;
 	int err = 0;
 
 	tmr_cancel(&s->flush_tmr);
-	if (s->txb->end && s->wc)
-		err = websock_send(s->wc, WEBSOCK_BIN, "%b", s->txb->buf,
-				   s->txb->end);
-	mbuf_rewind(s->txb);
+	tc = s->wc && s->phase != P_ENDED ? websock_tcp(s->wc) : NULL;
+	if (n && tc) {
+		head = n < 126 ? 2 : n <= 0xffff ? 4 : 10;
+		h = mb->buf + TXB_HEAD - head;
+		h[0] = 0x80 | WEBSOCK_BIN;
+		if (head == 2)
+			h[1] = (uint8_t)n;
+		else if (head == 4) {
+			h[1] = 126;
+			h[2] = (uint8_t)(n >> 8);
+			h[3] = (uint8_t)n;
+		}
+		else {
+			h[1] = 127;
+			for (size_t i = 0; i < 8; i++)
+				h[2 + i] = (uint8_t)((uint64_t)n >> (56 - 8 * i));
+		}
+		mb->pos = TXB_HEAD - head;
+		err = tcp_send(tc, mb);
+	}
+	mb->pos = mb->end = TXB_HEAD;
 	return err;
 }
 
@@ -282,20 +334,22 @@ static void on_flush(void *arg)
  * the queue that check_txq() bounds. */
 static int send_binary(struct web_session *s, const uint8_t *p, size_t n)
 {
+	struct mbuf *mb = s->txb;
 	int err = 0;
 
 	while (!err && n) {
-		size_t room = FRAME_MAX - s->txb->end;
+		size_t room = TXB_HEAD + FRAME_MAX - mb->end;
 		size_t k = n < room ? n : room;
 
-		err = mbuf_write_mem(s->txb, p, k);
+		memcpy(mb->buf + mb->end, p, k);
+		mb->end += k;
 		s->to_browser += k;
 		p += k;
 		n -= k;
-		if (!err && s->txb->end == FRAME_MAX)
+		if (mb->end == TXB_HEAD + FRAME_MAX)
 			err = flush_binary(s);
 	}
-	if (!err && s->txb->end && !tmr_isrunning(&s->flush_tmr))
+	if (!err && mb->end > TXB_HEAD && !tmr_isrunning(&s->flush_tmr))
 		tmr_start(&s->flush_tmr, 0, on_flush, s);
 	return err;
 }
@@ -354,40 +408,12 @@ static size_t take_result(struct web_session *s, const uint8_t *p, size_t n)
 	return used;
 }
 
-/* Without control rights the desktop's clipboard stays out of the page
- * (web_desk.h); false once the session ended over it. */
-static bool desk_filter(struct web_session *s, uint8_t *p, size_t *n)
-{
-	const char *why = "";
-	long k;
-
-	if (s->control || !*n)
-		return true;
-	k = web_desk_filter(&s->desk, p, *n, &why);
-	if (k < 0) {
-		session_end(s, why, true);
-		return false;
-	}
-	*n = (size_t)k;
-	return true;
-}
-
-/* The far end's stream, from the call, to the browser: without control
- * rights through web_desk, in place (p is ours to change). */
-static void to_browser(struct web_session *s, uint8_t *p, size_t n)
-{
-	if (!desk_filter(s, p, &n))
-		return;
-	if (n && send_binary(s, p, n))
-		session_end(s, "cannot send to the browser", false);
-}
-
 /* May the far end's stream go on to the browser now?  Not while the
  * browser goes through our greeting, nor while the WebSocket's queue is
- * long. */
+ * long, nor while it is an update the page has not asked for yet. */
 static bool may_send(const struct web_session *s)
 {
-	if (s->held || s->phase == P_ENDED)
+	if (s->held || s->holding || s->phase == P_ENDED)
 		return false;
 	if (s->phase == P_CALLING)
 		return s->result_have < sizeof(s->result);
@@ -404,7 +430,11 @@ static void drain(struct web_session *s)
 			n = take_result(s, mbuf_buf(s->pending), n);
 		else {
 			n = n < FRAME_MAX ? n : FRAME_MAX;
-			to_browser(s, mbuf_buf(s->pending), n);
+			if (send_binary(s, mbuf_buf(s->pending), n)) {
+				session_end(s, "cannot send to the browser",
+					    false);
+				return;
+			}
 			check_txq(s);
 		}
 		mbuf_advance(s->pending, n);
@@ -413,27 +443,25 @@ static void drain(struct web_session *s)
 		mbuf_rewind(s->pending);
 }
 
-/* The call's bridge hands us the far end's stream (media_set_sink()). */
-static int from_call(const uint8_t *p, size_t n, void *arg)
+/* The far end's bytes, in order: straight on when nothing waits before
+ * them and the browser may have them, else behind what waits. */
+static void to_page(struct web_session *s, const uint8_t *p, size_t n)
 {
-	struct web_session *s = arg;
 	size_t left;
 
-	if (s->phase == P_ENDED)
-		return 0;
-	/* the usual case: straight on, with neither copy nor wait */
-	if (s->control && s->phase == P_RFB && may_send(s) &&
-	    !mbuf_get_left(s->pending)) {
+	if (!n || s->phase == P_ENDED)
+		return;
+	if (s->phase == P_RFB && may_send(s) && !mbuf_get_left(s->pending)) {
 		if (send_binary(s, p, n))
 			session_end(s, "cannot send to the browser", false);
 		else
 			check_txq(s);
-		return 0;
+		return;
 	}
 	left = mbuf_get_left(s->pending);
 	if (left + n > PENDING_MAX) {
 		session_end(s, "the browser stopped reading", true);
-		return 0;
+		return;
 	}
 	if (s->pending->pos) {   /* keep the unread rest at the front */
 		memmove(s->pending->buf, mbuf_buf(s->pending), left);
@@ -443,9 +471,137 @@ static int from_call(const uint8_t *p, size_t n, void *arg)
 	s->pending->pos = s->pending->end;
 	if (mbuf_write_mem(s->pending, p, n)) {
 		session_end(s, "out of memory", true);
-		return 0;
+		return;
 	}
 	s->pending->pos = 0;
+}
+
+/*
+ * One update ahead.  noVNC asks for the next update only once it has
+ * taken the last one in, and a JPEG it takes in decodes for a while
+ * after: with each request going to the far end only then, the far
+ * end's encoding and the call's round trip came on top of the decoding,
+ * a 30 fps picture reached the page at 26 updates a second, and every
+ * late request let libvncserver turn two scroll steps' copies into a
+ * whole new JPEG (25 KB an update against view's 14 KB).  So once an
+ * update has passed whole, the gateway repeats the page's last
+ * incremental request to the far end itself, and holds the answer
+ * (at most that one update, in pending) until the page asks: the
+ * page's request is then answered at once, from the gateway, and
+ * the next one asked ahead again.
+ *
+ * RFB stays as the page and the far end expect it: at most one request
+ * of ours is out at a time, nothing is dropped or reordered, and an
+ * update goes to the page only after it asked for one.  Anything other
+ * than a plain incremental request for the same area goes to the far
+ * end as the page sent it (and lets what is held go, as it answers it);
+ * continuous updates, fences, a new pixel format or a stream that cannot
+ * be framed turn asking ahead off for the session.
+ */
+static void release(struct web_session *s)
+{
+	if (!s->holding)
+		return;
+	s->holding = false;
+	s->page_wants = false;   /* what was held answers it */
+	drain(s);
+}
+
+/* A request of ours still waiting for to_call() goes out all the same:
+ * the page's own may have been answered by it already. */
+static void stop_ahead(struct web_session *s)
+{
+	s->ahead = false;
+	s->no_ahead = true;
+	release(s);
+}
+
+static void on_update_begin(struct web_session *s)
+{
+	s->in_update = true;
+	s->in_flight = false;
+	if (s->ahead && !s->page_wants)
+		s->holding = true;
+	else
+		s->page_wants = false;
+}
+
+static void on_update_end(struct web_session *s)
+{
+	s->in_update = false;
+	if (s->no_ahead || s->desk.continuous || s->filter.frame.continuous) {
+		if (!s->no_ahead)
+			stop_ahead(s);
+		return;
+	}
+	s->ahead = true;
+	prefetch(s);
+}
+
+/* Our request, when nothing is out or held and the page's stream is
+ * between two messages (ours must not land inside one of its). */
+static void prefetch(struct web_session *s)
+{
+	const struct rfb_frame *f = &s->filter.frame;
+
+	if (!s->ahead || s->holding || s->in_flight || s->inject ||
+	    s->in_update || s->held || !s->call || s->phase != P_RFB ||
+	    !f->requests || !rfb_frame_idle(f) || mbuf_get_left(s->inq))
+		return;
+	s->inject = true;
+	media_source_ready(s->call);
+}
+
+/* The far end's stream, from the call (media_set_sink()): its
+ * SecurityResult as it is, then framed (web_desk.h), without control
+ * rights also held back from its clipboard. */
+static int from_call(const uint8_t *p, size_t n, void *arg)
+{
+	struct web_session *s = arg;
+	uint8_t buf[4096];
+
+	if (s->phase == P_ENDED)
+		return 0;
+	if (s->result_in < sizeof(s->result)) {
+		size_t k = sizeof(s->result) - s->result_in;
+
+		k = k < n ? k : n;
+		to_page(s, p, k);
+		s->result_in += k;
+		p += k;
+		n -= k;
+	}
+	while (n && s->phase != P_ENDED) {
+		size_t piece = s->control || n < sizeof(buf) ? n : sizeof(buf);
+		size_t used = 0;
+		const char *why = "";
+		long k;
+
+		if (s->desk_lost) {
+			to_page(s, p, n);
+			break;
+		}
+		k = web_desk_scan(&s->desk, p, piece, s->control ? NULL : buf,
+				  &used, &why);
+		if (k < 0 && !s->control) {
+			session_end(s, why, true);
+			return 0;
+		}
+		if (k < 0) {   /* only asking ahead needs the framing */
+			log_info("sipvnc: web: %s: %s; passed unframed\n",
+				 s->target, why);
+			s->desk_lost = true;
+			stop_ahead(s);
+			continue;
+		}
+		to_page(s, s->control ? p : buf, (size_t)k);
+		p += used;
+		n -= used;
+		if (s->desk.at == WEB_DESK_AT_BEGIN)
+			on_update_begin(s);
+		else if (s->desk.at == WEB_DESK_AT_END)
+			on_update_end(s);
+	}
 	drain(s);
 	return 0;
 }
@@ -472,6 +628,14 @@ static size_t to_call(uint8_t *buf, size_t size, void *arg)
 	struct web_session *s = arg;
 	size_t o = 0;
 
+	if (s->inject && s->phase == P_RFB && !s->held &&
+	    rfb_frame_idle(&s->filter.frame) && size >= CHUNK + 4) {
+		memcpy(buf, s->filter.frame.request, 10);
+		buf[1] = 1;   /* incremental */
+		o = 10;
+		s->inject = false;
+		s->in_flight = true;
+	}
 	while (s->phase == P_RFB && !s->held && mbuf_get_left(s->inq) &&
 	       size - o >= CHUNK + 4) {
 		size_t n = mbuf_get_left(s->inq);
@@ -491,6 +655,19 @@ static size_t to_call(uint8_t *buf, size_t size, void *arg)
 		if (s->filter.frame.pf_new) {   /* checked by the filter */
 			(void)web_desk_pixel_format(&s->desk, s->filter.frame.pf);
 			s->filter.frame.pf_new = false;
+			/* a held update has the old one */
+			if (s->ahead)
+				stop_ahead(s);
+		}
+		if (s->filter.frame.requests != s->requests) {
+			/* the page's own request goes out */
+			s->requests = s->filter.frame.requests;
+			if (s->holding)
+				release(s);   /* answers it */
+			else
+				s->page_wants = true;
+			s->in_flight = true;
+			s->inject = false;
 		}
 		greet(s);
 	}
@@ -532,6 +709,29 @@ static void watch(struct web_session *s)
 		fd_close(s->fd);
 }
 
+/* The page's plain incremental request for the area we ask ahead for,
+ * alone in its frame and between two of its messages, while ours is out
+ * or its answer held: answered from here, not passed on. */
+static bool answered_ahead(struct web_session *s, const uint8_t *p,
+			   size_t n)
+{
+	const struct rfb_frame *f = &s->filter.frame;
+
+	if (!s->ahead || n != 10 || p[0] != 3 || p[1] != 1 ||
+	    memcmp(p + 2, f->request + 2, 8) != 0 || s->phase != P_RFB ||
+	    mbuf_get_left(s->inq) || !rfb_frame_idle(f) ||
+	    !(s->in_flight || s->holding || s->inject))
+		return false;
+	s->answered++;
+	if (s->holding) {
+		release(s);
+		if (!s->in_update)
+			prefetch(s);
+	} else
+		s->page_wants = true;
+	return true;
+}
+
 static void on_ws_recv(const struct websock_hdr *hdr, struct mbuf *mb,
 		       void *arg)
 {
@@ -545,6 +745,10 @@ static void on_ws_recv(const struct websock_hdr *hdr, struct mbuf *mb,
 	if (s->phase != P_RFB) {
 		session_end(s, "the browser sent RFB before the call was up",
 			    true);
+		return;
+	}
+	if (answered_ahead(s, mbuf_buf(mb), n)) {
+		s->from_browser += n;
 		return;
 	}
 	if (mbuf_get_left(s->inq) + n > INQ_MAX) {
@@ -581,7 +785,7 @@ int web_session_start(struct web *web, struct http_conn *conn,
 		      const struct http_msg *msg, struct web_ticket *t)
 {
 	struct web_session *s;
-	int sv[2] = {-1, -1}, err;
+	int sv[2] = {-1, -1}, err, one = 1;
 	char text[600];
 
 	s = mem_zalloc(sizeof(*s), destructor);
@@ -600,6 +804,8 @@ int web_session_start(struct web *web, struct http_conn *conn,
 	s->control = t->control;
 	web_rfb_init(&s->filter, t->control, t->lossless);
 	web_desk_init(&s->desk);
+	s->desk.keep_cut = t->control;
+	s->desk.stop = true;
 	mem_deref(t);
 	tmr_init(&s->poll);
 	tmr_init(&s->ring);
@@ -610,10 +816,12 @@ int web_session_start(struct web *web, struct http_conn *conn,
 
 	s->inq = mbuf_alloc(CHUNK);
 	s->pending = mbuf_alloc(CHUNK);
-	s->txb = mbuf_alloc(FRAME_MAX);
+	s->txb = mbuf_alloc(TXB_HEAD + FRAME_MAX);
 	err = s->inq && s->pending && s->txb ? 0 : ENOMEM;
 	if (!err)
-		err = websock_accept(&s->wc, web->ws, conn, msg, KEEPALIVE_S,
+		s->txb->pos = s->txb->end = TXB_HEAD;
+	if (!err)
+		err = websock_accept(&s->wc, web->ws, conn, msg, KEEPALIVE_MS,
 				     on_ws_recv, on_ws_close, s);
 	if (err) {
 		log_warn("sipvnc: web: WebSocket failed: %m\n", err);
@@ -621,6 +829,11 @@ int web_session_start(struct web *web, struct http_conn *conn,
 		return err;
 	}
 	tcp_conn_txqsz_set(websock_tcp(s->wc), TXQ_LIMIT);
+	/* as view's viewer socket and MSRP's: our greeting's steps and an
+	 * update smaller than a segment must not wait for the browser's
+	 * delayed ACK of the frame before */
+	(void)setsockopt(tcp_conn_fd(websock_tcp(s->wc)), IPPROTO_TCP,
+			 TCP_NODELAY, &one, sizeof(one));
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
 		       sv) < 0) {
 		session_end(s, "no socket pair", true);

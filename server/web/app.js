@@ -171,15 +171,50 @@ function startRfb(channel, ticket) {
     // flip(true), from the render queue: count only the call that draws,
     // or such an update counts twice (the bench once saw 50 a second of a
     // 30 fps picture) and the first frame is timed before it is on screen.
+    // The display flips by itself too, when ServerInit sizes the canvas
+    // (blank), and an update may carry no pixels (a desktop size, a
+    // cursor): only the flip that ends an update counts (the one called
+    // inside _framebufferUpdate with no rectangle left), and the first
+    // frame is the first update drawn whose pixel rectangles cover the
+    // screen, as vncbench's first complete frame; before, it was timed
+    // at ServerInit, before any pixel had come.
     state.frames = 0;
     state.firstFrameAt = null;
     const display = rfb._display;
-    if (display && typeof display.flip === 'function') {
+    if (display && typeof display.flip === 'function' &&
+        typeof rfb._framebufferUpdate === 'function' &&
+        typeof rfb._handleRect === 'function') {
         const flip = display.flip.bind(display);
+        const update = rfb._framebufferUpdate;
+        const rect = rfb._handleRect;
+        const queued = [];   // for each flip queued: which update it ends
+        let inUpdate = false, area = 0;
+        const drawn = (u) => {
+            if (!u) return;
+            state.frames++;
+            if (state.firstFrameAt === null && u.full) state.firstFrameAt = performance.now();
+        };
+        rfb._framebufferUpdate = function () {
+            inUpdate = true;
+            try { return update.call(this); } finally { inUpdate = false; }
+        };
+        rfb._handleRect = function () {
+            const f = this._FBU, enc = f.encoding, w = f.width, h = f.height;
+            const done = rect.call(this);
+            if (done && enc >= 0) area += w * h;   // pixels, not a pseudo-encoding
+            return done;
+        };
         display.flip = (fromQueue) => {
-            if (fromQueue || !display.pending()) {
-                state.frames++;
-                if (state.firstFrameAt === null) state.firstFrameAt = performance.now();
+            if (fromQueue) {
+                drawn(queued.shift());
+            } else {
+                let u = null;
+                if (inUpdate && rfb._FBU.rects === 0) {
+                    u = { full: area >= rfb._fbWidth * rfb._fbHeight };
+                    area = 0;
+                }
+                if (display.pending()) queued.push(u);
+                else drawn(u);
             }
             return flip(fromQueue);
         };

@@ -108,6 +108,23 @@ static void gateway_framers(const uint8_t *data, size_t size)
 		if ((size_t)k > n)
 			abort();
 	}
+	/* as the gateway watches a control session's stream: stopping at
+	 * every update's edge, always going on */
+	web_desk_init(&wd);
+	wd.stop = true;
+	wd.keep_cut = true;
+	for (i = 0; i < size; i += n) {
+		size_t used = 0;
+		long k = web_desk_scan(&wd, data + i, size - i, NULL, &used,
+				       &why);
+
+		if (k < 0)
+			break;
+		if ((size_t)k != used || used > size - i ||
+		    (!used && wd.at != WEB_DESK_AT_BEGIN))
+			abort();
+		n = used;
+	}
 }
 
 static void on_deadline(void *arg)

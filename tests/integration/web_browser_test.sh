@@ -123,7 +123,7 @@ passed=$((passed + $(grep -c '^  ok ' "$T/node.log")))
 failed=$((failed + $(grep -c '^  FAIL ' "$T/node.log")))
 check "the browser test ran to its end" grep -q '^  ok .*a target outside the list is refused in the page' "$T/node.log"
 check "one log line per session, with user, target, rights and bytes" \
-	grep -q "web session: user bob from 127.0.0.1:[0-9]* target sip:sipvnc@127.0.0.1:$PORT_A rights view start .* bytes to browser [1-9][0-9]* from browser [0-9]*; ended: " "$T/users.log"
+	grep -q "web session: user bob from 127.0.0.1:[0-9]* target sip:sipvnc@127.0.0.1:$PORT_A rights view start .* bytes to browser [1-9][0-9]* from browser [0-9]*, [0-9]* requests answered ahead; ended: " "$T/users.log"
 
 if [ "$failed" != 0 ]; then
 	for f in web users serveA serveB keysA; do echo "--- $f.log"; tail -25 "$T/$f.log"; done

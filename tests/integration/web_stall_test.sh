@@ -39,5 +39,9 @@ cat "$T/node.log"
 passed=$((passed + $(grep -c '^  ok ' "$T/node.log")))
 failed=$((failed + $(grep -c '^  FAIL ' "$T/node.log")))
 check "the paused tab's test ran" grep -q "^  ok .*tab that stops reading" "$T/node.log"
+# the animating page's requests were answered by updates the gateway
+# asked for ahead (web_session.c), and the paused tab still kept RSS flat
+check "the animating page's requests answered ahead by the gateway" \
+	wait_until 10 grep -q "rights control .* [1-9][0-9]* requests answered ahead; ended: the browser" "$T/web.log"
 [ "$failed" = 0 ] || tail -20 "$T/web.log"
 finish web_stall

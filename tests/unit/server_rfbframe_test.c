@@ -213,9 +213,50 @@ static void test_random(void)
 	}
 }
 
+/* What the gateway needs to ask ahead in the browser's name: each
+ * request counted and kept whole, split or not, and where a message
+ * ends. */
+static void test_requests(void)
+{
+	static const uint8_t in[] = {
+		4, 1, 0, 0, 0, 0, 0, 0x41,            /* key */
+		3, 0, 0, 0, 0, 0, 1, 64, 0, 240,      /* full request */
+		3, 1, 0, 1, 0, 2, 0, 3, 0, 4,         /* incremental */
+	};
+	static const uint8_t last[10] = {3, 1, 0, 1, 0, 2, 0, 3, 0, 4};
+	uint8_t out[sizeof(in) + 4];
+	const char *why = NULL;
+	struct rfb_frame f;
+	size_t step, i;
+
+	for (step = 1; step <= sizeof(in); step++) {
+		rfb_frame_init(&f, RFB_FRAME_CONTROL);
+		CHECK(rfb_frame_idle(&f));
+		for (i = 0; i < sizeof(in); i += step) {
+			size_t n = sizeof(in) - i < step ? sizeof(in) - i :
+				step;
+
+			CHECK(rfb_frame_feed(&f, in + i, n, out, &why) >= 0);
+			/* between messages exactly at their edges */
+			CHECK(rfb_frame_idle(&f) == (i + n == 8 ||
+						    i + n == 18 ||
+						    i + n == sizeof(in)));
+		}
+		CHECK_EQ_INT(f.requests, 2);
+		CHECK(!memcmp(f.request, last, sizeof(last)));
+		CHECK(!f.continuous);
+	}
+	/* EnableContinuousUpdates: nobody may ask ahead any more */
+	rfb_frame_init(&f, RFB_FRAME_CONTROL);
+	CHECK(rfb_frame_feed(&f, (const uint8_t *)"\x96\x01\0\0\0\0\x01"
+			     "\x40\0\xf0", 10, out, &why) == 10);
+	CHECK(f.continuous && f.requests == 0);
+}
+
 int main(void)
 {
 	test_rows();
+	test_requests();
 	test_pixel_format();
 	test_lossless();
 	test_random();

@@ -14,7 +14,11 @@ struct build {
 	uint8_t in[2048], want[2048];
 	size_t len, want_len;
 	bool drop;
+	size_t edges[8];   /* where updates begin and end, in turn */
+	unsigned n_edges;
 };
+
+#define EDGE(b) ((b)->edges[(b)->n_edges++] = (b)->len)
 
 static void put(struct build *b, const uint8_t *p, size_t n)
 {
@@ -56,6 +60,7 @@ static void stream(struct build *b)
 	PUT(b, 1, 64, 0, 240, 32, 24, 0, 1, 0, 255, 0, 255, 0, 255, 16, 8, 0,
 	    0, 0, 0, 0, 0, 0, 4, 'd', 'e', 's', 'k');
 	/* an update of every kind, ended by LastRect */
+	EDGE(b);
 	PUT(b, 0, 0, 0xff, 0xff);
 	rect(b, 2, 2, 0);                  /* raw: 2 x 2 x 4 */
 	put_fill(b, 16, 3);               /* a 3 would be a cut text */
@@ -91,6 +96,7 @@ static void stream(struct build *b)
 	PUT(b, 0, 0, 0, 3, 'a', 'b', 'c');
 	rect(b, 320, 240, -223);           /* desktop size */
 	rect(b, 0, 0, -224);               /* LastRect */
+	EDGE(b);
 	/* the clipboard: gone */
 	b->drop = true;
 	PUT(b, 3, 0, 0, 0, 0, 0, 0, 6, 's', 'e', 'c', 'r', 'e', 't');
@@ -103,10 +109,14 @@ static void stream(struct build *b)
 	PUT(b, 1, 0, 0, 0, 0, 1, 0, 1, 0, 2, 0, 3);       /* colour map */
 	PUT(b, 250, 0, 1, 1);                              /* xvp */
 	PUT(b, 150);                                       /* end of CU */
+	EDGE(b);
 	PUT(b, 0, 0, 0, 1);                /* a counted update: one raw */
 	rect(b, 1, 1, 0);
 	PUT(b, 3, 3, 3, 3);
+	EDGE(b);
+	EDGE(b);
 	PUT(b, 0, 0, 0, 0);                /* an empty update */
+	EDGE(b);
 	b->drop = true;                    /* a cut text last, split */
 	PUT(b, 3, 0, 0, 0, 0, 0, 0, 2, 'x', 'y');
 	b->drop = false;
@@ -129,6 +139,43 @@ static long run(struct web_desk *d, uint8_t *p, size_t len, size_t step,
 		o += (size_t)k;
 	}
 	return (long)o;
+}
+
+/* Scanned with stop set, in pieces of step bytes, with out (view) or
+ * without (control): every edge found where the stream has one, the
+ * output as the plain filter's. */
+static bool edges_found(const struct build *b, size_t step, bool control)
+{
+	struct web_desk d;
+	uint8_t out[2048];
+	const char *why = NULL;
+	size_t i = 0, o = 0;
+	unsigned e = 0;
+
+	web_desk_init(&d);
+	d.stop = true;
+	d.keep_cut = control;
+	while (i < b->len) {
+		size_t n = b->len - i < step ? b->len - i : step, used = 0;
+		long k = web_desk_scan(&d, b->in + i, n,
+				       control ? NULL : out + o, &used, &why);
+
+		if (k < 0 || used > n || (control && (size_t)k != used))
+			return false;
+		i += used;
+		o += (size_t)k;
+		if (d.at == WEB_DESK_AT_BEGIN || d.at == WEB_DESK_AT_END) {
+			if (e >= b->n_edges || b->edges[e] != i ||
+			    (d.at == WEB_DESK_AT_BEGIN) != !(e % 2))
+				return false;
+			e++;
+		}
+	}
+	if (control)
+		return e == b->n_edges && o == b->len && !d.dropped &&
+			d.continuous;
+	return e == b->n_edges && o == b->want_len &&
+		!memcmp(out, b->want, o) && d.dropped == 3 && d.continuous;
 }
 
 /* A stream that must be refused after the ServerInit. */
@@ -162,6 +209,15 @@ int main(void)
 		CHECK(n > 0 && !memcmp(out, b.want, b.want_len));
 		CHECK_EQ_INT(d.dropped, 3);
 	}
+
+	/* asking ahead: each update's edges, whatever the split, with and
+	 * without the clipboard */
+	for (step = 1; step <= 64; step++) {
+		CHECK(edges_found(&b, step, false));
+		CHECK(edges_found(&b, step, true));
+	}
+	CHECK(edges_found(&b, sizeof(b.in), false));
+	CHECK(edges_found(&b, sizeof(b.in), true));
 
 	/* the browser's own pixel format: 16 bits, tight's pixel 2 bytes */
 	{
