@@ -4,6 +4,7 @@
  *
  *   vncbench HOST:PORT [--seconds S] [--latency N --marker FIFO]
  *            [--cursor] [--quality Q] [--ppm OUT.ppm] [--timeout S]
+ *            [--stall S]
  *
  * Prints, one result per line:
  *   first_frame_ms X           connect to the first complete frame
@@ -21,6 +22,10 @@
  *                              each new desktop size the server sends, as
  *                              it arrives
  * --ppm writes the framebuffer as it is at the end.
+ * --stall S: after the first frame, a viewer that stops reading but not
+ * asking: for S seconds a request for the whole screen every 10 ms and
+ * nothing read (the slow or hung viewer a server must not let slow the
+ * others or grow its memory); prints `stalled requests N`.
  * --quality Q asks for JPEG at quality Q (0-9) as a typical viewer does;
  * without it everything is lossless.
  * Exit status 0, or 1 on error or timeout.
@@ -199,7 +204,7 @@ static int measure_latency(rfbClient *cl, const char *fifo, int samples)
 
 int main(int argc, char *argv[])
 {
-	double seconds = 0, timeout = 20, start;
+	double seconds = 0, timeout = 20, stall = 0, start;
 	int latency = 0, quality = -1, i, my_argc = 1;
 	const char *fifo = NULL, *ppm = NULL;
 	char *my_argv[] = {argv[0], NULL};
@@ -209,7 +214,8 @@ int main(int argc, char *argv[])
 	if (argc < 2) {
 		fprintf(stderr, "usage: vncbench HOST:PORT [--seconds S] "
 			"[--latency N --marker FIFO] [--cursor] "
-			"[--quality Q] [--ppm OUT.ppm] [--timeout S]\n");
+			"[--quality Q] [--ppm OUT.ppm] [--timeout S] "
+			"[--stall S]\n");
 		return 1;
 	}
 	for (i = 2; i < argc; i++) {
@@ -225,6 +231,8 @@ int main(int argc, char *argv[])
 			quality = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--ppm") && i + 1 < argc)
 			ppm = argv[++i];
+		else if (!strcmp(argv[i], "--stall") && i + 1 < argc)
+			stall = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--cursor"))
 			show_cursor = 1;
 		else {
@@ -281,6 +289,21 @@ int main(int argc, char *argv[])
 	printf("first_frame_ms %.1f\n", (vnc_now_s() - start) * 1000);
 	fflush(stdout);
 
+	if (stall > 0) {
+		double until = vnc_now_s() + stall;
+		long n = 0;
+
+		while (vnc_now_s() < until) {
+			if (!SendFramebufferUpdateRequest(cl, 0, 0, cl->width,
+							  cl->height, FALSE))
+				break;
+			n++;
+			usleep(10000);
+		}
+		printf("stalled requests %ld\n", n);
+		fflush(stdout);
+		return 0;
+	}
 	if (seconds > 0) {
 		long long b0 = bytes_read();
 		double t0 = vnc_now_s(), until = t0 + seconds;
