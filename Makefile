@@ -18,7 +18,7 @@
 CC       ?= cc
 BUILD    ?= build
 PKGS     := libre libvncserver xcb xcb-shm xcb-xtest xcb-damage xcb-xfixes \
-            xcb-randr xcb-keysyms xcb-composite openssl
+            xcb-randr xcb-keysyms xcb-composite openssl zlib
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter
 # The version lives in debian/changelog only: the binary, the man pages

@@ -34,7 +34,31 @@ struct web_desk {
 	uint32_t data;         /* tight: the data's size before compression */
 	uint32_t clen;         /* tight: a compact length being read */
 	unsigned long dropped; /* clipboard messages held back, for tests */
+	/* The desktop's own use (rfb_group.h): what web_desk_init() sets
+	 * keeps the gateway's behaviour. */
+	bool pass_cut;         /* the clipboard passes too */
+	bool started;          /* hdr holds a message's first byte */
+	uint64_t pos;          /* stream bytes seen */
+	uint64_t msg_start;    /* where the current message began */
+	uint8_t msg_type;      /* its type (0xff: the ServerInit) */
+	uint64_t drop_updates_before; /* updates starting before: dropped */
+	uint64_t reset_at;     /* the first tight rectangle from here on
+	                          resets all four zlib streams (0x0f) */
+	bool reset_done;       /* ... which happened in this update */
+	uint64_t area;         /* this update's pixel rectangles' area */
+	bool copyrect;         /* ... and whether it copies */
+	uint32_t fb_w, fb_h;   /* the framebuffer's size */
+	/* called as each message ends, its end at pos */
+	void (*doneh)(struct web_desk *d, void *arg);
+	void *done_arg;
 };
+
+/* The desktop's stream from a message boundary on (type step), in the
+ * pixel format pf, width w, height h: for a stream joined midway. */
+void web_desk_init_at(struct web_desk *d, const uint8_t *pf, uint32_t w,
+		      uint32_t h, uint64_t pos);
+/* At a message boundary: nothing of a message is pending. */
+bool web_desk_at_boundary(const struct web_desk *d);
 
 /* The stream starts with the ServerInit (after the SecurityResult). */
 void web_desk_init(struct web_desk *d);
