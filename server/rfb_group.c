@@ -156,7 +156,8 @@ static void member_flush(struct rfb_member *m)
 	}
 	if (!i)
 		return;
-	memmove(m->held, m->held + i, (m->n_held - i) * sizeof(m->held[0]));
+	memmove(m->held, m->held + i,
+		(m->n_held - i) * sizeof(struct mbuf *));
 	m->n_held -= i;
 	m->pending = false;
 }
@@ -631,7 +632,8 @@ static void member_consider(struct rfb_member *m)
 		return;
 	for (le = m->gs->groups.head; le; le = le->next) {
 		g = le->data;
-		if (!g->dead && g->key_len == len && !memcmp(g->key, key, len)) {
+		if (!g->dead && g->key_len == len &&
+		    memcmp(g->key, key, len) == 0) {
 			member_join(m, g);
 			return;
 		}
@@ -644,7 +646,7 @@ static void member_consider(struct rfb_member *m)
 		    bridge_closed(o->br))
 			continue;
 		olen = member_key(o, other);
-		if (olen != len || memcmp(other, key, len))
+		if (olen != len || memcmp(other, key, len) != 0)
 			continue;
 		if (group_alloc(&g, m->gs, key, len)) {
 			m->no_join_until = tmr_jiffies() + REJOIN_MS;

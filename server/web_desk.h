@@ -21,36 +21,37 @@
 #include <stdint.h>
 
 struct web_desk {
-	int step;              /* what the bytes in hdr are */
-	uint8_t hdr[24];       /* the fixed part being read */
-	size_t have, want;
+	/* (ordered by size: clang-tidy counts the padding) */
+	size_t have, want;     /* of the fixed part being read, in hdr */
 	uint64_t skip;         /* bytes to pass (or drop) before `then` */
-	int then;
-	bool dropping;         /* the message is the desktop's clipboard */
-	uint8_t bpp;           /* bytes per pixel */
-	uint8_t tpixel;        /* tight's pixel: 3 for 24-bit true colour */
-	uint16_t rects;        /* rectangles of the update still to come */
-	uint16_t w, h;         /* the rectangle's size */
-	uint32_t data;         /* tight: the data's size before compression */
-	uint32_t clen;         /* tight: a compact length being read */
 	unsigned long dropped; /* clipboard messages held back, for tests */
 	/* The desktop's own use (rfb_group.h): what web_desk_init() sets
 	 * keeps the gateway's behaviour. */
-	bool pass_cut;         /* the clipboard passes too */
-	bool started;          /* hdr holds a message's first byte */
 	uint64_t pos;          /* stream bytes seen */
 	uint64_t msg_start;    /* where the current message began */
-	uint8_t msg_type;      /* its type (0xff: the ServerInit) */
 	uint64_t drop_updates_before; /* updates starting before: dropped */
 	uint64_t reset_at;     /* the first tight rectangle from here on
 	                          resets all four zlib streams (0x0f) */
-	bool reset_done;       /* ... which happened in this update */
 	uint64_t area;         /* this update's pixel rectangles' area */
-	bool copyrect;         /* ... and whether it copies */
-	uint32_t fb_w, fb_h;   /* the framebuffer's size */
 	/* called as each message ends, its end at pos */
 	void (*doneh)(struct web_desk *d, void *arg);
 	void *done_arg;
+	int step;              /* what the bytes in hdr are */
+	int then;
+	uint32_t data;         /* tight: the data's size before compression */
+	uint32_t clen;         /* tight: a compact length being read */
+	uint32_t fb_w, fb_h;   /* the framebuffer's size */
+	uint16_t rects;        /* rectangles of the update still to come */
+	uint16_t w, h;         /* the rectangle's size */
+	bool dropping;         /* the message is the desktop's clipboard */
+	uint8_t bpp;           /* bytes per pixel */
+	uint8_t tpixel;        /* tight's pixel: 3 for 24-bit true colour */
+	bool pass_cut;         /* the clipboard passes too */
+	bool started;          /* hdr holds a message's first byte */
+	uint8_t msg_type;      /* its type (0xff: the ServerInit) */
+	bool reset_done;       /* the reset bits went into this update */
+	bool copyrect;         /* this update copies */
+	uint8_t hdr[24];       /* the fixed part being read */
 };
 
 /* The desktop's stream from a message boundary on (type step), in the
