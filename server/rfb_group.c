@@ -27,7 +27,8 @@ enum {
 	REJOIN_MS = 5000,               /* a member that left waits */
 	HELD_MAX = 8,                   /* updates waiting for a member */
 	HELD_BYTES_MAX = 16 * 1024 * 1024,
-	PACE_MS = 250,                  /* the group waits for a member */
+	PACE_MS = 250,
+	TRIES_MAX = 8,                  /* resets for one join at most */                  /* the group waits for a member */
 	KEY_MAX = 1 + 16 + RFB_FRAME_ENCS_MAX * 4,
 	ENC_TIGHT = 7,
 	HS_VERSION = 12,
@@ -57,6 +58,7 @@ struct rfb_group {
 	bool in_flight;            /* a request of ours is unanswered */
 	bool reset_wanted;         /* a joiner waits for a reset */
 	bool waiting;              /* ... and then for a covering update */
+	unsigned tries;            /* resets that brought none */
 	bool dead, ending;
 	struct tmr pace_tmr;       /* a member is slow to ask */
 	bool paced;                /* ... for too long: go on */
@@ -247,6 +249,7 @@ static void update_done(struct rfb_group *g)
 		g->waiting = false;
 		if (g->desk.area >= (uint64_t)g->desk.fb_w * g->desk.fb_h &&
 		    !g->desk.copyrect) {
+			g->tries = 0;
 			for (le = g->members.head; le; le = le->next) {
 				struct rfb_member *m = le->data;
 
@@ -257,10 +260,23 @@ static void update_done(struct rfb_group *g)
 				}
 			}
 		}
-		else {
+		else if (++g->tries < TRIES_MAX) {
 			/* the screen came in two updates: once more */
 			g->reset_wanted = true;
 			group_sync(g);
+		}
+		else {
+			/* every whole frame costs every member one: stop */
+			g->tries = 0;
+			le = g->members.head;
+			while (le) {
+				struct rfb_member *m = le->data;
+
+				le = le->next;
+				if (m->state == M_JOINING)
+					member_leave(m, "no whole frame came "
+						     "to join at");
+			}
 		}
 	}
 	le = g->members.head;
