@@ -248,7 +248,9 @@ static void *rfb_starter_run(void *arg)
 		free(st->tag);
 	}
 	else {
-		cl->clientData = st->tag;
+		/* published: the event loop finds clients by their tag
+		 * (desktop_client_sync) */
+		__atomic_store_n(&cl->clientData, st->tag, __ATOMIC_RELEASE);
 		cl->clientGoneHook = on_rfb_client_gone;
 		cl->viewOnly = st->view_only ? TRUE : FALSE;
 		st->tag->own_thread = true;
@@ -543,7 +545,10 @@ static rfbClientPtr client_of(struct desktop_client *dc,
 	rfbClientPtr cl;
 
 	while ((cl = rfbClientIteratorNext(it)) != NULL) {
-		const struct rfb_client_tag *tag = cl->clientData;
+		/* the iterator's reference keeps the tag (freed by the gone
+		 * hook, which waits for it) */
+		const struct rfb_client_tag *tag =
+			__atomic_load_n(&cl->clientData, __ATOMIC_ACQUIRE);
 
 		if (tag && tag->id == dc->id)
 			return cl;
