@@ -78,9 +78,11 @@
 # Then viewers of the same settings shared one Tight encoding
 # (encode_groups, server/rfb_group.c: one hidden libvncserver client per
 # group, its updates fanned out, the members' requests kept from their own
-# clients).  Three runs at 15 s, 2 shared cores: (f) 4.4-4.8%, (g) 5.2-5.7%,
-# four/one 1.18-1.19x (was 3.08x in the same session), 0.15-0.16x of
-# x11vnc's four, at 39-50 updates/s a viewer (x11vnc 23-26).
+# clients).  Same session, 15 s runs on 2 shared cores: before, (f) 5.2%,
+# (g) 16.0%, four/one 3.08x; after (three runs), (f) 4.4-5.9%, (g)
+# 5.2-6.0%, four/one 1.02-1.19x, 0.15-0.17x of x11vnc's four, at 39-50
+# updates/s a viewer (x11vnc 22-26).  (h) has one viewer, no group:
+# 0.59-0.81x of x11vnc's CPU per update, unchanged within the noise.
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 SECS=${1:-10}
