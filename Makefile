@@ -18,7 +18,7 @@
 CC       ?= cc
 BUILD    ?= build
 PKGS     := libre libvncserver xcb xcb-shm xcb-xtest xcb-damage xcb-xfixes \
-            xcb-randr xcb-keysyms xcb-composite openssl
+            xcb-randr xcb-keysyms xcb-composite openssl zlib
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter
 # The version lives in debian/changelog only: the binary, the man pages
@@ -69,7 +69,8 @@ PC_DEB := libre:libre-dev libvncserver:libvncserver-dev xcb:libxcb1-dev \
           xcb-shm:libxcb-shm0-dev xcb-xtest:libxcb-xtest0-dev \
           xcb-damage:libxcb-damage0-dev xcb-xfixes:libxcb-xfixes0-dev \
           xcb-randr:libxcb-randr0-dev xcb-keysyms:libxcb-keysyms1-dev \
-          xcb-composite:libxcb-composite0-dev openssl:libssl-dev
+          xcb-composite:libxcb-composite0-dev openssl:libssl-dev \
+          zlib:zlib1g-dev
 PKG_MISSING = $(eval PKG_MISSING := $$(strip $$(foreach p,$$(PKGS),$$(if $$(shell \
               pkg-config --exists $$(p) && echo y),,$$(p)))))$(PKG_MISSING)
 pkg_check = $(if $(PKG_MISSING),$(error pkg-config cannot find: \

@@ -23,6 +23,7 @@ enum app_mode {
 };
 
 struct desktop;
+struct rfb_groups;
 struct view_local;
 struct web;
 
@@ -57,6 +58,8 @@ struct app {
 	                               (enum sipvnc_exit, server/service.h) */
 	struct reload *reload;      /* SIGHUP (server/reload.h) */
 	struct capture_indicator *indicator;  /* who watches (indicator.h) */
+	struct rfb_groups *groups;  /* encode_groups: viewers of the same
+	                               settings share one encoding */
 
 	/* What the settings above point into, for the program's life
 	 * (server/main.c fills them from the file and the command line). */

@@ -13,6 +13,8 @@
 #include "server/log.h"
 #include "server/bridge.h"
 #include "server/rfb_filter.h"
+#include "server/rfb_group.h"
+#include "server/web_desk.h"
 
 /* One read from the socket; libvncserver writes updates in pieces of about
  * this size, and the MSRP layer cuts them to its chunk size anyway. */
@@ -47,6 +49,10 @@ struct bridge {
 	void *src_arg;
 	uint64_t sent;                  /* bytes the session took, for the
 	                                   call's audit line */
+	struct rfb_member *member;      /* rfb_group.h; NULL: none */
+	struct web_desk *desk;          /* frames what the socket brings
+	                                   from desk->pos on (a member) */
+	uint64_t read_pos;              /* bytes read from the socket */
 };
 
 static void watch(struct bridge *br);
@@ -127,6 +133,35 @@ static void send_read(struct bridge *br, size_t len)
 	br->sent += (uint64_t)len;
 }
 
+/* A member's own client: its messages framed from desk->pos on (the
+ * bytes before pass as they are), its updates dropped while the group
+ * serves the viewer.  Returns the bytes left, -1 once failed. */
+static ssize_t frame_read(struct bridge *br, uint8_t *p, size_t n)
+{
+	uint64_t start = br->read_pos - n;
+	const char *why = "";
+	size_t raw = 0;
+	long k;
+
+	if (!br->desk)
+		return (ssize_t)n;
+	if (start < br->desk->pos) {
+		uint64_t gap = br->desk->pos - start;
+
+		raw = gap < n ? (size_t)gap : n;
+	}
+	if (raw == n)
+		return (ssize_t)n;
+	k = web_desk_filter(br->desk, p + raw, n - raw, &why);
+	if (k < 0) {
+		log_warn("sipvnc: the desktop's stream to a grouped viewer "
+			 "cannot be framed (%s); closing\n", why);
+		fail(br, EPROTO);
+		return -1;
+	}
+	return (ssize_t)(raw + (size_t)k);
+}
+
 static void read_socket(struct bridge *br)
 {
 	ssize_t n;
@@ -154,6 +189,16 @@ static void read_socket(struct bridge *br)
 				fail(br, errno);
 			return;
 		}
+		if (!br->srch) {
+			br->read_pos += (uint64_t)n;
+			n = frame_read(br, br->held + br->pend, (size_t)n);
+			if (n < 0)
+				return;
+			if (!n && !br->pend) {
+				rfb_member_output(br->member);
+				continue;
+			}
+		}
 		if (br->join_headers && !br->pend &&
 		    update_header(br->held, n)) {
 			br->pend = (size_t)n;
@@ -165,6 +210,9 @@ static void read_socket(struct bridge *br)
 		tmr_cancel(&br->pend_tmr);
 		send_read(br, len);
 		if (br->closed || br->held_len)
+			return;
+		rfb_member_output(br->member);
+		if (br->closed)
 			return;
 		/* A short read drained the socket: another read would only
 		 * say EAGAIN, a system call on every update; the descriptor
@@ -350,6 +398,12 @@ void bridge_from_msrp(struct bridge *br, const uint8_t *data, size_t len)
 			return;
 		data += k;
 		len -= k;
+		/* may free br (a leave that fails it): nothing after */
+		if (br->member) {
+			rfb_member_input(br->member);
+			if (br->closed)
+				return;
+		}
 	}
 }
 
@@ -359,7 +413,10 @@ void bridge_msrp_writable(struct bridge *br)
 		return;
 	if (flush_held(br)) {
 		read_socket(br);
-		watch(br);
+		if (!br->closed && !br->held_len && !br->pend)
+			rfb_member_output(br->member);
+		if (!br->closed)
+			watch(br);
 	}
 }
 
@@ -429,7 +486,9 @@ static void destructor(void *data)
 	if (br->held)
 		(void)munmap(br->held, READ_SIZE);
 	mem_deref(br->backlog);
+	mem_deref(br->member);
 	mem_deref(br->rfb);
+	mem_deref(br->desk);
 }
 
 int bridge_alloc(struct bridge **brp, int fd, bridge_closed_h *closedh,
@@ -477,3 +536,75 @@ uint64_t bridge_sent(const struct bridge *br)
 {
 	return br ? br->sent : 0;
 }
+
+void bridge_set_member(struct bridge *br, struct rfb_member *m)
+{
+	if (br)
+		br->member = m;
+}
+
+struct rfb_frame *bridge_rfb_frame(struct bridge *br)
+{
+	return br && br->rfb ? &br->rfb->frame : NULL;
+}
+
+int bridge_fd(const struct bridge *br)
+{
+	return br ? br->fd : -1;
+}
+
+uint64_t bridge_read_pos(const struct bridge *br)
+{
+	return br ? br->read_pos : 0;
+}
+
+struct web_desk *bridge_frame_from(struct bridge *br, const uint8_t *pf,
+				   uint32_t w, uint32_t h, uint64_t pos)
+{
+	if (!br)
+		return NULL;
+	if (!br->desk)
+		br->desk = mem_alloc(sizeof(*br->desk), NULL);
+	if (!br->desk)
+		return NULL;
+	web_desk_init_at(br->desk, pf, w, h, pos);
+	br->desk->keep_cut = true;
+	return br->desk;
+}
+
+struct web_desk *bridge_desk(struct bridge *br)
+{
+	return br ? br->desk : NULL;
+}
+
+void bridge_unframe(struct bridge *br)
+{
+	if (br)
+		br->desk = mem_deref(br->desk);
+}
+
+int bridge_inject(struct bridge *br, const uint8_t *data, size_t len)
+{
+	int err;
+
+	if (!br || br->closed || !br->sess || br->held_len || br->pend ||
+	    !br->desk || br->desk->pos != br->read_pos ||
+	    !web_desk_at_boundary(br->desk) ||
+	    !msrp_session_writable(br->sess))
+		return EAGAIN;
+	err = msrp_session_send(br->sess, data, len);
+	if (err == EAGAIN)
+		return err;
+	if (err) {
+		fail(br, err);
+		return err;
+	}
+	br->sent += len;
+	return 0;
+}
+
+bool bridge_closed(const struct bridge *br)
+{
+	return !br || br->closed;
+}
+

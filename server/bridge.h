@@ -11,6 +11,7 @@
 #ifndef SIPVNC_BRIDGE_H
 #define SIPVNC_BRIDGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,5 +60,25 @@ void bridge_from_msrp(struct bridge *br, const uint8_t *data, size_t len);
 void bridge_msrp_writable(struct bridge *br);
 /* Bytes handed to the session so far (0 for NULL). */
 uint64_t bridge_sent(const struct bridge *br);
+
+/* For rfb_group.c: the bridge of a grouped viewer.  The member (owned
+ * by the bridge from now on) hears of the viewer's messages and of the
+ * moments a group update could go in (bridge_inject: 0, or EAGAIN when
+ * not at a message boundary of the own client's stream or the session
+ * is full).  bridge_frame_from() frames the own client's stream from
+ * stream offset pos on (pixel format pf, framebuffer w x h). */
+struct rfb_member;
+struct rfb_frame;
+struct web_desk;
+void bridge_set_member(struct bridge *br, struct rfb_member *m);
+struct rfb_frame *bridge_rfb_frame(struct bridge *br);
+int bridge_fd(const struct bridge *br);
+uint64_t bridge_read_pos(const struct bridge *br);
+struct web_desk *bridge_frame_from(struct bridge *br, const uint8_t *pf,
+				   uint32_t w, uint32_t h, uint64_t pos);
+struct web_desk *bridge_desk(struct bridge *br);
+void bridge_unframe(struct bridge *br);
+int bridge_inject(struct bridge *br, const uint8_t *data, size_t len);
+bool bridge_closed(const struct bridge *br);
 
 #endif

@@ -55,6 +55,14 @@ static const struct confkey keys[] = {
 	 "Stop sharing button that ends every call at once; it never takes "
 	 "the keyboard focus or the pointer. Set it to `no` only for "
 	 "unattended kiosks, where nobody sits at the screen."},
+	{"encode_groups", CONF_SEC_SCREEN, CONF_BOOL, "yes|no", yes_no, 0, 0,
+	 "yes", NULL, DESK, 0,
+	 "Viewers that ask for the same pixel format and encodings, with "
+	 "Tight first, share one encoding of each update instead of one "
+	 "each: four such viewers cost about what one does. A viewer that "
+	 "falls behind, asks for a whole frame or changes its settings goes "
+	 "back to an encoder of its own (the log says when and why). `no`: "
+	 "every viewer has its own."},
 
 	/* ---- SIP (sip/) ---- */
 	{"sip_listen", CONF_SEC_SIP, CONF_ADDR_PORT, "ADDRESS:PORT", NULL, 0,

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <sys/select.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -248,7 +249,9 @@ static void *rfb_starter_run(void *arg)
 		free(st->tag);
 	}
 	else {
-		cl->clientData = st->tag;
+		/* published: the event loop finds clients by their tag
+		 * (desktop_client_sync) */
+		__atomic_store_n(&cl->clientData, st->tag, __ATOMIC_RELEASE);
 		cl->clientGoneHook = on_rfb_client_gone;
 		cl->viewOnly = st->view_only ? TRUE : FALSE;
 		st->tag->own_thread = true;
@@ -554,4 +557,99 @@ void desktop_size(const struct desktop *dt, int *width, int *height)
 
 	*width = fmt->width;
 	*height = fmt->height;
+}
+
+static rfbClientPtr client_of(struct desktop_client *dc,
+			      rfbClientIteratorPtr it)
+{
+	rfbClientPtr cl;
+
+	while ((cl = rfbClientIteratorNext(it)) != NULL) {
+		/* the iterator's reference keeps the tag (freed by the gone
+		 * hook, which waits for it) */
+		const struct rfb_client_tag *tag =
+			__atomic_load_n(&cl->clientData, __ATOMIC_ACQUIRE);
+
+		if (tag && tag->id == dc->id)
+			return cl;
+	}
+	return NULL;
+}
+
+static void put_pf(uint8_t *p, const rfbPixelFormat *f)
+{
+	p[0] = f->bitsPerPixel;
+	p[1] = f->depth;
+	p[2] = f->bigEndian ? 1 : 0;
+	p[3] = f->trueColour ? 1 : 0;
+	p[4] = (uint8_t)(f->redMax >> 8);
+	p[5] = (uint8_t)f->redMax;
+	p[6] = (uint8_t)(f->greenMax >> 8);
+	p[7] = (uint8_t)f->greenMax;
+	p[8] = (uint8_t)(f->blueMax >> 8);
+	p[9] = (uint8_t)f->blueMax;
+	p[10] = f->redShift;
+	p[11] = f->greenShift;
+	p[12] = f->blueShift;
+	p[13] = p[14] = p[15] = 0;
+}
+
+int desktop_client_sync(struct desktop_client *dc, bool restart, int fd,
+			uint64_t read_pos, struct desktop_sync *out)
+{
+	rfbClientIteratorPtr it;
+	rfbClientPtr cl;
+	int i, pending = 0, err = 0;
+
+	if (!dc || dc->gone)
+		return ENOENT;
+	it = rfbGetClientIterator(dc->dt->screen);
+	if (!it)
+		return ENOMEM;
+	cl = client_of(dc, it);
+	/* never wait here: the thread holding it may be blocked writing
+	 * to the socket this event loop reads */
+	if (!cl || pthread_mutex_trylock(&cl->sendMutex) != 0) {
+		rfbReleaseClientIterator(it);
+		return EAGAIN;
+	}
+	if (restart) {
+		/* tight.c starts a stream it finds inactive afresh; the
+		 * framer tells the decoder (reset bits) */
+		for (i = 0; i < 4; i++) {
+			if (cl->zsActive[i])
+				deflateEnd(&cl->zsStruct[i]);
+			cl->zsActive[i] = FALSE;
+		}
+	}
+	pthread_mutex_lock(&cl->updateMutex);
+	if (restart) {
+		/* what a whole-frame request does, without the
+		 * ExtendedDesktopSize marker that would come first */
+		sraRegionPtr all = sraRgnCreateRect(0, 0, cl->screen->width,
+						    cl->screen->height);
+
+		sraRgnOr(cl->requestedRegion, all);
+		sraRgnOr(cl->modifiedRegion, all);
+		sraRgnSubtract(cl->copyRegion, all);
+		sraRgnDestroy(all);
+		cl->cursorWasChanged = TRUE;
+	}
+	else {
+		/* the viewer's requests go to its group now */
+		sraRgnMakeEmpty(cl->requestedRegion);
+	}
+	pthread_cond_signal(&cl->updateCond);
+	pthread_mutex_unlock(&cl->updateMutex);
+	/* everything it wrote is in the socket: the next message starts
+	 * after what waits there */
+	if (ioctl(fd, FIONREAD, &pending) < 0)
+		err = errno;
+	out->offset = read_pos + (uint64_t)(pending > 0 ? pending : 0);
+	put_pf(out->pf, &cl->format);
+	out->width = (uint32_t)cl->screen->width;
+	out->height = (uint32_t)cl->screen->height;
+	pthread_mutex_unlock(&cl->sendMutex);
+	rfbReleaseClientIterator(it);
+	return err;
 }

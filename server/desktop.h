@@ -44,6 +44,22 @@ int desktop_attach(struct desktop_client **dcp, struct desktop *dt,
 		   bool control, desktop_client_gone_h *goneh, void *arg,
 		   int *viewer_fd);
 
+/* Where a client's RFB stream stands, taken under its send lock. */
+struct desktop_sync {
+	uint64_t offset;        /* of its next message in the stream read
+	                           from fd */
+	uint8_t pf[16];         /* its pixel format there */
+	uint32_t width, height; /* the framebuffer's */
+};
+/* Between two of the client's messages (under its send lock, never
+ * waited for: EAGAIN while it is sending): restart ends its Tight zlib
+ * streams and has it send the whole frame; otherwise its outstanding
+ * update request is taken back (its viewer is served by a group,
+ * rfb_group.h).  fd: the caller's end of its socket, of which read_pos
+ * bytes were read. */
+int desktop_client_sync(struct desktop_client *dc, bool restart, int fd,
+			uint64_t read_pos, struct desktop_sync *out);
+
 /* Capture has stopped for good: the X display went away, or (ENODEV) the
  * shared window was destroyed; the owner should end the calls and stop.
  * Without a handler the event loop is stopped (re_cancel). */

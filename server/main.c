@@ -33,6 +33,7 @@
 #include "server/desktop.h"
 #include "server/indicator.h"
 #include "server/reload.h"
+#include "server/rfb_group.h"
 #include "server/service.h"
 
 #ifndef SIPVNC_VERSION     /* the Makefile passes debian/changelog's */
@@ -302,6 +303,15 @@ static int apply_media_conf(struct sa *msrp_laddr)
 /* share_window / share_monitor (--share-window / --share-monitor
  * override both keys): one window or monitor instead of the whole
  * screen, into app.share_area for desktop_open(). */
+/* encode_groups (server/rfb_group.h), on unless the config says no. */
+static int open_groups(void)
+{
+	bool on = true;
+
+	(void)conf_get_bool(app.conf, "encode_groups", &on);
+	return on ? rfb_groups_alloc(&app.groups, app.desktop) : 0;
+}
+
 static int apply_share_area(void)
 {
 	const char *cli_window = app.cli_window, *cli_monitor = app.cli_monitor;
@@ -411,6 +421,8 @@ static int start(const char *listen_addr, bool no_auth,
 						 NULL);
 		if (!err)
 			err = indicator_open(&app, display[0] ? display : NULL);
+		if (!err)
+			err = open_groups();
 		if (err) {
 			log_err("sipvnc: cannot share display "
 				"'%s': %m\n", display[0] ? display :
@@ -632,6 +644,7 @@ int main(int argc, char *argv[])
 	app.msrp_sock = mem_deref(app.msrp_sock);
 	app.ua = mem_deref(app.ua);
 	indicator_close(&app);
+	app.groups = mem_deref(app.groups);
 	app.desktop = mem_deref(app.desktop);
 	app.conf = mem_deref(app.conf);
 	view_stop(&app);

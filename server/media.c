@@ -16,6 +16,7 @@
 #include "server/view.h"
 #include "server/media.h"
 #include "server/bridge.h"
+#include "server/rfb_group.h"
 #include "server/desktop.h"
 #include "server/view_rfb.h"
 #include "server/indicator.h"
@@ -79,6 +80,14 @@ static void on_msrp_bound(void *arg)
 					   on_bridge_closed, call);
 		if (!err)
 			err = bridge_check_rfb(call->bridge);
+		if (!err && call->app->groups) {
+			struct rfb_member *m;
+
+			err = rfb_member_alloc(&m, call->app->groups,
+					       call->bridge, call->rfb);
+			if (!err)
+				bridge_set_member(call->bridge, m);
+		}
 	}
 	if (!err)
 		bridge_set_stall_timeout(call->bridge,

@@ -160,6 +160,7 @@ static int on_header(struct rfb_frame *f, const char **why)
 	}
 	memcpy(f->pf, f->hdr + 4, sizeof(f->pf));
 	f->pf_new = true;
+	f->pf_set = true;
 	return 0;
 }
 
@@ -167,8 +168,23 @@ static int on_header(struct rfb_frame *f, const char **why)
  * held until whole, as its type depends on its true-colour flag. */
 static bool held_whole(const struct rfb_frame *f)
 {
-	return f->type == MSG_SET_PIXEL_FORMAT &&
-		(f->flags & RFB_FRAME_PF_PRIVATE);
+	return (f->type == MSG_SET_PIXEL_FORMAT &&
+		(f->flags & RFB_FRAME_PF_PRIVATE)) ||
+		(f->type == MSG_UPDATE_REQUEST && f->hold_msg);
+}
+
+/* A whole update request while held (rfb_group.h): an incremental one
+ * is counted, a whole-frame one ends the holding and passes. */
+static long request_out(struct rfb_frame *f, uint8_t *out)
+{
+	if (f->hdr[1]) {
+		f->held++;
+		return 0;
+	}
+	f->hold = false;
+	f->left_why = "it asked for a whole frame";
+	memcpy(out, f->hdr, 10);
+	return 10;
 }
 
 /* A true-colour format under the private type (rfb_frame.h).  A colour
@@ -234,6 +250,21 @@ long rfb_frame_feed(struct rfb_frame *f, const uint8_t *in, size_t len,
 			}
 			f->dropping = !(f->flags & RFB_FRAME_CONTROL) &&
 				needs_control(f->type);
+			if (f->hold && (f->type == MSG_SET_PIXEL_FORMAT ||
+					f->type == MSG_SET_ENCODINGS)) {
+				f->hold = false;
+				f->left_why = "it changed its pixel format or "
+					"encodings";
+			}
+			/* holding starts and ends between messages */
+			f->hold_msg = f->hold;
+			if (f->type == MSG_SET_ENCODINGS) {
+				f->encs_len = 0;
+				f->encs_over = false;
+			}
+			if (f->type == MSG_SET_PIXEL_FORMAT ||
+			    f->type == MSG_SET_ENCODINGS)
+				f->settings_seq++;
 			if (f->dropping)
 				f->dropped++;
 			f->have = 0;
@@ -255,7 +286,9 @@ long rfb_frame_feed(struct rfb_frame *f, const uint8_t *in, size_t len,
 			if (body_len(f, why) || on_header(f, why))
 				return -1;
 			if (out && held_whole(f)) {
-				long k = pixel_format_out(f, out + o, why);
+				long k = f->type == MSG_UPDATE_REQUEST ?
+					request_out(f, out + o) :
+					pixel_format_out(f, out + o, why);
 
 				if (k < 0)
 					return -1;
@@ -273,9 +306,19 @@ long rfb_frame_feed(struct rfb_frame *f, const uint8_t *in, size_t len,
 			else if (f->type == MSG_SET_ENCODINGS) {
 				size_t k;
 
-				for (k = 0; k < n; k++)
-					o += encoding_byte(f, in[i + k],
-							   out + o);
+				for (k = 0; k < n; k++) {
+					size_t w = encoding_byte(f, in[i + k],
+								 out + o);
+
+					if (w && f->encs_len < sizeof(f->encs)) {
+						memcpy(f->encs + f->encs_len,
+						       out + o, 4);
+						f->encs_len += 4;
+					}
+					else if (w)
+						f->encs_over = true;
+					o += w;
+				}
 			}
 			else {
 				memcpy(out + o, in + i, n);

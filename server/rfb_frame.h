@@ -50,6 +50,8 @@ enum rfb_frame_flags {
  * last byte is in, so out needs room for len plus this. */
 #define RFB_FRAME_OUT_EXTRA 20
 
+#define RFB_FRAME_ENCS_MAX 64
+
 struct rfb_frame {
 	unsigned flags;
 	int state;
@@ -67,6 +69,19 @@ struct rfb_frame {
 	uint8_t request[10];   /* the last of them */
 	bool pf_new;           /* a pixel format passed since last taken */
 	uint8_t pf[16];        /* the last pixel format that passed */
+	bool pf_set;           /* one passed at all */
+	/* the encodings that passed last (as passed), for grouping */
+	uint8_t encs[RFB_FRAME_ENCS_MAX * 4];
+	size_t encs_len;
+	bool encs_over;        /* more than RFB_FRAME_ENCS_MAX */
+	unsigned settings_seq; /* SetPixelFormat/SetEncodings seen */
+	/* rfb_group.h: incremental update requests are kept from
+	 * libvncserver and counted; a whole-frame request, a pixel format
+	 * or encodings end the holding (left says why) and pass */
+	bool hold;
+	bool hold_msg;         /* hold, as the current message began */
+	unsigned held;         /* requests kept back */
+	const char *left_why;
 };
 
 void rfb_frame_init(struct rfb_frame *f, unsigned flags);

@@ -42,6 +42,10 @@ enum {
 	ENC_LASTRECT = -224, ENC_POINTERPOS = -232, ENC_QEMU_KEY = -258,
 	ENC_EXT_DESKTOPSIZE = -308, ENC_DESKTOPNAME = -307,
 	ENC_XVP = -309, ENC_FENCE = -312, ENC_CONTINUOUS = -313,
+	/* libvncserver's own, which a browser is never let ask for; a
+	 * grouped viewer's own client may send them (rfb_group.h) */
+	ENC_LED_STATE = (int32_t)0xFFFE0000, ENC_SUPP_MESSAGES,
+	ENC_SUPP_ENCODINGS, ENC_SERVER_IDENTITY,
 	ENC_COMPRESS_FIRST = -256, ENC_COMPRESS_LAST = -247,
 	ENC_QUALITY_FIRST = -32, ENC_QUALITY_LAST = -23,
 
@@ -82,6 +86,25 @@ void web_desk_init(struct web_desk *d)
 	memset(d, 0, sizeof(*d));
 	d->step = ST_INIT;
 	d->want = 24;
+	d->msg_type = 0xff;
+	d->reset_at = UINT64_MAX;
+}
+
+void web_desk_init_at(struct web_desk *d, const uint8_t *pf, uint32_t w,
+		      uint32_t h, uint64_t pos)
+{
+	web_desk_init(d);
+	(void)web_desk_pixel_format(d, pf);
+	d->fb_w = w;
+	d->fb_h = h;
+	d->pos = pos;
+	d->step = ST_TYPE;
+	d->want = 1;
+}
+
+bool web_desk_at_boundary(const struct web_desk *d)
+{
+	return d->step == ST_TYPE && !d->have && !d->skip;
 }
 
 int web_desk_pixel_format(struct web_desk *d, const uint8_t *pf)
@@ -142,6 +165,9 @@ static int go_on(struct web_desk *d, int then, const char **why)
 		/* FALLTHROUGH */
 	case K_TYPE:
 		d->dropping = false;
+		d->started = false;
+		if (d->doneh)
+			d->doneh(d, d->done_arg);
 		return collect(d, ST_TYPE, 1);
 	default:   /* K_TIGHT_DATA: short data goes uncompressed */
 		if (d->data < TIGHT_MIN_TO_COMPRESS)
@@ -178,6 +204,21 @@ static int on_rect(struct web_desk *d, const char **why)
 	d->w = (uint16_t)w;
 	d->h = (uint16_t)h;
 	switch ((int32_t)be32(d->hdr + 8)) {
+	case ENC_RAW: case ENC_ZLIB: case ENC_TIGHT: case ENC_ZRLE:
+	case ENC_TIGHTPNG:
+		d->area += w * h;
+		break;
+	case ENC_COPYRECT:
+		d->copyrect = true;
+		break;
+	case ENC_DESKTOPSIZE: case ENC_EXT_DESKTOPSIZE:
+		d->fb_w = (uint32_t)w;
+		d->fb_h = (uint32_t)h;
+		break;
+	default:
+		break;
+	}
+	switch ((int32_t)be32(d->hdr + 8)) {
 	case ENC_RAW:
 		return skip_then(d, w * h * d->bpp, K_RECT_DONE, why);
 	case ENC_COPYRECT:
@@ -198,7 +239,11 @@ static int on_rect(struct web_desk *d, const char **why)
 		d->rects = 1;   /* the update ends here */
 		return go_on(d, K_RECT_DONE, why);
 	case ENC_DESKTOPSIZE: case ENC_POINTERPOS: case ENC_QEMU_KEY:
+	case ENC_LED_STATE:
 		return go_on(d, K_RECT_DONE, why);
+	case ENC_SUPP_MESSAGES: case ENC_SUPP_ENCODINGS:
+	case ENC_SERVER_IDENTITY:   /* their length in the width */
+		return skip_then(d, w, K_RECT_DONE, why);
 	default:
 		*why = "the desktop sent an encoding the gateway did not "
 			"ask for";
@@ -273,6 +318,8 @@ static int on_header(struct web_desk *d, const char **why)
 
 	switch (d->step) {
 	case ST_INIT:
+		d->fb_w = be16(h);
+		d->fb_h = be16(h + 2);
 		if (web_desk_pixel_format(d, h + 4)) {
 			*why = "the desktop's pixel format has no whole bytes";
 			return -1;
@@ -281,6 +328,9 @@ static int on_header(struct web_desk *d, const char **why)
 	case ST_TYPE:
 		return on_type(d, why);
 	case ST_UPDATE:
+		d->area = 0;
+		d->copyrect = false;
+		d->reset_done = false;
 		d->rects = (uint16_t)be16(h + 2);
 		if (!d->rects) {
 			update_done(d);
@@ -324,6 +374,7 @@ long web_desk_scan(struct web_desk *d, const uint8_t *in, size_t len,
 		   uint8_t *out, size_t *used, const char **why)
 {
 	size_t i = 0, o = 0;
+	uint8_t c;
 
 	d->at = WEB_DESK_AT_NONE;
 	*used = 0;
@@ -340,6 +391,7 @@ long web_desk_scan(struct web_desk *d, const uint8_t *in, size_t len,
 				o += n;
 			}
 			i += n;
+			d->pos += n;
 			d->skip -= n;
 			if (!d->skip && go_on(d, d->then, why))
 				return -1;
@@ -352,12 +404,25 @@ long web_desk_scan(struct web_desk *d, const uint8_t *in, size_t len,
 				break;
 			}
 			d->begun = false;
-			d->dropping = in[i] == MSG_CUT && !d->keep_cut;
+			d->started = true;
+			d->msg_start = d->pos;
+			d->msg_type = in[i];
+			d->dropping = (in[i] == MSG_CUT && !d->keep_cut) ||
+				(in[i] == MSG_UPDATE &&
+				 d->pos < d->drop_updates_before);
 		}
-		d->hdr[d->have++] = in[i];
+		c = in[i];
+		/* a joiner's or leaver's decoder holds other zlib state */
+		if (d->step == ST_TIGHT && d->pos >= d->reset_at) {
+			c |= 0x0f;
+			d->reset_at = UINT64_MAX;
+			d->reset_done = true;
+		}
+		d->hdr[d->have++] = c;
 		if (!d->dropping && out)
-			out[o++] = in[i];
+			out[o++] = c;
 		i++;
+		d->pos++;
 		if (d->have == d->want && on_header(d, why))
 			return -1;
 	}

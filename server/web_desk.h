@@ -26,25 +26,43 @@
 #include <stdint.h>
 
 struct web_desk {
-	int step;              /* what the bytes in hdr are */
-	uint8_t hdr[24];       /* the fixed part being read */
-	size_t have, want;
+	/* (ordered by size: clang-tidy counts the padding) */
+	size_t have, want;     /* of the fixed part being read, in hdr */
 	uint64_t skip;         /* bytes to pass (or drop) before `then` */
+	unsigned long dropped; /* clipboard messages held back, for tests */
+	/* The desktop's own use (rfb_group.h): what web_desk_init() sets
+	 * keeps the gateway's behaviour. */
+	uint64_t pos;          /* stream bytes seen */
+	uint64_t msg_start;    /* where the current message began */
+	uint64_t drop_updates_before; /* updates starting before: dropped */
+	uint64_t reset_at;     /* the first tight rectangle from here on
+	                          resets all four zlib streams (0x0f) */
+	uint64_t area;         /* this update's pixel rectangles' area */
+	/* called as each message ends, its end at pos */
+	void (*doneh)(struct web_desk *d, void *arg);
+	void *done_arg;
+	int step;              /* what the bytes in hdr are */
 	int then;
+	uint32_t data;         /* tight: the data's size before compression */
+	uint32_t clen;         /* tight: a compact length being read */
+	uint32_t fb_w, fb_h;   /* the framebuffer's size */
+	uint16_t rects;        /* rectangles of the update still to come */
+	uint16_t w, h;         /* the rectangle's size */
 	bool dropping;         /* the message is the desktop's clipboard */
 	uint8_t bpp;           /* bytes per pixel */
 	uint8_t tpixel;        /* tight's pixel: 3 for 24-bit true colour */
-	uint16_t rects;        /* rectangles of the update still to come */
-	uint16_t w, h;         /* the rectangle's size */
-	uint32_t data;         /* tight: the data's size before compression */
-	uint32_t clen;         /* tight: a compact length being read */
-	unsigned long dropped; /* clipboard messages held back, for tests */
-	bool keep_cut;         /* control rights: the clipboard passes */
+	bool keep_cut;         /* the clipboard passes too (control rights,
+	                          a grouped viewer's own stream) */
 	bool stop;             /* web_desk_scan() stops at updates' edges */
 	bool begun;            /* stopped before this update's first byte */
-	int at;                /* where the last scan stopped */
 	bool continuous;       /* the desktop sent a fence or
 	                          EndOfContinuousUpdates */
+	bool started;          /* hdr holds a message's first byte */
+	uint8_t msg_type;      /* its type (0xff: the ServerInit) */
+	bool reset_done;       /* the reset bits went into this update */
+	bool copyrect;         /* this update copies */
+	uint8_t hdr[24];       /* the fixed part being read */
+	int at;                /* where the last scan stopped */
 };
 
 /* Where web_desk_scan() stopped. */
@@ -53,6 +71,13 @@ enum web_desk_at {
 	WEB_DESK_AT_BEGIN,     /* before a FramebufferUpdate's first byte */
 	WEB_DESK_AT_END,       /* after an update's last byte */
 };
+
+/* The desktop's stream from a message boundary on (type step), in the
+ * pixel format pf, width w, height h: for a stream joined midway. */
+void web_desk_init_at(struct web_desk *d, const uint8_t *pf, uint32_t w,
+		      uint32_t h, uint64_t pos);
+/* At a message boundary: nothing of a message is pending. */
+bool web_desk_at_boundary(const struct web_desk *d);
 
 /* The stream starts with the ServerInit (after the SecurityResult). */
 void web_desk_init(struct web_desk *d);

@@ -54,6 +54,35 @@
 # epoll 8%), libvncserver's client thread 41% (deflate 8%, the rest mostly
 # scheduling: its usleep(0) before each update and the wake-up each
 # FramebufferUpdateRequest gives it), its input thread 7%.
+# Measured again before encoding once for viewers of the same settings
+# (seven runs at 15 s, 2 shared cores): (f) 3.7-4.6%, (g) 11.8-13.2%,
+# four/one 2.7-3.4x, 0.31-0.37x of x11vnc's four; (h) 0.51-0.69
+# ms/update, 0.56-0.68x of x11vnc's.  perf on serve, (g): the
+# four client output threads 73% of its CPU (each 18%: zlib 9-10%,
+# libvncserver 6%, kernel 2%), the event loop 22% (kernel 15%: TCP to
+# the views, socket-pair reads, epoll, xcb's poll), the four input
+# threads 4%; (f): output thread 56%, event loop 40%, input thread 3%.
+# In CPU: one viewer 2.2 encoding + 1.6 loop; four 9.7 + 3.0 + 0.5.
+# One encoding for all four, the rest as today, would be about 1.5x one
+# viewer; only with the members' requests kept from libvncserver (no
+# input-thread wake-ups) and their updates read from one socket instead
+# of four does it come near 1.2x.  (h) per update (perf stat): the event
+# loop 0.30 ms and 6.5 context switches, the output thread 0.23 ms and 4,
+# the input thread 0.03 ms and 2.  System calls per update (strace -c,
+# perf trace): the loop about 16 (epoll_wait 3.3; xcb's recvmsg 3.3,
+# poll 2.3 and writev 1.1; futex 2.1; one each of sendto, read, recvfrom
+# and the request's write), the output thread 8 (futex 4.3,
+# write 2.4: the update's header alone, then its rectangles, and
+# usleep(0), which sleeps 0.1 ms), the input thread 4 (pselect, two
+# reads, a futex).
+# Then viewers of the same settings shared one Tight encoding
+# (encode_groups, server/rfb_group.c: one hidden libvncserver client per
+# group, its updates fanned out, the members' requests kept from their own
+# clients).  Same session, 15 s runs on 2 shared cores: before, (f) 5.2%,
+# (g) 16.0%, four/one 3.08x; after (three runs), (f) 4.4-5.9%, (g)
+# 5.2-6.0%, four/one 1.02-1.19x, 0.15-0.17x of x11vnc's four, at 39-50
+# updates/s a viewer (x11vnc 22-26).  (h) has one viewer, no group:
+# 0.59-0.81x of x11vnc's CPU per update, unchanged within the noise.
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 SECS=${1:-10}

@@ -10,7 +10,7 @@ out=build/fuzz
 mkdir -p "$out"
 CFLAGS="-std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -I. $(pkg-config --cflags libre)"
 # what any folder's sources may link against (as the Makefile's PKGS)
-PKGS="libre libvncserver openssl xcb xcb-shm xcb-xtest xcb-damage xcb-xfixes xcb-randr xcb-keysyms xcb-composite"
+PKGS="libre libvncserver openssl xcb xcb-shm xcb-xtest xcb-damage xcb-xfixes xcb-randr xcb-keysyms xcb-composite zlib"
 # libvncserver's own leaks (per-client statistics) are not ours to find
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp
 jobs=${FUZZ_JOBS:-2}   # each harness is one process on one core

@@ -4,6 +4,7 @@
  *
  *   vncbench HOST:PORT [--seconds S] [--latency N --marker FIFO]
  *            [--cursor] [--quality Q] [--ppm OUT.ppm] [--timeout S]
+ *            [--stall S] [--swap-format S]
  *
  * Prints, one result per line:
  *   first_frame_ms X           connect to the first complete frame
@@ -21,11 +22,19 @@
  *                              each new desktop size the server sends, as
  *                              it arrives
  * --ppm writes the framebuffer as it is at the end.
+ * --swap-format S: S seconds into the timed run, the viewer changes its
+ *                  pixel format (red and blue swapped, still lossless) and
+ *                  asks for a whole frame; --ppm writes it as before.
+ * --stall S: after the first frame, a viewer that stops reading but not
+ * asking: for S seconds a request for the whole screen every 10 ms and
+ * nothing read (the slow or hung viewer a server must not let slow the
+ * others or grow its memory); prints `stalled requests N`.
  * --quality Q asks for JPEG at quality Q (0-9) as a typical viewer does;
  * without it everything is lossless.
  * Exit status 0, or 1 on error or timeout.
  */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,9 +208,11 @@ static int measure_latency(rfbClient *cl, const char *fifo, int samples)
 
 int main(int argc, char *argv[])
 {
-	double seconds = 0, timeout = 20, start;
+	double seconds = 0, timeout = 20, stall = 0, start;
 	int latency = 0, quality = -1, i, my_argc = 1;
 	const char *fifo = NULL, *ppm = NULL;
+	double swap_at = -1;
+	bool swapped = false;
 	char *my_argv[] = {argv[0], NULL};
 	char *host, *colon;
 	rfbClient *cl;
@@ -209,7 +220,8 @@ int main(int argc, char *argv[])
 	if (argc < 2) {
 		fprintf(stderr, "usage: vncbench HOST:PORT [--seconds S] "
 			"[--latency N --marker FIFO] [--cursor] "
-			"[--quality Q] [--ppm OUT.ppm] [--timeout S]\n");
+			"[--quality Q] [--ppm OUT.ppm] [--timeout S] "
+			"[--stall S]\n");
 		return 1;
 	}
 	for (i = 2; i < argc; i++) {
@@ -225,6 +237,10 @@ int main(int argc, char *argv[])
 			quality = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--ppm") && i + 1 < argc)
 			ppm = argv[++i];
+		else if (!strcmp(argv[i], "--swap-format") && i + 1 < argc)
+			swap_at = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--stall") && i + 1 < argc)
+			stall = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--cursor"))
 			show_cursor = 1;
 		else {
@@ -281,12 +297,40 @@ int main(int argc, char *argv[])
 	printf("first_frame_ms %.1f\n", (vnc_now_s() - start) * 1000);
 	fflush(stdout);
 
+	if (stall > 0) {
+		double until = vnc_now_s() + stall;
+		long n = 0;
+
+		while (vnc_now_s() < until) {
+			if (!SendFramebufferUpdateRequest(cl, 0, 0, cl->width,
+							  cl->height, FALSE))
+				break;
+			n++;
+			usleep(10000);
+		}
+		printf("stalled requests %ld\n", n);
+		fflush(stdout);
+		return 0;
+	}
 	if (seconds > 0) {
 		long long b0 = bytes_read();
 		double t0 = vnc_now_s(), until = t0 + seconds;
 
 		updates = pixel_updates = 0;
 		while (vnc_now_s() < until) {
+			if (swap_at >= 0 && !swapped &&
+			    vnc_now_s() - t0 >= swap_at) {
+				swapped = true;
+				cl->format.redShift = 16;
+				cl->format.blueShift = 0;
+				if (!SetFormatAndEncodings(cl) ||
+				    !SendFramebufferUpdateRequest(cl, 0, 0,
+						cl->width, cl->height, FALSE)) {
+					fprintf(stderr, "vncbench: cannot "
+						"change the format\n");
+					return 1;
+				}
+			}
 			if (!pump(cl, 20000)) {
 				fprintf(stderr, "vncbench: connection lost\n");
 				return 1;
@@ -300,6 +344,16 @@ int main(int argc, char *argv[])
 	if (latency > 0 && measure_latency(cl, fifo, latency))
 		return 1;
 
+	if (swapped) {   /* back to the order vnc_write_ppm() knows */
+		long px;
+
+		for (px = 0; px < (long)cl->width * cl->height; px++) {
+			uint8_t *p = cl->frameBuffer + px * 4, t = p[0];
+
+			p[0] = p[2];
+			p[2] = t;
+		}
+	}
 	if (ppm && vnc_write_ppm(cl, ppm)) {
 		perror("vncbench: writing the image");
 		return 1;

@@ -253,8 +253,56 @@ static void test_requests(void)
 	CHECK(f.continuous && f.requests == 0);
 }
 
+/* rfb_group.h: incremental requests held and counted, a whole-frame
+ * request or new settings end the holding and pass. */
+static void test_hold(void)
+{
+	static const uint8_t in[] = {
+		3, 1, 0, 0, 0, 0, 0, 9, 0, 9,           /* incremental */
+		4, 1, 0, 0, 0, 0, 0, 0x41,              /* key */
+		3, 1, 0, 0, 0, 0, 0, 9, 0, 9,           /* incremental */
+		3, 0, 0, 0, 0, 0, 0, 9, 0, 9,           /* whole frame */
+		3, 1, 0, 0, 0, 0, 0, 9, 0, 9,           /* passes again */
+	};
+	uint8_t out[sizeof(in) + RFB_FRAME_OUT_EXTRA];
+	const char *why = NULL;
+	struct rfb_frame f;
+	size_t i;
+	long n = 0;
+
+	rfb_frame_init(&f, RFB_FRAME_CONTROL | RFB_FRAME_PF_PRIVATE);
+	f.hold = true;
+	for (i = 0; i < sizeof(in); i++) {   /* byte by byte */
+		long k = rfb_frame_feed(&f, in + i, 1, out + n, &why);
+
+		CHECK(k >= 0);
+		n += k;
+	}
+	CHECK_EQ_INT(f.held, 2);
+	CHECK(!f.hold);
+	CHECK(f.left_why != NULL);
+	CHECK_EQ_INT(n, 8 + 10 + 10);
+	CHECK(!memcmp(out, in + 10, 8));
+	CHECK(!memcmp(out + 8, in + 28, 20));
+
+	/* new settings end it too, and the list is kept for grouping */
+	{
+		static const uint8_t enc[] = {2, 0, 0, 2, 0, 0, 0, 7,
+					      0xff, 0xff, 0xff, 0x11};
+
+		rfb_frame_init(&f, RFB_FRAME_CONTROL | RFB_FRAME_PF_PRIVATE);
+		f.hold = true;
+		n = rfb_frame_feed(&f, enc, sizeof(enc), out, &why);
+		CHECK_EQ_INT(n, sizeof(enc));
+		CHECK(!f.hold && f.left_why != NULL);
+		CHECK_EQ_INT(f.encs_len, 8);
+		CHECK(!memcmp(f.encs, enc + 4, 8));
+	}
+}
+
 int main(void)
 {
+	test_hold();
 	test_rows();
 	test_requests();
 	test_pixel_format();

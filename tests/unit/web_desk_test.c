@@ -192,6 +192,59 @@ static bool refused(const uint8_t *tail, size_t n)
 	return run(&d, b.in, 28 + n, 28 + n, out, &why) < 0 && why;
 }
 
+static void count_done(struct web_desk *d, void *arg)
+{
+	if (d->msg_type == 0)
+		(*(int *)arg)++;
+}
+
+/* rfb_group.h's use: a stream joined at a boundary, its updates dropped
+ * before an offset, Tight's reset bits set on the first Tight rectangle
+ * from another, an update's covered area, and each message's end. */
+static void test_group(void)
+{
+	static const uint8_t pf[16] = {32, 24, 0, 1, 0, 255, 0, 255, 0, 255,
+				       16, 8, 0};
+	static const uint8_t s0[] = {
+		0, 0, 0, 1,                                 /* update 1 */
+		0, 0, 0, 0, 0, 4, 0, 4, 0, 0, 0, 7, 0x80, 1, 2, 3,
+		2,                                          /* bell */
+		0, 0, 0, 2,                                 /* update 2 */
+		0, 0, 0, 0, 0, 2, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, /* copy */
+		0, 0, 0, 0, 0, 4, 0, 4, 0, 0, 0, 7, 0x80, 1, 2, 3,
+	};
+	uint8_t p[sizeof(s0)];
+	const char *why = NULL;
+	struct web_desk d;
+	int done = 0;
+	long n;
+
+	/* update 1 dropped, the bell passes, update 2 gets reset bits */
+	memcpy(p, s0, sizeof(p));
+	web_desk_init_at(&d, pf, 4, 4, 1000);
+	d.keep_cut = true;
+	d.doneh = count_done;
+	d.done_arg = &done;
+	d.drop_updates_before = 1000 + 21;
+	d.reset_at = 1000 + 21;
+	CHECK(web_desk_at_boundary(&d));
+	n = web_desk_filter(&d, p, 30, &why);
+	CHECK_EQ_INT(n, 1 + 9);
+	CHECK(!web_desk_at_boundary(&d));
+	CHECK_EQ_INT(web_desk_filter(&d, p + 30, sizeof(p) - 30, &why),
+		     sizeof(p) - 30);
+	CHECK_EQ_INT(done, 2);
+	CHECK(web_desk_at_boundary(&d));
+	CHECK_EQ_INT(d.pos, 1000 + sizeof(s0));
+	CHECK(d.reset_done);
+	CHECK(d.copyrect);
+	CHECK_EQ_INT(d.area, 16);
+	CHECK_EQ_INT(d.reset_at, UINT64_MAX);
+	/* the copy went as it was, the fill with its streams reset */
+	CHECK_EQ_INT(p[21 + 4 + 16 + 12], 0x8f);
+	CHECK_EQ_INT(s0[21 + 4 + 16 + 12], 0x80);
+}
+
 int main(void)
 {
 	struct build b;
@@ -201,6 +254,7 @@ int main(void)
 	size_t step;
 	long n;
 
+	test_group();
 	stream(&b);
 	for (step = 1; step <= 64; step++) {
 		web_desk_init(&d);
