@@ -27,8 +27,8 @@ enum {
 	REJOIN_MS = 5000,               /* a member that left waits */
 	HELD_MAX = 8,                   /* updates waiting for a member */
 	HELD_BYTES_MAX = 16 * 1024 * 1024,
-	PACE_MS = 250,
-	TRIES_MAX = 8,                  /* resets for one join at most */                  /* the group waits for a member */
+	PACE_MS = 250,                  /* the group waits for a member */
+	TRIES_MAX = 8,                  /* resets for one join at most */
 	KEY_MAX = 1 + 16 + RFB_FRAME_ENCS_MAX * 4,
 	ENC_TIGHT = 7,
 	HS_VERSION = 12,

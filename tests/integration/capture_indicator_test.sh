@@ -39,6 +39,10 @@ viewer alice
 viewer bob
 both_up() { [ "$(grep -c "media up" "$T/serve.log")" -ge 2 ]; }
 check "two calls are up" wait_until 15 both_up
+# seen once (ci20, ASan): the second call never came up; say why next time
+both_up || for f in v_alice.log v_bob.log alice.grab bob.grab; do
+	echo "    --- $f"; tail -5 "$T/$f" 2>/dev/null | sed 's/^/    /'
+done
 check "the notice shows" wait_until 5 visible
 win=$(notice)
 name_of() { xwininfo -id "$win" | sed -n 's/.*"\(.*\)".*/\1/p' | head -1; }
