@@ -164,6 +164,18 @@ start_kamailio() {
 # wait_x_settled OUT.ppm: wait until two screen grabs in a row are equal
 # (a client still painting would make any pixel comparison flaky), and
 # leave the settled screen in OUT.ppm.
+# For tests that measure sipvnc's RSS: under ASan freed memory waits in a
+# quarantine (256 MB by default), which RSS would measure; keep it at 1 MB.
+rss_quiet_asan() {
+	if grep -qa __asan_init "$SIPVNC"; then
+		export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=1
+	fi
+}
+# rss_kb PID: its resident memory in kB (0 once it is gone)
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# bench_fps FILE: frames a second of one vncbench output
+bench_fps() { awk '/^updates/ {if ($6 > 0) printf "%.0f", $4 / $6}' "$1"; }
+
 # A screen still all black (Xvfb's bare root) counts as unsettled for its
 # first 3 s: a client started just before (xdemo) may not have drawn yet
 # on a loaded machine, and two equal grabs of the bare root would pass

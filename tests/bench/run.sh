@@ -97,7 +97,6 @@ command -v x11vnc >/dev/null || { echo "bench: x11vnc missing (apt-get install x
 command -v xterm >/dev/null || { echo "bench: xterm missing (apt-get install xterm)"; exit 1; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 field() { # field FILE KEY: the word after KEY on the line that has it
 	awk -v k="$2" '{for (i = 1; i < NF; i++) if ($i == k) {print $(i + 1); exit}}' "$1"
 }

@@ -8,11 +8,7 @@
 # let go (SIGCONT) every viewer's last frame must equal the X screen.
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
-if grep -qa __asan_init "$SIPVNC"; then
-	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=1
-fi
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
-fps() { awk '/^updates/ {if ($6 > 0) printf "%.0f", $4 / $6}' "$1"; }
+rss_quiet_asan
 
 start_xvfb 640x480x24 || exit 1
 "$TOOLS/xdemo" --animate 400x300 30 >/dev/null 2>&1 &
@@ -36,14 +32,14 @@ PIDS+=($ps $pb)
 check "two viewers share one encoding" wait_until 10 eval \
 	"[ \$(grep -c 'joined its group' '$T/serve.log') -ge 2 ]"
 "$TOOLS/vncbench" "127.0.0.1:$port_a" --seconds 2 >"$T/alone.out" 2>&1
-fps0=$(fps "$T/alone.out")
+fps0=$(bench_fps "$T/alone.out")
 rss0=$(rss_kb "$serve_pid")
 kill -STOP "$views_pid"
 ( while kill -0 "$serve_pid" 2>/dev/null; do rss_kb "$serve_pid"; sleep 0.2; done ) >"$T/rss.log" &
 sampler=$!
 PIDS+=($sampler)
 "$TOOLS/vncbench" "127.0.0.1:$port_a" --seconds 3 --ppm "$T/a.ppm" >"$T/beside.out" 2>&1
-fps1=$(fps "$T/beside.out")
+fps1=$(bench_fps "$T/beside.out")
 check "the stopped member left its group" grep -q "left its group: it fell behind" "$T/serve.log"
 kill -CONT "$views_pid"
 kill "$sampler" 2>/dev/null

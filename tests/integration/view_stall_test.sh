@@ -10,13 +10,7 @@
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 SECS=${STALL_SECONDS:-4}
-# under ASan, freed memory waits in quarantine: RSS would measure that
-if grep -qa __asan_init "$SIPVNC"; then
-	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=1
-fi
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
-# frames a second of one vncbench output
-fps() { awk '/^updates/ {if ($6 > 0) printf "%.0f", $4 / $6}' "$1"; }
+rss_quiet_asan
 
 start_xvfb 640x480x24 || exit 1
 "$TOOLS/xdemo" --animate 400x300 30 >/dev/null 2>&1 &
@@ -31,7 +25,7 @@ port_b=$view_port
 check "two sipvnc views listen" wait_until 10 eval "view_listening viewa && view_listening viewb"
 
 "$TOOLS/vncbench" "127.0.0.1:$port_a" --seconds "$SECS" --quality 6 >"$T/alone.out" 2>&1
-fps0=$(fps "$T/alone.out")
+fps0=$(bench_fps "$T/alone.out")
 rss0=$(rss_kb "$serve_pid")
 check "a viewer alone gets the animation (${fps0:-0} frames/s)" test "${fps0:-0}" -ge 10
 
@@ -49,7 +43,7 @@ sleep 0.5
 sampler=$!
 PIDS+=($sampler)
 "$TOOLS/vncbench" "127.0.0.1:$port_a" --seconds "$SECS" --quality 6 >"$T/beside.out" 2>&1
-fps1=$(fps "$T/beside.out")
+fps1=$(bench_fps "$T/beside.out")
 kill -CONT "$viewb_pid"
 wait "$stall"
 kill "$sampler" 2>/dev/null

@@ -6,10 +6,7 @@
 # for 20 s while the desktop animates (JPEG updates checked to flow first).
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
-# under ASan, freed memory waits in quarantine: RSS would measure that
-if grep -qa __asan_init "$SIPVNC"; then
-	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=1
-fi
+rss_quiet_asan
 need_puppeteer web_stall
 
 start_xvfb 320x240x24 || exit 1
