@@ -20,6 +20,9 @@
  * loop): the default route's address stands in for its route.
  */
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 #include "sip/sipua_int.h"
 #include "sip/tcpguard.h"
 
@@ -172,6 +175,48 @@ static int add_transport(struct sipua *ua, enum sip_transp tp,
 	return err;
 }
 
+/* A port free for both UDP and TCP on addr, or 0.  The kernel hands out
+ * port 0 per protocol: a UDP port it gives us may be the local end of
+ * some other program's TCP connection, and libre cannot take back the
+ * UDP transport once TCP fails (no sip_transp_rm in 1.1.0).  So a TCP
+ * port is taken first and its UDP twin tried; a TCP port whose twin is
+ * busy stays bound until we are done, or the kernel would offer it
+ * again.  Free for microseconds before libre binds it: a race is still
+ * possible, no longer likely. */
+#define PICK_TRIES 32
+static uint16_t pick_port(const struct sa *addr)
+{
+	int held[PICK_TRIES];
+	int n, i, one = 1;
+	uint16_t port = 0;
+
+	for (n = 0; n < PICK_TRIES && !port; n++) {
+		struct sa la = *addr;
+		socklen_t len = sizeof(la.u);
+		int u;
+
+		sa_set_port(&la, 0);
+		held[n] = socket(sa_af(&la), SOCK_STREAM, IPPROTO_TCP);
+		if (held[n] < 0 ||
+		    setsockopt(held[n], SOL_SOCKET, SO_REUSEADDR, &one,
+			       sizeof(one)) ||
+		    bind(held[n], &la.u.sa, la.len) ||
+		    getsockname(held[n], &la.u.sa, &len)) {
+			n++;
+			break;
+		}
+		u = socket(sa_af(&la), SOCK_DGRAM, IPPROTO_UDP);
+		if (u >= 0 && !bind(u, &la.u.sa, la.len))
+			port = sa_port(&la);
+		if (u >= 0)
+			(void)close(u);
+	}
+	for (i = 0; i < n; i++)
+		if (held[i] >= 0)
+			(void)close(held[i]);
+	return port;
+}
+
 /* One address's transports; a zero port becomes the one the kernel gave
  * the first of them, for every other address too. */
 static int open_addr(struct sipua *ua, struct sipua_listen *lsn, bool tls,
@@ -182,12 +227,14 @@ static int open_addr(struct sipua *ua, struct sipua_listen *lsn, bool tls,
 	struct sa la;
 	int err;
 
+	if (!port && !tls)
+		port = pick_port(addr);
 	err = add_transport(ua, tp, addr, port);
 	if (err == EADDRINUSE && lsn->port_fallback) {
 		sipua_log(ua,
 			  "port %u is taken: listening on another one\n", port);
 		lsn->port_fallback = false;
-		port = 0;
+		port = tls ? 0 : pick_port(addr);
 		sa_set_port(&lsn->addr, 0);
 		err = add_transport(ua, tp, addr, port);
 	}
@@ -204,8 +251,8 @@ static int open_addr(struct sipua *ua, struct sipua_listen *lsn, bool tls,
 		if (sip_transp_laddr(ua->sip, &la, tp, addr))
 			return EINVAL;
 		port = sa_port(&la);
-		sa_set_port(&lsn->addr, port);
 	}
+	sa_set_port(&lsn->addr, port);
 	if (!tls) {
 		err = add_transport(ua, SIP_TRANSP_TCP, addr, port);
 		if (err)
