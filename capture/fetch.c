@@ -260,15 +260,19 @@ static void emit(struct capture *cap, int x0, int x1, int y0, int y1,
 }
 
 /* Report the tiles in state which as horizontal runs, merging a run with
- * the one above it when both span the same columns. */
+ * the one above it when both span the same columns.  Only tile rows y0
+ * to y1 can hold any (the pass's dirty rows): a row past them, empty,
+ * closes what is open, and the rest of the screen is not walked (a
+ * 1080p grid is 2040 tiles; one line of text touches a dozen). */
 static void report_tiles(struct capture *cap, enum tile_state which,
-			 capture_changed_h *changedh, void *arg)
+			 int y0, int y1, capture_changed_h *changedh,
+			 void *arg)
 {
 	int *ox0 = cap->open_x0, *ox1 = cap->open_x1, *oy0 = cap->open_y0;
 	int base = cap->tiles_x + 1;     /* the new row's list starts here */
 	int n_open = 0, ty;
 
-	for (ty = 0; ty <= cap->tiles_y; ty++) {
+	for (ty = y0; ty <= y1 + 1 && ty <= cap->tiles_y; ty++) {
 		const uint8_t *row = cap->changed + (size_t)ty * cap->tiles_x;
 		int n_new = 0, i = 0, tx = 0;
 
@@ -311,10 +315,12 @@ static void report_tiles(struct capture *cap, enum tile_state which,
 int capture_fetch_dirty_tiles(struct capture *cap, capture_changed_h *changedh,
 			      void *arg)
 {
-	int ty, err = 0;
+	int ty, err = 0, y0 = 0, y1 = -1;
 
 	/* where a motion's source may lie, for find_motion() */
 	if (cap->dirty_count) {
+		y0 = cap->dirty_box[1];
+		y1 = cap->dirty_box[3];
 		cap->search_box[0] = cap->dirty_box[0] * CAPTURE_TILE;
 		cap->search_box[1] = cap->dirty_box[1] * CAPTURE_TILE;
 		cap->search_box[2] = (cap->dirty_box[2] + 1 - cap->dirty_box[0]) *
@@ -325,11 +331,13 @@ int capture_fetch_dirty_tiles(struct capture *cap, capture_changed_h *changedh,
 	else {
 		memset(cap->search_box, 0, sizeof(cap->search_box));
 	}
-	for (ty = 0; ty < cap->tiles_y; ty++) {
+	/* dirty tiles lie inside dirty_box, and so do the tiles this pass
+	 * finds changed (cap->changed is written for fetched tiles only) */
+	for (ty = y0; ty <= y1; ty++) {
 		uint8_t *row = cap->dirty + (size_t)ty * cap->tiles_x;
 		int y = ty * CAPTURE_TILE;
 		int h = cap->fmt.height - y;
-		int tx = 0;
+		int tx = cap->dirty_box[0];
 
 		if (h > CAPTURE_TILE)
 			h = CAPTURE_TILE;
@@ -357,9 +365,11 @@ int capture_fetch_dirty_tiles(struct capture *cap, capture_changed_h *changedh,
 	/* copies first: a viewer applies them to what it has, before the
 	 * changed areas (some inside a copy's source) are drawn anew */
 	if (cap->copiedh)
-		report_tiles(cap, TILE_COPIED, changedh, arg);
-	report_tiles(cap, TILE_CHANGED, changedh, arg);
-	memset(cap->changed, 0, (size_t)cap->tiles_x * cap->tiles_y);
+		report_tiles(cap, TILE_COPIED, y0, y1, changedh, arg);
+	report_tiles(cap, TILE_CHANGED, y0, y1, changedh, arg);
+	if (y1 >= y0)
+		memset(cap->changed + (size_t)y0 * cap->tiles_x, 0,
+		       (size_t)(y1 + 1 - y0) * cap->tiles_x);
 	cap->pass_written = false;
 	return err ? EPIPE : 0;
 }

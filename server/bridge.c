@@ -53,6 +53,10 @@ struct bridge {
 	struct web_desk *desk;          /* frames what the socket brings
 	                                   from desk->pos on (a member) */
 	uint64_t read_pos;              /* bytes read from the socket */
+	uint64_t pf_at;                 /* desk's format becomes pf_next
+	                                   here (bridge_frame_pf_at) */
+	uint8_t pf_next[16];
+	bool pf_pending;
 };
 
 static void watch(struct bridge *br);
@@ -150,16 +154,32 @@ static ssize_t frame_read(struct bridge *br, uint8_t *p, size_t n)
 
 		raw = gap < n ? (size_t)gap : n;
 	}
-	if (raw == n)
-		return (ssize_t)n;
-	k = web_desk_filter(br->desk, p + raw, n - raw, &why);
-	if (k < 0) {
-		log_warn("sipvnc: the desktop's stream to a grouped viewer "
-			 "cannot be framed (%s); closing\n", why);
-		fail(br, EPROTO);
-		return -1;
+	/* in pieces that end where the pixel format changes; the framed
+	 * bytes move up behind what passed (scan writes behind its read) */
+	size_t in = raw, out = raw;
+
+	while (in < n) {
+		size_t len = n - in, used = 0;
+
+		if (br->pf_pending && br->desk->pos >= br->pf_at) {
+			(void)web_desk_pixel_format(br->desk, br->pf_next);
+			br->pf_pending = false;
+		}
+		if (br->pf_pending && br->pf_at - br->desk->pos < len)
+			len = (size_t)(br->pf_at - br->desk->pos);
+		k = web_desk_scan(br->desk, p + in, len, p + out, &used,
+				  &why);
+		if (k < 0) {
+			log_warn("sipvnc: the desktop's stream to a grouped "
+				 "viewer cannot be framed (%s); closing\n",
+				 why);
+			fail(br, EPROTO);
+			return -1;
+		}
+		in += used;
+		out += (size_t)k;
 	}
-	return (ssize_t)(raw + (size_t)k);
+	return (ssize_t)out;
 }
 
 static void read_socket(struct bridge *br)
@@ -568,6 +588,7 @@ struct web_desk *bridge_frame_from(struct bridge *br, const uint8_t *pf,
 	if (!br->desk)
 		return NULL;
 	web_desk_init_at(br->desk, pf, w, h, pos);
+	br->pf_pending = false;
 	br->desk->keep_cut = true;
 	return br->desk;
 }
@@ -575,6 +596,20 @@ struct web_desk *bridge_frame_from(struct bridge *br, const uint8_t *pf,
 struct web_desk *bridge_desk(struct bridge *br)
 {
 	return br ? br->desk : NULL;
+}
+
+void bridge_frame_pf_at(struct bridge *br, const uint8_t *pf, uint64_t pos)
+{
+	if (!br || !br->desk)
+		return;
+	if (br->desk->pos >= pos) {
+		(void)web_desk_pixel_format(br->desk, pf);
+		br->pf_pending = false;
+		return;
+	}
+	memcpy(br->pf_next, pf, sizeof(br->pf_next));
+	br->pf_at = pos;
+	br->pf_pending = true;
 }
 
 void bridge_unframe(struct bridge *br)

@@ -594,8 +594,23 @@ static void put_pf(uint8_t *p, const rfbPixelFormat *f)
 	p[13] = p[14] = p[15] = 0;
 }
 
+/* The client's format is the one a viewer asked for, as put_pf() says
+ * it (the flags as 0/1, no padding). */
+static bool pf_applied(const rfbPixelFormat *f, const uint8_t *want)
+{
+	uint8_t have[16], w[16];
+
+	put_pf(have, f);
+	memcpy(w, want, sizeof(w));
+	w[2] = w[2] ? 1 : 0;
+	w[3] = w[3] ? 1 : 0;
+	w[13] = w[14] = w[15] = 0;
+	return memcmp(have, w, sizeof(w)) == 0;
+}
+
 int desktop_client_sync(struct desktop_client *dc, bool restart, int fd,
-			uint64_t read_pos, struct desktop_sync *out)
+			uint64_t read_pos, const uint8_t *want_pf,
+			struct desktop_sync *out)
 {
 	rfbClientIteratorPtr it;
 	rfbClientPtr cl;
@@ -612,6 +627,13 @@ int desktop_client_sync(struct desktop_client *dc, bool restart, int fd,
 	if (!cl || pthread_mutex_trylock(&cl->sendMutex) != 0) {
 		rfbReleaseClientIterator(it);
 		return EAGAIN;
+	}
+	/* its input thread applies a new format under this lock, so it
+	 * cannot change between this test and the unlock below */
+	if (want_pf && !pf_applied(&cl->format, want_pf)) {
+		pthread_mutex_unlock(&cl->sendMutex);
+		rfbReleaseClientIterator(it);
+		return EINPROGRESS;
 	}
 	if (restart) {
 		/* tight.c starts a stream it finds inactive afresh; the

@@ -56,9 +56,14 @@ struct desktop_sync {
  * streams and has it send the whole frame; otherwise its outstanding
  * update request is taken back (its viewer is served by a group,
  * rfb_group.h).  fd: the caller's end of its socket, of which read_pos
- * bytes were read. */
+ * bytes were read.  want_pf (16 bytes, or NULL): the pixel format the
+ * viewer's last SetPixelFormat asked for; until the client's input thread
+ * has applied it (desktop_pixfmt.c) nothing is done and the answer is
+ * EINPROGRESS, as a stream framed or restarted in the format it is about
+ * to leave would be misread (try again). */
 int desktop_client_sync(struct desktop_client *dc, bool restart, int fd,
-			uint64_t read_pos, struct desktop_sync *out);
+			uint64_t read_pos, const uint8_t *want_pf,
+			struct desktop_sync *out);
 
 /* Capture has stopped for good: the X display went away, or (ENODEV) the
  * shared window was destroyed; the owner should end the calls and stop.

@@ -177,7 +177,7 @@ static bool held_whole(const struct rfb_frame *f)
  * is counted, a whole-frame one ends the holding and passes. */
 static long request_out(struct rfb_frame *f, uint8_t *out)
 {
-	if (f->hdr[1]) {
+	if (f->hdr[1] || f->hold_whole) {
 		f->held++;
 		return 0;
 	}
@@ -250,8 +250,14 @@ long rfb_frame_feed(struct rfb_frame *f, const uint8_t *in, size_t len,
 			}
 			f->dropping = !(f->flags & RFB_FRAME_CONTROL) &&
 				needs_control(f->type);
-			if (f->hold && (f->type == MSG_SET_PIXEL_FORMAT ||
-					f->type == MSG_SET_ENCODINGS)) {
+			if (f->pf_hold && f->type == MSG_SET_PIXEL_FORMAT) {
+				f->hold = f->hold_whole = true;
+				f->left_why = "it changed its pixel format or "
+					"encodings";
+			}
+			else if (f->hold && !f->hold_whole &&
+				 (f->type == MSG_SET_PIXEL_FORMAT ||
+				  f->type == MSG_SET_ENCODINGS)) {
 				f->hold = false;
 				f->left_why = "it changed its pixel format or "
 					"encodings";

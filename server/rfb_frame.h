@@ -79,6 +79,12 @@ struct rfb_frame {
 	 * libvncserver and counted; a whole-frame request, a pixel format
 	 * or encodings end the holding (left says why) and pass */
 	bool hold;
+	/* a framed stream (rfb_group.c): a SetPixelFormat starts holding
+	 * every request, whole-frame ones too (hold_whole), until the own
+	 * client has taken the format and restarted where the framer can
+	 * tell; left says why */
+	bool pf_hold;
+	bool hold_whole;
 	bool hold_msg;         /* hold, as the current message began */
 	unsigned held;         /* requests kept back */
 	const char *left_why;

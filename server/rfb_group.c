@@ -384,7 +384,7 @@ static void group_sync(void *arg)
 
 	if (!g->reset_wanted || !g->ready || g->dead)
 		return;
-	err = desktop_client_sync(g->dc, true, g->fd, g->read_pos, &s);
+	err = desktop_client_sync(g->dc, true, g->fd, g->read_pos, NULL, &s);
 	if (err == EAGAIN) {
 		tmr_start(&g->tmr, RETRY_MS, group_sync, g);
 		return;
@@ -422,7 +422,9 @@ static void member_leave(struct rfb_member *m, const char *why)
 		return;
 	log_info("sipvnc: a viewer left its group: %s\n", why);
 	if (f) {
-		f->hold = false;
+		/* a new format holds its requests until the restart
+		 * (member_sync): the frame it answers would come in it */
+		f->hold = f->hold_whole;
 		f->held = 0;
 		f->left_why = NULL;
 	}
@@ -444,10 +446,16 @@ static void member_leave(struct rfb_member *m, const char *why)
 	member_detach(m);
 }
 
-/* Its own client: quiet (joining) or restarted (leaving). */
+/* Its own client: quiet (joining) or restarted (leaving).  Either waits
+ * until the client has applied the pixel format its viewer asked for
+ * last: the input thread applies it when it gets to it (desktop_pixfmt.c),
+ * and a stream framed from here in a format the client has yet to take,
+ * or a whole frame of the restart sent in the one it is leaving, is
+ * misread (the call ended as bad RFB) or shows the wrong colours. */
 static void member_sync(void *arg)
 {
 	struct rfb_member *m = arg;
+	struct rfb_frame *f = bridge_rfb_frame(m->br);
 	struct desktop_sync s;
 	struct web_desk *d;
 	bool restart = m->state == M_SOLO;
@@ -458,10 +466,16 @@ static void member_sync(void *arg)
 	if (restart ? !m->restarting : m->state != M_JOINING || m->synced)
 		return;
 	err = desktop_client_sync(m->dc, restart, bridge_fd(m->br),
-				  bridge_read_pos(m->br), &s);
-	if (err == EAGAIN) {
+				  bridge_read_pos(m->br),
+				  f && f->pf_set ? f->pf : NULL, &s);
+	if (err == EAGAIN || err == EINPROGRESS) {
 		tmr_start(&m->tmr, RETRY_MS, member_sync, m);
 		return;
+	}
+	if (restart && f) {
+		/* its whole frame answers what was held meanwhile */
+		f->hold = f->hold_whole = false;
+		f->held = 0;
 	}
 	if (err)
 		return;
@@ -473,8 +487,15 @@ static void member_sync(void *arg)
 					      s.offset);
 		if (!d)
 			return;
+		/* nothing was asked of it since the viewer's format went
+		 * out (held), so what it sent before s.offset is in the
+		 * old one (but for an unasked cursor shape, rich-cursor
+		 * viewers only, in the moment between the two) */
+		bridge_frame_pf_at(m->br, s.pf, s.offset);
 		d->drop_updates_before = s.offset;
 		d->reset_at = s.offset;
+		if (f)
+			f->pf_hold = true;
 		return;
 	}
 	d = bridge_frame_from(m->br, s.pf, s.width, s.height, s.offset);
@@ -482,6 +503,8 @@ static void member_sync(void *arg)
 		member_leave(m, "out of memory");
 		return;
 	}
+	if (f)
+		f->pf_hold = true;
 	d->drop_updates_before = UINT64_MAX;
 	m->synced = true;
 	if (m->g) {
@@ -689,12 +712,14 @@ void rfb_member_input(struct rfb_member *m)
 		member_leave(m, f->left_why);
 	f->left_why = NULL;
 	if (f->pf_new) {
-		struct web_desk *d = bridge_desk(m->br);
-
-		/* no update of its own client is on its way now: its
-		 * requests were held, and the format precedes the next */
-		if (d)
-			(void)web_desk_pixel_format(d, f->pf);
+		/* a framed stream changes format where its client takes the
+		 * new one, which only a restart learns (member_sync); a
+		 * leave above restarts already, and a joiner waits for it */
+		if (m->state == M_SOLO && bridge_desk(m->br) &&
+		    !m->restarting) {
+			m->restarting = true;
+			member_sync(m);
+		}
 		f->pf_new = false;
 	}
 	if (f->held) {
@@ -718,8 +743,13 @@ void rfb_member_output(struct rfb_member *m)
 	/* left, restarted, reset bits set: its stream needs no framing */
 	if (d && m->state == M_SOLO && !m->restarting &&
 	    d->reset_at == UINT64_MAX && web_desk_at_boundary(d) &&
-	    d->pos == bridge_read_pos(m->br))
+	    d->pos == bridge_read_pos(m->br)) {
+		struct rfb_frame *f = bridge_rfb_frame(m->br);
+
+		if (f)
+			f->pf_hold = false;
 		bridge_unframe(m->br);
+	}
 }
 
 static void member_destructor(void *data)

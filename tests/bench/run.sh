@@ -83,6 +83,27 @@
 # 5.2-6.0%, four/one 1.02-1.19x, 0.15-0.17x of x11vnc's four, at 39-50
 # updates/s a viewer (x11vnc 22-26).  (h) has one viewer, no group:
 # 0.59-0.81x of x11vnc's CPU per update, unchanged within the noise.
+# (h) taken apart (perf stat, strace -f, perf record; serve with its
+# viewer 0.51-0.58 ms an update, 11-13 context switches; the same serve
+# while x11vnc has its turn, capture alone, 0.12-0.16 ms and 3): per
+# update the loop wakes four times (X's damage event; the update's
+# header, which tight.c writes alone before each rectangle; its
+# rectangle; the viewer's next request), blocks once more in xcb for
+# the ShmGetImage reply, and makes about 16 system calls; libvncserver's
+# output thread is woken twice (the request, which finds nothing to
+# send, and the capture's mark, each signalled under the update lock so
+# that it first sleeps on that lock), sleeps in usleep(0) and writes
+# twice; its input thread wakes once.  Capture's own compute (tile
+# compare, motion search, tile runs) was about a third of capture:
+# walking only the dirty tile rows took serve's (h) CPU from 166-175 to
+# 154-170 ms per 10 s and capture alone from 38-48 to 36-43 ms (three
+# interleaved runs each); BENCH_ONLY=line, three interleaved runs at
+# 10 s: 0.56, 0.57 (and 0.81 with a build running beside it) of x11vnc
+# per update, the old binary 0.61-0.64.  Signalling libvncserver's
+# threads after the lock (a copy of rfbMarkRegionAsModified) cut the
+# context switches by about 7% but not the CPU measurably; not kept.
+# What is left is the wake-ups and system calls above, which libvncserver's
+# thread model and xcb's blocking replies fix in place.
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 SECS=${1:-10}
@@ -223,8 +244,9 @@ setup() {
 }
 
 echo "bench: Xvfb $DISPLAY 1920x1080x24, $SECS s per timed scenario, JPEG quality $QUALITY"
-# BENCH_ONLY=text: only the text workloads (f)-(h), to compare them quickly.
-if [ "${BENCH_ONLY:-}" != text ]; then
+# BENCH_ONLY=text: only the text workloads (f)-(h), to compare them quickly;
+# BENCH_ONLY=line: only (h), the small change.
+if [ -z "${BENCH_ONLY:-}" ]; then
 workload
 echo "  (a) idle"; timed idle sipvnc "$serve_pid" "$view_port"; timed idle x11vnc "$x11_pid" "$x11_port"
 echo "  (d) latency"; latency sipvnc "$view_port"; latency x11vnc "$x11_port"
@@ -234,10 +256,12 @@ echo "  (b) 400x400 at 30 fps"; timed b400 sipvnc "$serve_pid" "$view_port"; tim
 workload --animate 1800x1000 30
 echo "  (c) 1800x1000 at 30 fps"; timed cfull sipvnc "$serve_pid" "$view_port"; timed cfull x11vnc "$x11_pid" "$x11_port"
 fi
+if [ "${BENCH_ONLY:-}" != line ]; then
 textload scroll
 echo "  (f) scrolling text, one viewer"; timed t1 sipvnc "$serve_pid" "$view_port"; timed t1 x11vnc "$x11_pid" "$x11_port"
 echo "  (g) scrolling text, four viewers"; timed t4 sipvnc "$serve_pid" "${view_ports[@]}"
 timed t4 x11vnc "$x11_pid" "$x11_port" "$x11_port" "$x11_port" "$x11_port"
+fi
 textload line
 echo "  (h) one line of text at 30 Hz"; timed line sipvnc "$serve_pid" "$view_port"; timed line x11vnc "$x11_pid" "$x11_port"
 textload

@@ -4,7 +4,7 @@
  *
  *   vncbench HOST:PORT [--seconds S] [--latency N --marker FIFO]
  *            [--cursor] [--quality Q] [--ppm OUT.ppm] [--timeout S]
- *            [--stall S] [--swap-format S]
+ *            [--stall S] [--swap-format S [--swaps N] [--swap-gap MS]]
  *
  * Prints, one result per line:
  *   first_frame_ms X           connect to the first complete frame
@@ -25,6 +25,14 @@
  * --swap-format S: S seconds into the timed run, the viewer changes its
  *                  pixel format (red and blue swapped, still lossless) and
  *                  asks for a whole frame; --ppm writes it as before.
+ *                  --swaps N: N times, 0.5 s apart, back and forth;
+ *                  --swap-16: to 16 bits a pixel (RGB565) and back
+ *                  instead (--ppm then writes nothing useful);
+ *                  --swap-gap MS: the new format first on its own, and
+ *                  MS ms later again with the encodings and the request
+ *                  (RFC 6143 lets a client send them apart; a server
+ *                  that restarts an encoder at the first must not mix
+ *                  the two up).
  * --stall S: after the first frame, a viewer that stops reading but not
  * asking: for S seconds a request for the whole screen every 10 ms and
  * nothing read (the slow or hung viewer a server must not let slow the
@@ -206,13 +214,41 @@ static int measure_latency(rfbClient *cl, const char *fifo, int samples)
 	return 1;
 }
 
+/* --swap-format: cl->format, on its own gap_ms before the encodings and
+ * a whole-frame request (which SetFormatAndEncodings sends it with). */
+static int swap_format(rfbClient *client, double gap_ms)
+{
+	/* (libvncclient's byte-order macros name it client) */
+	if (gap_ms > 0) {
+		rfbSetPixelFormatMsg spf;
+
+		memset(&spf, 0, sizeof(spf));
+		spf.type = rfbSetPixelFormat;
+		spf.format = client->format;
+		spf.format.redMax = rfbClientSwap16IfLE(spf.format.redMax);
+		spf.format.greenMax = rfbClientSwap16IfLE(spf.format.greenMax);
+		spf.format.blueMax = rfbClientSwap16IfLE(spf.format.blueMax);
+		if (!WriteToRFBServer(client, (char *)&spf,
+				      sz_rfbSetPixelFormatMsg))
+			return -1;
+		usleep((useconds_t)(gap_ms * 1000));
+	}
+	if (!SetFormatAndEncodings(client) ||
+	    !SendFramebufferUpdateRequest(client, 0, 0, client->width,
+					  client->height, FALSE))
+		return -1;
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
 	double seconds = 0, timeout = 20, stall = 0, start;
 	int latency = 0, quality = -1, i, my_argc = 1;
 	const char *fifo = NULL, *ppm = NULL;
-	double swap_at = -1;
-	bool swapped = false;
+	double swap_at = -1, swap_gap_ms = 0;
+	int swaps = 1, swaps_done = 0;
+	bool swapped = false, swap16 = false;
+	rfbPixelFormat pf0;
 	char *my_argv[] = {argv[0], NULL};
 	char *host, *colon;
 	rfbClient *cl;
@@ -239,6 +275,12 @@ int main(int argc, char *argv[])
 			ppm = argv[++i];
 		else if (!strcmp(argv[i], "--swap-format") && i + 1 < argc)
 			swap_at = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--swaps") && i + 1 < argc)
+			swaps = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--swap-16"))
+			swap16 = true;
+		else if (!strcmp(argv[i], "--swap-gap") && i + 1 < argc)
+			swap_gap_ms = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--stall") && i + 1 < argc)
 			stall = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--cursor"))
@@ -318,14 +360,28 @@ int main(int argc, char *argv[])
 
 		updates = pixel_updates = 0;
 		while (vnc_now_s() < until) {
-			if (swap_at >= 0 && !swapped &&
-			    vnc_now_s() - t0 >= swap_at) {
-				swapped = true;
-				cl->format.redShift = 16;
-				cl->format.blueShift = 0;
-				if (!SetFormatAndEncodings(cl) ||
-				    !SendFramebufferUpdateRequest(cl, 0, 0,
-						cl->width, cl->height, FALSE)) {
+			if (swap_at >= 0 && swaps_done < swaps &&
+			    vnc_now_s() - t0 >= swap_at + 0.5 * swaps_done) {
+				swaps_done++;
+				swapped = !swapped;
+				if (swaps_done == 1)
+					pf0 = cl->format;
+				cl->format = pf0;
+				if (swapped && swap16) {
+					cl->format.bitsPerPixel = 16;
+					cl->format.depth = 16;
+					cl->format.redMax = 31;
+					cl->format.greenMax = 63;
+					cl->format.blueMax = 31;
+					cl->format.redShift = 11;
+					cl->format.greenShift = 5;
+					cl->format.blueShift = 0;
+				}
+				else if (swapped) {
+					cl->format.redShift = 16;
+					cl->format.blueShift = 0;
+				}
+				if (swap_format(cl, swap_gap_ms)) {
 					fprintf(stderr, "vncbench: cannot "
 						"change the format\n");
 					return 1;
@@ -344,7 +400,8 @@ int main(int argc, char *argv[])
 	if (latency > 0 && measure_latency(cl, fifo, latency))
 		return 1;
 
-	if (swapped) {   /* back to the order vnc_write_ppm() knows */
+	/* back to the order vnc_write_ppm() knows */
+	if (swapped && !swap16) {
 		long px;
 
 		for (px = 0; px < (long)cl->width * cl->height; px++) {

@@ -298,6 +298,28 @@ static void test_hold(void)
 		CHECK_EQ_INT(f.encs_len, 8);
 		CHECK(!memcmp(f.encs, enc + 4, 8));
 	}
+
+	/* a framed stream (pf_hold): a new pixel format passes but holds
+	 * every request after it, whole-frame ones too, and encodings do
+	 * not end that holding (rfb_group.c restarts first) */
+	{
+		static const uint8_t seq[] = {
+			0, 0, 0, 0, 16, 16, 0, 1, 0, 31, 0, 63, 0, 31,
+			11, 5, 0, 0, 0, 0,              /* RGB565 */
+			2, 0, 0, 1, 0, 0, 0, 7,         /* tight */
+			3, 0, 0, 0, 0, 0, 0, 9, 0, 9,   /* whole frame */
+			3, 1, 0, 0, 0, 0, 0, 9, 0, 9,   /* incremental */
+		};
+
+		rfb_frame_init(&f, RFB_FRAME_CONTROL | RFB_FRAME_PF_PRIVATE);
+		f.pf_hold = true;
+		n = rfb_frame_feed(&f, seq, sizeof(seq), out, &why);
+		CHECK_EQ_INT(n, 20 + 8);
+		CHECK_EQ_INT(out[0], RFB_FRAME_MSG_PRIVATE_PF);
+		CHECK(!memcmp(out + 20, seq + 20, 8));
+		CHECK(f.hold && f.hold_whole && f.left_why != NULL);
+		CHECK_EQ_INT(f.held, 2);
+	}
 }
 
 int main(void)
