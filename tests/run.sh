@@ -10,8 +10,6 @@
 #   stress       every tests/stress/*_stress.sh, short form (STRESS_LONG=1:
 #                the long form, as make stress runs it); FIGURE lines shown
 #   lint         cppcheck and clang-tidy
-#   stress       tests/stress/*_stress.sh: long runs, not in the default
-#                stages (make stress)
 # Integration tests run TEST_JOBS at a time (default 2: most of their time
 # is spent waiting on timers and peers, not on a core); a test whose script
 # says "# test: alone" (it measures CPU or timing) runs after the others,
