@@ -10,8 +10,9 @@
  * filtered into the bridge's own buffer.
  *
  * To the browser: text frames with the call's progress while it rings,
- * then binary frames of RFB (our greeting, then the far end's stream from
- * its SecurityResult on), each at most FRAME_MAX bytes: libre joins no
+ * and binary frames of RFB: our greeting from the start (the page answers
+ * it while the call rings), then the far end's stream from its
+ * SecurityResult on, each at most FRAME_MAX bytes: libre joins no
  * continuation frames, and noVNC takes any split.  From the browser:
  * binary frames through web_rfb's filter.  The far end's stream is framed
  * by web_desk as it arrives, which finds where its updates begin and end
@@ -366,13 +367,16 @@ static void on_ring_timeout(void *arg)
 	session_end(s, why, true);
 }
 
-/* The browser answered a step of our greeting: the next one. */
+/* The browser answered a step of our greeting: the next one.  The
+ * far end's SecurityResult only once it came and let us in
+ * (take_result()). */
 static void greet(struct web_session *s)
 {
 	enum web_rfb_step step = web_rfb_step(&s->filter);
 	int err = 0;
 
-	if (step == s->sent)
+	if (step == s->sent ||
+	    (step == WEB_RFB_PAST_SECURITY && s->phase != P_RFB))
 		return;
 	s->sent = step;
 	if (step == WEB_RFB_WANT_TYPE)
@@ -402,9 +406,14 @@ static size_t take_result(struct web_session *s, const uint8_t *p, size_t n)
 			  s->target, s->control ? "control" : "view only");
 	status(s, "rfb", text);
 	s->phase = P_RFB;
-	s->sent = WEB_RFB_WANT_VERSION;
-	if (send_binary(s, web_rfb_version, WEB_RFB_VERSION_LEN))
-		session_end(s, "cannot send to the browser", false);
+	/* the browser is through our greeting or goes on with it: greet()
+	 * sends the result then (not called from here: drain() is under
+	 * way) */
+	if (web_rfb_step(&s->filter) == WEB_RFB_PAST_SECURITY) {
+		s->sent = WEB_RFB_PAST_SECURITY;
+		if (send_binary(s, s->result, sizeof(s->result)))
+			session_end(s, "cannot send to the browser", false);
+	}
 	return used;
 }
 
@@ -669,7 +678,6 @@ static size_t to_call(uint8_t *buf, size_t size, void *arg)
 			s->in_flight = true;
 			s->inject = false;
 		}
-		greet(s);
 	}
 	if (!mbuf_get_left(s->inq))
 		mbuf_rewind(s->inq);
@@ -732,16 +740,48 @@ static bool answered_ahead(struct web_session *s, const uint8_t *p,
 	return true;
 }
 
+/* The browser's answers to our greeting, taken here in any phase: they go
+ * nowhere else.  Returns the bytes of p taken. */
+static size_t take_greeting(struct web_session *s, const uint8_t *p,
+			    size_t n)
+{
+	uint8_t out[8];
+	size_t used = 0;
+
+	while (used < n && s->phase != P_ENDED &&
+	       web_rfb_step(&s->filter) != WEB_RFB_PAST_SECURITY) {
+		/* up to the step's end: the filter writes nothing then */
+		size_t k = web_rfb_step(&s->filter) == WEB_RFB_WANT_VERSION ?
+			WEB_RFB_VERSION_LEN - s->filter.have : 1;
+		const char *why = "";
+
+		k = k < n - used ? k : n - used;
+		if (web_rfb_filter(&s->filter, p + used, k, out, &why) < 0) {
+			session_end(s, why, true);
+			return n;
+		}
+		used += k;
+		greet(s);
+	}
+	return used;
+}
+
 static void on_ws_recv(const struct websock_hdr *hdr, struct mbuf *mb,
 		       void *arg)
 {
 	struct web_session *s = arg;
-	size_t n = mbuf_get_left(mb);
+	size_t n = mbuf_get_left(mb), k;
 
 	if (s->phase == P_ENDED)
 		return;
 	if (hdr->opcode == WEBSOCK_TEXT)
 		return;   /* the page says nothing we act on */
+	k = take_greeting(s, mbuf_buf(mb), n);
+	s->from_browser += k;
+	mbuf_advance(mb, k);
+	n -= k;
+	if (!n || s->phase == P_ENDED)
+		return;
 	if (s->phase != P_RFB) {
 		session_end(s, "the browser sent RFB before the call was up",
 			    true);
@@ -842,6 +882,13 @@ int web_session_start(struct web *web, struct http_conn *conn,
 	s->fd = sv[0];
 	(void)re_snprintf(text, sizeof(text), "calling %s", s->target);
 	status(s, "calling", text);
+	/* our greeting while the call rings (the far end takes about
+	 * 100 ms to greet us): by the time it lets us in, the page has
+	 * made its viewer and answered all but the SecurityResult */
+	if (send_binary(s, web_rfb_version, WEB_RFB_VERSION_LEN)) {
+		session_end(s, "cannot send to the browser", false);
+		return EIO;
+	}
 	/* the call greets the far end itself and hands us its
 	 * SecurityResult: noVNC gets our greeting (web_rfb.h) */
 	err = media_place(&s->call, web->app, s->target, sv[1], 8);

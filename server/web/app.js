@@ -129,13 +129,15 @@ async function call(target) {
         try { msg = JSON.parse(text); } catch (e) { return; }
         lastText = msg.text;
         state.phase = msg.state;
-        if (msg.state === 'calling') setStatus('calling…');
-        else if (msg.state === 'ringing') setStatus(msg.text);
+        if (msg.state === 'calling') {
+            setStatus('calling…');
+            // the gateway greets the viewer while the call rings (the
+            // desktop's part comes once it lets us in): making the
+            // viewer and that greeting no longer wait for the call
+            if (!state.rfb) startRfb(channel, ticket);
+        } else if (msg.state === 'ringing') setStatus(msg.text);
         else if (msg.state === 'ended') setStatus(msg.text, 'error');
-        else if (msg.state === 'rfb') {
-            setStatus(msg.text, 'ok');
-            startRfb(channel, ticket);
-        }
+        else if (msg.state === 'rfb') setStatus(msg.text, 'ok');
     }, (e) => {
         if (state.phase !== 'ended' && state.phase !== 'closed') {
             setStatus(e.reason || lastText || 'the gateway closed the connection', 'error');
