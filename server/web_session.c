@@ -543,6 +543,12 @@ static void on_update_end(struct web_session *s)
 			stop_ahead(s);
 		return;
 	}
+	/* not before an update with pixels: libvncserver answers the page's
+	 * first request with the desktop's size alone and then, unasked,
+	 * with the screen; asking ahead from the first would hold the
+	 * screen back (as an answer to us) until the page asked again */
+	if (!s->ahead && !s->desk.area && !s->desk.copyrect)
+		return;
 	s->ahead = true;
 	prefetch(s);
 }
