@@ -23,8 +23,9 @@
 
 /* Our greeting, in two steps, each sent once the browser answered the
  * one before (noVNC reads one handshake step per message it receives):
- * the version, then one security type (None); the far end's
- * SecurityResult follows the browser's choice. */
+ * the version, then one security type (None), while the call still
+ * rings; the far end's SecurityResult follows the browser's choice once
+ * the far end sent it. */
 enum { WEB_RFB_VERSION_LEN = 12, WEB_RFB_TYPES_LEN = 2 };
 extern const uint8_t web_rfb_version[WEB_RFB_VERSION_LEN];
 extern const uint8_t web_rfb_types[WEB_RFB_TYPES_LEN];

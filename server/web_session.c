@@ -10,12 +10,13 @@
  * filtered into the bridge's own buffer.
  *
  * To the browser: text frames with the call's progress while it rings,
- * then binary frames of RFB (our greeting, then the far end's stream from
- * its SecurityResult on), each at most FRAME_MAX bytes: libre joins no
+ * and binary frames of RFB: our greeting from the start (the page answers
+ * it while the call rings), then the far end's stream from its
+ * SecurityResult on, each at most FRAME_MAX bytes: libre joins no
  * continuation frames, and noVNC takes any split.  From the browser:
  * binary frames through web_rfb's filter.  The far end's stream is framed
  * by web_desk as it arrives, which finds where its updates begin and end
- * (for asking ahead, below) and, without control rights, holds its
+ * (for asking ahead, web_ahead.c) and, without control rights, holds its
  * clipboard back.
  *
  * Memory stays bounded when the tab stops reading: above TXQ_HIGH bytes
@@ -42,6 +43,7 @@
 #include "server/web.h"
 #include "server/web_desk.h"
 #include "server/web_rfb.h"
+#include "server/web_session_int.h"
 
 enum {
 	FRAME_MAX = 64 * 1024,
@@ -59,67 +61,10 @@ enum {
 	KEEPALIVE_MS = 30 * 1000,  /* libre takes the ping interval in ms */
 };
 
-enum phase {
-	P_CALLING,   /* the call rings; progress in text frames */
-	P_RFB,       /* the far end let us in; RFB flows */
-	P_ENDED,
-};
-
-struct web_session {
-	struct le le;
-	struct web *web;
-	struct websock_conn *wc;
-	struct media *call;
-	int fd;                      /* our end of the pair */
-	int watching;
-	enum phase phase;
-	bool held;                   /* the WebSocket's queue is over TXQ_HIGH */
-	struct web_rfb filter;
-	struct web_desk desk;        /* frames the far end's stream */
-	bool desk_lost;              /* control: a stream it cannot frame
-	                                passes unframed, nobody asks ahead */
-	uint8_t result[4];           /* the far end's SecurityResult (3.8) */
-	size_t result_have;
-	size_t result_in;            /* of it, seen by from_call() */
-	/* Asking ahead (see "One update ahead" below) */
-	bool ahead;                  /* on: an update was framed whole */
-	bool no_ahead;               /* off for good */
-	bool page_wants;             /* the page's request is unanswered */
-	bool in_flight;              /* a request went to the far end and
-	                                no update began since */
-	bool inject;                 /* our request waits for to_call() */
-	bool holding;                /* an update the page did not ask for
-	                                yet waits in pending */
-	bool in_update;              /* the far end is sending one */
-	unsigned long requests;      /* the page's, seen passing */
-	unsigned long answered;      /* its requests answered from here */
-	enum web_rfb_step sent;      /* our greeting's steps sent so far */
-	struct mbuf *pending;        /* the far end's stream the browser
-	                                cannot take yet: during our greeting,
-	                                or while the WebSocket's queue is long */
-	struct mbuf *inq;            /* from the browser, not yet filtered:
-	                                the call's bridge takes it
-	                                (to_call()) as MSRP can carry it */
-	struct tmr poll;
-	struct tmr ring;             /* web_answer_timeout while it rings */
-	struct tmr free_tmr;
-	struct tmr flush_tmr;        /* sends txb at the loop turn's end */
-	struct mbuf *txb;            /* for the browser, not yet sent */
-	char user[WEB_USER_SIZE];
-	char target[512];
-	bool control;
-	struct sa peer;
-	time_t start;
-	uint64_t start_ms;
-	uint64_t to_browser, from_browser;
-	char why[200];               /* why it ended, for the log */
-};
 
 static void watch(struct web_session *s);
 static void pump_input(struct web_session *s);
-static void drain(struct web_session *s);
 static int flush_binary(struct web_session *s);
-static void prefetch(struct web_session *s);
 
 /* A text frame for the page's status line; text loses what JSON would
  * have to escape (URIs and our own words need none of it). */
@@ -209,7 +154,7 @@ static void session_end(struct web_session *s, const char *why,
 {
 	char text[256];
 
-	if (s->phase == P_ENDED)
+	if (s->phase == WS_ENDED)
 		return;
 	str_ncpy(s->why, why, sizeof(s->why));
 	if (s->call) {
@@ -221,13 +166,13 @@ static void session_end(struct web_session *s, const char *why,
 		media_end(call, true, why);
 	}
 	if (tell_browser && s->wc) {
-		ended_text(text, sizeof(text), why, s->phase == P_RFB);
+		ended_text(text, sizeof(text), why, s->phase == WS_RFB);
 		status(s, "ended", text);
 		/* a close reason has at most 123 bytes */
 		(void)websock_close(s->wc, WEBSOCK_NORMAL_CLOSURE, "%.100s",
 				    text);
 	}
-	s->phase = P_ENDED;
+	s->phase = WS_ENDED;
 	session_log(s);
 	if (s->fd >= 0) {
 		fd_close(s->fd);
@@ -249,16 +194,16 @@ static void on_poll(void *arg)
 {
 	struct web_session *s = arg;
 
-	if (s->phase == P_ENDED)
+	if (s->phase == WS_ENDED)
 		return;
 	if (txq(s) > TXQ_LOW) {
 		tmr_start(&s->poll, POLL_MS, on_poll, s);
 		return;
 	}
 	s->held = false;
-	drain(s);
+	web_session_drain(s);
 	pump_input(s);
-	prefetch(s);
+	web_ahead_prefetch(s);
 	watch(s);
 }
 
@@ -291,7 +236,7 @@ static int flush_binary(struct web_session *s)
 	int err = 0;
 
 	tmr_cancel(&s->flush_tmr);
-	tc = s->wc && s->phase != P_ENDED ? websock_tcp(s->wc) : NULL;
+	tc = s->wc && s->phase != WS_ENDED ? websock_tcp(s->wc) : NULL;
 	if (n && tc) {
 		head = n < 126 ? 2 : n <= 0xffff ? 4 : 10;
 		h = mb->buf + TXB_HEAD - head;
@@ -319,7 +264,7 @@ static void on_flush(void *arg)
 {
 	struct web_session *s = arg;
 
-	if (s->phase == P_ENDED)
+	if (s->phase == WS_ENDED)
 		return;
 	if (flush_binary(s)) {
 		session_end(s, "cannot send to the browser", false);
@@ -359,20 +304,23 @@ static void on_ring_timeout(void *arg)
 	struct web_session *s = arg;
 	char why[64];
 
-	if (s->phase != P_CALLING)
+	if (s->phase != WS_CALLING)
 		return;
 	(void)re_snprintf(why, sizeof(why), "no answer within %u s",
 			  s->web->answer_timeout_s);
 	session_end(s, why, true);
 }
 
-/* The browser answered a step of our greeting: the next one. */
+/* The browser answered a step of our greeting: the next one.  The
+ * far end's SecurityResult only once it came and let us in
+ * (take_result()). */
 static void greet(struct web_session *s)
 {
 	enum web_rfb_step step = web_rfb_step(&s->filter);
 	int err = 0;
 
-	if (step == s->sent)
+	if (step == s->sent ||
+	    (step == WEB_RFB_PAST_SECURITY && s->phase != WS_RFB))
 		return;
 	s->sent = step;
 	if (step == WEB_RFB_WANT_TYPE)
@@ -383,7 +331,7 @@ static void greet(struct web_session *s)
 		session_end(s, "cannot send to the browser", false);
 		return;
 	}
-	drain(s);   /* what came after the result */
+	web_session_drain(s);   /* what came after the result */
 }
 
 /* The far end's SecurityResult, while the call rings: bytes of p taken. */
@@ -401,10 +349,15 @@ static size_t take_result(struct web_session *s, const uint8_t *p, size_t n)
 	(void)re_snprintf(text, sizeof(text), "connected to %s (%s)",
 			  s->target, s->control ? "control" : "view only");
 	status(s, "rfb", text);
-	s->phase = P_RFB;
-	s->sent = WEB_RFB_WANT_VERSION;
-	if (send_binary(s, web_rfb_version, WEB_RFB_VERSION_LEN))
-		session_end(s, "cannot send to the browser", false);
+	s->phase = WS_RFB;
+	/* the browser is through our greeting or goes on with it: greet()
+	 * sends the result then (not called from here: a drain is under
+	 * way) */
+	if (web_rfb_step(&s->filter) == WEB_RFB_PAST_SECURITY) {
+		s->sent = WEB_RFB_PAST_SECURITY;
+		if (send_binary(s, s->result, sizeof(s->result)))
+			session_end(s, "cannot send to the browser", false);
+	}
 	return used;
 }
 
@@ -413,20 +366,20 @@ static size_t take_result(struct web_session *s, const uint8_t *p, size_t n)
  * long, nor while it is an update the page has not asked for yet. */
 static bool may_send(const struct web_session *s)
 {
-	if (s->held || s->holding || s->phase == P_ENDED)
+	if (s->held || s->holding || s->phase == WS_ENDED)
 		return false;
-	if (s->phase == P_CALLING)
+	if (s->phase == WS_CALLING)
 		return s->result_have < sizeof(s->result);
 	return s->sent == WEB_RFB_PAST_SECURITY;
 }
 
 /* What waits in pending, as far as the browser takes it now. */
-static void drain(struct web_session *s)
+void web_session_drain(struct web_session *s)
 {
 	while (may_send(s) && mbuf_get_left(s->pending)) {
 		size_t n = mbuf_get_left(s->pending);
 
-		if (s->phase == P_CALLING)
+		if (s->phase == WS_CALLING)
 			n = take_result(s, mbuf_buf(s->pending), n);
 		else {
 			n = n < FRAME_MAX ? n : FRAME_MAX;
@@ -449,9 +402,9 @@ static void to_page(struct web_session *s, const uint8_t *p, size_t n)
 {
 	size_t left;
 
-	if (!n || s->phase == P_ENDED)
+	if (!n || s->phase == WS_ENDED)
 		return;
-	if (s->phase == P_RFB && may_send(s) && !mbuf_get_left(s->pending)) {
+	if (s->phase == WS_RFB && may_send(s) && !mbuf_get_left(s->pending)) {
 		if (send_binary(s, p, n))
 			session_end(s, "cannot send to the browser", false);
 		else
@@ -476,81 +429,6 @@ static void to_page(struct web_session *s, const uint8_t *p, size_t n)
 	s->pending->pos = 0;
 }
 
-/*
- * One update ahead.  noVNC asks for the next update only once it has
- * taken the last one in, and a JPEG it takes in decodes for a while
- * after: with each request going to the far end only then, the far
- * end's encoding and the call's round trip came on top of the decoding,
- * a 30 fps picture reached the page at 26 updates a second, and every
- * late request let libvncserver turn two scroll steps' copies into a
- * whole new JPEG (25 KB an update against view's 14 KB).  So once an
- * update has passed whole, the gateway repeats the page's last
- * incremental request to the far end itself, and holds the answer
- * (at most that one update, in pending) until the page asks: the
- * page's request is then answered at once, from the gateway, and
- * the next one asked ahead again.
- *
- * RFB stays as the page and the far end expect it: at most one request
- * of ours is out at a time, nothing is dropped or reordered, and an
- * update goes to the page only after it asked for one.  Anything other
- * than a plain incremental request for the same area goes to the far
- * end as the page sent it (and lets what is held go, as it answers it);
- * continuous updates, fences, a new pixel format or a stream that cannot
- * be framed turn asking ahead off for the session.
- */
-static void release(struct web_session *s)
-{
-	if (!s->holding)
-		return;
-	s->holding = false;
-	s->page_wants = false;   /* what was held answers it */
-	drain(s);
-}
-
-/* A request of ours still waiting for to_call() goes out all the same:
- * the page's own may have been answered by it already. */
-static void stop_ahead(struct web_session *s)
-{
-	s->ahead = false;
-	s->no_ahead = true;
-	release(s);
-}
-
-static void on_update_begin(struct web_session *s)
-{
-	s->in_update = true;
-	s->in_flight = false;
-	if (s->ahead && !s->page_wants)
-		s->holding = true;
-	else
-		s->page_wants = false;
-}
-
-static void on_update_end(struct web_session *s)
-{
-	s->in_update = false;
-	if (s->no_ahead || s->desk.continuous || s->filter.frame.continuous) {
-		if (!s->no_ahead)
-			stop_ahead(s);
-		return;
-	}
-	s->ahead = true;
-	prefetch(s);
-}
-
-/* Our request, when nothing is out or held and the page's stream is
- * between two messages (ours must not land inside one of its). */
-static void prefetch(struct web_session *s)
-{
-	const struct rfb_frame *f = &s->filter.frame;
-
-	if (!s->ahead || s->holding || s->in_flight || s->inject ||
-	    s->in_update || s->held || !s->call || s->phase != P_RFB ||
-	    !f->requests || !rfb_frame_idle(f) || mbuf_get_left(s->inq))
-		return;
-	s->inject = true;
-	media_source_ready(s->call);
-}
 
 /* The far end's stream, from the call (media_set_sink()): its
  * SecurityResult as it is, then framed (web_desk.h), without control
@@ -560,7 +438,7 @@ static int from_call(const uint8_t *p, size_t n, void *arg)
 	struct web_session *s = arg;
 	uint8_t buf[4096];
 
-	if (s->phase == P_ENDED)
+	if (s->phase == WS_ENDED)
 		return 0;
 	if (s->result_in < sizeof(s->result)) {
 		size_t k = sizeof(s->result) - s->result_in;
@@ -571,7 +449,7 @@ static int from_call(const uint8_t *p, size_t n, void *arg)
 		p += k;
 		n -= k;
 	}
-	while (n && s->phase != P_ENDED) {
+	while (n && s->phase != WS_ENDED) {
 		size_t piece = s->control || n < sizeof(buf) ? n : sizeof(buf);
 		size_t used = 0;
 		const char *why = "";
@@ -591,18 +469,18 @@ static int from_call(const uint8_t *p, size_t n, void *arg)
 			log_info("sipvnc: web: %s: %s; passed unframed\n",
 				 s->target, why);
 			s->desk_lost = true;
-			stop_ahead(s);
+			web_ahead_stop(s);
 			continue;
 		}
 		to_page(s, s->control ? p : buf, (size_t)k);
 		p += used;
 		n -= used;
 		if (s->desk.at == WEB_DESK_AT_BEGIN)
-			on_update_begin(s);
+			web_ahead_update_begin(s);
 		else if (s->desk.at == WEB_DESK_AT_END)
-			on_update_end(s);
+			web_ahead_update_end(s);
 	}
-	drain(s);
+	web_session_drain(s);
 	return 0;
 }
 
@@ -628,15 +506,9 @@ static size_t to_call(uint8_t *buf, size_t size, void *arg)
 	struct web_session *s = arg;
 	size_t o = 0;
 
-	if (s->inject && s->phase == P_RFB && !s->held &&
-	    rfb_frame_idle(&s->filter.frame) && size >= CHUNK + 4) {
-		memcpy(buf, s->filter.frame.request, 10);
-		buf[1] = 1;   /* incremental */
-		o = 10;
-		s->inject = false;
-		s->in_flight = true;
-	}
-	while (s->phase == P_RFB && !s->held && mbuf_get_left(s->inq) &&
+	if (size >= CHUNK + 4)
+		o = web_ahead_inject(s, buf);
+	while (s->phase == WS_RFB && !s->held && mbuf_get_left(s->inq) &&
 	       size - o >= CHUNK + 4) {
 		size_t n = mbuf_get_left(s->inq);
 		const char *why = "";
@@ -657,29 +529,20 @@ static size_t to_call(uint8_t *buf, size_t size, void *arg)
 			s->filter.frame.pf_new = false;
 			/* a held update has the old one */
 			if (s->ahead)
-				stop_ahead(s);
+				web_ahead_stop(s);
 		}
-		if (s->filter.frame.requests != s->requests) {
-			/* the page's own request goes out */
-			s->requests = s->filter.frame.requests;
-			if (s->holding)
-				release(s);   /* answers it */
-			else
-				s->page_wants = true;
-			s->in_flight = true;
-			s->inject = false;
-		}
-		greet(s);
+		if (s->filter.frame.requests != s->requests)
+			web_ahead_page_request(s);
 	}
 	if (!mbuf_get_left(s->inq))
 		mbuf_rewind(s->inq);
-	return s->phase == P_ENDED ? 0 : o;
+	return s->phase == WS_ENDED ? 0 : o;
 }
 
 /* The browser's bytes wait in inq: let the bridge take them. */
 static void pump_input(struct web_session *s)
 {
-	if (s->call && s->phase == P_RFB && !s->held &&
+	if (s->call && s->phase == WS_RFB && !s->held &&
 	    mbuf_get_left(s->inq))
 		media_source_ready(s->call);
 }
@@ -697,7 +560,7 @@ static void watch(struct web_session *s)
 {
 	int flags = 0;
 
-	if (s->phase == P_ENDED || s->fd < 0)
+	if (s->phase == WS_ENDED || s->fd < 0)
 		return;
 	flags |= FD_READ;   /* the call's end */
 	if (flags == s->watching)
@@ -709,45 +572,55 @@ static void watch(struct web_session *s)
 		fd_close(s->fd);
 }
 
-/* The page's plain incremental request for the area we ask ahead for,
- * alone in its frame and between two of its messages, while ours is out
- * or its answer held: answered from here, not passed on. */
-static bool answered_ahead(struct web_session *s, const uint8_t *p,
-			   size_t n)
-{
-	const struct rfb_frame *f = &s->filter.frame;
 
-	if (!s->ahead || n != 10 || p[0] != 3 || p[1] != 1 ||
-	    memcmp(p + 2, f->request + 2, 8) != 0 || s->phase != P_RFB ||
-	    mbuf_get_left(s->inq) || !rfb_frame_idle(f) ||
-	    !(s->in_flight || s->holding || s->inject))
-		return false;
-	s->answered++;
-	if (s->holding) {
-		release(s);
-		if (!s->in_update)
-			prefetch(s);
-	} else
-		s->page_wants = true;
-	return true;
+/* The browser's answers to our greeting, taken here in any phase: they go
+ * nowhere else.  Returns the bytes of p taken. */
+static size_t take_greeting(struct web_session *s, const uint8_t *p,
+			    size_t n)
+{
+	uint8_t out[8];
+	size_t used = 0;
+
+	while (used < n && s->phase != WS_ENDED &&
+	       web_rfb_step(&s->filter) != WEB_RFB_PAST_SECURITY) {
+		/* up to the step's end: the filter writes nothing then */
+		size_t k = web_rfb_step(&s->filter) == WEB_RFB_WANT_VERSION ?
+			WEB_RFB_VERSION_LEN - s->filter.have : 1;
+		const char *why = "";
+
+		k = k < n - used ? k : n - used;
+		if (web_rfb_filter(&s->filter, p + used, k, out, &why) < 0) {
+			session_end(s, why, true);
+			return n;
+		}
+		used += k;
+		greet(s);
+	}
+	return used;
 }
 
 static void on_ws_recv(const struct websock_hdr *hdr, struct mbuf *mb,
 		       void *arg)
 {
 	struct web_session *s = arg;
-	size_t n = mbuf_get_left(mb);
+	size_t n = mbuf_get_left(mb), k;
 
-	if (s->phase == P_ENDED)
+	if (s->phase == WS_ENDED)
 		return;
 	if (hdr->opcode == WEBSOCK_TEXT)
 		return;   /* the page says nothing we act on */
-	if (s->phase != P_RFB) {
+	k = take_greeting(s, mbuf_buf(mb), n);
+	s->from_browser += k;
+	mbuf_advance(mb, k);
+	n -= k;
+	if (!n || s->phase == WS_ENDED)
+		return;
+	if (s->phase != WS_RFB) {
 		session_end(s, "the browser sent RFB before the call was up",
 			    true);
 		return;
 	}
-	if (answered_ahead(s, mbuf_buf(mb), n)) {
+	if (web_ahead_answered(s, mbuf_buf(mb), n)) {
 		s->from_browser += n;
 		return;
 	}
@@ -795,7 +668,7 @@ int web_session_start(struct web *web, struct http_conn *conn,
 	}
 	s->fd = -1;
 	s->web = web;
-	s->phase = P_CALLING;
+	s->phase = WS_CALLING;
 	s->start = time(NULL);
 	s->start_ms = tmr_jiffies();
 	s->peer = *http_conn_peer(conn);
@@ -842,6 +715,13 @@ int web_session_start(struct web *web, struct http_conn *conn,
 	s->fd = sv[0];
 	(void)re_snprintf(text, sizeof(text), "calling %s", s->target);
 	status(s, "calling", text);
+	/* our greeting while the call rings (the far end takes about
+	 * 100 ms to greet us): by the time it lets us in, the page has
+	 * made its viewer and answered all but the SecurityResult */
+	if (send_binary(s, web_rfb_version, WEB_RFB_VERSION_LEN)) {
+		session_end(s, "cannot send to the browser", false);
+		return EIO;
+	}
 	/* the call greets the far end itself and hands us its
 	 * SecurityResult: noVNC gets our greeting (web_rfb.h) */
 	err = media_place(&s->call, web->app, s->target, sv[1], 8);
@@ -889,7 +769,7 @@ void web_call_progress(struct app *app, struct media *call, unsigned scode)
 {
 	struct web_session *s = by_call(app, call);
 
-	if (!s || s->phase != P_CALLING)
+	if (!s || s->phase != WS_CALLING)
 		return;
 	if (scode == 180 || scode == 183)
 		status(s, "ringing", "ringing \u2014 waiting for the person "

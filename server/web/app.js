@@ -129,13 +129,15 @@ async function call(target) {
         try { msg = JSON.parse(text); } catch (e) { return; }
         lastText = msg.text;
         state.phase = msg.state;
-        if (msg.state === 'calling') setStatus('calling…');
-        else if (msg.state === 'ringing') setStatus(msg.text);
+        if (msg.state === 'calling') {
+            setStatus('calling…');
+            // the gateway greets the viewer while the call rings (the
+            // desktop's part comes once it lets us in): making the
+            // viewer and that greeting no longer wait for the call
+            if (!state.rfb) startRfb(channel, ticket);
+        } else if (msg.state === 'ringing') setStatus(msg.text);
         else if (msg.state === 'ended') setStatus(msg.text, 'error');
-        else if (msg.state === 'rfb') {
-            setStatus(msg.text, 'ok');
-            startRfb(channel, ticket);
-        }
+        else if (msg.state === 'rfb') setStatus(msg.text, 'ok');
     }, (e) => {
         if (state.phase !== 'ended' && state.phase !== 'closed') {
             setStatus(e.reason || lastText || 'the gateway closed the connection', 'error');
@@ -144,6 +146,53 @@ async function call(target) {
         ended();
         state.phase = 'closed';
     });
+}
+
+// noVNC 1.3 gives each JPEG rectangle to an <img> as a base64 data: URI
+// and draws it once loaded, the decoding then done on the page's one
+// thread as it draws.  createImageBitmap() decodes off that thread, and
+// several rectangles at once; the render queue still draws them in order
+// (a private API: where it is not there, noVNC's own way stays).
+class DecodedImage extends EventTarget {
+    constructor(blob) {
+        super();
+        this.complete = false;
+        this.bitmap = null;
+        createImageBitmap(blob).then((bitmap) => {
+            this.bitmap = bitmap;
+        }, () => {
+            this.bitmap = null;   // drawn as nothing, as a broken <img>
+        }).finally(() => {
+            this.complete = true;
+            this.dispatchEvent(new Event('load'));
+        });
+    }
+    get width() { return this.bitmap ? this.bitmap.width : 0; }
+    get height() { return this.bitmap ? this.bitmap.height : 0; }
+}
+
+function offThreadImages(display) {
+    if (!display || typeof display.imageRect !== 'function' ||
+        typeof display.drawImage !== 'function' ||
+        typeof display._renderQPush !== 'function' ||
+        typeof createImageBitmap !== 'function') return;
+    const drawImage = display.drawImage.bind(display);
+    display.imageRect = function (x, y, width, height, mime, arr) {
+        if (width === 0 || height === 0) return;
+        // the Blob copies arr, a view into noVNC's receive buffer
+        const img = new DecodedImage(new Blob([arr], { type: mime }));
+        this._renderQPush({ type: 'img', img, x, y, width, height });
+    };
+    display.drawImage = (img, x, y) => {
+        if (img instanceof DecodedImage) {
+            if (!img.bitmap) return;
+            drawImage(img.bitmap, x, y);
+            img.bitmap.close();
+            img.bitmap = null;
+            return;
+        }
+        drawImage(img, x, y);
+    };
 }
 
 function startRfb(channel, ticket) {
@@ -165,6 +214,7 @@ function startRfb(channel, ticket) {
         setStatus('refused by the desktop: ' + (e.detail.reason || ''), 'error');
     });
     state.rfb = rfb;
+    offThreadImages(rfb._display);
     // updates drawn, for `make bench` and the tests: noVNC 1.3 flips its
     // display once per FramebufferUpdate (a private API: counting only).
     // A flip behind a JPEG still decoding is queued and called again, as

@@ -49,6 +49,13 @@ while b'RFB 003.008' not in got:       # status frames, then our version
 s.sendall(frame(b'RFB 003.008\n'))
 time.sleep(0.3)
 s.sendall(frame(b'\x01'))              # security None
+# our greeting comes while the call rings: ClientInit only after the
+# desktop's SecurityResult, which follows the "rfb" status
+while b'"state":"rfb"' not in got:
+    chunk = s.recv(4096)
+    if not chunk:
+        sys.exit('the gateway closed: %r' % got[-200:])
+    got += chunk
 time.sleep(0.3)
 s.sendall(frame(b'\x01'))              # ClientInit
 s.sendall(frame(struct.pack('>BBHi', 2, 0, 1, 0)))   # raw only
