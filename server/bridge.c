@@ -57,7 +57,14 @@ struct bridge {
 	                                   here (bridge_frame_pf_at) */
 	uint8_t pf_next[16];
 	bool pf_pending;
+	size_t greet_skip;              /* of libvncserver's greeting, the
+	                                   bytes still to drop (we sent it) */
 };
+
+/* libvncserver's greeting (rfbProtocolVersion, LibVNCServer 0.9.14: the
+ * screen's protocolMajor/MinorVersion, 3.8 unless set, and we do not). */
+static const char rfb_greeting[] = "RFB 003.008\n";
+enum { RFB_GREETING_LEN = sizeof(rfb_greeting) - 1 };
 
 static void watch(struct bridge *br);
 
@@ -182,6 +189,28 @@ static ssize_t frame_read(struct bridge *br, uint8_t *p, size_t n)
 	return (ssize_t)out;
 }
 
+/* What we already sent as libvncserver's greeting (bridge_start) comes
+ * from the socket once more: dropped, after a check that it is the same.
+ * Returns the bytes left at p, -1 once failed. */
+static ssize_t skip_greeting(struct bridge *br, uint8_t *p, size_t n)
+{
+	size_t at = RFB_GREETING_LEN - br->greet_skip, k;
+
+	if (!br->greet_skip)
+		return (ssize_t)n;
+	k = n < br->greet_skip ? n : br->greet_skip;
+	if (memcmp(p, rfb_greeting + at, k) != 0) {
+		log_warn("sipvnc: libvncserver greeted with another RFB "
+			 "version than the one the viewer was sent; "
+			 "closing\n");
+		fail(br, EPROTO);
+		return -1;
+	}
+	br->greet_skip -= k;
+	memmove(p, p + k, n - k);
+	return (ssize_t)(n - k);
+}
+
 static void read_socket(struct bridge *br)
 {
 	ssize_t n;
@@ -212,6 +241,9 @@ static void read_socket(struct bridge *br)
 		if (!br->srch) {
 			br->read_pos += (uint64_t)n;
 			n = frame_read(br, br->held + br->pend, (size_t)n);
+			if (n < 0)
+				return;
+			n = skip_greeting(br, br->held + br->pend, (size_t)n);
 			if (n < 0)
 				return;
 			if (!n && !br->pend) {
@@ -486,6 +518,19 @@ int bridge_start(struct bridge *br, struct msrp_session *sess)
 	if (!br || !sess)
 		return EINVAL;
 	br->sess = sess;
+	/* libvncserver sends its greeting only after rfbNewClient() waited
+	 * 100 ms for a WebSocket handshake (webSocketsCheck(): a peek for 4
+	 * bytes), which an RFB viewer, waiting for that greeting, never
+	 * sends: 100 ms on every call's setup.  The greeting is a constant,
+	 * so it goes now; the viewer's reply, "RFB 003.00x\n", ends that
+	 * wait at once, and libvncserver's own greeting is dropped as it
+	 * comes.  Nothing else is sent before the bind (on_msrp_bound). */
+	if (br->rfb && !br->read_pos &&
+	    !msrp_session_send(sess, (const uint8_t *)rfb_greeting,
+			       RFB_GREETING_LEN)) {
+		br->sent += RFB_GREETING_LEN;
+		br->greet_skip = RFB_GREETING_LEN;
+	}
 	if (br->srch)   /* no socket to wake us: what waits already */
 		read_socket(br);
 	if (!br->closed)
