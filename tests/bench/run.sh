@@ -302,7 +302,7 @@ row "(h) one line: bytes/update"        line.bpu
 row "(h) one line: CPU ms/update"       line.cpf
 # four/one: the issue's bound is 1.3 for sipvnc
 for srv in sipvnc x11vnc; do
-	printf '%-34s %10s\n' "(g)/(f) four/one CPU, $srv" "$(ratio "${R[t4.cpu.$srv]}" "${R[t1.cpu.$srv]}")"
+	printf '%-34s %10s\n' "(g)/(f) four/one CPU, $srv" "$(ratio "${R[t4.cpu.$srv]:-}" "${R[t1.cpu.$srv]:-}")"
 done
 row "(d) latency median ms"             lat.med
 row "(d) latency p95 ms"                lat.p95
