@@ -715,9 +715,10 @@ int web_session_start(struct web *web, struct http_conn *conn,
 	s->fd = sv[0];
 	(void)re_snprintf(text, sizeof(text), "calling %s", s->target);
 	status(s, "calling", text);
-	/* our greeting while the call rings (the far end takes about
-	 * 100 ms to greet us): by the time it lets us in, the page has
-	 * made its viewer and answered all but the SecurityResult */
+	/* our greeting while the call rings (SIP, MSRP and the far end's
+	 * own greeting take a round trip each, and a person may have to
+	 * answer): by the time it lets us in, the page has made its
+	 * viewer and answered all but the SecurityResult */
 	if (send_binary(s, web_rfb_version, WEB_RFB_VERSION_LEN)) {
 		session_end(s, "cannot send to the browser", false);
 		return EIO;
