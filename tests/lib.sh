@@ -273,6 +273,21 @@ start_view() {
 # connection would place a call, so its log line is what tells.
 view_listening() { grep -qs "connect a VNC viewer" "$T/$1.log"; }
 
+# start_views NAME...: a `sipvnc view` per NAME (log viewNAME, its local
+# port in $port_NAME) calling serve at $serve_port without a password;
+# views_listening NAME...: all of them wait for their viewer.
+start_views() {
+	local v
+	for v in "$@"; do
+		start_view "view$v" "sip:sipvnc@127.0.0.1:$serve_port" --no-auth
+		eval "port_$v=$view_port"
+	done
+}
+views_listening() {
+	local v
+	for v in "$@"; do view_listening "view$v" || return 1; done
+}
+
 # timed_grab OUT TIMEOUT LOG: one call through view's local port
 # ($view_port) with vncgrab; its wall time, dial to frame, in $grab_ms.
 timed_grab() {

@@ -17,12 +17,8 @@ PIDS+=($demo)
 write_serve_conf "allow           sip:*@127.0.0.1 view" "max_sessions    3" \
 	"log_level       info"
 start_sipvnc serve -c "$T/serve.conf"
-for v in a b s; do
-	start_view "view$v" "sip:sipvnc@127.0.0.1:$serve_port" --no-auth
-	eval "port_$v=$view_port"
-done
-check "three sipvnc views listen" wait_until 10 eval \
-	"view_listening viewa && view_listening viewb && view_listening views"
+start_views a b s
+check "three sipvnc views listen" wait_until 10 views_listening a b s
 
 "$TOOLS/vncbench" "127.0.0.1:$port_s" --seconds 12 --ppm "$T/s.ppm" >"$T/s.out" 2>&1 &
 ps=$!

@@ -23,12 +23,8 @@ PIDS+=($demo)
 write_serve_conf "allow           sip:*@127.0.0.1 view" "max_sessions    4" \
 	"log_level       info"
 start_sipvnc serve -c "$T/serve.conf"
-for v in a b c d; do
-	start_view "view$v" "sip:sipvnc@127.0.0.1:$serve_port" --no-auth
-	eval "port_$v=$view_port"
-done
-check "four sipvnc views listen" wait_until 10 eval \
-	"view_listening viewa && view_listening viewb && view_listening viewc && view_listening viewd"
+start_views a b c d
+check "four sipvnc views listen" wait_until 10 views_listening a b c d
 
 # the steady member the others group with
 "$TOOLS/vncbench" "127.0.0.1:$port_a" --seconds 14 --ppm "$T/a.ppm" >"$T/a.out" 2>&1 &
