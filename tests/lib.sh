@@ -288,6 +288,34 @@ views_listening() {
 	for v in "$@"; do view_listening "view$v" || return 1; done
 }
 
+# serve_group_scene SCREEN AREA MAX NAME...: the encode-group tests' scene:
+# Xvfb of SCREEN with an AREA animation at 30 fps ($demo), serve letting
+# MAX callers view (log level info, which says who groups), and a view
+# per NAME (start_views), checked to listen.
+serve_group_scene() {
+	local screen=$1 area=$2 max=$3; shift 3
+	start_xvfb "${screen}x24" || exit 1
+	"$BUILD/tools/xdemo" --animate "$area" 30 >/dev/null 2>&1 &
+	demo=$!
+	PIDS+=($demo)
+	write_serve_conf "allow           sip:*@127.0.0.1 view" \
+		"max_sessions    $max" "log_level       info"
+	start_sipvnc serve -c "$T/serve.conf"
+	start_views "$@"
+	check "$# sipvnc views listen" wait_until 10 views_listening "$@"
+}
+
+# check_unslowed_flat FPS0 FPS1 RSS0 PEAK WHO: beside a stopped or stalled
+# viewer, WHO kept at least 60% of its frame rate (a generous bound on 2
+# shared cores that still catches one held up: it drops to ~0), and the
+# desktop's RSS grew by less than 16 MB.
+check_unslowed_flat() {
+	check "$5 not slowed (${2:-0} >= 60% of ${1:-0})" \
+		test $((${2:-0} * 10)) -ge $((${1:-0} * 6))
+	check "the desktop's memory stays flat (+$(( (${4:-0} - $3) / 1024 )) MB)" \
+		test $((${4:-0} - $3)) -lt 16384
+}
+
 # timed_grab OUT TIMEOUT LOG: one call through view's local port
 # ($view_port) with vncgrab; its wall time, dial to frame, in $grab_ms.
 timed_grab() {

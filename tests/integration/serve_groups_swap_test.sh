@@ -16,15 +16,7 @@
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 
-start_xvfb 1024x768x24 || exit 1
-"$TOOLS/xdemo" --animate 800x600 30 >/dev/null 2>&1 &
-demo=$!
-PIDS+=($demo)
-write_serve_conf "allow           sip:*@127.0.0.1 view" "max_sessions    4" \
-	"log_level       info"
-start_sipvnc serve -c "$T/serve.conf"
-start_views a b c d
-check "four sipvnc views listen" wait_until 10 views_listening a b c d
+serve_group_scene 1024x768 800x600 4 a b c d
 
 # the steady member the others group with
 "$TOOLS/vncbench" "127.0.0.1:$port_a" --seconds 14 --ppm "$T/a.ppm" >"$T/a.out" 2>&1 &

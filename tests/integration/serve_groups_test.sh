@@ -9,15 +9,7 @@
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 
-start_xvfb 640x480x24 || exit 1
-"$TOOLS/xdemo" --animate 400x300 30 >/dev/null 2>&1 &
-demo=$!
-PIDS+=($demo)
-write_serve_conf "allow           sip:*@127.0.0.1 view" "max_sessions    4" \
-	"log_level       info"
-start_sipvnc serve -c "$T/serve.conf"
-start_views a b c d
-check "four sipvnc views listen" wait_until 10 views_listening a b c d
+serve_group_scene 640x480 400x300 4 a b c d
 
 SECS=8
 "$TOOLS/vncbench" "127.0.0.1:$port_a" --seconds $SECS --ppm "$T/a.ppm" >"$T/a.out" 2>&1 &

@@ -52,12 +52,7 @@ peak=$(sort -n "$T/rss.log" | tail -1)
 echo "  frames/s alone ${fps0:-?}, beside the stalled viewer ${fps1:-?};" \
 	"RSS ${rss0} kB before, ${peak:-?} kB at most; $(grep stalled "$T/stall.out")"
 check "the stalled viewer kept asking" eval "grep -qE 'stalled requests [0-9]{2,}' '$T/stall.out'"
-# 2 cores shared with other tests: a generous bound that still catches a
-# viewer held up by the stalled one (it would drop to ~0)
-check "the other viewer is not slowed (${fps1:-0} >= 60% of ${fps0:-0})" \
-	test $((${fps1:-0} * 10)) -ge $((${fps0:-0} * 6))
-check "the desktop's memory stays flat (+$(( (${peak:-0} - rss0) / 1024 )) MB)" \
-	test $((${peak:-0} - rss0)) -lt 16384
+check_unslowed_flat "$fps0" "$fps1" "$rss0" "$peak" "the other viewer is"
 
 kill "$demo"
 wait "$demo" 2>/dev/null

@@ -61,19 +61,22 @@ tck=$(getconf CLK_TCK)
 
 # A: one viewer, then VIEWERS at once, on a 400x400 animation at 30 fps.
 if part A; then
+	# load NAME LABEL: sipload on $EPS for SECS; serve's CPU % in $cpu
+	load() {
+		local c0 rc
+		c0=$(cpu_ticks)
+		"$TOOLS/sipload" --seconds "$SECS" "${EPS[@]}" >"$T/load$1.log" 2>&1
+		rc=$?
+		check "$2: $(tail -1 "$T/load$1.log")" test $rc = 0
+		cpu=$(( ($(cpu_ticks) - c0) * 100 / tck ))
+	}
 	views one 1
-	c0=$(cpu_ticks)
-	"$TOOLS/sipload" --seconds "$SECS" "${EPS[@]}" >"$T/load1.log" 2>&1
-	rc=$?
-	check "one viewer: $(tail -1 "$T/load1.log")" test $rc = 0
-	cpu1=$(( ($(cpu_ticks) - c0) * 100 / tck ))
+	load 1 "one viewer"
+	cpu1=$cpu
 	one=$(awk '/^viewers/ {print $6}' "$T/load1.log")
 	views many "$VIEWERS"
-	c0=$(cpu_ticks)
-	"$TOOLS/sipload" --seconds "$SECS" "${EPS[@]}" >"$T/loadn.log" 2>&1
-	rc=$?
-	check "$VIEWERS viewers: $(tail -1 "$T/loadn.log")" test $rc = 0
-	cpun=$(( ($(cpu_ticks) - c0) * 100 / tck ))
+	load n "$VIEWERS viewers"
+	cpun=$cpu
 	lowest=$(awk '/^viewers/ {print $4}' "$T/loadn.log")
 	check "every one of $VIEWERS viewers kept getting updates (lowest $lowest/s)" \
 		awk -v l="$lowest" 'BEGIN {exit !(l >= 1)}'
