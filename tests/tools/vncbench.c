@@ -3,7 +3,7 @@
  * cursor tests.
  *
  *   vncbench HOST:PORT [--seconds S] [--latency N --marker FIFO]
- *            [--cursor] [--quality Q] [--ppm OUT.ppm] [--timeout S]
+ *            [--cursor] [--quality Q] [--compress C] [--ppm OUT.ppm] [--timeout S]
  *            [--stall S] [--swap-format S [--swaps N] [--swap-gap MS]]
  *
  * Prints, one result per line:
@@ -38,7 +38,9 @@
  * nothing read (the slow or hung viewer a server must not let slow the
  * others or grow its memory); prints `stalled requests N`.
  * --quality Q asks for JPEG at quality Q (0-9) as a typical viewer does;
- * without it everything is lossless.
+ * without it everything is lossless.  --compress C asks for Tight's
+ * compression level C (0-9; libvncclient's default is 3, noVNC's page
+ * asks 2): the web bench gives both sides the same settings.
  * Exit status 0, or 1 on error or timeout.
  */
 #include <fcntl.h>
@@ -243,7 +245,7 @@ static int swap_format(rfbClient *client, double gap_ms)
 int main(int argc, char *argv[])
 {
 	double seconds = 0, timeout = 20, stall = 0, start;
-	int latency = 0, quality = -1, i, my_argc = 1;
+	int latency = 0, quality = -1, compress = -1, i, my_argc = 1;
 	const char *fifo = NULL, *ppm = NULL;
 	double swap_at = -1, swap_gap_ms = 0;
 	int swaps = 1, swaps_done = 0;
@@ -256,7 +258,7 @@ int main(int argc, char *argv[])
 	if (argc < 2) {
 		fprintf(stderr, "usage: vncbench HOST:PORT [--seconds S] "
 			"[--latency N --marker FIFO] [--cursor] "
-			"[--quality Q] [--ppm OUT.ppm] [--timeout S] "
+			"[--quality Q] [--compress C] [--ppm OUT.ppm] [--timeout S] "
 			"[--stall S]\n");
 		return 1;
 	}
@@ -271,6 +273,8 @@ int main(int argc, char *argv[])
 			timeout = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--quality") && i + 1 < argc)
 			quality = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--compress") && i + 1 < argc)
+			compress = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--ppm") && i + 1 < argc)
 			ppm = argv[++i];
 		else if (!strcmp(argv[i], "--swap-format") && i + 1 < argc)
@@ -322,6 +326,8 @@ int main(int argc, char *argv[])
 	cl->appData.enableJPEG = quality >= 0 && quality <= 9;
 	if (cl->appData.enableJPEG)
 		cl->appData.qualityLevel = quality;
+	if (compress >= 0 && compress <= 9)
+		cl->appData.compressLevel = compress;
 	cl->appData.encodingsString = getenv("VNCBENCH_ENCODINGS") ?
 		getenv("VNCBENCH_ENCODINGS") : "tight copyrect zrle hextile zlib raw";
 
