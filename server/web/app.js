@@ -202,15 +202,26 @@ async function call(target) {
 
 // noVNC 1.3 gives each JPEG rectangle to an <img> as a base64 data: URI
 // and draws it once loaded, the decoding then done on the page's one
-// thread as it draws.  createImageBitmap() decodes off that thread, and
-// several rectangles at once; the render queue still draws them in order
-// (a private API: where it is not there, noVNC's own way stays).
+// thread as it draws.  Decoded here off that thread, several at once; the
+// render queue still draws them in order (a private API: where it is not
+// there, noVNC's own way stays).  WebCodecs' ImageDecoder takes the bytes
+// as they are; a Blob for createImageBitmap() (where ImageDecoder is
+// missing) first goes to the browser's process and back, which cost the
+// page's thread 10-15 ms of a 1920x1080 first frame in Chrome's profile.
 class DecodedImage extends EventTarget {
-    constructor(blob) {
+    constructor(bytes, mime) {
         super();
         this.complete = false;
-        this.bitmap = null;
-        createImageBitmap(blob).then((bitmap) => {
+        this.bitmap = null;   // an ImageBitmap or a VideoFrame
+        let decoded;
+        if (typeof ImageDecoder === 'function') {
+            // copies bytes, a view into noVNC's receive buffer
+            const decoder = new ImageDecoder({ data: bytes, type: mime });
+            decoded = decoder.decode().then((r) => r.image).finally(() => decoder.close());
+        } else {
+            decoded = createImageBitmap(new Blob([bytes], { type: mime }));
+        }
+        decoded.then((bitmap) => {
             this.bitmap = bitmap;
         }, () => {
             this.bitmap = null;   // drawn as nothing, as a broken <img>
@@ -219,20 +230,25 @@ class DecodedImage extends EventTarget {
             this.dispatchEvent(new Event('load'));
         });
     }
-    get width() { return this.bitmap ? this.bitmap.width : 0; }
-    get height() { return this.bitmap ? this.bitmap.height : 0; }
+    get width() {
+        const b = this.bitmap;
+        return b ? (b.displayWidth !== undefined ? b.displayWidth : b.width) : 0;
+    }
+    get height() {
+        const b = this.bitmap;
+        return b ? (b.displayHeight !== undefined ? b.displayHeight : b.height) : 0;
+    }
 }
 
 function offThreadImages(display) {
     if (!display || typeof display.imageRect !== 'function' ||
         typeof display.drawImage !== 'function' ||
         typeof display._renderQPush !== 'function' ||
-        typeof createImageBitmap !== 'function') return;
+        (typeof ImageDecoder !== 'function' && typeof createImageBitmap !== 'function')) return;
     const drawImage = display.drawImage.bind(display);
     display.imageRect = function (x, y, width, height, mime, arr) {
         if (width === 0 || height === 0) return;
-        // the Blob copies arr, a view into noVNC's receive buffer
-        const img = new DecodedImage(new Blob([arr], { type: mime }));
+        const img = new DecodedImage(arr, mime);
         this._renderQPush({ type: 'img', img, x, y, width, height });
     };
     display.drawImage = (img, x, y) => {
@@ -328,8 +344,19 @@ function startRfb(channel, ticket) {
         const rect = rfb._handleRect;
         const queued = [];   // for each flip queued: which update it ends
         let inUpdate = false, area = 0;
+        // the canvas stays out of the page until the first update is
+        // drawn: Chrome copies a canvas for each frame it shows (a
+        // 1920x1080 one took 10-15 ms of the page's thread, twice, for
+        // the blank canvas sized at ServerInit), and that held up the
+        // first update's bytes; the page shows the first picture instead
+        const screen = $('screen');
+        const show = () => { screen.style.visibility = ''; };
+        screen.style.visibility = 'hidden';
+        rfb.addEventListener('connect', () => setTimeout(show, 2000));
+        rfb.addEventListener('disconnect', show);
         const drawn = (u) => {
             if (!u) return;
+            show();
             state.frames++;
             if (state.firstFrameAt === null && u.full) {
                 state.firstFrameAt = performance.now();

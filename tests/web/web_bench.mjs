@@ -29,7 +29,7 @@ async function connect(trace) {
     // ticket meanwhile (app.js askAhead; NOAHEAD=1: click at once, which
     // then waits for the ticket)
     if (env.NOAHEAD !== '1') await sleep(500);
-    if (trace) await page.tracing.start({ path: trace });
+    if (trace) await page.tracing.start({ path: trace, categories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler', 'blink', 'blink.user_timing', 'cc', 'toplevel'] });
     await page.click('#call');
     await page.waitForFunction(() => typeof window.sipvnc.firstFrameAt === 'number', { timeout: 30000, polling: 'raf' });
     if (trace) await page.tracing.stop();
