@@ -397,7 +397,7 @@ static void ticket_make_room(struct web *web, const char *user)
 	for (le = web->tickets.head; le; le = le->next) {
 		struct web_ticket *t = le->data;
 
-		if (strcmp(t->user, user))
+		if (strcmp(t->user, user) != 0)
 			continue;
 		if (!oldest)
 			oldest = t;
