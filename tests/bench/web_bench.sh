@@ -50,10 +50,11 @@
 # blank canvas twice, 10-15 ms each, before reading the first update).
 #
 # Updates/s of the animation: ratio 1.01-1.02 (0.62 in one run at load 6.9).
-# CPU per update, gateway against `sipvnc view` (6 runs of this code):
-# one after the other 1.05-1.38 (1.05 1.18 1.18 1.25 1.28 1.38), both
-# viewers at once 1.09-1.28 (1.09 1.11 1.20 1.22 1.25 1.28); gateway
-# 0.15-0.20 ms, view 0.13-0.15 ms.  The gateway makes fewer
+# CPU per update, gateway against `sipvnc view` (8 runs of this code):
+# one after the other 1.05-1.38 (1.05 1.11 1.18 1.18 1.19 1.25 1.28
+# 1.38), both viewers at once 1.08-1.28 (1.08 1.09 1.11 1.12 1.20 1.22
+# 1.25 1.28); gateway 0.15-0.20 ms, view 0.13-0.15 ms.  The two runs at
+# load average below 1: 1.11 and 1.19, at once 1.08 and 1.12.  The gateway makes fewer
 # system calls per update than the view (strace -c over 5 s: 9.7 against
 # 12.4; the view writes each update to vncbench in 4 pieces) and perf
 # shows the same kernel paths (TCP send and the receiver's wakeup, epoll)
