@@ -128,14 +128,17 @@ function askAheadSoon(ms) {
     aheadTimer = setTimeout(askAhead, ms);
 }
 
+// A ticket and whether it was asked for ahead: such a ticket may be gone
+// at the gateway by the time it is used (a user's fifth unused one drops
+// the first, e.g. from another tab), and the call then asks once more.
 async function takeTicket(target, lossless) {
     const a = ahead;
     ahead = null;   // single use, whatever comes of it
     if (a && a.target === target && a.lossless === lossless &&
         performance.now() - a.at < TICKET_FRESH_MS) {
-        try { return await a.promise; } catch (e) { /* ask again: says why */ }
+        try { return { ticket: await a.promise, early: true }; } catch (e) { /* ask again: says why */ }
     }
-    return getTicket(target, lossless);
+    return { ticket: await getTicket(target, lossless), early: false };
 }
 
 function ended() {
@@ -147,17 +150,24 @@ function ended() {
     askAheadSoon(0);   // for calling again
 }
 
-async function call(target) {
+async function call(target, again) {
     if (state.ws) return;
-    state.callAt = performance.now();
-    state.marks = {};
-    mark('call');
+    if (!again) {
+        state.callAt = performance.now();
+        state.marks = {};
+        mark('call');
+    }
     const lossless = $('lossless').checked;
     $('call').disabled = true;
     state.phase = 'ticket';
-    let ticket;
+    let ticket, early = false;
     try {
-        ticket = await takeTicket(target, lossless);
+        if (again) {
+            ticket = await getTicket(target, lossless);
+        } else {
+            ({ ticket, early } = await takeTicket(target, lossless));
+            state.early = early;   // for the tests
+        }
     } catch (e) {
         if (e.status === 403 && /token/.test(e.message)) {
             $('tokenform').hidden = false;
@@ -172,6 +182,8 @@ async function call(target) {
     state.rights = ticket.rights;
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(`${scheme}//${location.host}/ws?ticket=${ticket.ticket}`);
+    let opened = false;
+    ws.addEventListener('open', () => { opened = true; });
     state.ws = ws;
     state.phase = 'calling';
     $('hangup').disabled = false;
@@ -187,6 +199,14 @@ async function call(target) {
         else if (msg.state === 'ended') setStatus(msg.text, 'error');
         else if (msg.state === 'rfb') setStatus(msg.text, 'ok');
     }, (e) => {
+        if (early && !opened && state.phase === 'calling' && state.ws === ws) {
+            // refused before it opened: the early ticket was gone
+            if (state.rfb) state.rfb.disconnect();
+            state.rfb = null;
+            state.ws = null;
+            call(target, true);
+            return;
+        }
         if (state.phase !== 'ended' && state.phase !== 'closed') {
             setStatus(e.reason || lastText || 'the gateway closed the connection', 'error');
         }
@@ -311,7 +331,7 @@ function startRfb(channel, ticket) {
         rfb.compressionLevel = 2;
     }
     rfb.addEventListener('connect', () => { mark('server_init'); state.phase = 'connected'; rfb.focus(); });
-    rfb.addEventListener('disconnect', () => { state.phase = 'closed'; });
+    rfb.addEventListener('disconnect', () => { if (state.rfb === rfb) state.phase = 'closed'; });
     rfb.addEventListener('clipboard', (e) => { $('cliptext').value = e.detail.text; });
     rfb.addEventListener('securityfailure', (e) => {
         setStatus('refused by the desktop: ' + (e.detail.reason || ''), 'error');
