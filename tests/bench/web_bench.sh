@@ -18,10 +18,10 @@
 #                          Performance panel), with app.js's marks
 #
 # Measured 2026-12-04 on the 2-core box shared with two other developers
-# (load average 2-7 during the runs), 3 full runs and 4 setup-only runs:
+# (load average 0.5-7 during the runs), 6 full runs, 4 setup-only runs:
 #
 # Setup, median of 5 per run: browser 115-123 ms, view 18-21 ms (each
-# call 15-42 ms), ratio 5.6-6.9 (goal <= 1.5; before this round 149-213
+# call 15-42 ms), ratio 5.5-6.9 (goal <= 1.5; before this round 149-213
 # ms and, with the view asking lossless, "8.2").  Where the page's time
 # goes, ms after Call (medians of the runs; app.js marks):
 #   ticket in          0.3  (asked ahead; on a click at once 11-24 ms)
@@ -50,10 +50,10 @@
 # blank canvas twice, 10-15 ms each, before reading the first update).
 #
 # Updates/s of the animation: ratio 1.01-1.02 (0.62 in one run at load 6.9).
-# CPU per update, gateway against `sipvnc view` (8 runs of this code):
-# one after the other 1.05-1.38 (1.05 1.11 1.18 1.18 1.19 1.25 1.28
-# 1.38), both viewers at once 1.08-1.28 (1.08 1.09 1.11 1.12 1.20 1.22
-# 1.25 1.28); gateway 0.15-0.20 ms, view 0.13-0.15 ms.  The two runs at
+# CPU per update, gateway against `sipvnc view` (9 runs of this code):
+# one after the other 1.05-1.38 (1.05 1.11 1.16 1.18 1.18 1.19 1.25 1.28
+# 1.38), both viewers at once 1.08-1.28 (1.08 1.09 1.10 1.11 1.12 1.20
+# 1.22 1.25 1.28); gateway 0.15-0.20 ms, view 0.13-0.15 ms.  The two runs at
 # load average below 1: 1.11 and 1.19, at once 1.08 and 1.12.  The gateway makes fewer
 # system calls per update than the view (strace -c over 5 s: 9.7 against
 # 12.4; the view writes each update to vncbench in 4 pieces) and perf
