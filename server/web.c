@@ -30,7 +30,11 @@
 
 enum {
 	TICKET_MS = 30000,
-	TICKETS_MAX = 64,
+	/* the page asks for a ticket ahead, as the agent types or after a
+	 * call, so a user has a few unused ones at a time: the oldest of the
+	 * same user goes first, and one user's never push out another's */
+	TICKETS_PER_USER = 4,
+	TICKETS_MAX = 128,
 	SESSIONS_MAX = 32,          /* calls at once from all browsers */
 	FILE_MAX = 2 * 1024 * 1024,
 	FAILS_BEFORE_BLOCK = 5,
@@ -382,6 +386,29 @@ static void ticket_destructor(void *data)
 	list_unlink(&t->le);
 }
 
+/* Room for one more ticket of this user: past TICKETS_PER_USER its
+ * oldest goes, and past TICKETS_MAX the oldest of all. */
+static void ticket_make_room(struct web *web, const char *user)
+{
+	struct web_ticket *oldest = NULL;
+	unsigned n = 0;
+	struct le *le;
+
+	for (le = web->tickets.head; le; le = le->next) {
+		struct web_ticket *t = le->data;
+
+		if (strcmp(t->user, user) != 0)
+			continue;
+		if (!oldest)
+			oldest = t;
+		n++;
+	}
+	if (n >= TICKETS_PER_USER)
+		mem_deref(oldest);
+	else if (list_count(&web->tickets) >= TICKETS_MAX)
+		mem_deref(list_head(&web->tickets)->data);
+}
+
 /* The target the page asks for, as a URI we may dial: "sip:" added to a
  * bare user@host, one line of printable ASCII, a sip:/sips: user@host. */
 static int read_target(char *out, size_t size, const struct pl *val,
@@ -435,8 +462,7 @@ static void post_ticket(struct web *web, struct http_conn *conn,
 		return;
 	}
 	ticket_sweep(web);
-	if (list_count(&web->tickets) >= TICKETS_MAX)
-		mem_deref(list_head(&web->tickets)->data);
+	ticket_make_room(web, user ? user->name : "(token)");
 	t = mem_zalloc(sizeof(*t), ticket_destructor);
 	if (!t || web_random_hex(t->id, WEB_TOKEN_LEN / 2)) {
 		mem_deref(t);

@@ -477,8 +477,15 @@ static int from_call(const uint8_t *p, size_t n, void *arg)
 		n -= used;
 		if (s->desk.at == WEB_DESK_AT_BEGIN)
 			web_ahead_update_begin(s);
-		else if (s->desk.at == WEB_DESK_AT_END)
-			web_ahead_update_end(s);
+		else if (s->desk.at == WEB_DESK_AT_END) {
+			/* the update is whole: to the page now, not from
+			 * the 0 ms timer, whose extra turn of the loop (an
+			 * epoll_wait that finds nothing) came on top of each
+			 * update's own */
+			on_flush(s);
+			if (s->phase != WS_ENDED)
+				web_ahead_update_end(s);
+		}
 	}
 	web_session_drain(s);
 	return 0;

@@ -102,6 +102,14 @@ upgrade() {
 c=$(upgrade "$tk")
 check "the ticket with our Origin and Host upgrades (101: $c)" test "$c" = 101
 check "reused ticket: 403" test "$(code "${WSH[@]}" -H "Origin: $U" "$U/ws?ticket=$tk")" = 403
+# the page asks for tickets ahead: a user holds at most 4 unused, the
+# oldest going first (and no user's push out another's)
+tks=()
+for _ in 1 2 3 4 5; do tks+=("$(ticket "sip:sipvnc@127.0.0.1:$PORT_A")"); done
+check "a fifth unused ticket of alice's drops her first (403)" \
+	test "$(code "${WSH[@]}" -H "Origin: $U" "$U/ws?ticket=${tks[0]}")" = 403
+c=$(upgrade "${tks[4]}")
+check "her newest still upgrades (101: $c)" test "$c" = 101
 before=$(invites)
 denied=$(curl -s -o /dev/null -w '%{http_code}' --digest -u "alice:$ALICE_PASS" -X POST \
 	-H "X-Sipvnc-Call: sip:sipvnc@localhost:$PORT_A" "$U/ticket")

@@ -3,7 +3,8 @@
  * cursor tests.
  *
  *   vncbench HOST:PORT [--seconds S] [--latency N --marker FIFO]
- *            [--cursor] [--quality Q] [--ppm OUT.ppm] [--timeout S]
+ *            [--cursor] [--quality Q] [--compress C] [--cpu-pid P] [--ppm OUT.ppm]
+ *            [--timeout S]
  *            [--stall S] [--swap-format S [--swaps N] [--swap-gap MS]]
  *
  * Prints, one result per line:
@@ -37,10 +38,15 @@
  * asking: for S seconds a request for the whole screen every 10 ms and
  * nothing read (the slow or hung viewer a server must not let slow the
  * others or grow its memory); prints `stalled requests N`.
+ * --cpu-pid P: with --seconds, also `cpu_ns N`, the CPU time process P
+ * (e.g. `sipvnc view`) spent in the same window as the updates counted.
  * --quality Q asks for JPEG at quality Q (0-9) as a typical viewer does;
- * without it everything is lossless.
+ * without it everything is lossless.  --compress C asks for Tight's
+ * compression level C (0-9; libvncclient's default is 3, noVNC's page
+ * asks 2): the web bench gives both sides the same settings.
  * Exit status 0, or 1 on error or timeout.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -63,6 +69,40 @@ static long long area_received;
 static int frames_complete, updates, pixel_updates;
 static int show_cursor;
 static MallocFrameBufferProc default_malloc_fb;
+
+/* CPU time of every thread of process pid in ns (schedstat's first
+ * field), -1 if unreadable: --cpu-pid reads it at the ends of the timed
+ * run, so that the CPU and the updates counted cover the same window. */
+static long long cpu_ns(long pid)
+{
+	char path[64];
+	struct dirent *de;
+	long long sum = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%ld/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((de = readdir(dir))) {
+		char name[300];
+		long long v;
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(name, sizeof(name), "/proc/%ld/task/%s/schedstat",
+			 pid, de->d_name);
+		f = fopen(name, "r");
+		if (!f)
+			continue;
+		if (fscanf(f, "%lld", &v) == 1)
+			sum += v;
+		fclose(f);
+	}
+	closedir(dir);
+	return sum;
+}
 
 /* Bytes this process read(): libvncclient reads its socket with read(),
  * and nothing else is read while measuring. */
@@ -243,7 +283,8 @@ static int swap_format(rfbClient *client, double gap_ms)
 int main(int argc, char *argv[])
 {
 	double seconds = 0, timeout = 20, stall = 0, start;
-	int latency = 0, quality = -1, i, my_argc = 1;
+	int latency = 0, quality = -1, compress = -1, i, my_argc = 1;
+	long cpu_pid = 0;
 	const char *fifo = NULL, *ppm = NULL;
 	double swap_at = -1, swap_gap_ms = 0;
 	int swaps = 1, swaps_done = 0;
@@ -256,7 +297,7 @@ int main(int argc, char *argv[])
 	if (argc < 2) {
 		fprintf(stderr, "usage: vncbench HOST:PORT [--seconds S] "
 			"[--latency N --marker FIFO] [--cursor] "
-			"[--quality Q] [--ppm OUT.ppm] [--timeout S] "
+			"[--quality Q] [--compress C] [--ppm OUT.ppm] [--timeout S] "
 			"[--stall S]\n");
 		return 1;
 	}
@@ -271,6 +312,10 @@ int main(int argc, char *argv[])
 			timeout = atof(argv[++i]);
 		else if (!strcmp(argv[i], "--quality") && i + 1 < argc)
 			quality = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--cpu-pid") && i + 1 < argc)
+			cpu_pid = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--compress") && i + 1 < argc)
+			compress = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--ppm") && i + 1 < argc)
 			ppm = argv[++i];
 		else if (!strcmp(argv[i], "--swap-format") && i + 1 < argc)
@@ -322,6 +367,8 @@ int main(int argc, char *argv[])
 	cl->appData.enableJPEG = quality >= 0 && quality <= 9;
 	if (cl->appData.enableJPEG)
 		cl->appData.qualityLevel = quality;
+	if (compress >= 0 && compress <= 9)
+		cl->appData.compressLevel = compress;
 	cl->appData.encodingsString = getenv("VNCBENCH_ENCODINGS") ?
 		getenv("VNCBENCH_ENCODINGS") : "tight copyrect zrle hextile zlib raw";
 
@@ -356,6 +403,7 @@ int main(int argc, char *argv[])
 	}
 	if (seconds > 0) {
 		long long b0 = bytes_read();
+		long long c0 = cpu_pid > 0 ? cpu_ns(cpu_pid) : -1;
 		double t0 = vnc_now_s(), until = t0 + seconds;
 
 		updates = pixel_updates = 0;
@@ -395,6 +443,8 @@ int main(int argc, char *argv[])
 		printf("updates %d frames %d seconds %.2f rx_bytes %lld "
 		       "copyrects %d\n", updates, pixel_updates, vnc_now_s() - t0,
 		       bytes_read() - b0, copy_rects);
+		if (c0 >= 0)
+			printf("cpu_ns %lld\n", cpu_ns(cpu_pid) - c0);
 		fflush(stdout);
 	}
 	if (latency > 0 && measure_latency(cl, fifo, latency))
