@@ -67,6 +67,8 @@ struct desktop_client {
 	void *arg;
 	struct rfb_filter *keep;  /* its viewer's requests kept from
 	                             libvncserver (desktop_keep.c) */
+	bool send_here_ok;        /* its socket can take a small update
+	                             written by the loop (desktop_keep.c) */
 };
 
 /* desktop_keep.c: changes marked for every client, each with its kept

@@ -25,13 +25,14 @@
 #include <errno.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include "server/desktop_int.h"
 #include "server/rfb_filter.h"
 
 /* What send_here() encodes on the loop at most: 16384 pixels are 64 kB
  * raw at 32 bits, Tight's worst case, in a socket whose buffer is about
- * 200 kB by default (net.core.wmem_default). */
+ * 200 kB by default (net.core.wmem_default; a smaller one is checked). */
 enum { SEND_HERE_MAX_PX = 128 * 128, SEND_HERE_MAX_RECTS = 32 };
 
 static struct desktop_client *client_of_cl(struct desktop *dt,
@@ -127,7 +128,7 @@ static bool send_here(const struct desktop_client *dc, rfbClientPtr cl)
 	sraRegionPtr update = NULL;
 	int queued = 0;
 
-	if (dc->rfb_fd < 0 ||
+	if (!dc->send_here_ok || dc->rfb_fd < 0 ||
 	    ioctl(dc->rfb_fd, SIOCOUTQ, &queued) < 0 || queued)
 		return false;
 	/* never wait: it may be blocked writing what this loop reads */
@@ -223,9 +224,17 @@ static bool may_keep(void *arg)
 int desktop_client_keep_requests(struct desktop_client *dc,
 				 struct rfb_filter *filter)
 {
+	int sndbuf = 0;
+	socklen_t len = sizeof(sndbuf);
+
 	if (!dc || !filter)
 		return EINVAL;
 	dc->keep = mem_ref(filter);
+	/* room for three times the largest update send_here() makes, or
+	 * the loop could block writing what only it reads */
+	dc->send_here_ok = dc->rfb_fd >= 0 &&
+		!getsockopt(dc->rfb_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len) &&
+		sndbuf >= 3 * 4 * SEND_HERE_MAX_PX;
 	filter->frame.keep_h = may_keep;
 	filter->frame.keep_arg = dc;
 	return 0;
