@@ -116,11 +116,13 @@
 # before, 69 ms on the loop alone and 680 after; strace -c per update: 39
 # system calls before (futex 9, pselect 1, read 3.8, write 3), 26 after.
 # Interleaved runs, old binary and new, another developer's builds
-# beside them (load 0.4-4): at 10 s, seven each, old 0.498-0.565
-# ms/update (0.54-0.62x of x11vnc), new 0.365-0.532 (0.38-0.61x, four of
-# seven at or below 0.49x); at 20 s, three each, old 0.474-0.533
+# beside them (load 0.1-4): at 10 s, ten each, old 0.498-0.567
+# ms/update (0.54-0.65x of x11vnc, median 0.58), new 0.365-0.532
+# (0.38-0.61x, median 0.49; six of ten at or below 0.50, the three on a
+# quiet machine 0.45-0.52); at 20 s, three each, old 0.474-0.533
 # (0.59-0.63x), new 0.391-0.433 (0.51-0.63x; x11vnc itself 0.62-0.89 ms
-# in the same runs).  (f) 4.4%, (g) 4.8%, four/one 1.09x, 0.13x of
+# in the same runs).  At 10 s one clock tick is 0.033 ms an update:
+# sipvnc's (h) is 12-13 ticks, x11vnc's 25-31.  (f) 4.4%, (g) 4.8%, four/one 1.09x, 0.13x of
 # x11vnc's four.  Where (h)'s time goes now (perf at 20 kHz, serve): the
 # kernel 45% (the MSRP SEND's loopback TCP send 13%, which carries the
 # view's receiving side too; epoll and scheduling 10%; xcb's poll 4%),
