@@ -608,6 +608,11 @@ void bridge_set_member(struct bridge *br, struct rfb_member *m)
 		br->member = m;
 }
 
+struct rfb_filter *bridge_rfb_filter(struct bridge *br)
+{
+	return br ? br->rfb : NULL;
+}
+
 struct rfb_frame *bridge_rfb_frame(struct bridge *br)
 {
 	return br && br->rfb ? &br->rfb->frame : NULL;

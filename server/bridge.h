@@ -72,6 +72,9 @@ struct rfb_frame;
 struct web_desk;
 void bridge_set_member(struct bridge *br, struct rfb_member *m);
 struct rfb_frame *bridge_rfb_frame(struct bridge *br);
+/* The filter itself (a libre object), NULL without bridge_check_rfb. */
+struct rfb_filter;
+struct rfb_filter *bridge_rfb_filter(struct bridge *br);
 int bridge_fd(const struct bridge *br);
 uint64_t bridge_read_pos(const struct bridge *br);
 struct web_desk *bridge_frame_from(struct bridge *br, const uint8_t *pf,

@@ -17,14 +17,6 @@
 /* libvncserver's wait between a change and its sending (its default: 5). */
 #define DEFER_UPDATE_MS 0
 
-/* Carried in rfbClient.clientData; owned by the RFB threads, so it holds
- * no pointer into event-loop state, only the id to look it up by. */
-struct rfb_client_tag {
-	struct desktop *dt;
-	int id;
-	bool own_thread;          /* gone on libvncserver's client thread */
-};
-
 void desktop_set_lost_handler(struct desktop *dt, desktop_lost_h *losth,
 			      void *arg)
 {
@@ -56,7 +48,7 @@ static void flush_changed(struct desktop *dt)
 {
 	if (sraRgnEmpty(dt->changed))
 		return;
-	rfbMarkRegionAsModified(dt->screen, dt->changed);
+	desktop_mark(dt, dt->changed);
 	sraRgnMakeEmpty(dt->changed);
 }
 
@@ -67,6 +59,8 @@ static void capture_now(struct desktop *dt)
 	err = capture_process(dt->cap, on_changed, dt);
 	desktop_copies_flush(dt->copies);
 	flush_changed(dt);
+	/* a pass without changes may still have moved content */
+	desktop_kept_release(dt);
 	if (err) {
 		fd_close(capture_fd(dt->cap));
 		tmr_cancel(&dt->capture_tmr);
@@ -207,6 +201,9 @@ static void on_wake_tmr(void *arg)
 {
 	struct desktop *dt = arg;
 
+	/* and whatever made an update pending without telling us (another
+	 * viewer's pointer, in libvncserver's own threads) */
+	desktop_kept_release(dt);
 	if (wake_clients(dt) || !list_isempty(&dt->clients))
 		tmr_start(&dt->wake_tmr, WAKE_MS, on_wake_tmr, dt);
 }
@@ -216,6 +213,7 @@ static void client_destructor(void *data)
 	struct desktop_client *dc = data;
 
 	list_unlink(&dc->le);
+	desktop_client_keep_forget(dc);
 	track_pointer(dc->dt);
 	if (dc->rfb_fd >= 0) {
 		shutdown(dc->rfb_fd, SHUT_RDWR);
@@ -524,7 +522,7 @@ int desktop_open(struct desktop **dtp, const char *display,
 	capture_watch_cursor(dt->cap, desktop_on_cursor_shape,
 			     desktop_on_pointer_moved, dt);
 	capture_watch_resize(dt->cap, desktop_on_resized, dt);
-	err = desktop_copies_alloc(&dt->copies, dt->screen);
+	err = desktop_copies_alloc(&dt->copies, dt);
 	if (err)
 		goto out;
 	capture_watch_copies(dt->cap, desktop_on_copied, dt);

@@ -44,6 +44,13 @@ int desktop_attach(struct desktop_client **dcp, struct desktop *dt,
 		   bool control, desktop_client_gone_h *goneh, void *arg,
 		   int *viewer_fd);
 
+/* The client's viewer's incremental update requests wait in filter (the
+ * desktop's end of its bridge) until there is something to send
+ * (desktop_keep.c says why); the client holds a reference on it. */
+struct rfb_filter;
+int desktop_client_keep_requests(struct desktop_client *dc,
+				 struct rfb_filter *filter);
+
 /* Where a client's RFB stream stands, taken under its send lock. */
 struct desktop_sync {
 	uint64_t offset;        /* of its next message in the stream read

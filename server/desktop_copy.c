@@ -26,6 +26,7 @@ static unsigned repair_ms(void)
 }
 
 struct desktop_copies {
+	struct desktop *dt;
 	rfbScreenInfoPtr screen;
 	sraRegionPtr pending;     /* this pass's copies, one motion */
 	int dx, dy;
@@ -45,13 +46,14 @@ static void destructor(void *data)
 		sraRgnDestroy(dc->repair);
 }
 
-int desktop_copies_alloc(struct desktop_copies **dcp, rfbScreenInfoPtr screen)
+int desktop_copies_alloc(struct desktop_copies **dcp, struct desktop *dt)
 {
 	struct desktop_copies *dc = mem_zalloc(sizeof(*dc), destructor);
 
 	if (!dc)
 		return ENOMEM;
-	dc->screen = screen;
+	dc->dt = dt;
+	dc->screen = dt->screen;
 	dc->repair_ms = repair_ms();
 	tmr_init(&dc->repair_tmr);
 	dc->pending = sraRgnCreate();
@@ -77,7 +79,7 @@ static void on_repair(void *arg)
 	struct desktop_copies *dc = arg;
 
 	if (!sraRgnEmpty(dc->repair))
-		rfbMarkRegionAsModified(dc->screen, dc->repair);
+		desktop_mark(dc->dt, dc->repair);
 	sraRgnMakeEmpty(dc->repair);
 }
 

@@ -37,6 +37,8 @@ void desktop_on_pointer_moved(int x, int y, void *arg)
 	pthread_mutex_unlock(&screen->cursorMutex);
 	if (moved)
 		wake_clients(dt, true);
+	/* a viewer's own pointer event may have moved it for the others */
+	desktop_kept_release(dt);
 }
 
 static void free_cursor(rfbCursorPtr c)
@@ -98,6 +100,7 @@ void desktop_on_cursor_shape(const struct capture_cursor *cur, void *arg)
 	}
 	dt->cursor = c;
 	wake_clients(dt, false);
+	desktop_kept_release(dt);
 }
 
 void desktop_free_cursors(struct desktop *dt)

@@ -45,6 +45,16 @@ struct desktop {
 	struct desktop_fds *fds;  /* low descriptors (desktop_fds.c) */
 };
 
+/* Carried in rfbClient.clientData; owned by the RFB threads, so it holds
+ * no pointer into event-loop state, only the id to look it up by. */
+struct rfb_client_tag {
+	struct desktop *dt;
+	int id;
+	bool own_thread;          /* gone on libvncserver's client thread */
+};
+
+struct rfb_filter;
+
 struct desktop_client {
 	struct le le;
 	struct desktop *dt;
@@ -55,7 +65,18 @@ struct desktop_client {
 	bool gone;
 	desktop_client_gone_h *goneh;
 	void *arg;
+	struct rfb_filter *keep;  /* its viewer's requests kept from
+	                             libvncserver (desktop_keep.c) */
+	bool send_here_ok;        /* its socket can take a small update
+	                             written by the loop (desktop_keep.c) */
 };
+
+/* desktop_keep.c: changes marked for every client, each with its kept
+ * update request (region NULL: only kept requests, where something is
+ * pending); the requests of clients let go where something is pending. */
+void desktop_mark(struct desktop *dt, sraRegionPtr region);
+void desktop_kept_release(struct desktop *dt);
+void desktop_client_keep_forget(struct desktop_client *dc);
 
 /* desktop_pixfmt.c: a viewer's pixel format under the send lock */
 void desktop_pixfmt_register(void);
@@ -72,7 +93,7 @@ void desktop_free_cursors(struct desktop *dt);
 
 /* desktop_copy.c: moved content, onto the screen as CopyRect. */
 struct desktop_copies;
-int desktop_copies_alloc(struct desktop_copies **dcp, rfbScreenInfoPtr screen);
+int desktop_copies_alloc(struct desktop_copies **dcp, struct desktop *dt);
 /* The framebuffer was replaced: drop what referred to the old one. */
 void desktop_copies_forget(struct desktop_copies *dc);
 /* Hand this pass's copies to libvncserver: before its changed areas. */

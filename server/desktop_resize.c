@@ -116,6 +116,7 @@ static void on_resize_tmr(void *arg)
 		swap_framebuffer(dt);
 	else if (dt->format_pending)
 		fix_format(dt);
+	desktop_kept_release(dt);
 }
 
 void desktop_on_resized(void *arg)
@@ -124,4 +125,5 @@ void desktop_on_resized(void *arg)
 
 	dt->swap_pending = true;
 	swap_framebuffer(dt);
+	desktop_kept_release(dt);
 }

@@ -80,6 +80,9 @@ static void on_msrp_bound(void *arg)
 					   on_bridge_closed, call);
 		if (!err)
 			err = bridge_check_rfb(call->bridge);
+		if (!err)
+			err = desktop_client_keep_requests(call->rfb,
+				bridge_rfb_filter(call->bridge));
 		if (!err && call->app->groups) {
 			struct rfb_member *m;
 

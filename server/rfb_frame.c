@@ -170,13 +170,47 @@ static bool held_whole(const struct rfb_frame *f)
 {
 	return (f->type == MSG_SET_PIXEL_FORMAT &&
 		(f->flags & RFB_FRAME_PF_PRIVATE)) ||
-		(f->type == MSG_UPDATE_REQUEST && f->hold_msg);
+		(f->type == MSG_UPDATE_REQUEST && (f->hold_msg || f->keep_h));
+}
+
+/* The kept request, if any, into out ahead of what follows. */
+static size_t let_out_kept(struct rfb_frame *f, uint8_t *out)
+{
+	if (!f->kept)
+		return 0;
+	f->kept = false;
+	memcpy(out, f->kept_req, sizeof(f->kept_req));
+	return sizeof(f->kept_req);
+}
+
+/* A whole update request, not held: an incremental one may be kept
+ * (keep_h); one that is not goes after a kept one. */
+static long request_pass(struct rfb_frame *f, uint8_t *out)
+{
+	size_t o = 0;
+
+	if (f->hdr[1] && f->keep_h && !f->keep_after_settings &&
+	    !f->hold && !f->pf_hold && f->keep_h(f->keep_arg)) {
+		/* the same area again is one request; another area lets
+		 * the older one out (libvncserver joins them anyway) */
+		if (f->kept && memcmp(f->kept_req, f->hdr, 10) != 0)
+			o = let_out_kept(f, out);
+		memcpy(f->kept_req, f->hdr, 10);
+		f->kept = true;
+		return (long)o;
+	}
+	o = let_out_kept(f, out);
+	memcpy(out + o, f->hdr, 10);
+	f->keep_after_settings = false;
+	return (long)o + 10;
 }
 
 /* A whole update request while held (rfb_group.h): an incremental one
  * is counted, a whole-frame one ends the holding and passes. */
 static long request_out(struct rfb_frame *f, uint8_t *out)
 {
+	if (!f->hold_msg)
+		return request_pass(f, out);
 	if (f->hdr[1] || f->hold_whole) {
 		f->held++;
 		return 0;
@@ -273,6 +307,14 @@ long rfb_frame_feed(struct rfb_frame *f, const uint8_t *in, size_t len,
 				f->settings_seq++;
 			if (f->dropping)
 				f->dropped++;
+			if (f->type == MSG_SET_PIXEL_FORMAT ||
+			    f->type == MSG_SET_ENCODINGS)
+				f->keep_after_settings = true;
+			/* a kept request goes before whatever its answer
+			 * could depend on */
+			if (f->kept && out && f->type != MSG_UPDATE_REQUEST &&
+			    f->type != MSG_KEY && f->type != MSG_POINTER)
+				o += let_out_kept(f, out + o);
 			f->have = 0;
 			f->state = S_HEADER;
 			/* the type is the header's first byte */

@@ -47,8 +47,9 @@ enum rfb_frame_flags {
 #define RFB_FRAME_MSG_PRIVATE_PF 199
 
 /* With RFB_FRAME_PF_PRIVATE a SetPixelFormat is written whole once its
- * last byte is in, so out needs room for len plus this. */
-#define RFB_FRAME_OUT_EXTRA 20
+ * last byte is in, and a kept update request (keep_h) goes out ahead of
+ * the message that ends its keeping, so out needs room for len plus this. */
+#define RFB_FRAME_OUT_EXTRA 32
 
 #define RFB_FRAME_ENCS_MAX 64
 
@@ -88,12 +89,26 @@ struct rfb_frame {
 	bool hold_msg;         /* hold, as the current message began */
 	unsigned held;         /* requests kept back */
 	const char *left_why;
+	/* A solo viewer's incremental update request kept from libvncserver
+	 * until the desktop has something to send (desktop_keep.c says
+	 * why): keep_h, when set and not holding, says whether this one may
+	 * wait; the desktop takes it (kept) when a change comes.  Any
+	 * message but another request, a key or the pointer lets it out
+	 * first, in order; so does a request that may not wait. */
+	bool (*keep_h)(void *arg);
+	void *keep_arg;
+	bool kept;
+	uint8_t kept_req[10];
+	bool keep_after_settings; /* a format or encodings passed, and no
+	                             request since: the next one passes, so
+	                             that libvncserver has applied them by
+	                             the time one is kept */
 };
 
 void rfb_frame_init(struct rfb_frame *f, unsigned flags);
 /* Frame len bytes into out: room for len + 4 bytes, as an encoding split
  * over two calls is written whole (len + RFB_FRAME_OUT_EXTRA with
- * RFB_FRAME_PF_PRIVATE); out NULL only checks (then flags must be
+ * RFB_FRAME_PF_PRIVATE or keep_h); out NULL only checks (then flags must be
  * RFB_FRAME_CONTROL: nothing is dropped or rewritten).  Returns the
  * bytes written (len when only checking), or -1 when the stream breaks
  * the protocol (why says how). */

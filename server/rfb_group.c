@@ -527,6 +527,9 @@ static void member_join(struct rfb_member *m, struct rfb_group *g)
 	m->synced = false;
 	m->restarting = false;
 	f->hold = true;
+	/* a request kept for the desktop (desktop_keep.c) must not reach
+	 * its own client now: the group owes it (pending) */
+	f->kept = false;
 	member_sync(m);
 }
 

@@ -5,6 +5,7 @@
  * rights, with view rights, and checked only (the desktop's way), fed in
  * every split.  Refusals are refused the same way in all three.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "server/rfb_frame.h"
@@ -322,8 +323,83 @@ static void test_hold(void)
 	}
 }
 
+/* desktop_keep.c: an incremental request the desktop may keep is not
+ * passed; keys and the pointer pass beside it; anything else lets it out
+ * first, in order; a request right after new settings passes. */
+static bool keep_yes(void *arg)
+{
+	(void)arg;
+	return true;
+}
+
+static bool keep_no(void *arg)
+{
+	(void)arg;
+	return false;
+}
+
+static void test_keep(void)
+{
+	static const uint8_t in[] = {
+		2, 0, 0, 1, 0, 0, 0, 7,                 /* tight */
+		3, 1, 0, 0, 0, 0, 0, 9, 0, 9,           /* passes: settings */
+		3, 1, 0, 0, 0, 0, 0, 9, 0, 9,           /* kept */
+		4, 1, 0, 0, 0, 0, 0, 0x41,              /* key: passes */
+		3, 1, 0, 0, 0, 0, 0, 9, 0, 9,           /* the same: one */
+		6, 0, 0, 0, 0, 0, 0, 1, 'x',            /* cut: kept first */
+		3, 1, 0, 0, 0, 0, 0, 8, 0, 8,           /* kept */
+		3, 0, 0, 0, 0, 0, 0, 9, 0, 9,           /* whole: after it */
+	};
+	static const uint8_t want[] = {
+		2, 0, 0, 1, 0, 0, 0, 7,
+		3, 1, 0, 0, 0, 0, 0, 9, 0, 9,
+		4, 1, 0, 0, 0, 0, 0, 0x41,
+		3, 1, 0, 0, 0, 0, 0, 9, 0, 9,
+		6, 0, 0, 0, 0, 0, 0, 1, 'x',
+		3, 1, 0, 0, 0, 0, 0, 8, 0, 8,
+		3, 0, 0, 0, 0, 0, 0, 9, 0, 9,
+	};
+	uint8_t out[sizeof(in) + RFB_FRAME_OUT_EXTRA];
+	const char *why = NULL;
+	struct rfb_frame f;
+	size_t step, i;
+	long n, k;
+
+	for (step = 1; step <= sizeof(in); step++) {
+		rfb_frame_init(&f, RFB_FRAME_CONTROL | RFB_FRAME_PF_PRIVATE);
+		f.keep_h = keep_yes;
+		n = 0;
+		for (i = 0; i < sizeof(in); i += step) {
+			size_t len = sizeof(in) - i < step ? sizeof(in) - i :
+				step;
+
+			k = rfb_frame_feed(&f, in + i, len, out + n, &why);
+			CHECK(k >= 0 && k <= (long)len + RFB_FRAME_OUT_EXTRA);
+			n += k;
+		}
+		CHECK_EQ_INT(n, sizeof(want));
+		CHECK(!memcmp(out, want, sizeof(want)));
+		CHECK(!f.kept);
+	}
+	/* kept until the desktop takes it; refused: it passes */
+	rfb_frame_init(&f, RFB_FRAME_CONTROL | RFB_FRAME_PF_PRIVATE);
+	f.keep_h = keep_yes;
+	CHECK(rfb_frame_feed(&f, in + 18, 10, out, &why) == 0);
+	CHECK(f.kept && !memcmp(f.kept_req, in + 18, 10));
+	f.kept = false;
+	f.keep_h = keep_no;
+	CHECK(rfb_frame_feed(&f, in + 18, 10, out, &why) == 10);
+	CHECK(!f.kept);
+	/* never while a group holds */
+	f.keep_h = keep_yes;
+	f.hold = true;
+	CHECK(rfb_frame_feed(&f, in + 18, 10, out, &why) == 0);
+	CHECK(!f.kept && f.held == 1);
+}
+
 int main(void)
 {
+	test_keep();
 	test_hold();
 	test_rows();
 	test_requests();
