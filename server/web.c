@@ -455,8 +455,14 @@ static void post_ticket(struct web *web, struct http_conn *conn,
 		return;
 	}
 	if (user && !sipua_targets_check(user->targets, target, &rights)) {
-		log_warn("sipvnc: web user %s may not call %s; "
-			   "refused\n", user->name, target);
+		/* the page asks ahead as the address is typed (app.js), so
+		 * half-typed addresses come too: a warning only on Call */
+		if (http_msg_xhdr(msg, "X-Sipvnc-Ahead"))
+			log_info("sipvnc: web user %s may not call %s; "
+				 "refused (asked ahead)\n", user->name, target);
+		else
+			log_warn("sipvnc: web user %s may not call %s; "
+				 "refused\n", user->name, target);
 		reply_error(conn, 403, "Forbidden",
 			    "you may not call this address");
 		return;

@@ -83,8 +83,9 @@ class GatewayChannel {
     }
 }
 
-async function getTicket(target, lossless) {
+async function getTicket(target, lossless, early) {
     const headers = { 'X-Sipvnc-Call': target };
+    if (early) headers['X-Sipvnc-Ahead'] = '1';   // the gateway logs a refusal quieter
     const token = sessionStorage.getItem(TOKEN_KEY);
     if (token) headers['X-Sipvnc-Token'] = token;
     if (lossless) headers['X-Sipvnc-Lossless'] = '1';
@@ -118,7 +119,7 @@ function askAhead() {
     if (state.ws || !target || !/^(sips?:)?[^@\s]+@[^@\s]+$/i.test(target)) return;
     if (ahead && ahead.target === target && ahead.lossless === lossless &&
         performance.now() - ahead.at < TICKET_FRESH_MS) return;
-    const promise = getTicket(target, lossless);
+    const promise = getTicket(target, lossless, true);
     promise.catch(() => { /* asked again on Call */ });
     ahead = { target, lossless, at: performance.now(), promise };
 }
