@@ -110,6 +110,10 @@ check "a fifth unused ticket of alice's drops her first (403)" \
 	test "$(code "${WSH[@]}" -H "Origin: $U" "$U/ws?ticket=${tks[0]}")" = 403
 c=$(upgrade "${tks[4]}")
 check "her newest still upgrades (101: $c)" test "$c" = 101
+# both upgrades placed a call: their INVITEs reach serve A in their own
+# time, and must not be counted against the refused target below
+invites_reach() { [ "$(invites)" -ge "$1" ]; }
+wait_until 10 invites_reach $((before + 2))
 before=$(invites)
 denied=$(curl -s -o /dev/null -w '%{http_code}' --digest -u "alice:$ALICE_PASS" -X POST \
 	-H "X-Sipvnc-Call: sip:sipvnc@localhost:$PORT_A" "$U/ticket")
