@@ -152,6 +152,33 @@ command -v x11vnc >/dev/null || { echo "bench: x11vnc missing (apt-get install x
 command -v xterm >/dev/null || { echo "bench: xterm missing (apt-get install xterm)"; exit 1; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# cpu_sample PID: "NS TICKS TIDS": the CPU of the process's threads in ns
+# (the first field of each task's schedstat, as web_bench.sh takes it), in
+# clock ticks (utime+stime, which keeps exited threads' time), and which
+# threads were counted.  A clock tick is 10 ms: (h) is a dozen of them.
+cpu_sample() {
+	local t ns=0 a tids=
+	for t in /proc/"$1"/task/*; do
+		read -r a _ <"$t/schedstat" 2>/dev/null || continue
+		ns=$((ns + a)); tids+=${t##*/},
+	done
+	echo "$ns $(cpu_ticks "$1") ${tids:-none}"
+}
+# cpu_secs NAME "SAMPLE0" "SAMPLE1": CPU seconds between the samples,
+# from the ns when the same threads were there at both ends; a thread that
+# exited between them took its ns along, so then from the ticks, said so.
+cpu_secs() {
+	local n0 k0 s0 n1 k1 s1
+	read -r n0 k0 s0 <<<"$2"; read -r n1 k1 s1 <<<"$3"
+	[ -n "${BENCH_CPU_CHECK:-}" ] && echo "bench: $1: $(((n1 - n0) / 1000000)) ms by schedstat, $((k1 - k0)) ticks" >&2
+	if [ "$s0" = "$s1" ] && [ "$s0" != none ]; then
+		awk -v c=$((n1 - n0)) 'BEGIN {printf "%.6f", c / 1e9}'
+	else
+		echo "bench: $1: threads came and went, CPU in clock ticks" >&2
+		awk -v c=$((k1 - k0)) -v hz="$HZ" 'BEGIN {printf "%.6f", c / hz}'
+	fi
+}
+pct() { awk -v c="$1" -v a="$2" -v b="$3" 'BEGIN {printf "%.1f", 100 * c / (b - a)}'; }   # pct SECS T0 T1
 field() { # field FILE KEY: the word after KEY on the line that has it
 	awk -v k="$2" '{for (i = 1; i < NF; i++) if ($i == k) {print $(i + 1); exit}}' "$1"
 }
@@ -240,21 +267,22 @@ timed() {
 	done
 	sleep 0.5   # the first frame's encoding is not part of the interval
 	local c0 x0 v0 t0 c1 x1 v1 t1
-	c0=$(cpu_ticks "$pid"); x0=$(cpu_ticks "$xvfb_pid"); v0=$(cpu_ticks "$view_pid"); t0=$(date +%s.%N)
+	c0=$(cpu_sample "$pid"); x0=$(cpu_sample "$xvfb_pid"); v0=$(cpu_sample "$view_pid"); t0=$(date +%s.%N)
 	for b in "${benches[@]}"; do wait "$b"; done
-	c1=$(cpu_ticks "$pid"); x1=$(cpu_ticks "$xvfb_pid"); v1=$(cpu_ticks "$view_pid"); t1=$(date +%s.%N)
-	[ "$srv" = sipvnc ] && R[$name.vcpu.$srv]=$(awk -v c=$((v1 - v0)) -v hz="$HZ" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", 100 * c / hz / (b - a)}')
+	c1=$(cpu_sample "$pid"); x1=$(cpu_sample "$xvfb_pid"); v1=$(cpu_sample "$view_pid"); t1=$(date +%s.%N)
+	[ "$srv" = sipvnc ] && R[$name.vcpu.$srv]=$(pct "$(cpu_secs "$name/view" "$v0" "$v1")" "$t0" "$t1")
 	local frames=0 secs=0 bytes=0 f s y
 	for i in $(seq "$n"); do
 		f=$(field "$out.$i.out" frames); s=$(field "$out.$i.out" seconds); y=$(field "$out.$i.out" rx_bytes)
 		frames=$((frames + ${f:-0})); bytes=$((bytes + ${y:-0}))
 		secs=$(awk -v a="$secs" -v b="${s:-0}" 'BEGIN {print a + b}')
 	done
-	R[$name.cpu.$srv]=$(awk -v c=$((c1 - c0)) -v hz="$HZ" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", 100 * c / hz / (b - a)}')
-	R[$name.xcpu.$srv]=$(awk -v c=$((x1 - x0)) -v hz="$HZ" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", 100 * c / hz / (b - a)}')
+	local cs; cs=$(cpu_secs "$name/$srv" "$c0" "$c1")
+	R[$name.cpu.$srv]=$(pct "$cs" "$t0" "$t1")
+	R[$name.xcpu.$srv]=$(pct "$(cpu_secs "$name/Xvfb" "$x0" "$x1")" "$t0" "$t1")
 	R[$name.ups.$srv]=$(awk -v f="$frames" -v s="$secs" 'BEGIN {printf "%.1f", (s > 0 ? f / s : 0)}')
 	R[$name.bpu.$srv]=$(awk -v b="$bytes" -v f="$frames" 'BEGIN {printf "%.0f", f ? b / f : 0}')
-	R[$name.cpf.$srv]=$(awk -v c=$((c1 - c0)) -v hz="$HZ" -v f="$frames" 'BEGIN {printf "%.3f", f ? 1000 * c / hz / f : 0}')
+	R[$name.cpf.$srv]=$(awk -v c="$cs" -v f="$frames" 'BEGIN {printf "%.3f", f ? 1000 * c / f : 0}')
 	R[$name.rss.$srv]=$(( $(rss_kb "$pid") / 1024 ))
 	sleep 0.5   # let the server see the viewers go
 }
