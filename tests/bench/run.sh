@@ -152,31 +152,38 @@ command -v x11vnc >/dev/null || { echo "bench: x11vnc missing (apt-get install x
 command -v xterm >/dev/null || { echo "bench: xterm missing (apt-get install xterm)"; exit 1; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-# cpu_sample PID: "NS TICKS TIDS": the CPU of the process's threads in ns
-# (the first field of each task's schedstat, as web_bench.sh takes it), in
-# clock ticks (utime+stime, which keeps exited threads' time), and which
-# threads were counted.  A clock tick is 10 ms: (h) is a dozen of them.
+# cpu_sample PID: "TICKS TID:NS:TICKS ...": the process's utime+stime in
+# clock ticks (which keeps exited threads' time), then each thread's CPU
+# in ns (the first field of its schedstat, as web_bench.sh takes it) and
+# in ticks.  A clock tick is 10 ms: (h) is a dozen of them.
 cpu_sample() {
-	local t ns=0 a tids=
+	local t a k out
+	out=$(cpu_ticks "$1")
 	for t in /proc/"$1"/task/*; do
 		read -r a _ <"$t/schedstat" 2>/dev/null || continue
-		ns=$((ns + a)); tids+=${t##*/},
+		k=$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')
+		out+=" ${t##*/}:$a:${k:-0}"
 	done
-	echo "$ns $(cpu_ticks "$1") ${tids:-none}"
+	echo "$out"
 }
-# cpu_secs NAME "SAMPLE0" "SAMPLE1": CPU seconds between the samples,
-# from the ns when the same threads were there at both ends; a thread that
-# exited between them took its ns along, so then from the ticks, said so.
+# cpu_secs NAME "SAMPLE0" "SAMPLE1": CPU seconds between the samples: in
+# ns for the threads there at both ends; a thread that started or exited
+# between them (libvncserver's client threads go with the viewer, before
+# the second sample) counts by what the process's ticks have beyond the
+# other threads' ticks, and the output says so.
 cpu_secs() {
-	local n0 k0 s0 n1 k1 s1
-	read -r n0 k0 s0 <<<"$2"; read -r n1 k1 s1 <<<"$3"
-	[ -n "${BENCH_CPU_CHECK:-}" ] && echo "bench: $1: $(((n1 - n0) / 1000000)) ms by schedstat, $((k1 - k0)) ticks" >&2
-	if [ "$s0" = "$s1" ] && [ "$s0" != none ]; then
-		awk -v c=$((n1 - n0)) 'BEGIN {printf "%.6f", c / 1e9}'
-	else
-		echo "bench: $1: threads came and went, CPU in clock ticks" >&2
-		awk -v c=$((k1 - k0)) -v hz="$HZ" 'BEGIN {printf "%.6f", c / hz}'
-	fi
+	awk -v a="$2" -v b="$3" -v hz="$HZ" -v name="$1" -v check="${BENCH_CPU_CHECK:-}" 'BEGIN {
+		n = split(a, A, " "); m = split(b, B, " ")
+		for (i = 2; i <= n; i++) { split(A[i], f, ":"); ns0[f[1]] = f[2]; tk0[f[1]] = f[3] }
+		for (i = 2; i <= m; i++) {
+			split(B[i], f, ":")
+			if (f[1] in ns0) { ns += f[2] - ns0[f[1]]; tk += f[3] - tk0[f[1]]; both++ }
+		}
+		odd = (n - 1 - both) + (m - 1 - both); rest = B[1] - A[1] - tk
+		if (rest < 0 || !odd) rest = 0   # same threads: the ns are all of it
+		if (odd) printf "bench: %s: %d threads came or went, %d ticks of theirs added\n", name, odd, rest > "/dev/stderr"
+		if (check) printf "bench: %s: %d ms in ns, %d ticks in all\n", name, ns / 1e6, B[1] - A[1] > "/dev/stderr"
+		printf "%.6f", ns / 1e9 + rest / hz }'
 }
 pct() { awk -v c="$1" -v a="$2" -v b="$3" 'BEGIN {printf "%.1f", 100 * c / (b - a)}'; }   # pct SECS T0 T1
 field() { # field FILE KEY: the word after KEY on the line that has it
