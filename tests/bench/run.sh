@@ -138,6 +138,25 @@
 # about 220 failing getsockname() a second, and the still pointer's
 # QueryPointer 5 times a second, each about 1%.  The rest is the X round
 # trip, loopback TCP and Tight, which x11vnc pays too.
+# Then the CPU came in ns, each thread's schedstat, not in clock ticks:
+# sipvnc's (h) was 12 ticks, one of them 0.04 of the ratio.  The ns and
+# the ticks agree within a tick (sipvnc 84-130 ms against 10-13 ticks,
+# x11vnc 192-296 ms against 20-29).  libvncserver's two client threads go
+# with the viewer before the second sample (in almost every run, (f) and
+# (g) too), so they count by the process's ticks beyond the other
+# threads' (BENCH_CPU_CHECK=1 shows it): (h)'s precision is now about one
+# tick, not two.  sip/tcpguard.c's sweep walks the descriptors by number
+# up to the count stat() of /proc/self/fd gives, not a listing of it:
+# 220 descriptors (the 192 reserved copies of /dev/null of
+# server/desktop_fds.c among them) took 110 us, 75 of them listing; now
+# about 35, one stat and the getsockname()s.  That is under 1% of serve's
+# (h) and under the noise: interleaved at 10 s, old and new, a full test
+# suite beside them (load 0.2-11), ticks: old 0.54 0.42 0.44 0.50 0.49
+# 0.45x, new 0.51 0.50 0.44 0.43 0.45 0.45x; ns: old 0.50 0.53 0.40
+# 0.43x, new 0.55 0.51 0.46 0.43x.  The still pointer's QueryPointer,
+# four a second while a viewer watches, stays: the core protocol sends no
+# motion for windows we do not own, XInput2's raw motion would need
+# libxcb-xinput, and a longer back-off delays the first move's report.
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 SECS=${1:-10}
