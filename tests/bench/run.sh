@@ -149,7 +149,7 @@
 # up to the count stat() of /proc/self/fd gives, not a listing of it:
 # 220 descriptors (the 192 reserved copies of /dev/null of
 # server/desktop_fds.c among them) took 110 us, 75 of them listing; now
-# about 35, one stat and the getsockname()s.  That is under 1% of serve's
+# about 40, one stat and the getsockname()s.  That is under 1% of serve's
 # (h) and under the noise: interleaved at 10 s, old and new, a full test
 # suite beside them (load 0.2-11), ticks: old 0.54 0.42 0.44 0.50 0.49
 # 0.45x, new 0.51 0.50 0.44 0.43 0.45 0.45x; ns: old 0.50 0.53 0.40
