@@ -145,12 +145,13 @@
 # with the viewer before the second sample (in almost every run, (f) and
 # (g) too), so they count by the process's ticks beyond the other
 # threads' (BENCH_CPU_CHECK=1 shows it): (h)'s precision is now about one
-# tick, not two.  sip/tcpguard.c's sweep walks the descriptors by number
-# up to the count stat() of /proc/self/fd gives, not a listing of it:
-# 220 descriptors (the 192 reserved copies of /dev/null of
-# server/desktop_fds.c among them) took 110 us, 75 of them listing; now
-# about 40, one stat and the getsockname()s.  That is under 1% of serve's
-# (h) and under the noise: interleaved at 10 s, old and new, a full test
+# tick, not two.  sip/tcpguard.c's sweep was tried walking the
+# descriptors by number up to the count stat() of /proc/self/fd gives,
+# not listing it: 220 descriptors (the 192 reserved copies of /dev/null
+# of server/desktop_fds.c among them) took 110 us a second, 75 of them
+# listing; walked, about 40.  That is under 1% of serve's
+# (h) and under the noise, so it was not kept: interleaved at 10 s, old
+# and new, a full test
 # suite beside them (load 0.2-11), ticks: old 0.54 0.42 0.44 0.50 0.49
 # 0.45x, new 0.51 0.50 0.44 0.43 0.45 0.45x; ns: old 0.50 0.53 0.40
 # 0.43x, new 0.55 0.51 0.46 0.43x.  The still pointer's QueryPointer,
