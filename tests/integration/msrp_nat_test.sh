@@ -200,8 +200,12 @@ check "E: the kiosk says it listens although its address is private" \
 	grep -q "MSRP passive, we listen: msrp_setup passive, although our address 10.19.0.2 is private" "$T/kiosk.log"
 check "E: the kiosk logs the timeout and what it means" \
 	grep -q "never connected to our MSRP path: it cannot reach us" "$T/kiosk.log"
-check "E: the caller logs that it could not get through" \
-	grep -q "our MSRP connection to sip:kiosk@127.0.0.1 did not get through in time" "$T/view_e.log"
+# Both sides wait MSRP's 30 s for the connection, the caller from its
+# INVITE and the kiosk from its answer, a few ms later: under load the
+# kiosk's timeout and BYE can come first (seen once under ASan), and the
+# caller then ends on that BYE, which the kiosk's log above explains.
+check "E: the caller logs that it could not get through, or ends on the kiosk's timeout" \
+	grep -qE "our MSRP connection to sip:kiosk@127.0.0.1 did not get through in time|call with sip:kiosk@127.0.0.1 ended: peer hung up" "$T/view_e.log"
 
 if [ "$failed" != 0 ]; then
 	echo "logs in $T (KEEP=1 keeps them)"
