@@ -55,7 +55,7 @@ DEB_TEST  := xvfb x11-apps x11-utils x11-xserver-utils xdotool \
              procps psmisc netcat-openbsd kamailio-tls-modules openssl \
              dnsmasq-base python3 kamailio-outbound-modules \
              tigervnc-viewer nftables groff-base systemd debhelper lintian \
-             dpkg-dev xterm chromium novnc nodejs curl
+             dpkg-dev xterm chromium novnc nodejs curl strace
 
 .PHONY: all run test deps unit integration fuzz asan lint clean tools bench \
         install uninstall man stress tsan docs

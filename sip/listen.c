@@ -257,8 +257,8 @@ static int open_addr(struct sipua *ua, struct sipua_listen *lsn, bool tls,
 		err = add_transport(ua, SIP_TRANSP_TCP, addr, port);
 		if (err)
 			sipua_log(ua,
-				  "cannot listen on %J over TCP (%m)\n", addr,
-				  err);
+				  "cannot listen on %j port %u over TCP (%m)\n",
+				  addr, port, err);
 		/* one address asked for: all of it, or stop */
 		if (err && !lsn->any)
 			return err;
@@ -516,13 +516,40 @@ static void net_changed(void *arg)
 	tmr_start(&ua->net_tmr, UNREGISTER_GRACE_MS, reopen, ua);
 }
 
+/* A port of our choosing (port 0, or the default one taken) is free
+ * for a moment between pick_port and libre's bind: a program starting
+ * beside us can take it, and then only one of UDP and TCP is ours.  At
+ * start nothing depends on our transports yet: all of them go, and the
+ * choice is made again. */
+#define OPEN_TRIES 4
+static int open_fresh(struct sipua *ua)
+{
+	const struct sipua_listen plain = ua->listen_plain;
+	const struct sipua_listen tls = ua->listen_tls;
+	bool ours = (!sa_port(&plain.addr) || plain.port_fallback) &&
+		    (!tls.set || !sa_port(&tls.addr) || tls.port_fallback);
+	int err, tries = 0;
+
+	while ((err = open_all(ua)) == EADDRINUSE && ours &&
+	       ++tries < OPEN_TRIES) {
+		sipua_log(ua, "our port was taken meanwhile: choosing again\n");
+		sip_transp_flush(ua->sip);
+		ua->n_listening = 0;
+		ua->listen_plain = plain;
+		ua->listen_tls = tls;
+		if (plain.port_fallback)   /* 5060's UDP or TCP is taken */
+			sa_set_port(&ua->listen_plain.addr, 0);
+	}
+	return err;
+}
+
 int sipua_listen_open(struct sipua *ua)
 {
 	int err;
 
 	tmr_init(&ua->net_tmr);
 	tmr_init(&ua->listen_retry_tmr);
-	err = open_all(ua);
+	err = open_fresh(ua);
 	if (err || (!ua->listen_plain.any && !ua->listen_tls.any))
 		return err;
 	look(ua, ua->net_seen, sizeof(ua->net_seen), ua->net_primary,
