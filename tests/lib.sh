@@ -31,6 +31,7 @@ cleanup() {
 		for _ in 1 2 3 4 5 6 7 8 9 10; do mine "$p" || break; sleep 0.1; done
 		mine "$p" && kill -9 "$p" 2>/dev/null
 	done
+	[ -f "$T/.ports" ] && (cd "$PORT_CLAIMS" && xargs rmdir <"$T/.ports") 2>/dev/null
 	[ -n "${KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
@@ -49,11 +50,21 @@ finish() { # finish NAME: the closing line, and the exit status
 # A free TCP+UDP port on 127.0.0.1: not listening on TCP nor bound on UDP
 # (ss from iproute2), picked at random in a range the kernel does not use
 # for ephemeral ports, so that it does not collide with outgoing sockets.
+# A port handed out is claimed (a directory in $PORT_CLAIMS, shared by the
+# tests of a run) until the test ends: between free_port and the bind of
+# whoever uses it, ss cannot see it, and a test running beside this one,
+# or this one's next free_port, could otherwise be handed it too.
+PORT_CLAIMS=${TMPDIR:-/tmp}/sipvnc-test-ports
 free_port() {
 	local p
+	mkdir -p "$PORT_CLAIMS"
 	while :; do
 		p=$((10000 + RANDOM % 22000))
-		ss -Htuln "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
+		ss -Htuln "sport = :$p" 2>/dev/null | grep -q . && continue
+		mkdir "$PORT_CLAIMS/$p" 2>/dev/null || continue
+		echo "$p" >>"$T/.ports"
+		echo "$p"
+		return
 	done
 }
 
@@ -287,6 +298,18 @@ views_listening() {
 	local v
 	for v in "$@"; do view_listening "view$v" || return 1; done
 }
+# views_why NAME...: for each view that does not listen, whether it runs
+# and the end of its log (a failed listen is otherwise a silent timeout).
+views_why() {
+	local v pid
+	for v in "$@"; do
+		view_listening "view$v" && continue
+		eval "pid=\$view${v}_pid"
+		kill -0 "$pid" 2>/dev/null && echo "    view$v runs" ||
+			echo "    view$v has exited"
+		tail -5 "$T/view$v.log" | sed 's/^/    | /'
+	done
+}
 
 # serve_group_scene SCREEN AREA MAX NAME...: the encode-group tests' scene:
 # Xvfb of SCREEN with an AREA animation at 30 fps ($demo), serve letting
@@ -302,7 +325,12 @@ serve_group_scene() {
 		"max_sessions    $max" "log_level       info"
 	start_sipvnc serve -c "$T/serve.conf"
 	start_views "$@"
-	check "$# sipvnc views listen" wait_until 10 views_listening "$@"
+	if wait_until 10 views_listening "$@"; then
+		ok "$# sipvnc views listen"
+	else
+		bad "$# sipvnc views listen"
+		views_why "$@"
+	fi
 }
 
 # check_unslowed_flat FPS0 FPS1 RSS0 PEAK WHO: beside a stopped or stalled
