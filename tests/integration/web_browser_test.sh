@@ -79,7 +79,9 @@ ticket() {
 }
 WSH=(-H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13'
      -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==')
-invites() { grep -c "call from" "$T/serveA.log"; }
+# INVITEs serve A has had: one "answered" or "refused" line each (a call
+# logs "call from" again as it is accepted, established and closed)
+invites() { grep -cE "^sip: call from .* (answered|refused)" "$T/serveA.log"; }
 before=$(invites)
 tk=$(ticket "sip:sipvnc@127.0.0.1:$PORT_A")
 check "alice gets a ticket" test -n "$tk"
