@@ -213,7 +213,8 @@ int capture_alloc_tiles(struct capture *cap)
 	n = (size_t)cap->tiles_x * (size_t)cap->tiles_y;
 
 	cap->dirty = calloc(n, 1);
-	cap->changed = calloc(n, 3);    /* states, first rows, ends */
+	cap->changed = calloc(n, 5);    /* states, first rows, row ends,
+					   first columns, column ends */
 	/* Two lists of at most tiles_x runs each: the previous row's and
 	 * the current row's (see report_changed()). */
 	n = 2 * (size_t)cap->tiles_x + 2;

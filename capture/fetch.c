@@ -47,6 +47,38 @@ static struct scroll_area fetched_area(const struct capture *cap,
 	return a;
 }
 
+/* The first and one past the last column of a tile that changed in any
+ * of rows r to end-1, for emit() to trim a rectangle's sides to: a line
+ * of text rarely starts or ends on a tile's edge, and the columns beside
+ * it, often another window's, would be sent again with it (in (h) of
+ * tests/bench/run.sh they gave the line's rectangle the other window's
+ * colours, so Tight sent it indexed, 8 bits a pixel, not 1). */
+static void changed_cols(const uint8_t *src, size_t src_stride,
+			 const uint8_t *dst, size_t dst_stride, size_t bpp,
+			 int w, int r, int end, uint8_t *first, uint8_t *last)
+{
+	int lo = w, hi = 0;
+
+	for (; r < end && (lo > 0 || hi < w); r++) {
+		const uint8_t *a = src + (size_t)r * src_stride;
+		const uint8_t *b = dst + (size_t)r * dst_stride;
+		int c = 0, e = w;
+
+		while (c < lo && !memcmp(a + (size_t)c * bpp,
+					 b + (size_t)c * bpp, bpp))
+			c++;
+		if (c == w)
+			continue;     /* this row is the same */
+		lo = c < lo ? c : lo;
+		while (e > hi && !memcmp(a + (size_t)(e - 1) * bpp,
+					 b + (size_t)(e - 1) * bpp, bpp))
+			e--;
+		hi = e > hi ? e : hi;
+	}
+	*first = (uint8_t)lo;
+	*last = (uint8_t)hi;
+}
+
 /* Sort the tiles of one fetch, without writing the framebuffer yet: a
  * copy's source must still show the old pixels while others are sorted. */
 static void classify_fetch(struct capture *cap, const struct fetch *f,
@@ -93,6 +125,9 @@ static void classify_fetch(struct capture *cap, const struct fetch *f,
 			end--;
 		state[n_tiles] = (uint8_t)r;
 		state[2 * n_tiles] = (uint8_t)end;
+		changed_cols(src, got.stride, dst, (size_t)cap->fmt.stride,
+			     bpp, w, r, end, &state[3 * n_tiles],
+			     &state[4 * n_tiles]);
 	}
 }
 
@@ -240,6 +275,31 @@ static void changed_rows(const struct capture *cap, int x0, int x1, int y0,
 		*ye = (y1 - 1) * CAPTURE_TILE + bottom;
 }
 
+/* The same for the sides of tiles x0..x1-1 of rows y0..y1-1: the left
+ * column's tiles say where changes start, the right column's where they
+ * end (the tiles between changed too, and lie between those). */
+static void changed_sides(const struct capture *cap, int x0, int x1, int y0,
+			  int y1, int *x, int *xe)
+{
+	size_t n_tiles = (size_t)cap->tiles_x * (size_t)cap->tiles_y;
+	const uint8_t *first = cap->changed + 3 * n_tiles;
+	const uint8_t *last = cap->changed + 4 * n_tiles;
+	int lo = CAPTURE_TILE, hi = 0, ty;
+
+	for (ty = y0; ty < y1; ty++) {
+		size_t row = (size_t)ty * (size_t)cap->tiles_x;
+
+		if (first[row + (size_t)x0] < lo)
+			lo = first[row + (size_t)x0];
+		if (last[row + (size_t)x1 - 1] > hi)
+			hi = last[row + (size_t)x1 - 1];
+	}
+	if (lo < CAPTURE_TILE)
+		*x = x0 * CAPTURE_TILE + lo;
+	if (hi > 0 && (x1 - 1) * CAPTURE_TILE + hi < *xe)
+		*xe = (x1 - 1) * CAPTURE_TILE + hi;
+}
+
 static void emit(struct capture *cap, int x0, int x1, int y0, int y1,
 		 enum tile_state which, capture_changed_h *changedh, void *arg)
 {
@@ -250,8 +310,10 @@ static void emit(struct capture *cap, int x0, int x1, int y0, int y1,
 		xe = cap->fmt.width;
 	if (ye > cap->fmt.height)
 		ye = cap->fmt.height;
-	if (which == TILE_CHANGED)
+	if (which == TILE_CHANGED) {
 		changed_rows(cap, x0, x1, y0, y1, &y, &ye);
+		changed_sides(cap, x0, x1, y0, y1, &x, &xe);
+	}
 	if (which == TILE_COPIED)
 		cap->copiedh(x, y, xe - x, ye - y, cap->motion[0],
 			     cap->motion[1], cap->copied_arg);
