@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <malloc.h>
+#include <poll.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -443,6 +444,17 @@ void media_source_ready(struct media *call)
 {
 	if (call && !call->ended)
 		bridge_source_ready(call->bridge);
+}
+
+bool media_viewer_left(const struct media *call)
+{
+	struct pollfd p = { .fd = -1, .events = POLLRDHUP };
+
+	if (!call || call->we_serve_rfb || call->ended)
+		return false;
+	p.fd = bridge_fd(call->bridge);
+	return p.fd >= 0 && poll(&p, 1, 0) == 1 &&
+	       (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
 
 void media_end(struct media *call, bool hangup, const char *why)

@@ -46,6 +46,9 @@ void media_set_source(struct media *call,
 		      size_t (*srch)(uint8_t *buf, size_t size, void *arg),
 		      void *arg);
 void media_source_ready(struct media *call);
+/* Whether the call's local viewer has closed its end (its EOF may wait
+ * unread behind an event of the same loop turn). */
+bool media_viewer_left(const struct media *call);
 /* End the call: hang up the SIP side when hangup is set; the rest is torn
  * down on the next loop turn, so it is safe from any handler. */
 void media_end(struct media *call, bool hangup, const char *why);

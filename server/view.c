@@ -38,8 +38,14 @@ struct view_local {
 	struct view_gate *gate;     /* TCP with a password */
 };
 
-static bool busy(const struct app *app)
+/* A viewer that closed and reconnected at once (a viewer's reconnect, a
+ * script's next run) finds its last call ended, not refused: its EOF
+ * and the new connection can come in the same loop turn, the new one
+ * first. */
+static bool busy(struct app *app)
 {
+	if (app->view_call && media_viewer_left(app->view_call))
+		media_end(app->view_call, true, "viewer closed");
 	return app->view_call || app->waiting_viewer_fd >= 0;
 }
 

@@ -183,10 +183,14 @@ fi
 # A viewer that connects in the same loop turn as the last one's close
 # (view stopped meanwhile, so both wait for one turn) is the next viewer,
 # not a second one: the stress's 1-in-500 lost call, made certain.
+# connect_first: the new viewer connects before the last one closes (a
+# viewer's reconnect can race its own close so): the new connection is
+# then the first event of the turn.
 back_to_back() {
-	/usr/bin/python3 - "$nport" "$view_open_pid" <<'PY'
+	/usr/bin/python3 - "$nport" "$view_open_pid" "${1:-}" <<'PY'
 import os, signal, socket, sys, time
 port, pid = int(sys.argv[1]), int(sys.argv[2])
+connect_first = sys.argv[3] == "connect_first"
 a = socket.create_connection(("127.0.0.1", port), 10)
 a.settimeout(15)
 if a.recv(12)[:4] != b"RFB ":   # the far end's greeting: the call is up
@@ -198,8 +202,13 @@ try:
         if open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()[0] == "T":
             break
         time.sleep(0.01)
-    a.close()
-    b = socket.create_connection(("127.0.0.1", port), 10)
+    if connect_first:
+        b = socket.create_connection(("127.0.0.1", port), 10)
+        time.sleep(0.1)
+        a.close()
+    else:
+        a.close()
+        b = socket.create_connection(("127.0.0.1", port), 10)
     time.sleep(0.3)
 finally:
     os.kill(pid, signal.SIGCONT)
@@ -209,6 +218,11 @@ PY
 }
 got=$(back_to_back 2>&1)
 check "a viewer right after the last one's close gets a call ($got)" \
+	test "$got" = "b'RFB 003.008\\n'"
+check "... and view refused nobody" \
+	bash -c "! grep -q 'refusing another' '$T/view_open.log'"
+got=$(back_to_back connect_first 2>&1)
+check "a viewer connecting just before the last one's close gets a call ($got)" \
 	test "$got" = "b'RFB 003.008\\n'"
 check "... and view refused nobody" \
 	bash -c "! grep -q 'refusing another' '$T/view_open.log'"
