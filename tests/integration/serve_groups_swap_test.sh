@@ -32,7 +32,7 @@ swapper() {
 		"$TOOLS/vncbench" "127.0.0.1:$port" --seconds 2.4 \
 			--swap-format 0.6 --swaps 3 "$@" \
 			--ppm "$T/$name.ppm" >"$T/$name.$i.out" 2>&1 ||
-			echo "$name call $i failed" >>"$T/lost.$name"
+			{ echo "$name call $i failed:"; tail -3 "$T/$name.$i.out"; } >>"$T/lost.$name"
 	done
 }
 swapper "$port_b" b --swap-16 &
@@ -54,7 +54,7 @@ check "viewers joined the group and left it on a new format, many times" \
 # libvncclient reads an update that was on its way as the swap went out
 # in the new format: at 16 bits that can end the viewer's own call (its
 # fault, not ours), so only d (same size of pixel) must keep every call
-echo "  calls the 16-bit swappers lost themselves: $(cat "$T"/lost.[bc] 2>/dev/null | wc -l)"
+echo "  calls the 16-bit swappers lost themselves: $(cat "$T"/lost.[bc] 2>/dev/null | grep -c "call .* failed")"
 check "every call of the viewer that swapped red and blue kept going" \
 	eval "[ ! -s '$T/lost.d' ]"
 check "no call ended as bad RFB from the viewer" \
