@@ -53,6 +53,17 @@ static struct scroll_area fetched_area(const struct capture *cap,
  * it, often another window's, would be sent again with it (in (h) of
  * tests/bench/run.sh they gave the line's rectangle the other window's
  * colours, so Tight sent it indexed, 8 bits a pixel, not 1). */
+static bool same_px(const uint8_t *a, const uint8_t *b, size_t bpp)
+{
+	uint32_t x, y;
+
+	if (bpp != 4)
+		return !memcmp(a, b, bpp);
+	memcpy(&x, a, 4);     /* one load each, not a call a pixel */
+	memcpy(&y, b, 4);
+	return x == y;
+}
+
 static void changed_cols(const uint8_t *src, size_t src_stride,
 			 const uint8_t *dst, size_t dst_stride, size_t bpp,
 			 int w, int r, int end, uint8_t *first, uint8_t *last)
@@ -64,13 +75,13 @@ static void changed_cols(const uint8_t *src, size_t src_stride,
 		const uint8_t *b = dst + (size_t)r * dst_stride;
 		int c = 0, e = w;
 
-		while (c < lo && !memcmp(a + (size_t)c * bpp,
+		while (c < lo && same_px(a + (size_t)c * bpp,
 					 b + (size_t)c * bpp, bpp))
 			c++;
 		if (c == w)
 			continue;     /* this row is the same */
 		lo = c < lo ? c : lo;
-		while (e > hi && !memcmp(a + (size_t)(e - 1) * bpp,
+		while (e > hi && same_px(a + (size_t)(e - 1) * bpp,
 					 b + (size_t)(e - 1) * bpp, bpp))
 			e--;
 		hi = e > hi ? e : hi;
