@@ -90,7 +90,7 @@ struct capture {
 	uint8_t *changed;     /* per tile: did change during this pass;
 	                         then, per tile, the first and one past the
 	                         last of its rows that did, and of its
-	                         columns (fetch.c, changed_rows/_sides) */
+	                         columns (fetch.c, changed_box) */
 	size_t dirty_count;
 	int *open_x0, *open_x1, *open_y0;  /* rectangle merging */
 	struct fetch fetches[CAPTURE_MAX_FETCH];

@@ -47,12 +47,6 @@ static struct scroll_area fetched_area(const struct capture *cap,
 	return a;
 }
 
-/* The first and one past the last column of a tile that changed in any
- * of rows r to end-1, for emit() to trim a rectangle's sides to: a line
- * of text rarely starts or ends on a tile's edge, and the columns beside
- * it, often another window's, would be sent again with it (in (h) of
- * tests/bench/run.sh they gave the line's rectangle the other window's
- * colours, so Tight sent it indexed, 8 bits a pixel, not 1). */
 static bool same_px(const uint8_t *a, const uint8_t *b, size_t bpp)
 {
 	uint32_t x, y;
@@ -64,6 +58,12 @@ static bool same_px(const uint8_t *a, const uint8_t *b, size_t bpp)
 	return x == y;
 }
 
+/* The first and one past the last column of a tile that changed in any
+ * of rows r to end-1, for emit() to trim a rectangle's sides to: a line
+ * of text rarely starts or ends on a tile's edge, and the columns beside
+ * it, often another window's, would be sent again with it (in (h) of
+ * tests/bench/run.sh they gave the line's rectangle the other window's
+ * colours, so Tight sent it indexed, 8 bits a pixel, not 1). */
 static void changed_cols(const uint8_t *src, size_t src_stride,
 			 const uint8_t *dst, size_t dst_stride, size_t bpp,
 			 int w, int r, int end, uint8_t *first, uint8_t *last)
@@ -261,54 +261,45 @@ static int queue_fetch(struct capture *cap, int x, int y, int w, int h)
 	return err;
 }
 
-/* Tiles x0..x1-1 of rows y0..y1-1 all changed: the rectangle's rows,
- * *y to *ye, shrink to the first and last that did.  Unchanged rows are
- * what viewers have already, as unchanged tiles are. */
-static void changed_rows(const struct capture *cap, int x0, int x1, int y0,
-			 int y1, int *y, int *ye)
+/* Tiles x0..x1-1 of rows y0..y1-1 all changed: the rectangle shrinks to
+ * the rows and columns that did.  Along one axis, n tiles step apart:
+ * those at its start say where changes start (their first row or
+ * column), those at its end where they end; the tiles between changed
+ * too, and lie between.  Unchanged rows and columns are what viewers
+ * have already, as unchanged tiles are. */
+static void changed_span(const uint8_t *starts, const uint8_t *ends,
+			 size_t step, int n, int t0, int t1, int *from,
+			 int *to)
 {
-	size_t n_tiles = (size_t)cap->tiles_x * (size_t)cap->tiles_y;
-	const uint8_t *first = cap->changed + n_tiles +
-		(size_t)y0 * (size_t)cap->tiles_x;
-	const uint8_t *end = cap->changed + 2 * n_tiles +
-		(size_t)(y1 - 1) * (size_t)cap->tiles_x;
-	int top = CAPTURE_TILE, bottom = 0, tx;
+	int lo = CAPTURE_TILE, hi = 0, i;
 
-	for (tx = x0; tx < x1; tx++) {
-		if (first[tx] < top)
-			top = first[tx];
-		if (end[tx] > bottom)
-			bottom = end[tx];
-	}
-	if (top < CAPTURE_TILE)
-		*y = y0 * CAPTURE_TILE + top;
-	if (bottom > 0 && (y1 - 1) * CAPTURE_TILE + bottom < *ye)
-		*ye = (y1 - 1) * CAPTURE_TILE + bottom;
-}
-
-/* The same for the sides of tiles x0..x1-1 of rows y0..y1-1: the left
- * column's tiles say where changes start, the right column's where they
- * end (the tiles between changed too, and lie between those). */
-static void changed_sides(const struct capture *cap, int x0, int x1, int y0,
-			  int y1, int *x, int *xe)
-{
-	size_t n_tiles = (size_t)cap->tiles_x * (size_t)cap->tiles_y;
-	const uint8_t *first = cap->changed + 3 * n_tiles;
-	const uint8_t *last = cap->changed + 4 * n_tiles;
-	int lo = CAPTURE_TILE, hi = 0, ty;
-
-	for (ty = y0; ty < y1; ty++) {
-		size_t row = (size_t)ty * (size_t)cap->tiles_x;
-
-		if (first[row + (size_t)x0] < lo)
-			lo = first[row + (size_t)x0];
-		if (last[row + (size_t)x1 - 1] > hi)
-			hi = last[row + (size_t)x1 - 1];
+	for (i = 0; i < n; i++) {
+		if (starts[(size_t)i * step] < lo)
+			lo = starts[(size_t)i * step];
+		if (ends[(size_t)i * step] > hi)
+			hi = ends[(size_t)i * step];
 	}
 	if (lo < CAPTURE_TILE)
-		*x = x0 * CAPTURE_TILE + lo;
-	if (hi > 0 && (x1 - 1) * CAPTURE_TILE + hi < *xe)
-		*xe = (x1 - 1) * CAPTURE_TILE + hi;
+		*from = t0 * CAPTURE_TILE + lo;
+	if (hi > 0 && (t1 - 1) * CAPTURE_TILE + hi < *to)
+		*to = (t1 - 1) * CAPTURE_TILE + hi;
+}
+
+static void changed_box(const struct capture *cap, int x0, int x1, int y0,
+			int y1, int *x, int *xe, int *y, int *ye)
+{
+	size_t n_tiles = (size_t)cap->tiles_x * (size_t)cap->tiles_y;
+	size_t w = (size_t)cap->tiles_x;
+	const uint8_t *c = cap->changed;
+
+	/* rows: the top row of tiles' first rows, the bottom's ends */
+	changed_span(c + n_tiles + (size_t)y0 * w + (size_t)x0,
+		     c + 2 * n_tiles + (size_t)(y1 - 1) * w + (size_t)x0,
+		     1, x1 - x0, y0, y1, y, ye);
+	/* columns: the left column's first columns, the right one's ends */
+	changed_span(c + 3 * n_tiles + (size_t)y0 * w + (size_t)x0,
+		     c + 4 * n_tiles + (size_t)y0 * w + (size_t)(x1 - 1),
+		     w, y1 - y0, x0, x1, x, xe);
 }
 
 static void emit(struct capture *cap, int x0, int x1, int y0, int y1,
@@ -321,10 +312,8 @@ static void emit(struct capture *cap, int x0, int x1, int y0, int y1,
 		xe = cap->fmt.width;
 	if (ye > cap->fmt.height)
 		ye = cap->fmt.height;
-	if (which == TILE_CHANGED) {
-		changed_rows(cap, x0, x1, y0, y1, &y, &ye);
-		changed_sides(cap, x0, x1, y0, y1, &x, &xe);
-	}
+	if (which == TILE_CHANGED)
+		changed_box(cap, x0, x1, y0, y1, &x, &xe, &y, &ye);
 	if (which == TILE_COPIED)
 		cap->copiedh(x, y, xe - x, ye - y, cap->motion[0],
 			     cap->motion[1], cap->copied_arg);
