@@ -247,6 +247,8 @@ static void *rfb_starter_run(void *arg)
 		free(st->tag);
 	}
 	else {
+		/* before anything can encode for it */
+		(void)desktop_zlib_prepare(cl);
 		/* published: the event loop finds clients by their tag
 		 * (desktop_client_sync) */
 		__atomic_store_n(&cl->clientData, st->tag, __ATOMIC_RELEASE);
@@ -634,13 +636,14 @@ int desktop_client_sync(struct desktop_client *dc, bool restart, int fd,
 		return EINPROGRESS;
 	}
 	if (restart) {
-		/* tight.c starts a stream it finds inactive afresh; the
-		 * framer tells the decoder (reset bits) */
+		/* tight.c starts a stream it finds inactive afresh, ours
+		 * are made anew; the framer tells the decoder (reset bits) */
 		for (i = 0; i < 4; i++) {
 			if (cl->zsActive[i])
 				deflateEnd(&cl->zsStruct[i]);
 			cl->zsActive[i] = FALSE;
 		}
+		(void)desktop_zlib_prepare(cl);
 	}
 	pthread_mutex_lock(&cl->updateMutex);
 	if (restart) {

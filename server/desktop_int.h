@@ -78,6 +78,12 @@ void desktop_mark(struct desktop *dt, sraRegionPtr region);
 void desktop_kept_release(struct desktop *dt);
 void desktop_client_keep_forget(struct desktop_client *dc);
 
+/* desktop_zlib.c: cl's Tight streams for two-colour and palette data,
+ * ended if active and made anew with a small window; before its
+ * threads run or under its send lock.  0, or ENOMEM (then inactive:
+ * tight.c makes them as it would). */
+int desktop_zlib_prepare(rfbClientPtr cl);
+
 /* desktop_pixfmt.c: a viewer's pixel format under the send lock */
 void desktop_pixfmt_register(void);
 void desktop_pixfmt_forget(rfbClientPtr cl);
