@@ -75,6 +75,13 @@ int capture_timeout_ms(const struct capture *cap);
  * Returns 0, or an errno value when the X connection is gone. */
 int capture_process(struct capture *cap, capture_changed_h *changedh,
 		    void *arg);
+/* Hold (true) while nobody watches: DAMAGE then only marks tiles and
+ * nothing is fetched, compared or reported, so a desktop changing under
+ * nobody's eyes costs the events' reading alone (without DAMAGE nothing is
+ * polled).  On release (false) capture_pending() is true and the next
+ * capture_process() fetches all that was marked meanwhile (without DAMAGE,
+ * the whole screen).  A new capture is not held. */
+void capture_hold(struct capture *cap, bool hold);
 /* Grab the whole screen now and report it as changed. */
 int capture_refresh(struct capture *cap, capture_changed_h *changedh,
 		    void *arg);

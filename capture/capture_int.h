@@ -122,6 +122,7 @@ struct capture {
 
 	uint64_t next_scan_ms;
 	unsigned scan_phase;
+	bool held;            /* nothing fetched: nobody watches (damage.c) */
 	bool mapping_changed;
 
 	/* Input: everything below is guarded by input_lock. */

@@ -218,6 +218,16 @@ static int scan_lines(struct capture *cap)
 	return xcb_connection_has_error(cap->conn) ? EPIPE : 0;
 }
 
+void capture_hold(struct capture *cap, bool hold)
+{
+	if (!cap || hold == cap->held)
+		return;
+	cap->held = hold;
+	/* unpolled while held: anything may have changed */
+	if (!hold && !cap->have_damage)
+		capture_damage_mark(cap, 0, 0, cap->fmt.width, cap->fmt.height);
+}
+
 bool capture_pending(struct capture *cap)
 {
 	if (!cap || xcb_connection_has_error(cap->conn))
@@ -225,11 +235,12 @@ bool capture_pending(struct capture *cap)
 	drain_queued(cap);
 	if (capture_clipboard_pending(cap))
 		return true;
-	if (cap->dirty_count || cap->mapping_changed ||
+	if ((cap->dirty_count && !cap->held) || cap->mapping_changed ||
 	    capture_cursor_pending(cap) ||
 	    capture_resize_pending(cap) || capture_area_pending(cap))
 		return true;
-	return !cap->have_damage && capture_now_ms() >= cap->next_scan_ms;
+	return !cap->have_damage && !cap->held &&
+		capture_now_ms() >= cap->next_scan_ms;
 }
 
 int capture_timeout_ms(const struct capture *cap)
@@ -240,7 +251,7 @@ int capture_timeout_ms(const struct capture *cap)
 	if (!cap)
 		return -1;
 	pointer_ms = capture_cursor_timeout_ms(cap);
-	if (cap->have_damage)
+	if (cap->have_damage || cap->held)
 		return pointer_ms;
 	now = capture_now_ms();
 	scan_ms = now >= cap->next_scan_ms ? 0 :
@@ -271,7 +282,8 @@ int capture_process(struct capture *cap, capture_changed_h *changedh,
 		capture_keymap_refresh(cap);
 	}
 
-	if (!cap->have_damage && capture_now_ms() >= cap->next_scan_ms) {
+	if (!cap->have_damage && !cap->held &&
+	    capture_now_ms() >= cap->next_scan_ms) {
 		err = scan_lines(cap);
 		cap->next_scan_ms = capture_now_ms() + CAPTURE_POLL_MS;
 		if (err)
@@ -289,8 +301,8 @@ int capture_process(struct capture *cap, capture_changed_h *changedh,
 	 * announce again: handle them now, a few passes at most so a
 	 * client that never stops drawing cannot hold us; capture_pending()
 	 * tells about what is left. */
-	for (pass = 0; pass < CAPTURE_MAX_PASSES && cap->dirty_count;
-	     pass++) {
+	for (pass = 0; pass < CAPTURE_MAX_PASSES && cap->dirty_count &&
+	     !cap->held; pass++) {
 		err = capture_fetch_dirty_tiles(cap, changedh, arg);
 		if (err)
 			return err;

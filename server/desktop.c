@@ -26,9 +26,14 @@ void desktop_set_lost_handler(struct desktop *dt, desktop_lost_h *losth,
 
 static void on_capture_tmr(void *arg);
 
+/* The pointer is polled and the screen fetched only while a client
+ * watches: a desktop nobody views costs the reading of X's events. */
 static void track_pointer(struct desktop *dt)
 {
-	capture_track_pointer(dt->cap, !list_isempty(&dt->clients));
+	bool watched = !list_isempty(&dt->clients);
+
+	capture_track_pointer(dt->cap, watched);
+	capture_hold(dt->cap, !watched);
 	tmr_start(&dt->capture_tmr, 0, on_capture_tmr, dt);
 }
 
@@ -335,8 +340,18 @@ int desktop_attach(struct desktop_client **dcp, struct desktop *dt,
 	tag->dt = dt;
 	tag->id = dc->id;
 
+	/* The first client after none: what changed meanwhile is fetched
+	 * before its thread starts, so its first frame is today's.  A lost
+	 * display is left to the pass on the timer, which reports it. */
+	if (list_isempty(&dt->clients)) {
+		capture_hold(dt->cap, false);
+		(void)capture_process(dt->cap, on_changed, dt);
+		desktop_copies_flush(dt->copies);
+		flush_changed(dt);
+	}
 	err = start_rfb_client(dt, sv[0], tag, !control);
 	if (err) {
+		capture_hold(dt->cap, list_isempty(&dt->clients));
 		free(tag);
 		close(sv[0]);
 		close(sv[1]);
@@ -540,8 +555,10 @@ int desktop_open(struct desktop **dtp, const char *display,
 	if (err)
 		goto out;
 	err = fd_listen(capture_fd(dt->cap), FD_READ, on_x_readable, dt);
-	if (!err)
+	if (!err) {
+		capture_hold(dt->cap, true);   /* no client yet */
 		capture_now(dt);
+	}
 
  out:
 	if (err)

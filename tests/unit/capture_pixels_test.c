@@ -275,6 +275,33 @@ static void test_damage(xcb_connection_t *c, xcb_window_t root,
 	       (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec));
 }
 
+/* Held while nobody watches: changes are neither fetched nor reported
+ * and nothing is pending; released, one pass fetches and reports all
+ * of them, and no more. */
+static void test_hold(xcb_connection_t *c, xcb_window_t root,
+		      struct capture *cap)
+{
+	int calls = 0;
+
+	CHECK_EQ_INT(run_capture(cap, 100, NULL), 0);
+	CHECK(framebuffer_matches(c, root, cap));
+	capture_hold(cap, true);
+	fill(c, root, 0x3c1f5a, 40, 50, 70, 30);
+	fill(c, root, 0x5a3c1f, 600, 10, 5, 5);
+	CHECK_EQ_INT(run_capture(cap, 300, &calls), 0);
+	CHECK_EQ_INT(calls, 0);
+	CHECK(!capture_pending(cap));
+	CHECK(!framebuffer_matches(c, root, cap));
+
+	capture_hold(cap, false);
+	CHECK(capture_pending(cap));
+	n_rects = 0;
+	CHECK_EQ_INT(capture_process(cap, on_changed, &calls), 0);
+	CHECK(rects_cover(40, 50, 70, 30) && rects_cover(600, 10, 5, 5));
+	CHECK(!rects_cover(320, 240, 1, 1));
+	CHECK(framebuffer_matches(c, root, cap));
+}
+
 static void test_polling(void)
 {
 	struct xvfb x = { 0 };
@@ -311,6 +338,20 @@ static void test_polling(void)
 	CHECK_EQ_INT(run_capture(cap, 500, NULL), 0);
 	CHECK(rects_cover(10, 10, 100, 100));
 	CHECK(!rects_cover(600, 440, 1, 1));
+	CHECK(framebuffer_matches(c, root, cap));
+
+	/* held: not polled; released: the whole screen at the next pass */
+	capture_hold(cap, true);
+	CHECK_EQ_INT(capture_timeout_ms(cap), -1);
+	fill(c, root, 0x00f0f0, 300, 300, 2, 2);
+	CHECK_EQ_INT(run_capture(cap, 300, NULL), 0);
+	CHECK_EQ_INT(n_rects, 0);
+	CHECK(!framebuffer_matches(c, root, cap));
+	capture_hold(cap, false);
+	CHECK(capture_pending(cap));
+	n_rects = 0;
+	CHECK_EQ_INT(capture_process(cap, on_changed, NULL), 0);
+	CHECK(rects_cover(300, 300, 2, 2));
 	CHECK(framebuffer_matches(c, root, cap));
 
  out:
@@ -380,6 +421,7 @@ int main(void)
 	if (cap && !xcb_connection_has_error(c)) {
 		root = xcb_setup_roots_iterator(xcb_get_setup(c)).data->root;
 		test_damage(c, root, cap);
+		test_hold(c, root, cap);
 	}
 	xcb_disconnect(c);
 
