@@ -65,5 +65,5 @@ check "the X screen settles" wait_x_settled "$T/x.ppm"
 check "the steady viewer's last frame equals the X screen" \
 	same_picture "$T/x.ppm" "$T/a.ppm"
 check "the desktop is still running" kill -0 "$serve_pid"
-[ "$failed" = 0 ] || { cat "$T"/lost.* 2>/dev/null; echo "--- serve.log"; grep -v "^$" "$T/serve.log" | tail -30; }
+[ "$failed" = 0 ] || { cat "$T"/lost.* 2>/dev/null; echo "--- a.out"; tail -5 "$T/a.out"; echo "--- serve.log"; grep -v "^$" "$T/serve.log" | tail -30; }
 finish serve_groups_swap
