@@ -165,10 +165,11 @@
 # between updates; 73 us at 8 kB, 62 at 4 kB, 49 at 2 kB, 41 at 512
 # bytes, every size within 5 bytes an update of the others (the same
 # data replayed hot: 31 us, and 14 us with Huffman coding alone).  (h),
-# nine runs of three pairs after: 0.35-0.52x of x11vnc per update,
-# medians 0.38-0.48 (before, the same day: 0.46-0.64, median about
-# 0.51).  (f) got cheaper with it (2.7-3.0% against 3.2-3.7%), so (g)/(f)
-# went up: 1.22-1.36 in six runs, 1.14-1.29 per update.  And the capture
+# ten runs of three pairs after: 0.35-0.52x of x11vnc per update,
+# medians 0.37-0.48 (before: 0.47-0.52 the same day, 0.46-0.64 with a
+# median about 0.51 the day before).  (g)/(f) after it: 1.22-1.36 in seven runs, 1.12-1.29 per
+# update in the five that printed updates/s (the four got 35-37 updates
+# a second, one alone 32-34; (f) 2.6-3.7% of a core).  And the capture
 # is held while no client is attached (capture_hold()): x11vnc's turns no
 # longer have serve fetching the screen beside them.
 source "$(dirname "$0")/../lib.sh"
