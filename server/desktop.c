@@ -57,13 +57,21 @@ static void flush_changed(struct desktop *dt)
 	sraRgnMakeEmpty(dt->changed);
 }
 
+/* One capture pass, its copies and changes handed to the clients. */
+static int capture_pass(struct desktop *dt)
+{
+	int err = capture_process(dt->cap, on_changed, dt);
+
+	desktop_copies_flush(dt->copies);
+	flush_changed(dt);
+	return err;
+}
+
 static void capture_now(struct desktop *dt)
 {
 	int err, ms;
 
-	err = capture_process(dt->cap, on_changed, dt);
-	desktop_copies_flush(dt->copies);
-	flush_changed(dt);
+	err = capture_pass(dt);
 	/* a pass without changes may still have moved content */
 	desktop_kept_release(dt);
 	if (err) {
@@ -345,9 +353,7 @@ int desktop_attach(struct desktop_client **dcp, struct desktop *dt,
 	 * display is left to the pass on the timer, which reports it. */
 	if (list_isempty(&dt->clients)) {
 		capture_hold(dt->cap, false);
-		(void)capture_process(dt->cap, on_changed, dt);
-		desktop_copies_flush(dt->copies);
-		flush_changed(dt);
+		(void)capture_pass(dt);
 	}
 	err = start_rfb_client(dt, sv[0], tag, !control);
 	if (err) {
