@@ -178,8 +178,12 @@ static ssize_t frame_read(struct bridge *br, uint8_t *p, size_t n)
 				  &why);
 		if (k < 0) {
 			log_warn("sipvnc: the desktop's stream to a grouped "
-				 "viewer cannot be framed (%s); closing\n",
-				 why);
+				 "viewer cannot be framed (%s, near byte %llu "
+				 "of it, framed at %u bytes a pixel, a change "
+				 "%s); closing\n", why,
+				 (unsigned long long)br->desk->pos,
+				 br->desk->bpp,
+				 br->pf_pending ? "ahead" : "none ahead");
 			fail(br, EPROTO);
 			return -1;
 		}
@@ -648,6 +652,17 @@ struct web_desk *bridge_desk(struct bridge *br)
 	return br ? br->desk : NULL;
 }
 
+uint64_t bridge_frame_pf_pos(const struct bridge *br)
+{
+	return br && br->desk && br->pf_pending ? br->pf_at : UINT64_MAX;
+}
+
+bool bridge_frame_pf_busy(const struct bridge *br, const uint8_t *pf)
+{
+	return br && br->desk && br->pf_pending &&
+		memcmp(br->pf_next, pf, sizeof(br->pf_next)) != 0;
+}
+
 void bridge_frame_pf_at(struct bridge *br, const uint8_t *pf, uint64_t pos)
 {
 	if (!br || !br->desk)
@@ -657,6 +672,12 @@ void bridge_frame_pf_at(struct bridge *br, const uint8_t *pf, uint64_t pos)
 		br->pf_pending = false;
 		return;
 	}
+	/* the same format from an earlier point on: that point stays (a
+	 * second restart in it, before the framer got to the first, had
+	 * moved the change past bytes already in it) */
+	if (br->pf_pending && br->pf_at <= pos &&
+	    !memcmp(br->pf_next, pf, sizeof(br->pf_next)))
+		return;
 	memcpy(br->pf_next, pf, sizeof(br->pf_next));
 	br->pf_at = pos;
 	br->pf_pending = true;

@@ -465,6 +465,12 @@ static void member_sync(void *arg)
 		return;
 	if (restart ? !m->restarting : m->state != M_JOINING || m->synced)
 		return;
+	/* the framer is yet to reach an earlier change to another format:
+	 * it keeps one, so this restart waits until it has got there */
+	if (restart && f && f->pf_set && bridge_frame_pf_busy(m->br, f->pf)) {
+		tmr_start(&m->tmr, RETRY_MS, member_sync, m);
+		return;
+	}
 	err = desktop_client_sync(m->dc, restart, bridge_fd(m->br),
 				  bridge_read_pos(m->br),
 				  f && f->pf_set ? f->pf : NULL, &s);

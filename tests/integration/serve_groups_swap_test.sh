@@ -32,7 +32,7 @@ swapper() {
 		"$TOOLS/vncbench" "127.0.0.1:$port" --seconds 2.4 \
 			--swap-format 0.6 --swaps 3 "$@" \
 			--ppm "$T/$name.ppm" >"$T/$name.$i.out" 2>&1 ||
-			{ echo "$name call $i failed:"; tail -3 "$T/$name.$i.out"; } >>"$T/lost.$name"
+			{ echo "$name call $i failed (exit $?):"; tail -3 "$T/$name.$i.out"; } >>"$T/lost.$name"
 	done
 }
 swapper "$port_b" b --swap-16 &
@@ -65,5 +65,12 @@ check "the X screen settles" wait_x_settled "$T/x.ppm"
 check "the steady viewer's last frame equals the X screen" \
 	same_picture "$T/x.ppm" "$T/a.ppm"
 check "the desktop is still running" kill -0 "$serve_pid"
-[ "$failed" = 0 ] || { cat "$T"/lost.* 2>/dev/null; echo "--- a.out"; tail -5 "$T/a.out"; echo "--- serve.log"; grep -v "^$" "$T/serve.log" | tail -30; }
+[ "$failed" = 0 ] || {
+	cat "$T"/lost.* 2>/dev/null
+	echo "--- a.out"; tail -5 "$T/a.out"
+	# the why of an ended call first: the log's tail is mostly hang-ups
+	echo "--- serve.log, calls that failed"
+	grep -E "cannot be framed|bad RFB|encoder|fell behind" "$T/serve.log" | head -10
+	echo "--- serve.log"; grep -v "^$" "$T/serve.log" | tail -30
+}
 finish serve_groups_swap
