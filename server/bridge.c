@@ -53,10 +53,6 @@ struct bridge {
 	struct web_desk *desk;          /* frames what the socket brings
 	                                   from desk->pos on (a member) */
 	uint64_t read_pos;              /* bytes read from the socket */
-	uint64_t pf_at;                 /* desk's format becomes pf_next
-	                                   here (bridge_frame_pf_at) */
-	uint8_t pf_next[16];
-	bool pf_pending;
 	size_t greet_skip;              /* of libvncserver's greeting, the
 	                                   bytes still to drop (we sent it) */
 };
@@ -151,7 +147,7 @@ static ssize_t frame_read(struct bridge *br, uint8_t *p, size_t n)
 {
 	uint64_t start = br->read_pos - n;
 	const char *why = "";
-	size_t raw = 0;
+	size_t raw = 0, used = 0;
 	long k;
 
 	if (!br->desk)
@@ -161,36 +157,18 @@ static ssize_t frame_read(struct bridge *br, uint8_t *p, size_t n)
 
 		raw = gap < n ? (size_t)gap : n;
 	}
-	/* in pieces that end where the pixel format changes; the framed
-	 * bytes move up behind what passed (scan writes behind its read) */
-	size_t in = raw, out = raw;
-
-	while (in < n) {
-		size_t len = n - in, used = 0;
-
-		if (br->pf_pending && br->desk->pos >= br->pf_at) {
-			(void)web_desk_pixel_format(br->desk, br->pf_next);
-			br->pf_pending = false;
-		}
-		if (br->pf_pending && br->pf_at - br->desk->pos < len)
-			len = (size_t)(br->pf_at - br->desk->pos);
-		k = web_desk_scan(br->desk, p + in, len, p + out, &used,
-				  &why);
-		if (k < 0) {
-			log_warn("sipvnc: the desktop's stream to a grouped "
-				 "viewer cannot be framed (%s, near byte %llu "
-				 "of it, framed at %u bytes a pixel, a change "
-				 "%s); closing\n", why,
-				 (unsigned long long)br->desk->pos,
-				 br->desk->bpp,
-				 br->pf_pending ? "ahead" : "none ahead");
-			fail(br, EPROTO);
-			return -1;
-		}
-		in += used;
-		out += (size_t)k;
+	/* the framed bytes move up behind what passed (scan writes behind
+	 * its read); the format changes at the desktop's marks in them */
+	k = web_desk_scan(br->desk, p + raw, n - raw, p + raw, &used, &why);
+	if (k < 0) {
+		log_warn("sipvnc: the desktop's stream to a grouped viewer "
+			 "cannot be framed (%s, near byte %llu of it, at %u "
+			 "bytes a pixel); closing\n", why,
+			 (unsigned long long)br->desk->pos, br->desk->bpp);
+		fail(br, EPROTO);
+		return -1;
 	}
-	return (ssize_t)out;
+	return (ssize_t)(raw + (size_t)k);
 }
 
 /* What we already sent as libvncserver's greeting (bridge_start) comes
@@ -642,8 +620,11 @@ struct web_desk *bridge_frame_from(struct bridge *br, const uint8_t *pf,
 	if (!br->desk)
 		return NULL;
 	web_desk_init_at(br->desk, pf, w, h, pos);
-	br->pf_pending = false;
 	br->desk->keep_cut = true;
+	/* from now on a new format is marked where it applies */
+	br->desk->pf_marks = true;
+	if (br->rfb)
+		br->rfb->frame.pf_mark = true;
 	return br->desk;
 }
 
@@ -652,41 +633,13 @@ struct web_desk *bridge_desk(struct bridge *br)
 	return br ? br->desk : NULL;
 }
 
-uint64_t bridge_frame_pf_pos(const struct bridge *br)
-{
-	return br && br->desk && br->pf_pending ? br->pf_at : UINT64_MAX;
-}
-
-bool bridge_frame_pf_busy(const struct bridge *br, const uint8_t *pf)
-{
-	return br && br->desk && br->pf_pending &&
-		memcmp(br->pf_next, pf, sizeof(br->pf_next)) != 0;
-}
-
-void bridge_frame_pf_at(struct bridge *br, const uint8_t *pf, uint64_t pos)
-{
-	if (!br || !br->desk)
-		return;
-	if (br->desk->pos >= pos) {
-		(void)web_desk_pixel_format(br->desk, pf);
-		br->pf_pending = false;
-		return;
-	}
-	/* the same format from an earlier point on: that point stays (a
-	 * second restart in it, before the framer got to the first, had
-	 * moved the change past bytes already in it) */
-	if (br->pf_pending && br->pf_at <= pos &&
-	    !memcmp(br->pf_next, pf, sizeof(br->pf_next)))
-		return;
-	memcpy(br->pf_next, pf, sizeof(br->pf_next));
-	br->pf_at = pos;
-	br->pf_pending = true;
-}
-
 void bridge_unframe(struct bridge *br)
 {
-	if (br)
-		br->desk = mem_deref(br->desk);
+	if (!br)
+		return;
+	br->desk = mem_deref(br->desk);
+	if (br->rfb)
+		br->rfb->frame.pf_mark = false;
 }
 
 int bridge_inject(struct bridge *br, const uint8_t *data, size_t len)

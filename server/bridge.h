@@ -80,16 +80,6 @@ uint64_t bridge_read_pos(const struct bridge *br);
 struct web_desk *bridge_frame_from(struct bridge *br, const uint8_t *pf,
 				   uint32_t w, uint32_t h, uint64_t pos);
 struct web_desk *bridge_desk(struct bridge *br);
-/* The own client's stream is in pixel format pf from stream offset pos
- * on (a framed member whose viewer changed its format): what comes
- * before pos is still framed in the old one. */
-void bridge_frame_pf_at(struct bridge *br, const uint8_t *pf, uint64_t pos);
-/* A change to another format than pf is still ahead of the framer: one
- * to pf now would have to wait behind it (bridge_frame_pf_at() keeps
- * one), so the restart that makes it waits instead. */
-bool bridge_frame_pf_busy(const struct bridge *br, const uint8_t *pf);
-/* Where that change lies in the stream; UINT64_MAX: none is ahead. */
-uint64_t bridge_frame_pf_pos(const struct bridge *br);
 void bridge_unframe(struct bridge *br);
 int bridge_inject(struct bridge *br, const uint8_t *data, size_t len);
 bool bridge_closed(const struct bridge *br);

@@ -16,9 +16,11 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "server/desktop_int.h"
 #include "server/rfb_frame.h"
+#include "server/web_desk.h"
 
 static rfbBool on_new_client(rfbClientPtr cl, void **data)
 {
@@ -37,6 +39,8 @@ static rfbBool on_message(rfbClientPtr cl, void *data,
 {
 	uint8_t m[19];   /* the message after its type: padding, format */
 	const uint8_t *pf = m + 3;
+	uint8_t mark[WEB_DESK_PF_MARK_LEN] = { WEB_DESK_MSG_PF_MARK };
+	bool marked = true;
 
 	(void)data;
 	if (msg->type != RFB_FRAME_MSG_PRIVATE_PF)
@@ -59,7 +63,16 @@ static rfbBool on_message(rfbClientPtr cl, void *data,
 	cl->readyForSetColourMapEntries = TRUE;
 	/* true colour: sends nothing, so the lock is not taken again */
 	cl->screen->setTranslateFunction(cl);
+	/* a framed stream learns here, between two updates, that the
+	 * format changes (web_desk.h) */
+	if (m[0] == RFB_FRAME_PF_MARK) {
+		memcpy(mark + 4, pf, 16);
+		marked = rfbWriteExact(cl, (const char *)mark,
+				       sizeof(mark)) > 0;
+	}
 	pthread_mutex_unlock(&cl->sendMutex);
+	if (!marked)
+		rfbCloseClient(cl);
 	return TRUE;
 }
 

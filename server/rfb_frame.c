@@ -235,8 +235,12 @@ static long pixel_format_out(struct rfb_frame *f, uint8_t *out,
 		return -1;
 	}
 	memcpy(out, f->hdr, 20);
-	if (true_colour)
+	if (true_colour) {
 		out[0] = RFB_FRAME_MSG_PRIVATE_PF;
+		/* its padding is ours: the viewer's never reaches it */
+		out[1] = f->pf_mark ? RFB_FRAME_PF_MARK : 0;
+		out[2] = out[3] = 0;
+	}
 	return 20;
 }
 

@@ -45,6 +45,9 @@ enum rfb_frame_flags {
  * desktop.c's protocol extension applies under the client's send lock.
  * The framer refuses this type from a viewer like any unknown one. */
 #define RFB_FRAME_MSG_PRIVATE_PF 199
+/* Its first padding byte: write WEB_DESK_MSG_PF_MARK into the stream
+ * where the format is applied (pf_mark). */
+#define RFB_FRAME_PF_MARK 1
 
 /* With RFB_FRAME_PF_PRIVATE a SetPixelFormat is written whole once its
  * last byte is in, and a kept update request (keep_h) goes out ahead of
@@ -99,6 +102,9 @@ struct rfb_frame {
 	void *keep_arg;
 	bool kept;
 	uint8_t kept_req[10];
+	/* The desktop's stream is framed (rfb_group.c): a private
+	 * SetPixelFormat asks for WEB_DESK_MSG_PF_MARK where it applies. */
+	bool pf_mark;
 	bool keep_after_settings; /* a format or encodings passed, and no
 	                             request since: the next one passes, so
 	                             that libvncserver has applied them by

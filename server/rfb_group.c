@@ -465,12 +465,6 @@ static void member_sync(void *arg)
 		return;
 	if (restart ? !m->restarting : m->state != M_JOINING || m->synced)
 		return;
-	/* the framer is yet to reach an earlier change to another format:
-	 * it keeps one, so this restart waits until it has got there */
-	if (restart && f && f->pf_set && bridge_frame_pf_busy(m->br, f->pf)) {
-		tmr_start(&m->tmr, RETRY_MS, member_sync, m);
-		return;
-	}
 	err = desktop_client_sync(m->dc, restart, bridge_fd(m->br),
 				  bridge_read_pos(m->br),
 				  f && f->pf_set ? f->pf : NULL, &s);
@@ -493,11 +487,10 @@ static void member_sync(void *arg)
 					      s.offset);
 		if (!d)
 			return;
-		/* nothing was asked of it since the viewer's format went
-		 * out (held), so what it sent before s.offset is in the
-		 * old one (but for an unasked cursor shape, rich-cursor
-		 * viewers only, in the moment between the two) */
-		bridge_frame_pf_at(m->br, s.pf, s.offset);
+		/* framed before: the framer took the new format at the
+		 * desktop's mark (web_desk.h); framed from here: in s.pf.
+		 * What it sent before answers requests of the old format
+		 * and goes nowhere: the whole frame answers them all */
 		d->drop_updates_before = s.offset;
 		d->reset_at = s.offset;
 		if (f)
@@ -672,7 +665,10 @@ static void member_consider(struct rfb_member *m)
 	struct rfb_group *g;
 	struct le *le;
 
-	if (m->state != M_SOLO || m->restarting ||
+	/* one still framed since it left may have a format change on its
+	 * way to its framer (web_desk.h), which a join's new framer would
+	 * not see: it joins once its stream runs unframed */
+	if (m->state != M_SOLO || m->restarting || bridge_desk(m->br) ||
 	    tmr_jiffies() < m->no_join_until || bridge_closed(m->br))
 		return;
 	len = member_key(m, key);
@@ -689,7 +685,7 @@ static void member_consider(struct rfb_member *m)
 	for (le = m->gs->solos.head; le; le = le->next) {
 		struct rfb_member *o = le->data;
 
-		if (o == m || o->restarting ||
+		if (o == m || o->restarting || bridge_desk(o->br) ||
 		    tmr_jiffies() < o->no_join_until ||
 		    bridge_closed(o->br))
 			continue;

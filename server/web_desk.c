@@ -27,6 +27,7 @@ enum step {
 	ST_TFILTER,    /* tight basic: filter id */
 	ST_TPALETTE,   /* tight palette: colours - 1 */
 	ST_COMPACT,    /* tight: a 1-3 byte length */
+	ST_PF_MARK,    /* WEB_DESK_MSG_PF_MARK: padding, pixel format */
 };
 
 /* What follows a run of skipped bytes. */
@@ -187,14 +188,19 @@ static int on_type(struct web_desk *d, const char **why)
 		return more(d, ST_FENCE, 9);
 	case MSG_XVP:       return more(d, ST_XVP, 4);
 	case MSG_BELL:      return go_on(d, K_TYPE, why);
+	case WEB_DESK_MSG_PF_MARK:
+		if (!d->pf_marks)
+			break;
+		return more(d, ST_PF_MARK, WEB_DESK_PF_MARK_LEN);
 	case MSG_END_CU:
 		/* updates come unasked from now on: nobody may ask ahead */
 		d->continuous = true;
 		return go_on(d, K_TYPE, why);
 	default:
-		*why = "the desktop sent a message the gateway cannot frame";
-		return -1;
+		break;
 	}
+	*why = "the desktop sent a message the gateway cannot frame";
+	return -1;
 }
 
 static int on_rect(struct web_desk *d, const char **why)
@@ -353,6 +359,12 @@ static int on_header(struct web_desk *d, const char **why)
 		return skip_then(d, h[8], K_TYPE, why);
 	case ST_XVP:
 		return go_on(d, K_TYPE, why);
+	case ST_PF_MARK:
+		if (web_desk_pixel_format(d, h + 4)) {
+			*why = "the desktop's pixel format has no whole bytes";
+			return -1;
+		}
+		return go_on(d, K_TYPE, why);
 	case ST_RECT:
 		return on_rect(d, why);
 	case ST_LEN32:
@@ -408,6 +420,8 @@ long web_desk_scan(struct web_desk *d, const uint8_t *in, size_t len,
 			d->msg_start = d->pos;
 			d->msg_type = in[i];
 			d->dropping = (in[i] == MSG_CUT && !d->keep_cut) ||
+				(in[i] == WEB_DESK_MSG_PF_MARK &&
+				 d->pf_marks) ||
 				(in[i] == MSG_UPDATE &&
 				 d->pos < d->drop_updates_before);
 		}

@@ -58,12 +58,28 @@ struct web_desk {
 	bool continuous;       /* the desktop sent a fence or
 	                          EndOfContinuousUpdates */
 	bool started;          /* hdr holds a message's first byte */
+	bool pf_marks;         /* WEB_DESK_MSG_PF_MARK is framed */
 	uint8_t msg_type;      /* its type (0xff: the ServerInit) */
 	bool reset_done;       /* the reset bits went into this update */
 	bool copyrect;         /* this update copies */
 	uint8_t hdr[24];       /* the fixed part being read */
 	int at;                /* where the last scan stopped */
 };
+
+/* A server message of no RFB meaning that the desktop writes into a
+ * framed member's own stream where libvncserver takes the viewer's new
+ * pixel format, with the format after three bytes of padding
+ * (desktop_pixfmt.c, RFB_FRAME_PF_MARK).  The framer of that stream
+ * (pf_marks) frames what follows in it and drops the mark; a framer
+ * without pf_marks refuses it like any unknown type.  The client's send
+ * lock, under which the format changes, is held while it is written, so
+ * it is exactly where the stream's format changes, before any update in
+ * the new one.  (An offset taken on the loop once the format is applied
+ * comes later: an update the client sent between the two is in the new
+ * format already, and one restart's offset could still lie ahead of the
+ * framer as the next one came.) */
+#define WEB_DESK_MSG_PF_MARK 198
+#define WEB_DESK_PF_MARK_LEN 20
 
 /* Where web_desk_scan() stopped. */
 enum web_desk_at {

@@ -12,7 +12,8 @@
  * found bits per pixel 0 killing the process with SIGFPE).  Its framer
  * (rfb_frame.c) is the browser gateway's too: each input also goes through
  * web_rfb's filter with view and with control rights, and through
- * web_desk's as if the desktop had sent it to a view-only page.
+ * web_desk's as if the desktop had sent it to a view-only page (and to
+ * a grouped viewer, with the desktop's format marks).
  * The server folder's harness links capture/, msrp/ and sip/ too.
  */
 #include <stdint.h>
@@ -97,6 +98,22 @@ static void gateway_framers(const uint8_t *data, size_t size)
 		}
 	}
 	web_desk_init(&wd);
+	for (i = 0; i < size; i += n) {
+		long k;
+
+		n = size - i < sizeof(copy) ? size - i : sizeof(copy);
+		memcpy(copy, data + i, n);
+		k = web_desk_filter(&wd, copy, n, &why);
+		if (k < 0)
+			break;
+		if ((size_t)k > n)
+			abort();
+	}
+	/* as a grouped viewer's own stream is framed (rfb_group.h): the
+	 * desktop's format marks taken and dropped */
+	web_desk_init(&wd);
+	wd.keep_cut = true;
+	wd.pf_marks = true;
 	for (i = 0; i < size; i += n) {
 		long k;
 

@@ -5,9 +5,9 @@
  * never bound, so it never takes anything, as a viewer that stopped
  * reading.  And the sink: what MSRP brings goes to it instead of the
  * socket, its error ends the bridge, and without it the socket has it.
- * And the source, in place of the socket's reads.  And a framed
- * member's changes of pixel format: a second restart in the same format
- * before the framer got to the first keeps the first's point.
+ * And the source, in place of the socket's reads.  And a member's
+ * framing: while its own client's stream is framed, the viewer's new
+ * pixel format asks the desktop for a mark (web_desk.h).
  */
 #include <errno.h>
 #include <string.h>
@@ -17,6 +17,7 @@
 
 #include "msrp/msrp.h"
 #include "server/bridge.h"
+#include "server/rfb_frame.h"
 #include "server/web_desk.h"
 #include "tests/unit/check.h"
 #include "tests/unit/loop.h"
@@ -154,41 +155,26 @@ static void test_source(struct msrp_sock *sock)
 	mem_deref(sess);
 }
 
-/* RGB888 in 32 bits, and RGB565 */
-static const uint8_t pf32[16] = {32, 24, 0, 1, 0, 255, 0, 255, 0, 255,
-				 16, 8, 0};
-static const uint8_t pf16[16] = {16, 16, 0, 1, 0, 31, 0, 63, 0, 31,
-				 11, 5, 0};
-
-static void test_pf_changes(void)
+static void test_framing(void)
 {
+	static const uint8_t pf32[16] = {32, 24, 0, 1, 0, 255, 0, 255,
+					 0, 255, 16, 8, 0};
 	struct bridge *br = NULL;
 	struct watch w = {0};
+	struct web_desk *d;
 	int sv[2];
 
 	CHECK_EQ_INT(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv),
 		     0);
 	CHECK_EQ_INT(bridge_alloc(&br, sv[0], closed_h, &w), 0);
-	CHECK(!bridge_frame_pf_busy(br, pf16));   /* not framed */
-	CHECK(bridge_frame_from(br, pf32, 64, 64, 1000) != NULL);
-	CHECK(bridge_frame_pf_pos(br) == UINT64_MAX);
-	/* the framer is at 1000: a change there or before is made now */
-	bridge_frame_pf_at(br, pf16, 1000);
-	CHECK(bridge_frame_pf_pos(br) == UINT64_MAX);
-	CHECK_EQ_INT(bridge_desk(br)->bpp, 2);
-	bridge_frame_pf_at(br, pf32, 1500);
-	CHECK(bridge_frame_pf_pos(br) == 1500);
-	/* a second restart in that format: the change stays at 1500, as
-	 * the bytes from there on are in it already */
-	bridge_frame_pf_at(br, pf32, 1900);
-	CHECK(bridge_frame_pf_pos(br) == 1500);
-	CHECK(!bridge_frame_pf_busy(br, pf32));
-	/* one to another format would have to wait behind it */
-	CHECK(bridge_frame_pf_busy(br, pf16));
-	CHECK_EQ_INT(bridge_desk(br)->bpp, 2);    /* not there yet */
+	CHECK_EQ_INT(bridge_check_rfb(br), 0);
+	CHECK(!bridge_rfb_frame(br)->pf_mark);
+	d = bridge_frame_from(br, pf32, 64, 64, 1000);
+	CHECK(d != NULL && d->pf_marks && d->pos == 1000);
+	CHECK(bridge_rfb_frame(br)->pf_mark);
 	bridge_unframe(br);
-	CHECK(!bridge_frame_pf_busy(br, pf16));
-	CHECK(bridge_frame_pf_pos(br) == UINT64_MAX);
+	CHECK(bridge_desk(br) == NULL);
+	CHECK(!bridge_rfb_frame(br)->pf_mark);
 	mem_deref(br);
 	close(sv[1]);
 	CHECK(!w.closed);
@@ -216,7 +202,7 @@ int main(void)
 
 	test_sink();
 	test_source(sock);
-	test_pf_changes();
+	test_framing();
 
 	mem_deref(sock);
 	libre_close();

@@ -163,6 +163,20 @@ static void test_pixel_format(void)
 	rfb_frame_init(&f, RFB_FRAME_CONTROL);
 	CHECK_EQ_INT(rfb_frame_feed(&f, ask_then_pf, sizeof(ask_then_pf), out,
 				    &why), sizeof(ask_then_pf));
+	/* the private type's padding is ours: the viewer's is cleared, a
+	 * framed stream asks for the desktop's mark (web_desk.h) */
+	static const uint8_t padded_pf[] = {0, 1, 1, 1, PF32};
+
+	rfb_frame_init(&f, RFB_FRAME_CONTROL | RFB_FRAME_PF_PRIVATE);
+	CHECK_EQ_INT(rfb_frame_feed(&f, padded_pf, sizeof(padded_pf), out,
+				    &why), 20);
+	CHECK(out[0] == RFB_FRAME_MSG_PRIVATE_PF && !out[1] && !out[2] &&
+	      !out[3] && !memcmp(out + 4, padded_pf + 4, 16));
+	f.pf_mark = true;
+	CHECK_EQ_INT(rfb_frame_feed(&f, padded_pf, sizeof(padded_pf), out,
+				    &why), 20);
+	CHECK(out[0] == RFB_FRAME_MSG_PRIVATE_PF &&
+	      out[1] == RFB_FRAME_PF_MARK && !out[2] && !out[3]);
 }
 
 /* Lossless: tight's quality levels hidden, with either right. */
