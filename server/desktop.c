@@ -129,7 +129,7 @@ static void on_rfb_client_gone(rfbClientPtr cl)
 {
 	struct rfb_client_tag *tag = cl->clientData;
 
-	desktop_pixfmt_forget(cl);
+	desktop_settings_forget(cl);
 	if (!tag)
 		return;
 	/* libvncserver joins a client's thread only at rfbShutdownServer()
@@ -540,7 +540,7 @@ int desktop_open(struct desktop **dtp, const char *display,
 	dt->screen->kbdAddEvent = on_key;
 	dt->screen->ptrAddEvent = on_pointer;
 	dt->screen->screenData = dt;
-	desktop_pixfmt_register();
+	desktop_settings_register();
 	rfbInitServer(dt->screen);
 	capture_watch_cursor(dt->cap, desktop_on_cursor_shape,
 			     desktop_on_pointer_moved, dt);

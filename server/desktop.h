@@ -65,7 +65,7 @@ struct desktop_sync {
  * rfb_group.h).  fd: the caller's end of its socket, of which read_pos
  * bytes were read.  want_pf (16 bytes, or NULL): the pixel format the
  * viewer's last SetPixelFormat asked for; until the client's input thread
- * has applied it (desktop_pixfmt.c) nothing is done and the answer is
+ * has applied it (desktop_settings.c) nothing is done and the answer is
  * EINPROGRESS, as a stream framed or restarted in the format it is about
  * to leave would be misread (try again). */
 int desktop_client_sync(struct desktop_client *dc, bool restart, int fd,

@@ -84,9 +84,10 @@ void desktop_client_keep_forget(struct desktop_client *dc);
  * tight.c makes them as it would). */
 int desktop_zlib_prepare(rfbClientPtr cl);
 
-/* desktop_pixfmt.c: a viewer's pixel format under the send lock */
-void desktop_pixfmt_register(void);
-void desktop_pixfmt_forget(rfbClientPtr cl);
+/* desktop_settings.c: a viewer's pixel format and encodings under the
+ * send lock */
+void desktop_settings_register(void);
+void desktop_settings_forget(rfbClientPtr cl);
 
 /* desktop.c */
 void desktop_set_pixel_format(rfbScreenInfoPtr screen,

@@ -18,13 +18,13 @@ struct rfb_filter {
 };
 
 /* What libvncserver gets for len bytes needs room for this many. */
-#define RFB_FILTER_OUT_MAX(len) ((len) + RFB_FRAME_OUT_EXTRA)
+#define RFB_FILTER_OUT_MAX(len) RFB_FRAME_OUT_MAX(len)
 
 void rfb_filter_init(struct rfb_filter *f);
 /* The next bytes from the viewer into out (room RFB_FILTER_OUT_MAX(len)):
  * the bytes libvncserver gets for them, the same but for the type of a
- * SetPixelFormat (rfb_frame.h says why), or -1 (for good) once they may
- * not go on. */
+ * SetPixelFormat and a byte ahead of a SetEncodings (rfb_frame.h says
+ * why), or -1 (for good) once they may not go on. */
 long rfb_filter_pass(struct rfb_filter *f, const uint8_t *p, size_t len,
 		     uint8_t *out);
 

@@ -319,6 +319,10 @@ long rfb_frame_feed(struct rfb_frame *f, const uint8_t *in, size_t len,
 			if (f->kept && out && f->type != MSG_UPDATE_REQUEST &&
 			    f->type != MSG_KEY && f->type != MSG_POINTER)
 				o += let_out_kept(f, out + o);
+			if (out && !f->dropping &&
+			    f->type == MSG_SET_ENCODINGS &&
+			    (f->flags & RFB_FRAME_PF_PRIVATE))
+				out[o++] = RFB_FRAME_MSG_PRIVATE_LOCKED;
 			f->have = 0;
 			f->state = S_HEADER;
 			/* the type is the header's first byte */

@@ -49,10 +49,25 @@ enum rfb_frame_flags {
  * where the format is applied (pf_mark). */
 #define RFB_FRAME_PF_MARK 1
 
+/* libvncserver 0.9.14 applies a SetEncodings on the input thread too,
+ * unlocked, field by field (the preferred encoding, LastRect, Tight's
+ * levels reset first, then set from the list), while the output thread
+ * counts an update's rectangles with one set of them and encodes with
+ * another: the count then misses rectangles, and the viewer (or a
+ * group's framer) misreads the rest of the stream.  With ExtendedClipboard
+ * it also writes its capability message in the middle of an update being
+ * sent.  TigerVNC's automatic quality sends SetEncodings while updates
+ * flow.  So with RFB_FRAME_PF_PRIVATE each SetEncodings goes out behind
+ * this one byte, on which desktop_settings.c takes the send lock and lets
+ * libvncserver read and apply the message under it. */
+#define RFB_FRAME_MSG_PRIVATE_LOCKED 200
+
 /* With RFB_FRAME_PF_PRIVATE a SetPixelFormat is written whole once its
- * last byte is in, and a kept update request (keep_h) goes out ahead of
- * the message that ends its keeping, so out needs room for len plus this. */
-#define RFB_FRAME_OUT_EXTRA 32
+ * last byte is in, a kept update request (keep_h) goes out ahead of the
+ * message that ends its keeping, and each SetEncodings (4 bytes at least)
+ * gets a byte ahead: out needs room for RFB_FRAME_OUT_MAX(len). */
+#define RFB_FRAME_OUT_EXTRA 40
+#define RFB_FRAME_OUT_MAX(len) ((len) + (len) / 4 + RFB_FRAME_OUT_EXTRA)
 
 #define RFB_FRAME_ENCS_MAX 64
 
@@ -113,7 +128,7 @@ struct rfb_frame {
 
 void rfb_frame_init(struct rfb_frame *f, unsigned flags);
 /* Frame len bytes into out: room for len + 4 bytes, as an encoding split
- * over two calls is written whole (len + RFB_FRAME_OUT_EXTRA with
+ * over two calls is written whole (RFB_FRAME_OUT_MAX(len) with
  * RFB_FRAME_PF_PRIVATE or keep_h); out NULL only checks (then flags must be
  * RFB_FRAME_CONTROL: nothing is dropped or rewritten).  Returns the
  * bytes written (len when only checking), or -1 when the stream breaks

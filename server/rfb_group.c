@@ -448,7 +448,7 @@ static void member_leave(struct rfb_member *m, const char *why)
 
 /* Its own client: quiet (joining) or restarted (leaving).  Either waits
  * until the client has applied the pixel format its viewer asked for
- * last: the input thread applies it when it gets to it (desktop_pixfmt.c),
+ * last: the input thread applies it when it gets to it (desktop_settings.c),
  * and a stream framed from here in a format the client has yet to take,
  * or a whole frame of the restart sent in the one it is leaving, is
  * misread (the call ended as bad RFB) or shows the wrong colours. */
@@ -624,6 +624,8 @@ static int group_alloc(struct rfb_group **gp, struct rfb_groups *gs,
 		memcpy(msg + n, key + 1, 16);
 		n += 16;
 	}
+	/* (unlocked, unlike a viewer's: nothing is asked of it yet, so
+	 * nothing is being encoded) */
 	msg[n++] = 2;
 	msg[n++] = 0;
 	msg[n++] = (uint8_t)((encs / 4) >> 8);

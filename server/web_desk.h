@@ -69,7 +69,7 @@ struct web_desk {
 /* A server message of no RFB meaning that the desktop writes into a
  * framed member's own stream where libvncserver takes the viewer's new
  * pixel format, with the format after three bytes of padding
- * (desktop_pixfmt.c, RFB_FRAME_PF_MARK).  The framer of that stream
+ * (desktop_settings.c, RFB_FRAME_PF_MARK).  The framer of that stream
  * (pf_marks) frames what follows in it and drops the mark; a framer
  * without pf_marks refuses it like any unknown type.  The client's send
  * lock, under which the format changes, is held while it is written, so

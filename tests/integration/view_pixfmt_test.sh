@@ -2,11 +2,12 @@
 # A viewer that changes its pixel format while the desktop encodes for it
 # (libvncserver 0.9.14 applied it under the encoder's feet: a NULL read or
 # a write past its update buffer took the whole process down; now
-# server/desktop_pixfmt.c applies it under the client's send lock).  A
+# server/desktop_settings.c applies it under the client's send lock).  A
 # hostile viewer flips between 16 and 32 bits per pixel thousands of
 # times, each time asking for a whole frame of a 30 fps animation; the
 # desktop must stay up with its connection open, and a viewer after it
-# gets the X server's exact pixels.
+# gets the X server's exact pixels.  Each flip resends the encodings too,
+# which desktop_settings.c applies under the same lock.
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
 SECS=${PIXFMT_SECONDS:-4}

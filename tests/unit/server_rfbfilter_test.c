@@ -62,19 +62,23 @@ static int feed_in_pieces(const uint8_t *hello, size_t hlen,
 	return 0;
 }
 
-/* Everything passes unchanged but for the pixel format's type
- * (rfb_frame.h: applied by desktop_pixfmt.c under the send lock). */
+/* Everything passes unchanged but for the pixel format's type and a
+ * byte ahead of the encodings (rfb_frame.h: applied by
+ * desktop_settings.c under the send lock). */
 static void test_passes(void)
 {
-	size_t piece, hl = sizeof(hello38) - 1;
+	size_t piece, hl = sizeof(hello38) - 1, enc_at = hl + 20;
 
 	for (piece = 1; piece <= sizeof(msgs); piece++) {
 		CHECK_EQ_INT(feed_in_pieces(hello38, hl, msgs, sizeof(msgs),
 					    piece), 0);
-		CHECK_EQ_INT((int)got_len, (int)(hl + sizeof(msgs)));
+		CHECK_EQ_INT((int)got_len, (int)(hl + sizeof(msgs) + 1));
 		CHECK(memcmp(got, hello38, hl) == 0);
 		CHECK_EQ_INT(got[hl], RFB_FRAME_MSG_PRIVATE_PF);
-		CHECK(memcmp(got + hl + 1, msgs + 1, sizeof(msgs) - 1) == 0);
+		CHECK(memcmp(got + hl + 1, msgs + 1, 19) == 0);
+		CHECK_EQ_INT(got[enc_at], RFB_FRAME_MSG_PRIVATE_LOCKED);
+		CHECK(memcmp(got + enc_at + 1, msgs + 20,
+			     sizeof(msgs) - 20) == 0);
 	}
 	CHECK_EQ_INT(feed_in_pieces(hello33, sizeof(hello33) - 1, msgs,
 				    sizeof(msgs), 7), 0);

@@ -201,14 +201,15 @@ static void test_lossless(void)
 }
 
 /* Random bytes: refused, or passed with at most 4 bytes more than came
- * in (an encoding completed from the call before). */
+ * in (an encoding completed from the call before), RFB_FRAME_OUT_MAX
+ * with the private types (a byte ahead of each SetEncodings). */
 static void test_random(void)
 {
 	unsigned seed = 777, round, i;
 
 	for (round = 0; round < 20000; round++) {
 		struct rfb_frame f;
-		uint8_t rnd[64], out[64 + 4];
+		uint8_t rnd[64], out[RFB_FRAME_OUT_MAX(64)];
 		size_t rl = 1 + (seed = seed * 1103515245u + 12345u) % 64;
 		const char *why = NULL;
 
@@ -216,14 +217,17 @@ static void test_random(void)
 			seed = seed * 1103515245u + 12345u;
 			rnd[i] = (uint8_t)(seed >> 16);
 		}
-		rfb_frame_init(&f, round & 3);
+		rfb_frame_init(&f, round & 7);
 		for (i = 0; i < 4; i++) {
 			long n = rfb_frame_feed(&f, rnd, rl, out, &why);
 
 			if (n < 0)
 				break;
-			if ((size_t)n > rl + 4)
-				CHECK((size_t)n <= rl + 4);
+			size_t room = (round & RFB_FRAME_PF_PRIVATE) ?
+				RFB_FRAME_OUT_MAX(rl) : rl + 4;
+
+			if ((size_t)n > room)
+				CHECK((size_t)n <= room);
 		}
 	}
 }
@@ -308,7 +312,10 @@ static void test_hold(void)
 		rfb_frame_init(&f, RFB_FRAME_CONTROL | RFB_FRAME_PF_PRIVATE);
 		f.hold = true;
 		n = rfb_frame_feed(&f, enc, sizeof(enc), out, &why);
-		CHECK_EQ_INT(n, sizeof(enc));
+		/* behind the byte that has it applied under the send lock */
+		CHECK_EQ_INT(n, 1 + sizeof(enc));
+		CHECK_EQ_INT(out[0], RFB_FRAME_MSG_PRIVATE_LOCKED);
+		CHECK(!memcmp(out + 1, enc, sizeof(enc)));
 		CHECK(!f.hold && f.left_why != NULL);
 		CHECK_EQ_INT(f.encs_len, 8);
 		CHECK(!memcmp(f.encs, enc + 4, 8));
@@ -329,9 +336,10 @@ static void test_hold(void)
 		rfb_frame_init(&f, RFB_FRAME_CONTROL | RFB_FRAME_PF_PRIVATE);
 		f.pf_hold = true;
 		n = rfb_frame_feed(&f, seq, sizeof(seq), out, &why);
-		CHECK_EQ_INT(n, 20 + 8);
+		CHECK_EQ_INT(n, 20 + 1 + 8);
 		CHECK_EQ_INT(out[0], RFB_FRAME_MSG_PRIVATE_PF);
-		CHECK(!memcmp(out + 20, seq + 20, 8));
+		CHECK_EQ_INT(out[20], RFB_FRAME_MSG_PRIVATE_LOCKED);
+		CHECK(!memcmp(out + 21, seq + 20, 8));
 		CHECK(f.hold && f.hold_whole && f.left_why != NULL);
 		CHECK_EQ_INT(f.held, 2);
 	}
@@ -365,7 +373,7 @@ static void test_keep(void)
 		3, 0, 0, 0, 0, 0, 0, 9, 0, 9,           /* whole: after it */
 	};
 	static const uint8_t want[] = {
-		2, 0, 0, 1, 0, 0, 0, 7,
+		RFB_FRAME_MSG_PRIVATE_LOCKED, 2, 0, 0, 1, 0, 0, 0, 7,
 		3, 1, 0, 0, 0, 0, 0, 9, 0, 9,
 		4, 1, 0, 0, 0, 0, 0, 0x41,
 		3, 1, 0, 0, 0, 0, 0, 9, 0, 9,
@@ -373,7 +381,7 @@ static void test_keep(void)
 		3, 1, 0, 0, 0, 0, 0, 8, 0, 8,
 		3, 0, 0, 0, 0, 0, 0, 9, 0, 9,
 	};
-	uint8_t out[sizeof(in) + RFB_FRAME_OUT_EXTRA];
+	uint8_t out[RFB_FRAME_OUT_MAX(sizeof(in))];
 	const char *why = NULL;
 	struct rfb_frame f;
 	size_t step, i;
@@ -388,7 +396,7 @@ static void test_keep(void)
 				step;
 
 			k = rfb_frame_feed(&f, in + i, len, out + n, &why);
-			CHECK(k >= 0 && k <= (long)len + RFB_FRAME_OUT_EXTRA);
+			CHECK(k >= 0 && k <= (long)RFB_FRAME_OUT_MAX(len));
 			n += k;
 		}
 		CHECK_EQ_INT(n, sizeof(want));

@@ -1,6 +1,6 @@
 /*
- * desktop_pixfmt.c - a viewer's pixel format applied while no update is
- * being encoded.
+ * desktop_settings.c - a viewer's pixel format and encodings applied
+ * while no update is being encoded.
  *
  * libvncserver 0.9.14 sets a client's format and translate function on
  * its input thread, unlocked, while the output thread may be encoding an
@@ -12,7 +12,10 @@
  * take the whole process down.  rfb_filter.c hands libvncserver a
  * true-colour SetPixelFormat under a private type (rfb_frame.h), and this
  * protocol extension applies it under the send lock, exactly as
- * libvncserver's own handler would.
+ * libvncserver's own handler would.  Its encodings, set as unlocked,
+ * break the update being encoded instead (rfb_frame.h): each SetEncodings
+ * comes behind a private byte, on which libvncserver's own handler reads
+ * and applies it under the same lock.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -34,20 +37,17 @@ static uint16_t be16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-static rfbBool on_message(rfbClientPtr cl, void *data,
-			  const rfbClientToServerMsg *msg)
+/* RFB_FRAME_MSG_PRIVATE_PF, its type read. */
+static void apply_pixel_format(rfbClientPtr cl)
 {
 	uint8_t m[19];   /* the message after its type: padding, format */
 	const uint8_t *pf = m + 3;
 	uint8_t mark[WEB_DESK_PF_MARK_LEN] = { WEB_DESK_MSG_PF_MARK };
 	bool marked = true;
 
-	(void)data;
-	if (msg->type != RFB_FRAME_MSG_PRIVATE_PF)
-		return FALSE;
 	if (rfbReadExact(cl, (char *)m, sizeof(m)) <= 0) {
 		rfbCloseClient(cl);
-		return TRUE;
+		return;
 	}
 	pthread_mutex_lock(&cl->sendMutex);
 	cl->format.bitsPerPixel = pf[0];
@@ -73,7 +73,45 @@ static rfbBool on_message(rfbClientPtr cl, void *data,
 	pthread_mutex_unlock(&cl->sendMutex);
 	if (!marked)
 		rfbCloseClient(cl);
-	return TRUE;
+}
+
+/* RFB_FRAME_MSG_PRIVATE_LOCKED, its byte read: the SetEncodings behind
+ * it, read and applied by libvncserver under the send lock.  Its handler
+ * takes no lock of ours (it may write, under the output lock only, as
+ * every sender here does after the send lock), and the event loop only
+ * ever tries this one, so waiting for the rest of the message here holds
+ * up nobody but this viewer's own output.  Anything but a SetEncodings
+ * behind the byte would come from a broken filter: the client ends.
+ * (libvncserver's handler takes the send lock itself only to answer xvp,
+ * which needs a screen->xvpHook; sipvnc sets none.) */
+static void apply_encodings(rfbClientPtr cl)
+{
+	char type = 0;
+
+	if (rfbPeekExactTimeout(cl, &type, 1, rfbMaxClientWait) <= 0 ||
+	    type != rfbSetEncodings) {
+		rfbCloseClient(cl);
+		return;
+	}
+	pthread_mutex_lock(&cl->sendMutex);
+	rfbProcessClientMessage(cl);
+	pthread_mutex_unlock(&cl->sendMutex);
+}
+
+static rfbBool on_message(rfbClientPtr cl, void *data,
+			  const rfbClientToServerMsg *msg)
+{
+	(void)data;
+	switch (msg->type) {
+	case RFB_FRAME_MSG_PRIVATE_PF:
+		apply_pixel_format(cl);
+		return TRUE;
+	case RFB_FRAME_MSG_PRIVATE_LOCKED:
+		apply_encodings(cl);
+		return TRUE;
+	default:
+		return FALSE;
+	}
 }
 
 /* libvncserver keeps its extensions in one process-wide list, which
@@ -86,7 +124,7 @@ static rfbProtocolExtension pixfmt_extension = {
 /* libvncserver 0.9.14 frees neither the record rfbEnableExtension()
  * made for a client nor (rfbDisableExtension) unlinked ones: 24 bytes a
  * call.  The client-gone hook drops ours. */
-void desktop_pixfmt_forget(rfbClientPtr cl)
+void desktop_settings_forget(rfbClientPtr cl)
 {
 	rfbExtensionData **pp = &cl->extensions;
 
@@ -109,7 +147,7 @@ static void register_once(void)
 	rfbRegisterProtocolExtension(&pixfmt_extension);
 }
 
-void desktop_pixfmt_register(void)
+void desktop_settings_register(void)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
