@@ -70,12 +70,34 @@ static void on_readable(int flags, void *arg)
 		fd_close(fd);
 }
 
+/* web_desk_filter() over all of it in pieces, in place as its users
+ * call it, until it refuses; never more out than in. */
+static void desk_filter_all(struct web_desk *wd, const uint8_t *data,
+			    size_t size)
+{
+	static uint8_t copy[4096];
+	const char *why;
+	size_t i, n;
+
+	for (i = 0; i < size; i += n) {
+		long k;
+
+		n = size - i < sizeof(copy) ? size - i : sizeof(copy);
+		memcpy(copy, data + i, n);
+		k = web_desk_filter(wd, copy, n, &why);
+		if (k < 0)
+			break;
+		if ((size_t)k > n)
+			abort();
+	}
+}
+
 /* The gateway's two framers over the same bytes: no crash, no read or
  * write out of bounds (ASan), output within its stated room. */
 static void gateway_framers(const uint8_t *data, size_t size)
 {
 	static const uint8_t hello[] = "RFB 003.008\n\x01\x01";
-	static uint8_t out[4096 + 4], copy[4096];
+	static uint8_t out[4096 + 4];
 	struct web_rfb wr;
 	struct web_desk wd;
 	const char *why;
@@ -98,33 +120,13 @@ static void gateway_framers(const uint8_t *data, size_t size)
 		}
 	}
 	web_desk_init(&wd);
-	for (i = 0; i < size; i += n) {
-		long k;
-
-		n = size - i < sizeof(copy) ? size - i : sizeof(copy);
-		memcpy(copy, data + i, n);
-		k = web_desk_filter(&wd, copy, n, &why);
-		if (k < 0)
-			break;
-		if ((size_t)k > n)
-			abort();
-	}
+	desk_filter_all(&wd, data, size);
 	/* as a grouped viewer's own stream is framed (rfb_group.h): the
 	 * desktop's format marks taken and dropped */
 	web_desk_init(&wd);
 	wd.keep_cut = true;
 	wd.pf_marks = true;
-	for (i = 0; i < size; i += n) {
-		long k;
-
-		n = size - i < sizeof(copy) ? size - i : sizeof(copy);
-		memcpy(copy, data + i, n);
-		k = web_desk_filter(&wd, copy, n, &why);
-		if (k < 0)
-			break;
-		if ((size_t)k > n)
-			abort();
-	}
+	desk_filter_all(&wd, data, size);
 	/* as the gateway watches a control session's stream: stopping at
 	 * every update's edge, always going on */
 	web_desk_init(&wd);
