@@ -116,7 +116,7 @@ static rfbBool on_message(rfbClientPtr cl, void *data,
 
 /* libvncserver keeps its extensions in one process-wide list, which
  * takes this one once however many desktops are opened. */
-static rfbProtocolExtension pixfmt_extension = {
+static rfbProtocolExtension settings_extension = {
 	.newClient = on_new_client,
 	.handleMessage = on_message,
 };
@@ -131,7 +131,7 @@ void desktop_settings_forget(rfbClientPtr cl)
 	while (*pp) {
 		rfbExtensionData *e = *pp, *next = e->next;
 
-		if (e->extension == &pixfmt_extension) {
+		if (e->extension == &settings_extension) {
 			/* freed before it is unlinked, so that a leak check
 			 * running meanwhile always finds it (desktop.c) */
 			free(e);
@@ -144,7 +144,7 @@ void desktop_settings_forget(rfbClientPtr cl)
 
 static void register_once(void)
 {
-	rfbRegisterProtocolExtension(&pixfmt_extension);
+	rfbRegisterProtocolExtension(&settings_extension);
 }
 
 void desktop_settings_register(void)

@@ -448,10 +448,11 @@ static void member_leave(struct rfb_member *m, const char *why)
 
 /* Its own client: quiet (joining) or restarted (leaving).  Either waits
  * until the client has applied the pixel format its viewer asked for
- * last: the input thread applies it when it gets to it (desktop_settings.c),
- * and a stream framed from here in a format the client has yet to take,
- * or a whole frame of the restart sent in the one it is leaving, is
- * misread (the call ended as bad RFB) or shows the wrong colours. */
+ * last: the input thread applies it when it gets to it
+ * (desktop_settings.c), and a stream framed from here in a format the
+ * client has yet to take, or a whole frame of the restart sent in the one
+ * it is leaving, is misread (the call ended as bad RFB) or shows the
+ * wrong colours. */
 static void member_sync(void *arg)
 {
 	struct rfb_member *m = arg;
