@@ -637,7 +637,7 @@ int desktop_client_sync(struct desktop_client *dc, bool restart, int fd,
 {
 	rfbClientIteratorPtr it;
 	rfbClientPtr cl;
-	int i, pending = 0, err = 0;
+	int pending = 0, err = 0;
 
 	if (!dc || dc->gone)
 		return ENOENT;
@@ -658,16 +658,10 @@ int desktop_client_sync(struct desktop_client *dc, bool restart, int fd,
 		rfbReleaseClientIterator(it);
 		return EINPROGRESS;
 	}
-	if (restart) {
-		/* tight.c starts a stream it finds inactive afresh, ours
-		 * are made anew; the framer tells the decoder (reset bits) */
-		for (i = 0; i < 4; i++) {
-			if (cl->zsActive[i])
-				deflateEnd(&cl->zsStruct[i]);
-			cl->zsActive[i] = FALSE;
-		}
+	/* its Tight streams afresh: the framer tells the viewer's
+	 * decoder with Tight's reset bits */
+	if (restart)
 		(void)desktop_zlib_prepare(cl);
-	}
 	pthread_mutex_lock(&cl->updateMutex);
 	if (restart) {
 		/* what a whole-frame request does, without the

@@ -78,10 +78,12 @@ void desktop_mark(struct desktop *dt, sraRegionPtr region);
 void desktop_kept_release(struct desktop *dt);
 void desktop_client_keep_forget(struct desktop_client *dc);
 
-/* desktop_zlib.c: cl's Tight streams for two-colour and palette data,
- * ended if active and made anew with a small window; before its
- * threads run or under its send lock.  0, or ENOMEM (then inactive:
- * tight.c makes them as it would). */
+/* desktop_zlib.c: cl's four Tight streams afresh: each one active is
+ * ended, those for two-colour and palette data are made anew with a
+ * small window, the others left for tight.c to make; before its threads
+ * run or under its send lock (a restart, whose reset the framer tells
+ * the viewer's decoder).  0, or ENOMEM (then inactive: tight.c makes
+ * them as it would). */
 int desktop_zlib_prepare(rfbClientPtr cl);
 
 /* desktop_settings.c: a viewer's pixel format and encodings under the

@@ -25,7 +25,9 @@
  * The level is left to tight.c: zsLevel -1 makes its first use call
  * deflateParams() with the level the viewer's compression level maps to,
  * which on a stream that has taken no input changes nothing else.
- * rfbClientConnectionGone() ends active streams as it ends its own.
+ * rfbClientConnectionGone() ends active streams as it ends its own.  A
+ * restart (a group's join or leave, rfb_group.c) ends all four and makes
+ * these two anew here.
  */
 #include <errno.h>
 #include <string.h>
@@ -45,13 +47,16 @@ int desktop_zlib_prepare(rfbClientPtr cl)
 
 	if (!cl)
 		return EINVAL;
+	/* tight.c starts a stream it finds inactive afresh */
+	for (i = 0; i < ARRAY_SIZE(cl->zsActive); i++) {
+		if (cl->zsActive[i])
+			deflateEnd(&cl->zsStruct[i]);
+		cl->zsActive[i] = FALSE;
+	}
 	for (i = 0; i < ARRAY_SIZE(small_streams); i++) {
 		int id = small_streams[i].stream;
 		z_stream *zs = &cl->zsStruct[id];
 
-		if (cl->zsActive[id])
-			deflateEnd(zs);
-		cl->zsActive[id] = FALSE;
 		memset(zs, 0, sizeof(*zs));
 		/* Not made: tight.c makes its own as before. */
 		if (deflateInit2(zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED,

@@ -68,6 +68,19 @@ free_port() {
 	done
 }
 
+# task_cpu_ns DIR: the CPU time of one thread (/proc/PID/task/TID) in ns,
+# the first field of its schedstat: clock ticks are 10 ms, too coarse for
+# the few milliseconds some tests and the bench measure.  False once gone.
+task_cpu_ns() { local a; read -r a _ <"$1/schedstat" 2>/dev/null && echo "$a"; }
+# cpu_ns PID: the CPU time of all its threads alive now, in ns.
+cpu_ns() {
+	local t a n=0
+	for t in /proc/"$1"/task/*; do
+		a=$(task_cpu_ns "$t") && n=$((n + a))
+	done
+	echo "$n"
+}
+
 # wait_until SECONDS command...: poll until the command succeeds.
 wait_until() {
 	local limit=$1; shift

@@ -188,13 +188,13 @@ command -v xterm >/dev/null || { echo "bench: xterm missing (apt-get install xte
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # cpu_sample PID: "TICKS TID:NS:TICKS ...": the process's utime+stime in
 # clock ticks (which keeps exited threads' time), then each thread's CPU
-# in ns (the first field of its schedstat, as web_bench.sh takes it) and
-# in ticks.  A clock tick is 10 ms: (h) is a dozen of them.
+# in ns (task_cpu_ns, tests/lib.sh) and in ticks.  A clock tick is 10 ms:
+# (h) is a dozen of them.
 cpu_sample() {
 	local t a k out
 	out=$(cpu_ticks "$1")
 	for t in /proc/"$1"/task/*; do
-		read -r a _ <"$t/schedstat" 2>/dev/null || continue
+		a=$(task_cpu_ns "$t") || continue
 		k=$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')
 		out+=" ${t##*/}:$a:${k:-0}"
 	done

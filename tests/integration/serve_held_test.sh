@@ -10,9 +10,9 @@
 # screen.
 source "$(dirname "$0")/../lib.sh"
 TOOLS=$BUILD/tools
-# cpu_us PID: its threads' CPU time in microseconds (schedstat's first
-# field, in ns: clock ticks are too coarse for a few milliseconds)
-cpu_us() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{n += $1} END {printf "%d", n / 1000}'; }
+# its threads' CPU time in microseconds (cpu_ns: clock ticks are too
+# coarse for a few milliseconds)
+cpu_us() { echo $(($(cpu_ns "$1") / 1000)); }
 
 start_xvfb 640x480x24 || exit 1
 write_serve_conf "allow           sip:*@127.0.0.1"

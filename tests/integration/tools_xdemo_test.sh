@@ -17,7 +17,7 @@ TOOLS=$BUILD/tools
 
 # CPU time in ms: an xdemo drawing hundreds of frames a second uses tens of ms a second,
 # one stuck in poll() none
-cpu_ms() { awk '{printf "%d", $1 / 1e6}' /proc/"$1"/schedstat; }
+cpu_ms() { echo $(($(cpu_ns "$1") / 1000000)); }
 
 start_xvfb 640x480x24 || exit 1
 cpu=$(( $(nproc) - 1 ))
