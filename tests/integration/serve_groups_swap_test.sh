@@ -67,6 +67,11 @@ check "the steady viewer's last frame equals the X screen" \
 check "the desktop is still running" kill -0 "$serve_pid"
 [ "$failed" = 0 ] || {
 	cat "$T"/lost.* 2>/dev/null
+	# where a swapper lost a call: its view's side of it
+	for v in b c d; do
+		[ -s "$T/lost.$v" ] || continue
+		echo "--- view$v.log"; grep -v "^$" "$T/view$v.log" | tail -12
+	done
 	echo "--- a.out"; tail -5 "$T/a.out"
 	# the why of an ended call first: the log's tail is mostly hang-ups
 	echo "--- serve.log, calls that failed"

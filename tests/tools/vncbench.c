@@ -48,6 +48,7 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,26 @@
 #define MARKER_X 8
 #define MARKER_Y 8
 #define MARKER_COLOUR(b) ((uint32_t)((b) * 0x3b5f17u + 0x102030u) & 0xffffffu)
+
+/* libvncclient's last word, shown when the connection is lost: it says
+ * why (its errors go through either of its two logs). */
+static char last_log[256];
+
+static void keep_last(const char *format, ...)
+{
+	va_list ap;
+
+	va_start(ap, format);
+	vsnprintf(last_log, sizeof(last_log), format, ap);
+	va_end(ap);
+	last_log[strcspn(last_log, "\n")] = '\0';
+}
+
+static void lost(void)
+{
+	fprintf(stderr, "vncbench: connection lost%s%s\n",
+		last_log[0] ? "; libvncclient said: " : "", last_log);
+}
 
 static long long area_received;
 static int frames_complete, updates, pixel_updates;
@@ -250,7 +271,7 @@ static int measure_latency(rfbClient *cl, const char *fifo, int samples)
  lost:
 	close(fd);
 	free(ms);
-	fprintf(stderr, "vncbench: connection lost\n");
+	lost();
 	return 1;
 }
 
@@ -348,7 +369,7 @@ int main(int argc, char *argv[])
 	}
 	*colon = '\0';
 
-	rfbEnableClientLogging = FALSE;
+	rfbClientLog = rfbClientErr = keep_last;
 	cl = rfbGetClient(8, 3, 4);
 	cl->serverHost = host;
 	cl->serverPort = atoi(colon + 1);
@@ -436,7 +457,7 @@ int main(int argc, char *argv[])
 				}
 			}
 			if (!pump(cl, 20000)) {
-				fprintf(stderr, "vncbench: connection lost\n");
+				lost();
 				return 1;
 			}
 		}
