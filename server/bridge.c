@@ -52,6 +52,7 @@ struct bridge {
 	struct rfb_member *member;      /* rfb_group.h; NULL: none */
 	struct web_desk *desk;          /* frames what the socket brings
 	                                   from desk->pos on (a member) */
+	unsigned long marks_before;     /* pf_marks_asked as it began */
 	uint64_t read_pos;              /* bytes read from the socket */
 	size_t greet_skip;              /* of libvncserver's greeting, the
 	                                   bytes still to drop (we sent it) */
@@ -623,9 +624,18 @@ struct web_desk *bridge_frame_from(struct bridge *br, const uint8_t *pf,
 	br->desk->keep_cut = true;
 	/* from now on a new format is marked where it applies */
 	br->desk->pf_marks = true;
-	if (br->rfb)
+	if (br->rfb) {
 		br->rfb->frame.pf_mark = true;
+		br->marks_before = br->rfb->frame.pf_marks_asked;
+	}
 	return br->desk;
+}
+
+bool bridge_marks_due(const struct bridge *br)
+{
+	return br && br->desk && br->rfb &&
+		br->rfb->frame.pf_marks_asked - br->marks_before !=
+		br->desk->pf_marks_seen;
 }
 
 struct web_desk *bridge_desk(struct bridge *br)

@@ -80,6 +80,9 @@ uint64_t bridge_read_pos(const struct bridge *br);
 struct web_desk *bridge_frame_from(struct bridge *br, const uint8_t *pf,
 				   uint32_t w, uint32_t h, uint64_t pos);
 struct web_desk *bridge_desk(struct bridge *br);
+/* A new format that passed while framed has yet to be marked in the
+ * stream (web_desk.h): unframed now, its mark would reach the viewer. */
+bool bridge_marks_due(const struct bridge *br);
 void bridge_unframe(struct bridge *br);
 int bridge_inject(struct bridge *br, const uint8_t *data, size_t len);
 bool bridge_closed(const struct bridge *br);

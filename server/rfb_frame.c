@@ -240,6 +240,8 @@ static long pixel_format_out(struct rfb_frame *f, uint8_t *out,
 		/* its padding is ours: the viewer's never reaches it */
 		out[1] = f->pf_mark ? RFB_FRAME_PF_MARK : 0;
 		out[2] = out[3] = 0;
+		if (f->pf_mark)
+			f->pf_marks_asked++;
 	}
 	return 20;
 }

@@ -118,8 +118,11 @@ struct rfb_frame {
 	bool kept;
 	uint8_t kept_req[10];
 	/* The desktop's stream is framed (rfb_group.c): a private
-	 * SetPixelFormat asks for WEB_DESK_MSG_PF_MARK where it applies. */
+	 * SetPixelFormat asks for WEB_DESK_MSG_PF_MARK where it applies;
+	 * pf_marks_asked counts those that passed, so that the stream stays
+	 * framed until each mark is in (bridge_marks_due). */
 	bool pf_mark;
+	unsigned long pf_marks_asked;
 	bool keep_after_settings; /* a format or encodings passed, and no
 	                             request since: the next one passes, so
 	                             that libvncserver has applied them by

@@ -748,10 +748,13 @@ void rfb_member_output(struct rfb_member *m)
 		return;
 	member_flush(m);
 	d = bridge_desk(m->br);
-	/* left, restarted, reset bits set: its stream needs no framing */
+	/* left, restarted, reset bits set, every format change marked:
+	 * its stream needs no framing.  (A viewer that sends its format
+	 * twice restarts at the first; the second may still be on its way
+	 * to the client, which then writes its mark.) */
 	if (d && m->state == M_SOLO && !m->restarting &&
 	    d->reset_at == UINT64_MAX && web_desk_at_boundary(d) &&
-	    d->pos == bridge_read_pos(m->br)) {
+	    d->pos == bridge_read_pos(m->br) && !bridge_marks_due(m->br)) {
 		struct rfb_frame *f = bridge_rfb_frame(m->br);
 
 		if (f)

@@ -364,6 +364,7 @@ static int on_header(struct web_desk *d, const char **why)
 			*why = "the desktop's pixel format has no whole bytes";
 			return -1;
 		}
+		d->pf_marks_seen++;
 		return go_on(d, K_TYPE, why);
 	case ST_RECT:
 		return on_rect(d, why);

@@ -59,6 +59,7 @@ struct web_desk {
 	                          EndOfContinuousUpdates */
 	bool started;          /* hdr holds a message's first byte */
 	bool pf_marks;         /* WEB_DESK_MSG_PF_MARK is framed */
+	unsigned long pf_marks_seen; /* ... and dropped */
 	uint8_t msg_type;      /* its type (0xff: the ServerInit) */
 	bool reset_done;       /* the reset bits went into this update */
 	bool copyrect;         /* this update copies */

@@ -172,6 +172,29 @@ static void test_framing(void)
 	d = bridge_frame_from(br, pf32, 64, 64, 1000);
 	CHECK(d != NULL && d->pf_marks && d->pos == 1000);
 	CHECK(bridge_rfb_frame(br)->pf_mark);
+	CHECK(!bridge_marks_due(br));
+	/* a format that passes while framed is due its mark until the
+	 * framer has dropped it: unframed before, the viewer would get it */
+	{
+		static const uint8_t hello[14] = "RFB 003.008\n\1\1";
+		uint8_t spf[20] = {0}, mark[WEB_DESK_PF_MARK_LEN] = {
+			WEB_DESK_MSG_PF_MARK};
+		const char *why = "";
+
+		memcpy(spf + 4, pf32, 16);
+		memcpy(mark + 4, pf32, 16);
+		bridge_from_msrp(br, hello, sizeof(hello));
+		bridge_from_msrp(br, spf, sizeof(spf));
+		CHECK(bridge_marks_due(br));
+		CHECK(web_desk_filter(d, mark, sizeof(mark), &why) >= 0);
+		CHECK(!bridge_marks_due(br));
+		/* the same format again, as a viewer sends it with its
+		 * encodings: due again */
+		bridge_from_msrp(br, spf, sizeof(spf));
+		CHECK(bridge_marks_due(br));
+		CHECK(web_desk_filter(d, mark, sizeof(mark), &why) >= 0);
+		CHECK(!bridge_marks_due(br));
+	}
 	bridge_unframe(br);
 	CHECK(bridge_desk(br) == NULL);
 	CHECK(!bridge_rfb_frame(br)->pf_mark);
