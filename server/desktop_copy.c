@@ -83,13 +83,95 @@ static void on_repair(void *arg)
 	sraRgnMakeEmpty(dc->repair);
 }
 
+/* into |= (from moved by dx, dy) & within */
+static void or_moved(sraRegionPtr into, const sraRegion *from, int dx, int dy,
+		     const sraRegion *within)
+{
+	sraRegionPtr r = sraRgnCreateRgn(from);
+
+	sraRgnOffset(r, dx, dy);
+	sraRgnAnd(r, within);
+	sraRgnOr(into, r);
+	sraRgnDestroy(r);
+}
+
+void desktop_copy_client(rfbClientPtr cl, const sraRegion *copy, int dx,
+			 int dy)
+{
+	const rfbCursor *c = cl->screen->cursor;
+
+	if (!cl->useCopyRect) {
+		sraRgnOr(cl->modifiedRegion, copy);
+		return;
+	}
+	if (!sraRgnEmpty(cl->copyRegion)) {
+		if (cl->copyDX != dx || cl->copyDY != dy) {
+			/* one motion a client: the one not yet sent goes
+			 * plainly */
+			sraRgnOr(cl->modifiedRegion, cl->copyRegion);
+			sraRgnMakeEmpty(cl->copyRegion);
+		}
+		else {
+			/* a source the last copy has yet to fill goes
+			 * plainly */
+			or_moved(cl->modifiedRegion, copy, -dx, -dy,
+				 cl->copyRegion);
+		}
+	}
+	sraRgnOr(cl->copyRegion, copy);
+	cl->copyDX = dx;
+	cl->copyDY = dy;
+	/* changes not yet sent that the copy carries along are sent at
+	 * their new place */
+	or_moved(cl->modifiedRegion, cl->modifiedRegion, dx, dy,
+		 cl->copyRegion);
+	/* a cursor libvncserver draws into the pixels is not copied: sent
+	 * plainly where it is and where a copy would have put it */
+	if (!cl->enableCursorShapeUpdates && c) {
+		int x = cl->cursorX - c->xhot, y = cl->cursorY - c->yhot;
+		sraRegionPtr r = sraRgnCreateRect(x, y, x + c->width,
+						  y + c->height);
+
+		or_moved(cl->modifiedRegion, r, 0, 0, cl->copyRegion);
+		or_moved(cl->modifiedRegion, r, dx, dy, cl->copyRegion);
+		sraRgnDestroy(r);
+	}
+}
+
+/* libvncserver's rfbScheduleCopyRegion(), but for the wake-ups: it
+ * signals every client, and each pass's copy then woke every output
+ * thread only to sleep again where nothing was asked (a group member's
+ * own client, a request kept for the desktop, rfb_group.h, whose mark
+ * then sends copy and change in one update).  A request wakes its thread
+ * when it comes (main.c's clientOutput sends only what was asked). */
+static void schedule(rfbScreenInfoPtr screen, const sraRegion *copy, int dx,
+		     int dy)
+{
+	rfbClientIteratorPtr it = rfbGetClientIterator(screen);
+	rfbClientPtr cl;
+
+	if (!it)
+		return;
+	while ((cl = rfbClientIteratorNext(it)) != NULL) {
+		bool wake;
+
+		pthread_mutex_lock(&cl->updateMutex);
+		desktop_copy_client(cl, copy, dx, dy);
+		wake = !sraRgnEmpty(cl->requestedRegion);
+		pthread_mutex_unlock(&cl->updateMutex);
+		if (wake)
+			pthread_cond_signal(&cl->updateCond);
+	}
+	rfbReleaseClientIterator(it);
+}
+
 void desktop_copies_flush(struct desktop_copies *dc)
 {
 	if (sraRgnEmpty(dc->pending))
 		return;
-	/* before the pass's changed areas are marked: libvncserver moves
-	 * pending marks that lie in a copy's source along with it */
-	rfbScheduleCopyRegion(dc->screen, dc->pending, dc->dx, dc->dy);
+	/* before the pass's changed areas are marked: pending marks that
+	 * lie in a copy's source move along with it */
+	schedule(dc->screen, dc->pending, dc->dx, dc->dy);
 	if (dc->repair_ms) {
 		sraRgnOr(dc->repair, dc->pending);
 		tmr_start(&dc->repair_tmr, dc->repair_ms, on_repair, dc);

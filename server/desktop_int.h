@@ -77,6 +77,11 @@ struct desktop_client {
 void desktop_mark(struct desktop *dt, sraRegionPtr region);
 void desktop_kept_release(struct desktop *dt);
 void desktop_client_keep_forget(struct desktop_client *dc);
+/* desktop_copy.c: a copy of the screen's content by dx, dy to region
+ * copy, into cl's regions as libvncserver's rfbScheduleCopyRegion() puts
+ * it; under cl's update lock. */
+void desktop_copy_client(rfbClientPtr cl, const sraRegion *copy, int dx,
+			 int dy);
 
 /* desktop_zlib.c: cl's four Tight streams afresh: each one active is
  * ended, those for two-colour and palette data are made anew with a

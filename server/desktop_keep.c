@@ -155,18 +155,23 @@ void desktop_mark(struct desktop *dt, sraRegionPtr region)
 		return;
 	while ((cl = rfbClientIteratorNext(it)) != NULL) {
 		struct desktop_client *dc = client_of_cl(dt, cl);
-		bool wake = region != NULL, took = false;
+		bool wake, took = false;
 
 		pthread_mutex_lock(&cl->updateMutex);
 		if (region)
 			sraRgnOr(cl->modifiedRegion, region);
 		/* without a change only what is pending lets it go */
 		if ((region || FB_UPDATE_PENDING(cl)) && take_kept(dc, cl))
-			took = wake = true;
+			took = true;
+		/* Its output thread sends only what was asked for (main.c's
+		 * clientOutput), and a request wakes it when it comes: one
+		 * with none would wake to sleep again.  That is every pass
+		 * for a group member's own client (rfb_group.h) and a viewer
+		 * whose request is kept and not yet due. */
+		wake = took ||
+			(region && !sraRgnEmpty(cl->requestedRegion));
 		pthread_mutex_unlock(&cl->updateMutex);
-		/* Its output thread is woken only for what it is to send:
-		 * a client whose requests we keep asks nothing of it
-		 * otherwise.  After the lock: woken under it, the thread
+		/* Woken only after the lock: woken under it, the thread
 		 * would first sleep on it. */
 		if (took && send_here(dc, cl))
 			continue;
