@@ -674,6 +674,7 @@ int desktop_client_sync(struct desktop_client *dc, bool restart, int fd,
 		sraRgnSubtract(cl->copyRegion, all);
 		sraRgnDestroy(all);
 		cl->cursorWasChanged = TRUE;
+		desktop_client_kept_answered(dc);
 	}
 	else {
 		/* the viewer's requests go to its group now */

@@ -82,6 +82,8 @@ void desktop_client_keep_forget(struct desktop_client *dc);
  * it; under cl's update lock. */
 void desktop_copy_client(rfbClientPtr cl, const sraRegion *copy, int dx,
 			 int dy);
+/* A restart's whole frame answers the request kept for dc, if any. */
+void desktop_client_kept_answered(struct desktop_client *dc);
 
 /* desktop_zlib.c: cl's four Tight streams afresh: each one active is
  * ended, those for two-colour and palette data are made anew with a

@@ -245,6 +245,12 @@ int desktop_client_keep_requests(struct desktop_client *dc,
 	return 0;
 }
 
+void desktop_client_kept_answered(struct desktop_client *dc)
+{
+	if (dc->keep)
+		dc->keep->frame.kept = false;
+}
+
 void desktop_client_keep_forget(struct desktop_client *dc)
 {
 	if (!dc->keep)

@@ -16,6 +16,7 @@
 #include "server/bridge.h"
 #include "server/desktop.h"
 #include "server/log.h"
+#include "server/rfb_filter.h"
 #include "server/rfb_frame.h"
 #include "server/rfb_group.h"
 #include "server/web_desk.h"
@@ -30,6 +31,7 @@ enum {
 	PACE_MS = 250,                  /* the group waits for a member */
 	TRIES_MAX = 8,                  /* resets for one join at most */
 	KEY_MAX = 1 + 16 + RFB_FRAME_ENCS_MAX * 4,
+	ASK_MAX = 14 + 20 + 4 + RFB_FRAME_ENCS_MAX * 4 + 10,
 	ENC_TIGHT = 7,
 	HS_VERSION = 12,
 };
@@ -47,6 +49,11 @@ struct rfb_group {
 	size_t key_len;
 	struct desktop_client *dc;  /* the hidden client */
 	int fd;
+	/* what we ask of it passes a viewer's filter, so that its requests
+	 * are kept until there is something to send (desktop_keep.c): a
+	 * small update is then encoded on the loop, copy and change in
+	 * one, and its output thread is not woken for it */
+	struct rfb_filter *ask;
 	uint64_t read_pos;
 	int hs_step;               /* its greeting, then messages */
 	size_t hs_skip;
@@ -182,6 +189,19 @@ static void deliver(struct rfb_member *m, struct mbuf *mb)
 	member_flush(m);
 }
 
+/* n bytes (at most ASK_MAX) to the hidden client through its filter. */
+static bool ask(struct rfb_group *g, const uint8_t *p, size_t n)
+{
+	uint8_t out[RFB_FILTER_OUT_MAX(ASK_MAX)];
+	long k;
+
+	if (n > ASK_MAX)
+		return false;
+	k = rfb_filter_pass(g->ask, p, n, out);
+	/* a kept request writes nothing; a socket pair takes this much */
+	return k >= 0 && (!k || write(g->fd, out, (size_t)k) == k);
+}
+
 static void group_pump(struct rfb_group *g);
 
 static void on_pace(void *arg)
@@ -227,7 +247,7 @@ static void group_pump(struct rfb_group *g)
 	req[7] = (uint8_t)g->desk.fb_w;
 	req[8] = (uint8_t)(g->desk.fb_h >> 8);
 	req[9] = (uint8_t)g->desk.fb_h;
-	if (write(g->fd, req, sizeof(req)) == (ssize_t)sizeof(req))
+	if (ask(g, req, sizeof(req)))
 		g->in_flight = true;
 }
 
@@ -545,6 +565,7 @@ static void group_destructor(void *data)
 		close(g->fd);
 	}
 	mem_deref(g->dc);
+	mem_deref(g->ask);
 	mem_deref(g->cur);
 }
 
@@ -586,8 +607,8 @@ static int group_alloc(struct rfb_group **gp, struct rfb_groups *gs,
 		       const uint8_t *key, size_t key_len)
 {
 	static const uint8_t hello[14] = "RFB 003.008\n\1\1";
-	uint8_t msg[20 + 4 + RFB_FRAME_ENCS_MAX * 4 + 10];
-	size_t n = 0, encs = key_len - 17;
+	uint8_t msg[ASK_MAX];
+	size_t n = sizeof(hello), encs = key_len - 17;
 	struct rfb_group *g;
 	int w, h, err, fl;
 
@@ -601,6 +622,12 @@ static int group_alloc(struct rfb_group **gp, struct rfb_groups *gs,
 	tmr_init(&g->pace_tmr);
 	memcpy(g->key, key, key_len);
 	g->key_len = key_len;
+	g->ask = mem_alloc(sizeof(*g->ask), NULL);
+	if (!g->ask) {
+		mem_deref(g);
+		return ENOMEM;
+	}
+	rfb_filter_init(g->ask);
 	web_desk_init(&g->desk);
 	g->desk.keep_cut = true;
 	g->desk.doneh = on_desk_done;
@@ -608,6 +635,8 @@ static int group_alloc(struct rfb_group **gp, struct rfb_groups *gs,
 	list_append(&gs->groups, &g->le, g);
 	err = desktop_attach(&g->dc, gs->dt, false, on_hidden_gone, g,
 			     &g->fd);
+	if (!err)
+		err = desktop_client_keep_requests(g->dc, g->ask);
 	if (err)
 		goto out;
 	fl = fcntl(g->fd, F_GETFL);
@@ -615,18 +644,18 @@ static int group_alloc(struct rfb_group **gp, struct rfb_groups *gs,
 		err = errno;
 		goto out;
 	}
-	/* ClientInit shared; then the members' settings; its pixel format
-	 * under the type desktop.c applies under the send lock */
+	/* the greeting with ClientInit shared; then the members' settings,
+	 * which the filter hands on as a viewer's, to be applied under the
+	 * send lock */
+	memcpy(msg, hello, sizeof(hello));
 	if (key[0]) {
-		msg[n++] = RFB_FRAME_MSG_PRIVATE_PF;
+		msg[n++] = 0;
 		msg[n++] = 0;
 		msg[n++] = 0;
 		msg[n++] = 0;
 		memcpy(msg + n, key + 1, 16);
 		n += 16;
 	}
-	/* (unlocked, unlike a viewer's: nothing is asked of it yet, so
-	 * nothing is being encoded) */
 	msg[n++] = 2;
 	msg[n++] = 0;
 	msg[n++] = (uint8_t)((encs / 4) >> 8);
@@ -643,9 +672,7 @@ static int group_alloc(struct rfb_group **gp, struct rfb_groups *gs,
 	msg[n++] = (uint8_t)w;
 	msg[n++] = (uint8_t)(h >> 8);
 	msg[n++] = (uint8_t)h;
-	/* a new socket pair takes this much at once */
-	if (write(g->fd, hello, sizeof(hello)) != (ssize_t)sizeof(hello) ||
-	    write(g->fd, msg, n) != (ssize_t)n) {
+	if (!ask(g, msg, n)) {
 		err = EIO;
 		goto out;
 	}

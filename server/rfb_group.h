@@ -9,7 +9,10 @@
  * updates goes as it is to every member.  A member's own client still
  * takes its keys, pointer and clipboard and sends it what is not an
  * update (clipboard, bell); the member's update requests are kept from
- * it (rfb_frame.h) and count as the group's demand.
+ * it (rfb_frame.h) and count as the group's demand.  The hidden client's
+ * own requests wait for a change as a viewer's do (desktop_keep.c): a
+ * small update is encoded on the loop, and a member's own client, which
+ * is asked nothing, is not woken by the passes at all.
  *
  * Tight keeps zlib state across updates, which a viewer that joins does
  * not have: a join resets the hidden client's streams (Tight's reset bits,
